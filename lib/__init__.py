@@ -1,0 +1,1 @@
+"""Service-improvement campaign dashboard: domain library (no Streamlit pages here)."""

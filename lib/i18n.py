@@ -1,0 +1,100 @@
+"""Translations: ``t("key")`` with zh-CN (default) and en catalogues, plus date and
+number formatting per language (2024年3月 / Mar 2024)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from lib.locales import en, zh_cn
+
+LANGS = ("zh", "en")
+CATALOGUES: dict[str, dict[str, str]] = {"zh": zh_cn.MESSAGES, "en": en.MESSAGES}
+LANG_LABELS = {"zh": "中文", "en": "English"}
+_MONTHS_EN = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+_fallback_lang = "zh"
+
+
+def set_default_lang(lang: str) -> None:
+    """Language used outside a Streamlit session (CLI, reports)."""
+    global _fallback_lang
+    _fallback_lang = lang if lang in LANGS else "zh"
+
+
+def current_lang() -> str:
+    """The session's language if running inside Streamlit, else the default."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        if get_script_run_ctx(suppress_warning=True) is not None:
+            import streamlit as st
+
+            lang = st.session_state.get("lang", _fallback_lang)
+            return lang if lang in LANGS else "zh"
+    except Exception:  # pragma: no cover - streamlit missing or not running
+        pass
+    return _fallback_lang
+
+
+def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
+    """Translate ``key``; a missing key shows as the key itself (tests catch that)."""
+    text = CATALOGUES[lang or current_lang()].get(key, key)
+    return text.format(**kwargs) if kwargs else text
+
+
+def fmt_period(period: str, lang: str | None = None) -> str:
+    """'2026-03' -> '2026年3月' / 'Mar 2026'."""
+    year, month = int(period[:4]), int(period[5:7])
+    if (lang or current_lang()) == "zh":
+        return f"{year}年{month}月"
+    return f"{_MONTHS_EN[month - 1]} {year}"
+
+
+def fmt_date(day: dt.date | None, lang: str | None = None) -> str:
+    if day is None:
+        return "—"
+    if (lang or current_lang()) == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def fmt_short_date(day: dt.date, lang: str | None = None) -> str:
+    if (lang or current_lang()) == "zh":
+        return f"{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]}"
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    """72.345 -> '72.3%'; None -> '—'."""
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}%"
+
+
+def fmt_num(value: float | None, digits: int = 0) -> str:
+    """Thousands separators: 3200000 -> '3,200,000'."""
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def status_label(status: str, lang: str | None = None) -> str:
+    return t(f"status.{status}", lang)
+
+
+def role_label(role: str, lang: str | None = None) -> str:
+    return t(f"role.{role}", lang)

@@ -1,0 +1,64 @@
+"""Monthly periods ("YYYY-MM") and date arithmetic used across the product."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def is_period(value: str) -> bool:
+    return bool(PERIOD_RE.match(value or ""))
+
+
+def period_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_period(period: str) -> tuple[int, int]:
+    m = PERIOD_RE.match(period or "")
+    if not m:
+        raise ValueError(f"invalid period {period!r}, expected YYYY-MM")
+    return int(m.group(1)), int(m.group(2))
+
+
+def period_start(period: str) -> dt.date:
+    y, m = parse_period(period)
+    return dt.date(y, m, 1)
+
+
+def period_end(period: str) -> dt.date:
+    y, m = parse_period(period)
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def shift_period(period: str, months: int) -> str:
+    y, m = parse_period(period)
+    idx = y * 12 + (m - 1) + months
+    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+def periods_between(start: dt.date, end: dt.date) -> list[str]:
+    """Every period touched by the closed interval [start, end], in order."""
+    out: list[str] = []
+    p, last = period_of(start), period_of(end)
+    while p <= last:
+        out.append(p)
+        p = shift_period(p, 1)
+    return out
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    y, m = parse_period(shift_period(period_of(day), months))
+    return dt.date(y, m, min(day.day, calendar.monthrange(y, m)[1]))
+
+
+def reporting_period(start: dt.date, end: dt.date, today: dt.date) -> str:
+    """The period a campaign reports for today: this month, clamped to the campaign."""
+    if today < start:
+        return period_of(start)
+    if today > end:
+        return period_of(end)
+    return period_of(today)

@@ -1,0 +1,124 @@
+"""Pure scoring and status rules: expected progress, status of a piece of work.
+
+No database and no Streamlit here; every function is unit-tested with hand-computed cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+# The seven statuses, in display order (worst last for "not reported" handling).
+STATUSES = (
+    "done",
+    "on_track",
+    "behind",
+    "at_risk",
+    "overdue",
+    "not_reported",
+    "not_started",
+)
+
+# One colour per status, everywhere (DESIGN.md).
+STATUS_COLOURS = {
+    "done": "#2E7D32",
+    "on_track": "#81C784",
+    "behind": "#F9A825",
+    "at_risk": "#EF6C00",
+    "overdue": "#C62828",
+    "not_reported": "#9E9E9E",
+    "not_started": "#CFD8DC",
+}
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    # on track when progress >= 95% of expected; behind from 85% to 95%; at risk below
+    "thresholds": {"on_track": 0.95, "behind": 0.85},
+    # composite score weights (percent); used by the ranking (leadership views)
+    "weights": {
+        "completion": 40,
+        "timeliness": 20,
+        "satisfaction": 20,
+        "inspection": 20,
+    },
+    "commend_count": 3,
+    "laggard_count": 3,
+    # liaisons report by this day of the month (late after it)
+    "report_day": 25,
+}
+
+
+def campaign_settings(stored: dict[str, Any] | None) -> dict[str, Any]:
+    """Stored campaign settings merged over the defaults (one level deep)."""
+    merged: dict[str, Any] = {}
+    stored = stored or {}
+    for key, default in DEFAULT_SETTINGS.items():
+        value = stored.get(key, default)
+        if isinstance(default, dict) and isinstance(value, dict):
+            merged[key] = {**default, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def expected_progress(start: dt.date, due: dt.date, at: dt.date) -> float:
+    """Share of the work (0–100) that should be done at ``at``, linear from start to due."""
+    if at <= start:
+        return 0.0
+    if at >= due or due <= start:
+        return 100.0
+    return 100.0 * (at - start).days / (due - start).days
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    on_track: float = 0.95
+    behind: float = 0.85
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> Thresholds:
+        th = campaign_settings(settings)["thresholds"]
+        return cls(on_track=float(th["on_track"]), behind=float(th["behind"]))
+
+
+def work_status(
+    percent: float | None,
+    expected: float,
+    due: dt.date | None,
+    at: dt.date,
+    *,
+    reported: bool = True,
+    started: bool = True,
+    thresholds: Thresholds = Thresholds(),
+) -> str:
+    """Status of an assignment or task.
+
+    Order of the rules: done (100%) wins; then overdue (past due, not done); then not
+    reported (no report for the current period); then not started (before its start);
+    then progress against expected: on track, behind, at risk.
+    """
+    pct = percent or 0.0
+    if pct >= 100:
+        return "done"
+    if due is not None and at > due:
+        return "overdue"
+    if not reported:
+        return "not_reported"
+    if not started:
+        return "not_started"
+    if expected <= 0:
+        return "on_track"
+    ratio = pct / expected
+    if ratio >= thresholds.on_track:
+        return "on_track"
+    if ratio >= thresholds.behind:
+        return "behind"
+    return "at_risk"
+
+
+def weighted_completion(items: list[tuple[float, float]]) -> float:
+    """Weighted mean of (percent, weight) pairs; 0 for no items."""
+    total_w = sum(w for _, w in items if w > 0)
+    if total_w <= 0:
+        return 0.0
+    return sum(p * w for p, w in items if w > 0) / total_w
