@@ -45,9 +45,7 @@ class Settings:
 
 
 def _secrets_file() -> dict[str, object]:
-    path = Path(
-        os.environ.get("APP_SECRETS_FILE", ROOT / ".streamlit" / "secrets.toml")
-    )
+    path = Path(os.environ.get("APP_SECRETS_FILE", ROOT / ".streamlit" / "secrets.toml"))
     if not path.is_file():
         return {}
     with path.open("rb") as fh:

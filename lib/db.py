@@ -90,9 +90,7 @@ def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
 
     cfg = Config()
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
-    cfg.set_main_option(
-        "sqlalchemy.url", engine.url.render_as_string(hide_password=False)
-    )
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 
@@ -121,9 +119,7 @@ def schema_exists(engine: Engine | None = None) -> bool:
 
 def bump_data_version(session: Session) -> None:
     """Mark that data changed (read caches in every process key on this)."""
-    result = session.execute(
-        update(DataVersion).values(version=DataVersion.version + 1)
-    )
+    result = session.execute(update(DataVersion).values(version=DataVersion.version + 1))
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(DataVersion(id=1, version=1))
 
@@ -131,9 +127,7 @@ def bump_data_version(session: Session) -> None:
 def data_version(engine: Engine | None = None) -> int:
     """The current data version (cheap single-row read)."""
     with (engine or get_engine()).connect() as conn:
-        value = conn.execute(
-            select(DataVersion.version).where(DataVersion.id == 1)
-        ).scalar()
+        value = conn.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar()
     return int(value or 0)
 
 

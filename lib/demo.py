@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,9 +82,28 @@ HOSPITAL_DEPARTMENTS: list[tuple[str, str, str]] = [
     ("PARTY", "党办", "Party Office"),
 ]
 CLINICAL = [
-    "ED", "CARD", "RESP", "GI", "NEURO", "ENDO", "NEPH", "GSURG", "ORTHO", "NSURG", "URO",
-    "THOR", "GYN", "OBS", "PED", "OPHTH", "ENT", "DENT", "DERM", "TCM", "REHAB",
-]  # fmt: skip
+    "ED",
+    "CARD",
+    "RESP",
+    "GI",
+    "NEURO",
+    "ENDO",
+    "NEPH",
+    "GSURG",
+    "ORTHO",
+    "NSURG",
+    "URO",
+    "THOR",
+    "GYN",
+    "OBS",
+    "PED",
+    "OPHTH",
+    "ENT",
+    "DENT",
+    "DERM",
+    "TCM",
+    "REHAB",
+]
 INPATIENT = [c for c in CLINICAL if c not in ("OPHTH", "DENT", "DERM", "ENT")]
 # seed 004 areas (1..9) -> functional departments that lead them
 AREA_LEADS = {
@@ -208,12 +228,22 @@ def load_demo(session: Session, today: dt.date | None = None) -> list[DemoAccoun
         organisation=hosp_org,
     )
     _assign_hospital(session, c004, hosp_depts, rng)
+    # the plans name their own year; the demo runs now
+    c003.name = re.sub(r"^\d{4}年", f"{c003.start_date.year - 1}年", c003.name)
+    c000.name = re.sub(r"^\d{4}年", f"{c000.start_date.year}年", c000.name)
     for campaign, depts in ((c003, emc_depts), (c000, emc_depts), (c004, hosp_depts)):
         _spread_due_dates(session, campaign, rng)
         profile = {d.id: _department_profile(rng) for d in depts}
         _monthly_updates(session, campaign, today, profile, rng)
-        _indicator_values(session, campaign, depts, emc_org if campaign is not c004 else hosp_org,
-                          today, profile, rng)  # fmt: skip
+        _indicator_values(
+            session,
+            campaign,
+            depts,
+            emc_org if campaign is not c004 else hosp_org,
+            today,
+            profile,
+            rng,
+        )
         _inspection_scores(session, campaign, depts, today, profile, rng)
         _locks(session, campaign, today)
     _benchmarks(session, c003, emc_org, t003, today)
@@ -228,10 +258,16 @@ def _emc_departments(session: Session) -> tuple[Department, list[Department]]:
     session.add(org)
     session.flush()
     names_en = {
-        "DISPATCH": "Dispatch", "EMERG": "Emergency Care", "NANHU": "Nanhu Station",
-        "BEIHU": "Beihu Station", "TRAIN": "Training", "OFFICE": "General Office",
-        "HR": "Human Resources", "FIN": "Finance", "MEDSEC": "Medical Security & Aftercare",
-    }  # fmt: skip
+        "DISPATCH": "Dispatch",
+        "EMERG": "Emergency Care",
+        "NANHU": "Nanhu Station",
+        "BEIHU": "Beihu Station",
+        "TRAIN": "Training",
+        "OFFICE": "General Office",
+        "HR": "Human Resources",
+        "FIN": "Finance",
+        "MEDSEC": "Medical Security & Aftercare",
+    }
     depts = []
     for i, d in enumerate(load_template("seed003")["departments"], start=1):
         row = Department(
@@ -249,9 +285,7 @@ def _emc_departments(session: Session) -> tuple[Department, list[Department]]:
 
 
 def _hospital_departments(session: Session) -> tuple[Department, list[Department]]:
-    org = Department(
-        code=HOSPITAL[0], name=HOSPITAL[1], name_en=HOSPITAL[2], kind="institution"
-    )
+    org = Department(code=HOSPITAL[0], name=HOSPITAL[1], name_en=HOSPITAL[2], kind="institution")
     session.add(org)
     session.flush()
     depts = []
@@ -283,9 +317,7 @@ def _assign_hospital(
     area_seq = {a.id: a.seq for a in campaign.areas}
     for task in tasks:
         leads = AREA_LEADS[area_seq[task.area_id] if task.area_id else 1]
-        chosen = [leads[0]] + rng.sample(
-            leads[1:], k=min(len(leads) - 1, rng.randint(0, 1))
-        )
+        chosen = [leads[0], *rng.sample(leads[1:], k=min(len(leads) - 1, rng.randint(0, 1)))]
         if task.code in CLINICAL_TASKS:
             for _ in range(rng.randint(3, 5)):
                 chosen.append(rotation[pos % len(rotation)])
@@ -295,11 +327,7 @@ def _assign_hospital(
             if code not in seen and len(seen) < 6:
                 seen.append(code)
         for i, code in enumerate(seen):
-            session.add(
-                Assignment(
-                    task_id=task.id, department_id=by_code[code].id, is_lead=i == 0
-                )
-            )
+            session.add(Assignment(task_id=task.id, department_id=by_code[code].id, is_lead=i == 0))
     session.flush()
 
 
@@ -319,11 +347,17 @@ def _spread_due_dates(session: Session, campaign: Campaign, rng: random.Random) 
 def _department_profile(rng: random.Random) -> dict[str, float]:
     """Leaders, average departments and laggards."""
     kind = rng.choices(["leader", "average", "laggard"], weights=[3, 5, 2])[0]
-    speed = {"leader": rng.uniform(1.05, 1.25), "average": rng.uniform(0.9, 1.05),
-             "laggard": rng.uniform(0.6, 0.85)}[kind]  # fmt: skip
+    speed = {
+        "leader": rng.uniform(1.05, 1.25),
+        "average": rng.uniform(0.9, 1.05),
+        "laggard": rng.uniform(0.6, 0.85),
+    }[kind]
     miss = {"leader": 0.02, "average": 0.06, "laggard": 0.2}[kind]
-    return {"speed": speed, "miss": miss, "quality": {"leader": 1.0, "average": 0.0,
-            "laggard": -1.5}[kind]}  # fmt: skip
+    return {
+        "speed": speed,
+        "miss": miss,
+        "quality": {"leader": 1.0, "average": 0.0, "laggard": -1.5}[kind],
+    }
 
 
 def _monthly_updates(
@@ -340,11 +374,7 @@ def _monthly_updates(
         .order_by(Task.seq, Assignment.id)
     ).all()
     current = period_of(today)
-    periods = [
-        p
-        for p in periods_between(campaign.start_date, campaign.end_date)
-        if p <= current
-    ]
+    periods = [p for p in periods_between(campaign.start_date, campaign.end_date) if p <= current]
     report_day = 25
     for assignment, task in rows:
         prof = profile[assignment.department_id]
@@ -353,33 +383,27 @@ def _monthly_updates(
         for period in periods:
             is_current = period == current
             # a missing report: chronic for laggards, and most of the month before deadline
-            if rng.random() < prof["miss"] or (is_current and rng.random() < 0.45):
+            if rng.random() < prof["miss"] or (is_current and rng.random() < 0.35):
                 continue
             at = min(period_end(period), today)
             due = task.due_date or campaign.end_date
-            expected = expected_progress(
-                task.start_date or campaign.start_date, due, at
-            )
+            expected = expected_progress(task.start_date or campaign.start_date, due, at)
             goal = min(100.0, expected * prof["speed"] * rng.uniform(0.9, 1.1))
+            if at > due and (prof["speed"] >= 0.9 or rng.random() < 0.8):
+                goal = 100.0  # most departments finish once the deadline has passed
             if stall and period > periods[len(periods) // 3] and not is_current:
                 goal = percent  # no progress this month
             percent = int(max(percent, min(100, round(goal / 5) * 5)))
             status = (
-                "done"
-                if percent >= 100
-                else ("not_started" if percent == 0 else "in_progress")
+                "done" if percent >= 100 else ("not_started" if percent == 0 else "in_progress")
             )
             if is_current:
-                state = rng.choice(["draft", "submitted", "submitted"])
+                state = rng.choice(["draft", "submitted", "submitted", "submitted"])
             elif period == periods[-2] if len(periods) > 1 else False:
-                state = rng.choices(
-                    ["approved", "submitted", "returned"], weights=[6, 3, 1]
-                )[0]
+                state = rng.choices(["approved", "submitted", "returned"], weights=[6, 3, 1])[0]
             else:
                 state = "approved"
-            submitted_day = min(
-                period_end(period).day, max(1, report_day + rng.randint(-8, 5))
-            )
+            submitted_day = min(period_end(period).day, max(1, report_day + rng.randint(-8, 5)))
             submitted_at = dt.datetime.combine(
                 period_start(period).replace(day=submitted_day),
                 dt.time(9 + rng.randint(0, 8)),
@@ -397,15 +421,11 @@ def _monthly_updates(
                 next_steps=rng.choice(NEXT_STEPS),
                 review_state=state,
                 reviewer_comment=(
-                    "请补充整改佐证材料，并说明未完成原因。"
-                    if state == "returned"
-                    else None
+                    "请补充整改佐证材料，并说明未完成原因。" if state == "returned" else None
                 ),
                 submitted_at=submitted_at if state != "draft" else None,
                 updated_at=submitted_at,
-                reviewed_at=(submitted_at + dt.timedelta(days=2))
-                if state == "approved"
-                else None,
+                reviewed_at=(submitted_at + dt.timedelta(days=2)) if state == "approved" else None,
             )
             session.add(update)
     session.flush()
@@ -421,16 +441,10 @@ def _indicator_values(
     rng: random.Random,
 ) -> None:
     indicators = session.scalars(
-        select(Indicator)
-        .where(Indicator.campaign_id == campaign.id)
-        .order_by(Indicator.seq)
+        select(Indicator).where(Indicator.campaign_id == campaign.id).order_by(Indicator.seq)
     ).all()
     current = period_of(today)
-    periods = [
-        p
-        for p in periods_between(campaign.start_date, campaign.end_date)
-        if p < current
-    ]
+    periods = [p for p in periods_between(campaign.start_date, campaign.end_date) if p < current]
     front = {
         "DISPATCH",
         "EMERG",
@@ -512,11 +526,7 @@ def _inspection_scores(
     rng: random.Random,
 ) -> None:
     current = period_of(today)
-    periods = [
-        p
-        for p in periods_between(campaign.start_date, campaign.end_date)
-        if p < current
-    ]
+    periods = [p for p in periods_between(campaign.start_date, campaign.end_date) if p < current]
     for period in periods[1:]:
         for d in depts:
             q = profile[d.id]["quality"]
@@ -525,9 +535,7 @@ def _inspection_scores(
                     campaign_id=campaign.id,
                     department_id=d.id,
                     period=period,
-                    score=round(
-                        min(99.0, max(70.0, 88 + 4 * q + rng.uniform(-5, 5))), 1
-                    ),
+                    score=round(min(99.0, max(70.0, 88 + 4 * q + rng.uniform(-5, 5))), 1),
                     comment=rng.choice(
                         [
                             "台账资料齐全。",
@@ -535,7 +543,7 @@ def _inspection_scores(
                             "公示内容未及时更新。",
                             "佐证材料不足，需补充。",
                             "服务礼仪规范。",
-                        ]  # fmt: skip
+                        ]
                     ),
                 )
             )
@@ -544,16 +552,10 @@ def _inspection_scores(
 
 def _locks(session: Session, campaign: Campaign, today: dt.date) -> None:
     current = period_of(today)
-    periods = [
-        p
-        for p in periods_between(campaign.start_date, campaign.end_date)
-        if p < current
-    ]
+    periods = [p for p in periods_between(campaign.start_date, campaign.end_date) if p < current]
     for period in periods[:-2]:
         session.add(
-            PeriodLock(
-                campaign_id=campaign.id, period=period, locked=True, reason="审核完成"
-            )
+            PeriodLock(campaign_id=campaign.id, period=period, locked=True, reason="审核完成")
         )
     session.flush()
 
@@ -578,9 +580,7 @@ def _benchmarks(
                     period=period,
                     label=b["label"],
                     group=b.get("group", "overall"),
-                    score=round((b.get("score") or 0) + delta, 2)
-                    if b.get("score")
-                    else None,
+                    score=round((b.get("score") or 0) + delta, 2) if b.get("score") else None,
                     scale=b.get("scale"),
                     rate=min(100.0, round((b.get("rate") or 0) + delta / 10, 2))
                     if b.get("rate")
@@ -588,9 +588,7 @@ def _benchmarks(
                     rank=max(1, rank + rank_delta) if rank else None,
                     peer_count=b.get("peer_count"),
                     peer_group=b.get("peer_group"),
-                    source="第三方满意度调查"
-                    if period == baseline
-                    else "第三方满意度调查（中期）",
+                    source="第三方满意度调查" if period == baseline else "第三方满意度调查（中期）",
                 )
             )
     session.flush()
@@ -621,11 +619,7 @@ def _problems(
         session.add(task)
         session.flush()
         for j, code in enumerate(codes):
-            session.add(
-                Assignment(
-                    task_id=task.id, department_id=by_code[code].id, is_lead=j == 0
-                )
-            )
+            session.add(Assignment(task_id=task.id, department_id=by_code[code].id, is_lead=j == 0))
         closed = i <= 2
         session.add(
             Problem(
@@ -638,17 +632,11 @@ def _problems(
                 found_period=period_of(found),
                 task_id=task.id,
                 state="closed" if closed else ("rectifying" if i <= 4 else "open"),
-                verified_at=dt.datetime.combine(
-                    found + dt.timedelta(days=50), dt.time(10)
-                )
+                verified_at=dt.datetime.combine(found + dt.timedelta(days=50), dt.time(10))
                 if closed
                 else None,
-                verification_note="经现场核查，整改到位，予以销号。"
-                if closed
-                else None,
-                closed_period=period_of(found + dt.timedelta(days=50))
-                if closed
-                else None,
+                verification_note="经现场核查，整改到位，予以销号。" if closed else None,
+                closed_period=period_of(found + dt.timedelta(days=50)) if closed else None,
             )
         )
     session.flush()
@@ -663,18 +651,14 @@ def demo_accounts(depts: list[Department]) -> list[DemoAccount]:
     ]
     for d in depts:
         accounts.append(
-            DemoAccount(
-                f"liaison_{d.code.lower()}", "liaison", f"{d.name}联络员", d.code
-            )
+            DemoAccount(f"liaison_{d.code.lower()}", "liaison", f"{d.name}联络员", d.code)
         )
     return accounts
 
 
 def _accounts(session: Session, depts: list[Department]) -> list[DemoAccount]:
     accounts = demo_accounts(depts)
-    shared_hash = hash_password(
-        DEMO_PASSWORD
-    )  # one hash: the password is public anyway
+    shared_hash = hash_password(DEMO_PASSWORD)  # one hash: the password is public anyway
     by_code = {d.code: d.id for d in depts}
     for acc in accounts:
         session.add(
@@ -687,8 +671,6 @@ def _accounts(session: Session, depts: list[Department]) -> list[DemoAccount]:
                 is_demo=True,
             )
         )
-    session.add(
-        AuditLog(username="system", action="demo_load", entity="database", at=utcnow())
-    )
+    session.add(AuditLog(username="system", action="demo_load", entity="database", at=utcnow()))
     session.flush()
     return accounts

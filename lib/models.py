@@ -64,9 +64,7 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="department")
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("departments.id"), index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -108,9 +106,7 @@ class Phase(Base):
     __tablename__ = "phases"
     __table_args__ = (UniqueConstraint("campaign_id", "seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE")
-    )
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
@@ -126,9 +122,7 @@ class TaskArea(Base):
     __tablename__ = "task_areas"
     __table_args__ = (UniqueConstraint("campaign_id", "seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE")
-    )
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
     code: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
@@ -202,9 +196,7 @@ class MonthlyUpdate(Base):
         Index("ix_monthly_updates_period_state", "period", "review_state"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(
-        ForeignKey("assignments.id", ondelete="CASCADE")
-    )
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(7))
     percent_done: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
@@ -276,9 +268,7 @@ class IndicatorDepartment(Base):
     indicator_id: Mapped[int] = mapped_column(
         ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True
     )
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("departments.id"), primary_key=True
-    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
 
 
 class IndicatorValue(Base):
@@ -290,9 +280,7 @@ class IndicatorValue(Base):
         Index("ix_indicator_values_dept_period", "department_id", "period"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(
-        ForeignKey("indicators.id", ondelete="CASCADE")
-    )
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     period: Mapped[str] = mapped_column(String(7))
     value: Mapped[float] = mapped_column(Float)
@@ -332,9 +320,7 @@ class InspectionScore(Base):
     __tablename__ = "inspection_scores"
     __table_args__ = (UniqueConstraint("campaign_id", "department_id", "period"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE")
-    )
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     period: Mapped[str] = mapped_column(String(7))
     score: Mapped[float] = mapped_column(Float)
@@ -353,9 +339,7 @@ class PeriodLock(Base):
     __tablename__ = "period_locks"
     __table_args__ = (UniqueConstraint("campaign_id", "period"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE")
-    )
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(7))
     locked: Mapped[bool] = mapped_column(Boolean, default=True)
     reason: Mapped[str | None] = mapped_column(Text)
@@ -369,9 +353,7 @@ class Problem(Base):
     __tablename__ = "problems"
     __table_args__ = (Index("ix_problems_campaign_state", "campaign_id", "state"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("campaigns.id", ondelete="CASCADE")
-    )
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     code: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)

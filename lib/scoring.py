@@ -122,3 +122,137 @@ def weighted_completion(items: list[tuple[float, float]]) -> float:
     if total_w <= 0:
         return 0.0
     return sum(p * w for p, w in items if w > 0) / total_w
+
+
+# --- progress frames (pandas; no database) ------------------------------------------------
+
+
+def _add_status(
+    df: Any,
+    *,
+    today: dt.date,
+    campaign_start: dt.date,
+    campaign_end: dt.date,
+    thresholds: Thresholds,
+    reported_col: str,
+) -> Any:
+    """Add ``expected`` and ``status`` columns to a frame with percent/start/due."""
+    expected, status = [], []
+    for row in df.itertuples(index=False):
+        start = row.start_date or campaign_start
+        due = row.due_date or campaign_end
+        exp = expected_progress(start, due, today)
+        expected.append(exp)
+        status.append(
+            work_status(
+                row.percent,
+                exp,
+                due,
+                today,
+                reported=bool(getattr(row, reported_col)),
+                started=today >= start,
+                thresholds=thresholds,
+            )
+        )
+    out = df.copy()
+    out["expected"] = expected
+    out["status"] = status
+    return out
+
+
+def assignment_statuses(
+    progress: Any,
+    *,
+    today: dt.date,
+    period: str,
+    campaign_start: dt.date,
+    campaign_end: dt.date,
+    thresholds: Thresholds,
+    report_day: int = 25,
+) -> Any:
+    """Status per assignment. Until the month's report day, last month's report still
+    counts as reported (liaisons are not late before the deadline)."""
+    from lib.periods import period_of, shift_period
+
+    df = progress.copy()
+    df["percent"] = df["percent"].fillna(0.0)
+    grace = period_of(today) == period and today.day <= report_day
+    previous = shift_period(period, -1)
+    df["reported_ok"] = df["reported"] | (
+        grace & (df["latest_period"] == previous) if grace else df["reported"]
+    )
+    # nothing to report before the campaign's first month ends
+    if period == period_of(campaign_start) and grace:
+        df["reported_ok"] = True
+    return _add_status(
+        df,
+        today=today,
+        campaign_start=campaign_start,
+        campaign_end=campaign_end,
+        thresholds=thresholds,
+        reported_col="reported_ok",
+    )
+
+
+def task_statuses(
+    assignments: Any,
+    *,
+    today: dt.date,
+    campaign_start: dt.date,
+    campaign_end: dt.date,
+    thresholds: Thresholds,
+) -> Any:
+    """One row per task: mean progress of its departments, expected progress and status.
+
+    A task counts as not reported only when none of its departments has reported.
+    """
+    import pandas as pd
+
+    if assignments.empty:
+        return pd.DataFrame(
+            columns=[
+                "task_id",
+                "code",
+                "title",
+                "area",
+                "weight",
+                "percent",
+                "expected",
+                "status",
+                "departments",
+                "due_date",
+            ]
+        )
+    grouped = (
+        assignments.groupby("task_id", sort=False)
+        .agg(
+            code=("code", "first"),
+            title=("title", "first"),
+            seq=("seq", "first"),
+            area=("area", "first"),
+            weight=("weight", "first"),
+            start_date=("start_date", "first"),
+            due_date=("due_date", "first"),
+            percent=("percent", "mean"),
+            reported_ok=("reported_ok", "any"),
+            departments=("department", lambda s: "、".join(s)),
+            departments_en=("department_en", lambda s: ", ".join(x or "" for x in s)),
+        )
+        .reset_index()
+        .sort_values("seq")
+    )
+    return _add_status(
+        grouped,
+        today=today,
+        campaign_start=campaign_start,
+        campaign_end=campaign_end,
+        thresholds=thresholds,
+        reported_col="reported_ok",
+    )
+
+
+def report_rate(assignments: Any) -> tuple[int, int]:
+    """(reports counted for the period, assignments expected to report)."""
+    if assignments.empty:
+        return 0, 0
+    return int(assignments["reported"].sum()), len(assignments)

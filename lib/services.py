@@ -81,9 +81,7 @@ def audit(
 
 
 def hash_password(password: str, rounds: int = BCRYPT_ROUNDS) -> str:
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode(
-        "ascii"
-    )
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
 
 
 def verify_password(password: str, hashed: str) -> bool:
@@ -150,9 +148,7 @@ def create_user(
         raise ServiceError("error.username_taken", username=username)
     department_id = None
     if department_code:
-        dept = session.scalar(
-            select(Department).where(Department.code == department_code)
-        )
+        dept = session.scalar(select(Department).where(Department.code == department_code))
         if dept is None:
             raise ServiceError("error.department_unknown", code=department_code)
         department_id = dept.id
@@ -178,9 +174,7 @@ def create_user(
     return user
 
 
-def set_password(
-    *, actor: Actor, session: Session, username: str, new_password: str
-) -> None:
+def set_password(*, actor: Actor, session: Session, username: str, new_password: str) -> None:
     """Admin reset (or CLI): new hash, clears lockout, revokes existing cookies."""
     require(actor, "users.admin")
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
@@ -221,9 +215,7 @@ def _apply_new_password(
     audit(session, actor, action, "user", user.id, after={"username": user.username})
 
 
-def set_user_active(
-    *, actor: Actor, session: Session, username: str, active: bool
-) -> None:
+def set_user_active(*, actor: Actor, session: Session, username: str, active: bool) -> None:
     require(actor, "users.admin")
     user = session.scalar(select(User).where(User.username == username))
     if user is None:

@@ -166,17 +166,13 @@ def create_campaign_from_template(
             session.flush()
             for code in tk.get("indicators", []):
                 if code in indicators:
-                    session.add(
-                        TaskIndicator(task_id=task.id, indicator_id=indicators[code].id)
-                    )
+                    session.add(TaskIndicator(task_id=task.id, indicator_id=indicators[code].id))
             lead = tk.get("lead")
             for name in tk.get("departments", []):
                 dept = depts.get(name)
                 if dept is not None:
                     session.add(
-                        Assignment(
-                            task_id=task.id, department_id=dept.id, is_lead=name == lead
-                        )
+                        Assignment(task_id=task.id, department_id=dept.id, is_lead=name == lead)
                     )
     session.flush()
     return campaign

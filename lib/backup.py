@@ -1,0 +1,129 @@
+"""Logical backup and restore of every table, portable between SQLite and PostgreSQL.
+
+The file is JSON (gzip-compressed when the name ends in ``.gz``) holding the schema
+revision and every row. Restore goes into an empty, migrated database in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Engine, Table, func, select, text, update
+
+from lib.db import current_revision, upgrade
+from lib.models import Base
+
+FORMAT = "service-campaign-backup"
+
+
+class BackupError(Exception):
+    pass
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        col = table.c[key]
+        if value is not None and isinstance(col.type, DateTime):
+            value = dt.datetime.fromisoformat(value)
+        elif value is not None and isinstance(col.type, Date):
+            value = dt.date.fromisoformat(value)
+        out[key] = value
+    return out
+
+
+def backup(engine: Engine, path: Path) -> int:
+    """Write every row to ``path``; returns the number of rows."""
+    tables: dict[str, Any] = {}
+    total = 0
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            rows = [
+                {k: _encode(v) for k, v in r.items()}
+                for r in conn.execute(select(table).order_by(*table.primary_key.columns))
+                .mappings()
+                .all()
+            ]
+            tables[table.name] = rows
+            total += len(rows)
+    doc = {
+        "format": FORMAT,
+        "version": 1,
+        "revision": current_revision(engine),
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "tables": tables,
+    }
+    data = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+    tmp.replace(path)
+    return total
+
+
+def _read(path: Path) -> dict[str, Any]:
+    raw = path.read_bytes()
+    try:
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        doc = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise BackupError(str(path)) from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise BackupError(str(path))
+    return doc
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            if table.name == "data_version":
+                continue
+            if conn.execute(select(func.count()).select_from(table)).scalar():
+                return False
+    return True
+
+
+def restore(engine: Engine, path: Path) -> int:
+    """Load a backup into an empty database (migrated to head first)."""
+    doc = _read(path)
+    upgrade(engine)
+    if not is_empty(engine):
+        raise BackupError("not-empty")
+    total = 0
+    with engine.begin() as conn:
+        conn.execute(Base.metadata.tables["data_version"].delete())
+        for table in Base.metadata.sorted_tables:
+            rows = [_decode(table, r) for r in doc["tables"].get(table.name, [])]
+            if not rows:
+                continue
+            self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+            first = [{**r, **{c: None for c in self_refs}} for r in rows] if self_refs else rows
+            conn.execute(table.insert(), first)
+            for col in self_refs:
+                for r in rows:
+                    if r[col] is not None:
+                        conn.execute(
+                            update(table).where(table.c.id == r["id"]).values({col: r[col]})
+                        )
+            total += len(rows)
+        if conn.dialect.name == "postgresql":
+            for table in Base.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.autoincrement is not False:
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
+    return total

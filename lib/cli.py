@@ -1,0 +1,187 @@
+"""Command line: ``python -m lib.cli COMMAND`` (honours DATABASE_URL).
+
+Commands: init, demo [--reset], create-user, set-password, backup OUT, restore IN.
+Exit codes: 0 success, 1 refused or failed (message on stderr), 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from lib import backup as backup_mod
+from lib import demo
+from lib.config import database_url
+from lib.db import current_revision, get_engine, session_scope, upgrade
+from lib.i18n import role_label, set_default_lang, t
+from lib.models import ROLES, Campaign, Department, MonthlyUpdate
+from lib.permissions import Actor
+from lib.services import ServiceError, create_user, set_password
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    return get_engine(database_url())
+
+
+def _safe_url() -> str:
+    return _engine().url.render_as_string(hide_password=True)
+
+
+def cmd_init(_args: argparse.Namespace) -> int:
+    engine = _engine()
+    upgrade(engine)
+    print(t("cli.init_done", revision=current_revision(engine), url=_safe_url()))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    engine = _engine()
+    upgrade(engine)
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    with session_scope(engine) as session:
+        if args.reset:
+            demo.reset(session)
+        elif demo.has_data(session):
+            print(t("cli.demo_exists"))
+            return 0
+        accounts = demo.load_demo(session, today=today)
+        campaigns = session.scalar(select(func.count(Campaign.id)))
+        departments = session.scalar(select(func.count(Department.id)))
+        updates = session.scalar(select(func.count(MonthlyUpdate.id)))
+    print(t("cli.demo_loaded", campaigns=campaigns, departments=departments, updates=updates))
+    print(t("cli.demo_accounts", password=demo.DEMO_PASSWORD))
+    for acc in accounts:
+        dept = f"\t{acc.department}" if acc.department else ""
+        print(f"  {acc.username}\t{acc.role}\t{role_label(acc.role)}{dept}")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if not args.password_stdin:
+        return None
+    value = sys.stdin.readline().rstrip("\r\n")
+    return value or None
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    password = _read_password(args)
+    if password is None:
+        print(t("cli.password_stdin_empty"), file=sys.stderr)
+        return 2
+    engine = _engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        create_user(
+            actor=Actor.system(),
+            session=session,
+            username=args.username,
+            password=password,
+            roles=args.role,
+            display_name=args.display_name,
+            department_code=args.department,
+        )
+    print(t("cli.user_created", username=args.username.lower(), roles=",".join(args.role)))
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    password = _read_password(args)
+    if password is None:
+        print(t("cli.password_stdin_empty"), file=sys.stderr)
+        return 2
+    engine = _engine()
+    with session_scope(engine) as session:
+        set_password(
+            actor=Actor.system(), session=session, username=args.username, new_password=password
+        )
+    print(t("cli.password_set", username=args.username))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    rows = backup_mod.backup(_engine(), Path(args.out))
+    print(t("cli.backup_done", rows=rows, path=args.out))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(t("cli.file_missing", path=path), file=sys.stderr)
+        return 1
+    try:
+        rows = backup_mod.restore(_engine(), path)
+    except backup_mod.BackupError as exc:
+        key = "cli.restore_not_empty" if str(exc) == "not-empty" else "cli.backup_invalid"
+        print(t(key, path=path), file=sys.stderr)
+        return 1
+    print(t("cli.restore_done", rows=rows, path=path))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lib.cli", description=t("app.title"))
+    parser.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default=None,
+        help="message language (default: APP_LOCALE or zh)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="create or upgrade the database schema").set_defaults(func=cmd_init)
+    p = sub.add_parser("demo", help="load the demo campaigns and accounts")
+    p.add_argument("--reset", action="store_true", help="delete all data first")
+    p.add_argument("--today", help="anchor date YYYY-MM-DD (default: today)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("create-user", help="create a login")
+    p.add_argument("username")
+    p.add_argument("--role", action="append", required=True, choices=ROLES)
+    p.add_argument("--department", help="department code (required for liaison)")
+    p.add_argument("--display-name")
+    p.add_argument("--password-stdin", action="store_true", required=True)
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("set-password", help="set a user's password")
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true", required=True)
+    p.set_defaults(func=cmd_set_password)
+
+    p = sub.add_parser("backup", help="write every row to a backup file")
+    p.add_argument("out")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup into an empty database")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import os
+
+    set_default_lang(os.environ.get("APP_LOCALE", "zh"))
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_default_lang(args.lang)
+    if args.command == "demo" and args.today:
+        try:
+            dt.date.fromisoformat(args.today)
+        except ValueError:
+            parser.error("--today must be YYYY-MM-DD")
+    try:
+        return int(args.func(args))
+    except ServiceError as exc:
+        print(t("cli.error", message=exc.message()), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

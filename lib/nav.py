@@ -1,0 +1,36 @@
+"""The page registry: which page file each role may open. ``app.py`` builds
+``st.navigation`` from it; tests use it to open every page as every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lib.models import ROLES
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # i18n key page.<key>, url path
+    path: str  # file under pages/
+    section: str  # i18n key nav.section.<section>
+    icon: str
+    roles: frozenset[str]
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "overview",
+        "pages/overview.py",
+        "dashboard",
+        ":material/dashboard:",
+        frozenset(ROLES),
+        default=True,
+    ),
+    PageSpec("account", "pages/account.py", "account", ":material/person:", frozenset(ROLES)),
+)
+
+
+def pages_for(roles: set[str] | frozenset[str]) -> list[PageSpec]:
+    """Pages the union of ``roles`` may open, in registry order."""
+    return [p for p in PAGES if p.roles & set(roles)]

@@ -1,0 +1,104 @@
+"""Shared Streamlit pieces used by app.py and the pages: language, sidebar, guards."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import queries
+from lib.auth import CurrentUser
+from lib.config import settings
+from lib.i18n import LANG_LABELS, LANGS, current_lang, role_label, t
+from lib.permissions import can
+
+HIDE_DEPLOY_CSS = """
+<style>
+  [data-testid="stAppDeployButton"] {display: none;}
+</style>
+"""
+
+
+def init_language() -> None:
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = settings().default_locale if _settings_ok() else "zh"
+
+
+def _settings_ok() -> bool:
+    try:
+        settings()
+    except Exception:
+        return False
+    return True
+
+
+def language_switch() -> None:
+    st.sidebar.segmented_control(
+        t("sidebar.language"),
+        options=list(LANGS),
+        format_func=lambda code: LANG_LABELS[code],
+        key="lang",
+        selection_mode="single",
+    )
+    if st.session_state.get("lang") not in LANGS:  # deselected: keep a language
+        st.session_state["lang"] = "zh"
+
+
+def login_page_extras(demo_mode: bool) -> None:
+    """Under the login form: what this is, and in demo mode the demo accounts."""
+    st.caption(t("app.title") + " · " + t("app.subtitle"))
+    if not demo_mode:
+        st.caption(t("login.intro"))
+        return
+    from lib.demo import DEMO_PASSWORD
+
+    st.info(t("login.demo_notice", password=DEMO_PASSWORD))
+    rows = [f"- `{name}` — {role_label(name)}" for name in ("admin", "office", "leader", "viewer")]
+    st.markdown(f"**{t('login.demo_accounts')}**\n\n" + "\n".join(rows))
+    st.markdown(
+        t("login.demo_liaisons", examples="`liaison_office`、`liaison_dispatch`、`liaison_card`")
+    )
+
+
+def sidebar(user: CurrentUser) -> None:
+    """Campaign selector and who is logged in."""
+    campaigns = queries.list_campaigns()
+    with st.sidebar:
+        if campaigns.empty:
+            st.caption(t("sidebar.no_campaign"))
+            st.session_state["campaign_id"] = None
+        else:
+            ids = campaigns["id"].tolist()
+            names = dict(
+                zip(
+                    ids,
+                    campaigns["name"]
+                    if current_lang() == "zh"
+                    else campaigns["name_en"].fillna(campaigns["name"]),
+                    strict=True,
+                )
+            )
+            if st.session_state.get("campaign_id") not in ids:
+                st.session_state["campaign_id"] = ids[0]
+            st.selectbox(
+                t("sidebar.campaign"), ids, format_func=lambda i: names[i], key="campaign_id"
+            )
+        roles = "、".join(role_label(r) for r in sorted(user.roles))
+        st.caption(t("sidebar.signed_in_as", name=user.display_name, roles=roles))
+
+
+def current_user() -> CurrentUser:
+    """The logged-in user (set by app.py); pages stop if there is none."""
+    user = st.session_state.get("current_user")
+    if not isinstance(user, CurrentUser):
+        st.stop()
+    return user
+
+
+def require_action(user: CurrentUser, action: str) -> None:
+    if not can(user.actor, action):
+        st.error(t("error.permission_denied"))
+        st.stop()
+
+
+def selected_campaign_id() -> int | None:
+    value = st.session_state.get("campaign_id")
+    return int(value) if value is not None else None

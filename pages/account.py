@@ -1,0 +1,43 @@
+"""我的账户 My account: who I am, change my password (other sessions end)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import services, ui
+from lib.db import session_scope
+from lib.i18n import current_lang, role_label, t
+
+user = ui.current_user()
+st.title(t("account.heading"))
+lang = current_lang()
+department = (user.department if lang == "zh" else user.department_en or user.department) or t(
+    "account.none"
+)
+st.markdown(
+    f"- {t('account.username')}：`{user.username}`\n"
+    f"- {t('account.roles')}：{'、'.join(role_label(r) for r in sorted(user.roles))}\n"
+    f"- {t('account.department')}：{department}"
+)
+
+st.subheader(t("account.change_password"))
+st.caption(t("account.password_rules"))
+with st.form("change_password_form", clear_on_submit=True):
+    old = st.text_input(t("account.old_password"), type="password", key="old_password")
+    new = st.text_input(t("account.new_password"), type="password", key="new_password")
+    repeat = st.text_input(t("account.repeat_password"), type="password", key="repeat_password")
+    submitted = st.form_submit_button(t("account.submit"))
+if submitted:
+    try:
+        with session_scope() as session:
+            services.change_own_password(
+                actor=user.actor,
+                session=session,
+                old_password=old,
+                new_password=new,
+                repeat=repeat,
+            )
+    except services.ServiceError as exc:
+        st.error(exc.message())
+    else:
+        st.success(t("account.password_changed"))
