@@ -33,6 +33,8 @@ ui.language_switch()
 user = authenticate()
 if user is None:
     ui.login_page_extras(cfg.demo_mode)
+    # register no page before login: nothing of the app is reachable or listed
+    st.navigation([st.Page(ui.login_placeholder, title=t("login.form"))], position="hidden")
     st.stop()
 
 pages = []

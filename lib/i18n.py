@@ -98,3 +98,8 @@ def status_label(status: str, lang: str | None = None) -> str:
 
 def role_label(role: str, lang: str | None = None) -> str:
     return t(f"role.{role}", lang)
+
+
+def join_list(items: list[str] | tuple[str, ...], lang: str | None = None) -> str:
+    """Join names the way the language does: 甲、乙、丙 / A, B, C."""
+    return ("、" if (lang or current_lang()) == "zh" else ", ").join(items)

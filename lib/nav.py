@@ -27,6 +27,13 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset(ROLES),
         default=True,
     ),
+    PageSpec(
+        "audit",
+        "pages/audit.py",
+        "admin",
+        ":material/history:",
+        frozenset({"admin", "office"}),
+    ),
     PageSpec("account", "pages/account.py", "account", ":material/person:", frozenset(ROLES)),
 )
 

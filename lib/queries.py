@@ -229,3 +229,48 @@ def user_for_session(username: str) -> dict[str, Any] | None:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+@versioned
+def audit_rows(
+    username: str | None, start: dt.date, end: dt.date, action: str | None, limit: int = 2000
+) -> pd.DataFrame:
+    """Audit log rows between two dates (inclusive), newest first."""
+    from lib.models import AuditLog
+
+    stmt = (
+        select(
+            AuditLog.at,
+            AuditLog.username,
+            AuditLog.action,
+            AuditLog.entity,
+            AuditLog.entity_id,
+            AuditLog.department_id,
+            AuditLog.before,
+            AuditLog.after,
+        )
+        .where(
+            AuditLog.at >= dt.datetime.combine(start, dt.time.min),
+            AuditLog.at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min),
+        )
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(limit)
+    )
+    if username:
+        stmt = stmt.where(AuditLog.username == username)
+    if action:
+        stmt = stmt.where(AuditLog.action == action)
+    with get_engine().connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+@versioned
+def audit_filter_options() -> dict[str, list[str]]:
+    from lib.models import AuditLog
+
+    with get_engine().connect() as conn:
+        users = conn.execute(
+            select(AuditLog.username).where(AuditLog.username.is_not(None)).distinct()
+        ).scalars()
+        actions = conn.execute(select(AuditLog.action).distinct()).scalars()
+        return {"users": sorted(u for u in users if u), "actions": sorted(actions)}

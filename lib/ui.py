@@ -7,7 +7,7 @@ import streamlit as st
 from lib import queries
 from lib.auth import CurrentUser
 from lib.config import settings
-from lib.i18n import LANG_LABELS, LANGS, current_lang, role_label, t
+from lib.i18n import LANG_LABELS, LANGS, current_lang, join_list, role_label, t
 from lib.permissions import can
 
 HIDE_DEPLOY_CSS = """
@@ -30,16 +30,26 @@ def _settings_ok() -> bool:
     return True
 
 
+def _on_language_change() -> None:
+    choice = st.session_state.get("lang_switch")
+    if choice in LANGS:  # a click on the selected option deselects it: keep the language
+        st.session_state["lang"] = choice
+
+
 def language_switch() -> None:
+    """中文 / English in the sidebar. ``lang`` is plain session state, not a widget key,
+    so it survives page changes."""
+    if st.session_state.get("lang_switch") not in LANGS:
+        st.session_state.pop("lang_switch", None)
     st.sidebar.segmented_control(
         t("sidebar.language"),
         options=list(LANGS),
         format_func=lambda code: LANG_LABELS[code],
-        key="lang",
+        default=st.session_state.get("lang", "zh"),
+        key="lang_switch",
         selection_mode="single",
+        on_change=_on_language_change,
     )
-    if st.session_state.get("lang") not in LANGS:  # deselected: keep a language
-        st.session_state["lang"] = "zh"
 
 
 def login_page_extras(demo_mode: bool) -> None:
@@ -56,6 +66,10 @@ def login_page_extras(demo_mode: bool) -> None:
     st.markdown(
         t("login.demo_liaisons", examples="`liaison_office`、`liaison_dispatch`、`liaison_card`")
     )
+
+
+def login_placeholder() -> None:
+    """The only page registered before login (the form is drawn by app.py)."""
 
 
 def sidebar(user: CurrentUser) -> None:
@@ -81,7 +95,7 @@ def sidebar(user: CurrentUser) -> None:
             st.selectbox(
                 t("sidebar.campaign"), ids, format_func=lambda i: names[i], key="campaign_id"
             )
-        roles = "、".join(role_label(r) for r in sorted(user.roles))
+        roles = join_list([role_label(r) for r in sorted(user.roles)])
         st.caption(t("sidebar.signed_in_as", name=user.display_name, roles=roles))
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import services, ui
 from lib.db import session_scope
-from lib.i18n import current_lang, role_label, t
+from lib.i18n import current_lang, join_list, role_label, t
 
 user = ui.current_user()
 st.title(t("account.heading"))
@@ -14,10 +14,11 @@ lang = current_lang()
 department = (user.department if lang == "zh" else user.department_en or user.department) or t(
     "account.none"
 )
+colon = t("punct.colon")
 st.markdown(
-    f"- {t('account.username')}：`{user.username}`\n"
-    f"- {t('account.roles')}：{'、'.join(role_label(r) for r in sorted(user.roles))}\n"
-    f"- {t('account.department')}：{department}"
+    f"- {t('account.username')}{colon}`{user.username}`\n"
+    f"- {t('account.roles')}{colon}{join_list([role_label(r) for r in sorted(user.roles)])}\n"
+    f"- {t('account.department')}{colon}{department}"
 )
 
 st.subheader(t("account.change_password"))

@@ -31,13 +31,14 @@ thresholds = scoring.Thresholds.from_settings(header["settings"])
 
 name = header["name"] if lang == "zh" else (header["name_en"] or header["name"])
 st.title(name)
+colon = t("punct.colon")
 meta = [
-    f"{t('overview.organiser')}：{header['organiser'] or '—'}",
-    f"{t('overview.dates')}：{fmt_date(start)} – {fmt_date(end)}",
+    f"{t('overview.organiser')}{colon}{header['organiser'] or '—'}",
+    f"{t('overview.dates')}{colon}{fmt_date(start)} – {fmt_date(end)}",
 ]
 if header["theme"]:
-    meta.append(f"{t('overview.theme')}：{header['theme']}")
-st.caption(" · ".join(meta) if lang == "zh" else " · ".join(m.replace("：", ": ") for m in meta))
+    meta.append(f"{t('overview.theme')}{colon}{header['theme']}")
+st.caption(" · ".join(meta))
 
 total_days = (end - start).days + 1
 if today < start:
@@ -55,8 +56,8 @@ current_phase = next(
     (p for p in header["phases"] if p["start_date"] <= today <= p["end_date"]), None
 )
 phase_text = (
-    f"{current_phase['name']}（{fmt_date(current_phase['start_date'])} – "
-    f"{fmt_date(current_phase['end_date'])}）"
+    f"{current_phase['name']} ({fmt_date(current_phase['start_date'])} – "
+    f"{fmt_date(current_phase['end_date'])})"
     if current_phase
     else t("overview.no_phase")
 )
@@ -64,7 +65,7 @@ col_a, col_b = st.columns([1, 2])
 col_a.metric(
     t("overview.current_phase"), current_phase["name"] if current_phase else "—", help=phase_text
 )
-col_b.markdown(f"#### {progress_text}\n{t('overview.period')}：{fmt_period(period)}")
+col_b.markdown(f"#### {progress_text}\n{t('overview.period')}{colon}{fmt_period(period)}")
 
 if header["phases"]:
     phases = pd.DataFrame(
@@ -101,7 +102,7 @@ m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric(
     t("overview.completion"),
     fmt_pct(completion),
-    delta=f"{completion - expected:+.1f}",
+    delta=t("overview.vs_expected", value=f"{completion - expected:+.1f}"),
     help=t("overview.completion_help"),
 )
 m1.caption(t("overview.expected", value=fmt_pct(expected)))
