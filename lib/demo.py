@@ -336,7 +336,9 @@ def _spread_due_dates(session: Session, campaign: Campaign, rng: random.Random) 
     deadline for a third of the tasks, spread the rest over the campaign's months."""
     months = periods_between(campaign.start_date, campaign.end_date)
     candidates = [period_end(p) for p in months[2:]] or [campaign.end_date]
-    for task in session.scalars(select(Task).where(Task.campaign_id == campaign.id)):
+    for task in session.scalars(
+        select(Task).where(Task.campaign_id == campaign.id).order_by(Task.seq)
+    ):
         if task.due_date is None or rng.random() < 0.67:
             task.due_date = rng.choice(candidates)
         task.start_date = campaign.start_date

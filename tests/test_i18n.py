@@ -1,0 +1,74 @@
+"""Every key exists in both catalogues, with the same placeholders, and every key used
+in code exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from lib.i18n import CATALOGUES, fmt_date, fmt_num, fmt_pct, fmt_period, join_list, t
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalogues_have_the_same_keys() -> None:
+    zh, en = set(CATALOGUES["zh"]), set(CATALOGUES["en"])
+    assert zh - en == set(), f"missing in en: {sorted(zh - en)}"
+    assert en - zh == set(), f"missing in zh: {sorted(en - zh)}"
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUES["zh"]))
+def test_placeholders_match(key: str) -> None:
+    assert _placeholders(CATALOGUES["zh"][key]) == _placeholders(CATALOGUES["en"][key])
+
+
+def _code_files() -> list[Path]:
+    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
+            *sorted((ROOT / "lib").rglob("*.py"))]  # fmt: skip
+
+
+def test_every_key_used_in_code_exists() -> None:
+    used: dict[str, str] = {}
+    for path in _code_files():
+        for key in KEY_CALL.findall(path.read_text("utf-8")):
+            used[key] = path.name
+    assert used, "the scan found no t() calls"
+    missing = {k: f for k, f in used.items() if k not in CATALOGUES["zh"]}
+    assert missing == {}
+
+
+def test_chinese_catalogue_is_chinese() -> None:
+    """No English leftovers in Chinese mode (except product names and codes)."""
+    allowed = {"sidebar.language", "cli.password_stdin_empty"}
+    han = re.compile(r"[\u4e00-\u9fff]")
+    leftovers = []
+    for key, text in CATALOGUES["zh"].items():
+        bare = re.sub(r"\{[a-z_]*\}", "", text)
+        if key not in allowed and re.search(r"[A-Za-z]{3}", bare) and not han.search(bare):
+            leftovers.append(key)
+    assert leftovers == []
+
+
+def test_missing_key_shows_the_key() -> None:
+    assert t("no.such_key", "zh") == "no.such_key"
+
+
+def test_formatting_per_language() -> None:
+    assert fmt_period("2024-03", "zh") == "2024年3月"
+    assert fmt_period("2024-03", "en") == "Mar 2024"
+    assert fmt_date(dt.date(2021, 8, 31), "zh") == "2021年8月31日"
+    assert fmt_date(dt.date(2021, 8, 31), "en") == "31 Aug 2021"
+    assert fmt_pct(97.234) == "97.2%"
+    assert fmt_num(3200000) == "3,200,000"
+    assert join_list(["办公室", "人事科"], "zh") == "办公室、人事科"
+    assert join_list(["Office", "HR"], "en") == "Office, HR"
+    assert t("overview.day_of", "zh", day=37, total=100) == "第37天 / 共100天"
