@@ -37,13 +37,17 @@ COUNTED_STATES = ("submitted", "approved")
 def versioned(fn: Callable[P, R]) -> Callable[P, R]:
     """Cache ``fn`` by its arguments plus the current data version."""
 
+    # st.cache_data keys on the function's source and on every argument whose name does
+    # not start with "_": the function name and the version are both part of the key.
     @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
-    def cached(_version: int, *args: Any, **kwargs: Any) -> Any:
+    def cached(query_name: str, version: int, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)  # type: ignore[arg-type]
+
+    name = f"{fn.__module__}.{fn.__qualname__}"
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        return cached(data_version(), *args, **kwargs)  # type: ignore[no-any-return]
+        return cached(name, data_version(), *args, **kwargs)  # type: ignore[no-any-return]
 
     wrapper.uncached = fn  # type: ignore[attr-defined]
     return wrapper
@@ -274,3 +278,18 @@ def audit_filter_options() -> dict[str, list[str]]:
         ).scalars()
         actions = conn.execute(select(AuditLog.action).distinct()).scalars()
         return {"users": sorted(u for u in users if u), "actions": sorted(actions)}
+
+
+@versioned
+def campaigns_of_department(department_id: int) -> list[int]:
+    """Campaigns in which the department has at least one task, newest first."""
+    stmt = (
+        select(Campaign.id)
+        .join(Task, Task.campaign_id == Campaign.id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .where(Assignment.department_id == department_id, Campaign.archived.is_(False))
+        .group_by(Campaign.id, Campaign.start_date)
+        .order_by(Campaign.start_date.desc())
+    )
+    with get_engine().connect() as conn:
+        return [int(i) for i in conn.execute(stmt).scalars()]

@@ -91,7 +91,12 @@ def sidebar(user: CurrentUser) -> None:
                 )
             )
             if st.session_state.get("campaign_id") not in ids:
-                st.session_state["campaign_id"] = ids[0]
+                own = (
+                    queries.campaigns_of_department(user.department_id)
+                    if user.department_id
+                    else []
+                )
+                st.session_state["campaign_id"] = own[0] if own else ids[0]
             st.selectbox(
                 t("sidebar.campaign"), ids, format_func=lambda i: names[i], key="campaign_id"
             )

@@ -4,13 +4,33 @@ from __future__ import annotations
 
 import re
 
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
 
 from lib.demo import DEMO_PASSWORD
 from lib.i18n import CATALOGUES
 
 TIMEOUT = 60
-RAW_KEY = re.compile(r"\b(?:" + "|".join(sorted({k.split(".")[0] for k in CATALOGUES["zh"]})) + r")\.[a-z_]+\b")
+
+
+class _RouterPagesManager(PagesManager):
+    """Run app.py on every AppTest run, as the real server does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before each run, and because the
+    product keeps its page files in ``pages/`` it falls back to the old pages-directory
+    mode and runs the page file alone, skipping the router (login, navigation). The real
+    server sets the flag to False for good at the first ``st.navigation`` call.
+    """
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+app_test.PagesManager = _RouterPagesManager  # type: ignore[misc]
+RAW_KEY = re.compile(
+    r"\b(?:" + "|".join(sorted({k.split(".")[0] for k in CATALOGUES["zh"]})) + r")\.[a-z_]+\b"
+)
 
 
 def new_app() -> AppTest:
@@ -40,8 +60,17 @@ def logged_in(username: str) -> AppTest:
 def visible_text(at: AppTest) -> str:
     """Every piece of text the page shows (for raw-key and leftover checks)."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "error",
-                 "warning", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "error",
+        "warning",
+        "success",
+    ):
         parts.extend(str(getattr(el, "value", "")) for el in at.get(kind))
     for el in at.get("metric"):
         parts.append(str(el.label))

@@ -26,7 +26,6 @@ from lib.models import (
 )
 from tests.conftest import DEMO_TODAY
 
-
 # columns stamped with the wall clock at insert time, and the salted password hash
 STAMPS = {"created_at", "at", "entered_at", "changed_at", "uploaded_at", "password_hash"}
 
@@ -66,9 +65,7 @@ def test_read_path_indexes_exist(engine: Engine) -> None:
     assert ("period", "review_state") in idx
     assert ("assignment_id", "period") in uq | idx
     assert ("campaign_id",) in {tuple(i["column_names"]) for i in insp.get_indexes("tasks")}
-    assert ("department_id",) in {
-        tuple(i["column_names"]) for i in insp.get_indexes("assignments")
-    }
+    assert ("department_id",) in {tuple(i["column_names"]) for i in insp.get_indexes("assignments")}
 
 
 def test_sqlite_pragmas_on_every_connection(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -117,12 +114,21 @@ def test_demo_is_realistic(engine: Engine) -> None:
             select(func.count()).where(Task.campaign_id == c004.id, Task.source == "plan")
         )
         assert plan_tasks == 45
-        assert [p.name for p in s.scalars(select(Phase).where(Phase.campaign_id == c004.id)
-                .order_by(Phase.seq))] == ["宣传自查阶段", "整改落实阶段", "考核表彰阶段",
-                                           "总结提升阶段"]  # fmt: skip
+        assert [
+            p.name
+            for p in s.scalars(
+                select(Phase).where(Phase.campaign_id == c004.id).order_by(Phase.seq)
+            )
+        ] == ["宣传自查阶段", "整改落实阶段", "考核表彰阶段", "总结提升阶段"]
         # at least 6 months of monthly reports, with variety
-        periods = set(s.scalars(select(MonthlyUpdate.period).join(Assignment).join(Task)
-                                .where(Task.campaign_id == c004.id)))  # fmt: skip
+        periods = set(
+            s.scalars(
+                select(MonthlyUpdate.period)
+                .join(Assignment)
+                .join(Task)
+                .where(Task.campaign_id == c004.id)
+            )
+        )
         assert len(periods) >= 6
         percents = list(s.scalars(select(MonthlyUpdate.percent_done)))
         assert min(percents) == 0 or max(percents) == 100
@@ -185,15 +191,26 @@ def test_data_version_moves_on_every_service_write(engine: Engine) -> None:
 
     before = data_version(engine)
     with session_scope(engine) as s:
-        create_user(actor=Actor.system(), session=s, username="user1", password="Str0ng!pw",
-                    roles=["viewer"])  # fmt: skip
+        create_user(
+            actor=Actor.system(),
+            session=s,
+            username="user1",
+            password="Str0ng!pw",
+            roles=["viewer"],
+        )
     assert data_version(engine) == before + 1
 
 
 def test_dates_round_trip(engine: Engine) -> None:
     with session_scope(engine) as s:
-        s.add(Campaign(name="测试活动", start_date=dt.date(2026, 1, 1),
-                       end_date=dt.date(2026, 4, 10), settings={"weights": {"completion": 50}}))  # fmt: skip
+        s.add(
+            Campaign(
+                name="测试活动",
+                start_date=dt.date(2026, 1, 1),
+                end_date=dt.date(2026, 4, 10),
+                settings={"weights": {"completion": 50}},
+            )
+        )
     with Session(engine) as s:
         c = s.scalars(select(Campaign)).one()
         assert c.end_date == dt.date(2026, 4, 10)

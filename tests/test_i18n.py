@@ -32,8 +32,11 @@ def test_placeholders_match(key: str) -> None:
 
 
 def _code_files() -> list[Path]:
-    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
-            *sorted((ROOT / "lib").rglob("*.py"))]  # fmt: skip
+    return [
+        ROOT / "app.py",
+        *sorted((ROOT / "pages").glob("*.py")),
+        *sorted((ROOT / "lib").rglob("*.py")),
+    ]
 
 
 def test_every_key_used_in_code_exists() -> None:

@@ -20,7 +20,13 @@ def test_periods() -> None:
     assert shift_period("2026-01", -1) == "2025-12"
     assert period_end("2024-02") == dt.date(2024, 2, 29)
     assert periods_between(dt.date(2019, 3, 1), dt.date(2019, 8, 31)) == [
-        "2019-03", "2019-04", "2019-05", "2019-06", "2019-07", "2019-08"]  # fmt: skip
+        "2019-03",
+        "2019-04",
+        "2019-05",
+        "2019-06",
+        "2019-07",
+        "2019-08",
+    ]
     assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
 
 

@@ -79,31 +79,74 @@ def test_every_status_has_its_own_colour() -> None:
 
 
 def _progress() -> pd.DataFrame:
-    base = {"code": "1", "title": "任务", "seq": 1, "area": "方面", "weight": 1.0,
-            "start_date": D(2026, 1, 1), "due_date": D(2026, 5, 1)}  # fmt: skip
+    base = {
+        "code": "1",
+        "title": "任务",
+        "seq": 1,
+        "area": "方面",
+        "weight": 1.0,
+        "start_date": D(2026, 1, 1),
+        "due_date": D(2026, 5, 1),
+    }
     rows = [
         # task 1: two departments; one reported this month, one only last month
-        {**base, "assignment_id": 1, "task_id": 1, "department": "甲科", "department_en": "A",
-         "percent": 60.0, "latest_period": "2026-03", "reported": True},
-        {**base, "assignment_id": 2, "task_id": 1, "department": "乙科", "department_en": "B",
-         "percent": 40.0, "latest_period": "2026-02", "reported": False},
+        {
+            **base,
+            "assignment_id": 1,
+            "task_id": 1,
+            "department": "甲科",
+            "department_en": "A",
+            "percent": 60.0,
+            "latest_period": "2026-03",
+            "reported": True,
+        },
+        {
+            **base,
+            "assignment_id": 2,
+            "task_id": 1,
+            "department": "乙科",
+            "department_en": "B",
+            "percent": 40.0,
+            "latest_period": "2026-02",
+            "reported": False,
+        },
         # task 2: never reported
-        {**base, "code": "2", "seq": 2, "assignment_id": 3, "task_id": 2, "department": "甲科",
-         "department_en": "A", "percent": None, "latest_period": None, "reported": False},
-    ]  # fmt: skip
+        {
+            **base,
+            "code": "2",
+            "seq": 2,
+            "assignment_id": 3,
+            "task_id": 2,
+            "department": "甲科",
+            "department_en": "A",
+            "percent": None,
+            "latest_period": None,
+            "reported": False,
+        },
+    ]
     return pd.DataFrame(rows)
 
 
 def test_grace_before_report_day_counts_last_months_report() -> None:
     today = D(2026, 3, 10)  # before the 25th: February's report still counts
-    a = assignment_statuses(_progress(), today=today, period="2026-03",
-                            campaign_start=D(2026, 1, 1), campaign_end=D(2026, 6, 30),
-                            thresholds=Thresholds())  # fmt: skip
+    a = assignment_statuses(
+        _progress(),
+        today=today,
+        period="2026-03",
+        campaign_start=D(2026, 1, 1),
+        campaign_end=D(2026, 6, 30),
+        thresholds=Thresholds(),
+    )
     # expected at 3-10: 68 of 120 days = 56.67%
     assert a.loc[0, "expected"] == pytest.approx(100 * 68 / 120)
     assert list(a["status"]) == ["on_track", "at_risk", "not_reported"]
-    tasks = task_statuses(a, today=today, campaign_start=D(2026, 1, 1),
-                          campaign_end=D(2026, 6, 30), thresholds=Thresholds())  # fmt: skip
+    tasks = task_statuses(
+        a,
+        today=today,
+        campaign_start=D(2026, 1, 1),
+        campaign_end=D(2026, 6, 30),
+        thresholds=Thresholds(),
+    )
     assert list(tasks["percent"]) == [50.0, 0.0]
     # 50 / 56.67 = 0.88 -> behind; task 2 has no report from anybody
     assert list(tasks["status"]) == ["behind", "not_reported"]
@@ -112,7 +155,12 @@ def test_grace_before_report_day_counts_last_months_report() -> None:
 
 
 def test_after_report_day_a_missing_report_is_not_reported() -> None:
-    a = assignment_statuses(_progress(), today=D(2026, 3, 28), period="2026-03",
-                            campaign_start=D(2026, 1, 1), campaign_end=D(2026, 6, 30),
-                            thresholds=Thresholds())  # fmt: skip
+    a = assignment_statuses(
+        _progress(),
+        today=D(2026, 3, 28),
+        period="2026-03",
+        campaign_start=D(2026, 1, 1),
+        campaign_end=D(2026, 6, 30),
+        thresholds=Thresholds(),
+    )
     assert list(a["status"]) == ["at_risk", "not_reported", "not_reported"]

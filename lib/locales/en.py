@@ -137,6 +137,6 @@ MESSAGES: dict[str, str] = {
     "audit.after": "After",
     "audit.count": "{count} records (at most 2,000 shown)",
     "audit.export": "Export CSV",
-    "overview.vs_expected": "{value} points vs expected",
+    "overview.vs_expected": "{value} vs expected",
     "punct.colon": ": ",
 }

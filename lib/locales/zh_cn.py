@@ -147,6 +147,6 @@ MESSAGES: dict[str, str] = {
     "audit.after": "修改后",
     "audit.count": "共 {count} 条记录（最多显示2000条）",
     "audit.export": "导出 CSV",
-    "overview.vs_expected": "{value} 个百分点（较应完成）",
+    "overview.vs_expected": "{value}（较应完成）",
     "punct.colon": "：",
 }

@@ -1,0 +1,157 @@
+"""One real browser against a real `streamlit run`: log in as each demo role, look at the
+overview (screenshots under tests/artifacts/), and check that a cookie copied before
+logout no longer logs in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from lib.demo import DEMO_PASSWORD
+from tests.conftest import ARTIFACTS, ROOT, chromium_path, need
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    chromium_path()
+    db = tmp_path_factory.mktemp("browser") / "app.db"
+    shutil.copy(demo_db.split("///", 1)[1], db)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "DEMO_MODE": "1",
+        "COOKIE_KEY": "browser-test-cookie-key-" + "y" * 30,
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read().decode() == "ok":
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + (proc.stdout.read() or b"").decode()[-2000:])  # type: ignore[union-attr]
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need("playwright is not installed")
+    path = chromium_path()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    page.get_by_role("textbox", name="用户名").fill(username)
+    page.get_by_role("textbox", name="密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+@pytest.mark.parametrize("username", ["leader", "admin", "office", "viewer", "liaison_card"])
+def test_login_and_overview(server: str, browser, username: str) -> None:  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page = ctx.new_page()
+    _login(page, server, username)
+    page.get_by_text("总体完成率").first.wait_for(timeout=30000)
+    page.get_by_text("本月报送率").first.wait_for()
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    charts.first.wait_for()
+    assert charts.count() >= 2  # phase timeline and status chart
+    page.wait_for_timeout(1500)  # let the charts draw
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"overview_{username}.png"), full_page=True)
+    # Streamlit's own toolbar and Deploy button are hidden
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
+    assert page.locator('[data-testid="stMainMenu"]').count() == 0
+    ctx.close()
+
+
+def test_cookie_copied_before_logout_is_refused(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    _login(page, server, "leader")
+    page.get_by_text("总体完成率").first.wait_for(timeout=30000)
+    deadline = time.time() + 15
+    while not ctx.cookies() and time.time() < deadline:
+        page.wait_for_timeout(300)
+    copied = [c for c in ctx.cookies() if c["name"] == "campaign_auth"]
+    assert copied, "the login cookie is set"
+
+    # the copied cookie works before logout (a new browser logs in without a password)
+    thief = browser.new_context()
+    thief.add_cookies(copied)
+    tpage = thief.new_page()
+    tpage.goto(server)
+    tpage.get_by_text("总体完成率").first.wait_for(timeout=30000)
+    thief.close()
+
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("textbox", name="用户名").wait_for(timeout=30000)
+
+    thief = browser.new_context()
+    thief.add_cookies(copied)
+    tpage = thief.new_page()
+    tpage.goto(server)
+    tpage.get_by_role("textbox", name="用户名").wait_for(timeout=30000)
+    assert tpage.get_by_text("总体完成率").count() == 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tpage.screenshot(path=str(ARTIFACTS / "revoked_cookie.png"))
+    thief.close()
+    ctx.close()
