@@ -7,7 +7,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from lib.i18n import status_label, t
+from lib.i18n import current_lang, status_label, t
 from lib.scoring import STATUS_COLOURS, STATUSES
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -53,6 +53,11 @@ def status_bar(counts: pd.DataFrame, lang: str | None = None) -> alt.TopLevelMix
     return themed((bars + text).properties(height=alt.Step(28)))
 
 
+def _day_format(lang: str | None) -> str:
+    """d3 time format for axis ticks: 3月15日 / 15 Mar."""
+    return "%-m月%-d日" if (lang or current_lang()) == "zh" else "%-d %b"
+
+
 def phase_timeline(
     phases: pd.DataFrame, today: dt.date, lang: str | None = None
 ) -> alt.TopLevelMixin:
@@ -65,7 +70,7 @@ def phase_timeline(
         alt.Chart(df)
         .mark_bar(cornerRadius=3, height=26)
         .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0)),
+            x=alt.X("start:T", title=None, axis=alt.Axis(format=_day_format(lang), labelAngle=0)),
             x2="end_excl:T",
             y=alt.Y("name:N", sort=None, title=None),
             color=alt.condition("datum.current", alt.value(ACCENT), alt.value(NEUTRAL)),

@@ -103,3 +103,10 @@ def role_label(role: str, lang: str | None = None) -> str:
 def join_list(items: list[str] | tuple[str, ...], lang: str | None = None) -> str:
     """Join names the way the language does: 甲、乙、丙 / A, B, C."""
     return ("、" if (lang or current_lang()) == "zh" else ", ").join(items)
+
+
+def phase_label(name: str, kind: str | None, lang: str | None = None) -> str:
+    """A phase as the plan names it in Chinese; its kind (Assessment…) in English."""
+    if (lang or current_lang()) == "zh" or not kind:
+        return name
+    return t(f"phase.{kind}", lang)

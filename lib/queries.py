@@ -38,16 +38,19 @@ def versioned(fn: Callable[P, R]) -> Callable[P, R]:
     """Cache ``fn`` by its arguments plus the current data version."""
 
     # st.cache_data keys on the function's source and on every argument whose name does
-    # not start with "_": the function name and the version are both part of the key.
+    # not start with "_": the query's name, the database and its version are in the key.
     @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
-    def cached(query_name: str, version: int, *args: Any, **kwargs: Any) -> Any:
+    def cached(query_name: str, database: str, version: int, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)  # type: ignore[arg-type]
 
     name = f"{fn.__module__}.{fn.__qualname__}"
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        return cached(name, data_version(), *args, **kwargs)  # type: ignore[no-any-return]
+        engine = get_engine()
+        return cached(  # type: ignore[no-any-return]
+            name, str(engine.url), data_version(engine), *args, **kwargs
+        )
 
     wrapper.uncached = fn  # type: ignore[attr-defined]
     return wrapper

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts, queries, scoring, ui
-from lib.i18n import current_lang, fmt_date, fmt_pct, fmt_period, status_label, t
+from lib.i18n import current_lang, fmt_date, fmt_pct, fmt_period, phase_label, status_label, t
 from lib.periods import reporting_period
 
 user = ui.current_user()
@@ -56,21 +56,29 @@ current_phase = next(
     (p for p in header["phases"] if p["start_date"] <= today <= p["end_date"]), None
 )
 phase_text = (
-    f"{current_phase['name']} ({fmt_date(current_phase['start_date'])} – "
+    f"{phase_label(current_phase['name'], current_phase['kind'])} ({fmt_date(current_phase['start_date'])} – "
     f"{fmt_date(current_phase['end_date'])})"
     if current_phase
     else t("overview.no_phase")
 )
 col_a, col_b = st.columns([1, 2])
 col_a.metric(
-    t("overview.current_phase"), current_phase["name"] if current_phase else "—", help=phase_text
+    t("overview.current_phase"),
+    phase_label(current_phase["name"], current_phase["kind"]) if current_phase else "—",
+    help=phase_text,
 )
 col_b.markdown(f"#### {progress_text}\n{t('overview.period')}{colon}{fmt_period(period)}")
 
 if header["phases"]:
     phases = pd.DataFrame(
         [
-            {"name": p["name"], "start": p["start_date"], "end": p["end_date"]}
+            {
+                "name": p["name"]
+                if lang == "zh"
+                else f"{p['seq']}. {phase_label(p['name'], p['kind'])}",
+                "start": p["start_date"],
+                "end": p["end_date"],
+            }
             for p in header["phases"]
         ]
     )

@@ -97,11 +97,22 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+WAIT_MS = 90_000  # the first run of a cold server imports pandas, altair and friends
+
+
 def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(url)
-    page.get_by_role("textbox", name="用户名").fill(username)
+    name = page.get_by_role("textbox", name="用户名")
+    name.wait_for(timeout=WAIT_MS)
+    name.fill(username)
     page.get_by_role("textbox", name="密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
+    try:
+        page.get_by_text("总体完成率").first.wait_for(timeout=WAIT_MS)
+    except Exception:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"failed_login_{username}.png"), full_page=True)
+        raise
 
 
 @pytest.mark.parametrize("username", ["leader", "admin", "office", "viewer", "liaison_card"])
@@ -109,7 +120,6 @@ def test_login_and_overview(server: str, browser, username: str) -> None:  # typ
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     page = ctx.new_page()
     _login(page, server, username)
-    page.get_by_text("总体完成率").first.wait_for(timeout=30000)
     page.get_by_text("本月报送率").first.wait_for()
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     charts.first.wait_for()
@@ -127,7 +137,6 @@ def test_cookie_copied_before_logout_is_refused(server: str, browser) -> None:  
     ctx = browser.new_context()
     page = ctx.new_page()
     _login(page, server, "leader")
-    page.get_by_text("总体完成率").first.wait_for(timeout=30000)
     deadline = time.time() + 15
     while not ctx.cookies() and time.time() < deadline:
         page.wait_for_timeout(300)
@@ -139,17 +148,17 @@ def test_cookie_copied_before_logout_is_refused(server: str, browser) -> None:  
     thief.add_cookies(copied)
     tpage = thief.new_page()
     tpage.goto(server)
-    tpage.get_by_text("总体完成率").first.wait_for(timeout=30000)
+    tpage.get_by_text("总体完成率").first.wait_for(timeout=WAIT_MS)
     thief.close()
 
     page.get_by_role("button", name="退出登录").click()
-    page.get_by_role("textbox", name="用户名").wait_for(timeout=30000)
+    page.get_by_role("textbox", name="用户名").wait_for(timeout=WAIT_MS)
 
     thief = browser.new_context()
     thief.add_cookies(copied)
     tpage = thief.new_page()
     tpage.goto(server)
-    tpage.get_by_role("textbox", name="用户名").wait_for(timeout=30000)
+    tpage.get_by_role("textbox", name="用户名").wait_for(timeout=WAIT_MS)
     assert tpage.get_by_text("总体完成率").count() == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tpage.screenshot(path=str(ARTIFACTS / "revoked_cookie.png"))
