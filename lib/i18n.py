@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from lib.locales import en, zh_cn
+from lib.locales import load
 
 LANGS = ("zh", "en")
-CATALOGUES: dict[str, dict[str, str]] = {"zh": zh_cn.MESSAGES, "en": en.MESSAGES}
+_ZH, _EN, DUPLICATE_KEYS = load()
+CATALOGUES: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}
 LANG_LABELS = {"zh": "中文", "en": "English"}
 _MONTHS_EN = (
     "Jan",

@@ -27,6 +27,9 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset(ROLES),
         default=True,
     ),
+    # --- leadership pages (issue 4) ---
+    # --- reporting pages (issue 5) ---
+    # --- setup and admin pages (issue 6) ---
     PageSpec(
         "audit",
         "pages/audit.py",

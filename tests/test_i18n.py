@@ -20,6 +20,12 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def test_no_key_is_defined_twice_across_feature_catalogues() -> None:
+    from lib.i18n import DUPLICATE_KEYS
+
+    assert DUPLICATE_KEYS == []
+
+
 def test_catalogues_have_the_same_keys() -> None:
     zh, en = set(CATALOGUES["zh"]), set(CATALOGUES["en"])
     assert zh - en == set(), f"missing in en: {sorted(zh - en)}"
