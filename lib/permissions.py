@@ -20,6 +20,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "data.export": frozenset({"admin", "office", "leader"}),
     "users.admin": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "office"}),
+    # monthly reporting (issue 5)
+    "tracker.read": frozenset({"admin", "office", "leader"}),
+    "problem.read": frozenset({"admin", "office", "leader"}),
+    "problem.manage": frozenset({"admin", "office"}),
     "account.self": frozenset(ROLES),
 }
 
