@@ -124,6 +124,91 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_plan(args: argparse.Namespace) -> int:
+    """Parse a plan document; --dry-run prints the draft, otherwise creates the campaign."""
+    import json
+
+    from lib.plan_import import PlanFileError, parse_plan, read_plan_file
+    from lib.services import create_campaign_from_plan
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(t("cli.file_missing", path=path), file=sys.stderr)
+        return 1
+    try:
+        draft = parse_plan(read_plan_file(str(path)))
+    except PlanFileError as exc:
+        print(t("cli.error", message=t(exc.key)), file=sys.stderr)
+        return 1
+    if args.dry_run:
+        if args.json:
+            print(json.dumps(draft.to_json(), ensure_ascii=False))
+        else:
+            print(
+                t(
+                    "cli.plan_summary",
+                    title=draft.title or "—",
+                    phases=len(draft.phases),
+                    areas=len(draft.areas),
+                    tasks=len(draft.tasks),
+                )
+            )
+        return 0
+    engine = _engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        campaign = create_campaign_from_plan(
+            actor=Actor.system(),
+            session=session,
+            draft=draft,
+            organisation_code=args.organisation,
+        )
+        campaign_id = campaign.id
+    print(json.dumps({"id": campaign_id}) if args.json else campaign_id)
+    return 0
+
+
+def cmd_import_excel(args: argparse.Namespace) -> int:
+    """Validate a workbook whole; write it only when every row is valid."""
+    from lib.importers import import_workbook
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(t("cli.file_missing", path=path), file=sys.stderr)
+        return 1
+    engine = _engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        result = import_workbook(
+            path.read_bytes(),
+            actor=Actor.system(),
+            session=session,
+            campaign_id=args.campaign,
+            dry_run=args.dry_run,
+        )
+        if result.problems:
+            session.rollback()
+    if result.problems:
+        for problem in result.problems:
+            print(problem.message(), file=sys.stderr)
+        print(t("import.refused", count=len(result.problems)), file=sys.stderr)
+        return 1
+    key = "import.dry_run_ok" if args.dry_run else "import.done"
+    print(t(key, created=result.created, updated=result.updated, unchanged=result.unchanged))
+    return 0
+
+
+def cmd_export_excel(args: argparse.Namespace) -> int:
+    from lib.excel_export import export_workbook
+
+    engine = _engine()
+    with session_scope(engine) as session:
+        data = export_workbook(session, campaign_id=args.campaign)
+    Path(args.out).write_bytes(data)
+    print(t("cli.export_done", path=args.out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=t("app.title"))
     parser.add_argument(
@@ -160,6 +245,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="restore a backup into an empty database")
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("import-plan", help="read a plan document (.txt/.docx) into a campaign")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="parse only, write nothing")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--organisation", help="organising department code")
+    p.set_defaults(func=cmd_import_plan)
+
+    p = sub.add_parser("import-excel", help="import an Excel workbook (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    p.add_argument("--campaign", type=int, help="campaign id for sheets without one")
+    p.set_defaults(func=cmd_import_excel)
+
+    p = sub.add_parser("export-excel", help="export a campaign (or everything) to .xlsx")
+    p.add_argument("out")
+    p.add_argument("--campaign", type=int, help="campaign id (default: every campaign)")
+    p.set_defaults(func=cmd_export_excel)
     return parser
 
 
