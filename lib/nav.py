@@ -18,6 +18,9 @@ class PageSpec:
     default: bool = False
 
 
+# everyone but the viewer (who sees the overview and the meeting pages only)
+READERS = frozenset({"admin", "office", "leader", "liaison"})
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "overview",
@@ -28,7 +31,48 @@ PAGES: tuple[PageSpec, ...] = (
         default=True,
     ),
     # --- leadership pages (issue 4) ---
+    PageSpec("progress", "pages/progress.py", "dashboard", ":material/bar_chart:", READERS),
+    PageSpec("ranking", "pages/ranking.py", "dashboard", ":material/leaderboard:", READERS),
+    PageSpec(
+        "satisfaction",
+        "pages/satisfaction.py",
+        "dashboard",
+        ":material/sentiment_satisfied:",
+        READERS,
+    ),
+    PageSpec("ledger", "pages/ledger.py", "dashboard", ":material/checklist:", READERS),
     # --- reporting pages (issue 5) ---
+    PageSpec(
+        "report",
+        "pages/report.py",
+        "reporting",
+        ":material/edit_note:",
+        frozenset({"liaison", "office", "admin"}),
+    ),
+    PageSpec(
+        "review",
+        "pages/review.py",
+        "reporting",
+        ":material/fact_check:",
+        frozenset({"admin", "office"}),
+    ),
+    PageSpec(
+        "tracker",
+        "pages/tracker.py",
+        "reporting",
+        ":material/calendar_month:",
+        frozenset({"admin", "office", "leader"}),
+    ),
+    PageSpec(
+        "locks", "pages/locks.py", "reporting", ":material/lock:", frozenset({"admin", "office"})
+    ),
+    PageSpec(
+        "problems",
+        "pages/problems.py",
+        "reporting",
+        ":material/assignment_late:",
+        frozenset({"admin", "office", "leader"}),
+    ),
     # --- setup and admin pages (issue 6) ---
     PageSpec(
         "audit",

@@ -1,0 +1,347 @@
+"""月度填报 Monthly report: a department's progress on each of its tasks, evidence files
+and its indicators for one month. Liaisons report for their own department; the campaign
+office and admins may enter on behalf of any department."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import attachments, queries, reporting, services, ui
+from lib.db import session_scope
+from lib.i18n import current_lang, fmt_date, fmt_period, t
+from lib.models import REPORT_STATUSES
+from lib.periods import period_of, reporting_period
+from lib.services import IndicatorInput, ReportInput, ServiceError
+
+user = ui.current_user()
+ui.require_action(user, "report.write")
+lang = current_lang()
+st.title(t("page.report"))
+
+flash = st.session_state.pop("report_flash", None)
+if flash:
+    st.success(flash)
+
+campaign_id = ui.selected_campaign_id()
+info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
+if campaign_id is None or info is None:
+    st.info(t("rep.no_campaign"))
+    st.stop()
+
+departments = reporting.campaign_departments(campaign_id)
+names = {
+    int(r.id): (r.name if lang == "zh" else (r.name_en or r.name))
+    for r in departments.itertuples(index=False)
+}
+on_behalf = bool(user.roles & {"admin", "office"})
+if on_behalf:
+    if not names:
+        st.info(t("rep.no_departments"))
+        st.stop()
+    if st.session_state.get("report_department") not in names:
+        st.session_state.pop("report_department", None)
+    department_id = st.selectbox(
+        t("rep.department"), list(names), format_func=lambda i: names[i], key="report_department"
+    )
+else:
+    department_id = user.department_id
+if department_id is None or department_id not in names:
+    st.info(t("report.no_tasks"))
+    st.stop()
+
+today = queries.today()
+periods = [p for p in info["periods"] if p <= period_of(today)]
+if not periods:
+    st.info(t("report.no_tasks"))
+    st.stop()
+default_period = reporting_period(info["start_date"], info["end_date"], today)
+if st.session_state.get("report_period") not in periods:
+    st.session_state["report_period"] = default_period if default_period in periods else periods[-1]
+period = st.selectbox(
+    t("rep.period"), list(reversed(periods)), format_func=fmt_period, key="report_period"
+)
+st.caption(
+    t("report.intro", department=names[department_id], period=fmt_period(period))
+    + " · "
+    + t("rep.deadline", date=fmt_date(reporting.deadline_of(period, info["report_day"])))
+)
+lock = reporting.lock_of(campaign_id, period)
+if lock is not None:
+    st.warning(t("rep.locked_banner", period=fmt_period(period), reason=lock["reason"] or "—"))
+
+rows = reporting.department_reports(campaign_id, department_id, period)
+tab_tasks, tab_indicators = st.tabs([t("report.tasks"), t("report.indicators")])
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _state_label(state: object) -> str:
+    return t(f"rep.state.{state}") if isinstance(state, str) and state else t("rep.state.none")
+
+
+with tab_tasks:
+    if rows.empty:
+        st.info(t("report.no_tasks"))
+    else:
+        states = set(rows["review_state"].dropna())
+        if states == {"approved"} and rows["update_id"].notna().all():
+            st.success(t("report.all_approved"))
+        editable_ids: list[int] = []
+        with st.form("report_form", border=False):
+            for row in rows.itertuples(index=False):
+                aid = int(row.assignment_id)
+                version = _int_or_none(row.version)
+                has_report = version is not None
+                editable = lock is None and row.review_state != "approved"
+                if editable:
+                    editable_ids.append(aid)
+                key = f"{aid}_{period}_{version or 0}"
+                with st.container(border=True):
+                    head = f"**{row.code}　{row.title}**"
+                    st.markdown(head)
+                    meta = [t("report.state_line", state=_state_label(row.review_state))]
+                    if row.source != "plan":
+                        meta.insert(
+                            0, f"{t('report.problem_task')} · {t('rep.source.' + row.source)}"
+                        )
+                    if row.due_date is not None and not pd.isna(row.due_date):
+                        meta.append(t("report.due", date=fmt_date(row.due_date)))
+                    st.caption(" · ".join(meta))
+                    if row.review_state == "returned" and row.reviewer_comment:
+                        st.warning(t("report.returned_reason", reason=row.reviewer_comment))
+                    elif row.review_state == "approved":
+                        st.caption(t("report.approved_note"))
+                    prefill = not has_report and _int_or_none(row.prev_percent) is not None
+                    if prefill and editable:
+                        st.caption(t("report.prefilled"))
+                    src = "prev_" if prefill else ""
+                    percent = _int_or_none(
+                        getattr(row, "prev_percent" if prefill else "percent_done")
+                    )
+                    status = getattr(row, f"{src}status") if (prefill or has_report) else None
+                    c1, c2 = st.columns([1, 1])
+                    c1.number_input(
+                        t("report.percent"),
+                        min_value=0,
+                        max_value=100,
+                        step=5,
+                        value=percent or 0,
+                        key=f"rp_pct_{key}",
+                        disabled=not editable,
+                    )
+                    options = list(REPORT_STATUSES)
+                    c2.selectbox(
+                        t("report.status"),
+                        options,
+                        index=options.index(status) if status in options else 1,
+                        format_func=lambda s: t(f"rep.rstatus.{s}"),
+                        key=f"rp_status_{key}",
+                        disabled=not editable,
+                    )
+                    for field in ("work_done", "problems", "next_steps"):
+                        value = (
+                            getattr(row, f"prev_{field}")
+                            if prefill
+                            else (getattr(row, field) if has_report else None)
+                        )
+                        st.text_area(
+                            t(f"report.{field}"),
+                            value=_text(value),
+                            key=f"rp_{field}_{key}",
+                            height=80,
+                            max_chars=services.MAX_TEXT,
+                            disabled=not editable,
+                        )
+                    if editable:
+                        st.file_uploader(
+                            t("report.evidence", max_mb=attachments.MAX_BYTES // (1024 * 1024)),
+                            accept_multiple_files=True,
+                            key=f"rp_files_{key}",
+                        )
+            b1, b2, _ = st.columns([1, 1, 4])
+            save_clicked = b1.form_submit_button(
+                t("report.save_draft"), disabled=not editable_ids, key="report_save"
+            )
+            submit_clicked = b2.form_submit_button(
+                t("report.submit"), type="primary", disabled=not editable_ids, key="report_submit"
+            )
+
+        if save_clicked or submit_clicked:
+            items = []
+            files: list[tuple[int, object]] = []
+            for row in rows.itertuples(index=False):
+                aid = int(row.assignment_id)
+                if aid not in editable_ids:
+                    continue
+                version = _int_or_none(row.version)
+                key = f"{aid}_{period}_{version or 0}"
+                items.append(
+                    ReportInput(
+                        assignment_id=aid,
+                        percent_done=int(st.session_state[f"rp_pct_{key}"]),
+                        status=st.session_state[f"rp_status_{key}"],
+                        work_done=st.session_state[f"rp_work_done_{key}"],
+                        problems=st.session_state[f"rp_problems_{key}"],
+                        next_steps=st.session_state[f"rp_next_steps_{key}"],
+                        expected_version=version,
+                    )
+                )
+                for upload in st.session_state.get(f"rp_files_{key}") or []:
+                    files.append((aid, upload))
+            try:
+                with session_scope() as session:
+                    saved = services.save_reports(
+                        actor=user.actor,
+                        session=session,
+                        period=period,
+                        items=items,
+                        submit=bool(submit_clicked),
+                    )
+                    by_assignment = {u.assignment_id: u.id for u in saved}
+                    for aid, upload in files:
+                        services.add_attachment(
+                            actor=user.actor,
+                            session=session,
+                            update_id=by_assignment[aid],
+                            filename=upload.name,  # type: ignore[attr-defined]
+                            data=upload.getvalue(),  # type: ignore[attr-defined]
+                        )
+            except ServiceError as exc:
+                st.error(exc.message())
+            else:
+                st.session_state["report_flash"] = t(
+                    "report.submitted" if submit_clicked else "report.saved_draft",
+                    count=len(items),
+                )
+                st.rerun()
+
+        # evidence already uploaded (downloads cannot live inside a form)
+        update_ids = tuple(int(u) for u in rows["update_id"].dropna())
+        files_df = reporting.report_attachments(update_ids)
+        if not files_df.empty:
+            st.markdown(f"**{t('report.attachments')}**")
+            codes = {
+                int(r.update_id): r.code
+                for r in rows.itertuples(index=False)
+                if not pd.isna(r.update_id)
+            }
+            approved = {
+                int(r.update_id)
+                for r in rows.itertuples(index=False)
+                if not pd.isna(r.update_id) and r.review_state == "approved"
+            }
+            for f in files_df.itertuples(index=False):
+                c1, c2, c3 = st.columns([3, 2, 1])
+                c1.caption(
+                    f"{codes.get(int(f.update_id), '')} · {f.original_name} · {f.size_bytes // 1024 + 1} KB"
+                )
+                content = reporting.attachment_file(user.actor, int(f.id))
+                if content is not None:
+                    c2.download_button(
+                        t("report.download", name=f.original_name),
+                        data=content[2],
+                        file_name=content[0],
+                        mime=content[1],
+                        key=f"dl_{f.id}",
+                    )
+                if (
+                    lock is None
+                    and int(f.update_id) not in approved
+                    and c3.button(t("report.remove", name=""), key=f"rm_{f.id}")
+                ):
+                    try:
+                        with session_scope() as session:
+                            services.remove_attachment(
+                                actor=user.actor, session=session, attachment_id=int(f.id)
+                            )
+                    except ServiceError as exc:
+                        st.error(exc.message())
+                    else:
+                        st.session_state["report_flash"] = t("report.removed")
+                        st.rerun()
+
+with tab_indicators:
+    indicators = reporting.department_indicators(campaign_id, department_id, period)
+    if indicators.empty:
+        st.info(t("report.no_indicators"))
+    else:
+        with st.form("indicator_form", border=False):
+            for ind in indicators.itertuples(index=False):
+                iid = int(ind.indicator_id)
+                version = _int_or_none(ind.version)
+                key = f"{iid}_{period}_{version or 0}"
+                label = ind.name if lang == "zh" else (ind.name_en or ind.name)
+                if ind.unit:
+                    label += f"（{ind.unit}）" if lang == "zh" else f" ({ind.unit})"
+                low = ind.min_value if not pd.isna(ind.min_value) else 0.0
+                high = ind.max_value if not pd.isna(ind.max_value) else ind.scale
+                bounds = (
+                    t("report.range", low=f"{low:g}", high=f"{high:g}")
+                    if high is not None and not pd.isna(high)
+                    else t("report.range_min", low=f"{low:g}")
+                )
+                extra = [bounds]
+                if not pd.isna(ind.prev_value):
+                    extra.append(t("report.prev_value", value=f"{ind.prev_value:g}"))
+                c1, c2 = st.columns([2, 1])
+                c1.number_input(
+                    f"{label}",
+                    value=None if pd.isna(ind.value) else float(ind.value),
+                    step=0.01,
+                    format="%.2f",
+                    key=f"iv_val_{key}",
+                    help=" · ".join(extra),
+                    disabled=lock is not None,
+                )
+                if ind.group in ("patient", "staff"):
+                    c2.number_input(
+                        t("report.sample_size"),
+                        value=None if pd.isna(ind.sample_size) else int(ind.sample_size),
+                        step=1,
+                        key=f"iv_n_{key}",
+                        disabled=lock is not None,
+                    )
+            save_ind = st.form_submit_button(
+                t("report.save_indicators"), disabled=lock is not None, key="indicator_save"
+            )
+        if save_ind:
+            values = []
+            for ind in indicators.itertuples(index=False):
+                iid = int(ind.indicator_id)
+                version = _int_or_none(ind.version)
+                key = f"{iid}_{period}_{version or 0}"
+                value = st.session_state.get(f"iv_val_{key}")
+                n = st.session_state.get(f"iv_n_{key}")
+                values.append(
+                    IndicatorInput(
+                        indicator_id=iid,
+                        value=None if value is None else float(value),
+                        sample_size=None if n is None else int(n),
+                        expected_version=version,
+                    )
+                )
+            try:
+                with session_scope() as session:
+                    count = services.save_indicator_values(
+                        actor=user.actor,
+                        session=session,
+                        department_id=department_id,
+                        period=period,
+                        items=values,
+                    )
+            except ServiceError as exc:
+                st.error(exc.message())
+            else:
+                st.session_state["report_flash"] = (
+                    t("report.indicators_saved", count=count)
+                    if count
+                    else t("report.indicators_unchanged")
+                )
+                st.rerun()

@@ -1,0 +1,144 @@
+"""审核队列 Review queue: the campaign office approves submitted monthly reports, returns
+them with a reason, or approves many at once."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import reporting, services, ui
+from lib.db import session_scope
+from lib.i18n import current_lang, fmt_period, t
+from lib.services import ServiceError
+
+user = ui.current_user()
+ui.require_action(user, "report.review")
+lang = current_lang()
+st.title(t("page.review"))
+
+flash = st.session_state.pop("review_flash", None)
+if flash:
+    st.success(flash)
+
+campaign_id = ui.selected_campaign_id()
+info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
+if campaign_id is None or info is None:
+    st.info(t("rep.no_campaign"))
+    st.stop()
+
+queue = reporting.review_queue(campaign_id)
+if queue.empty:
+    st.info(t("review.empty"))
+    st.stop()
+
+dept_names = {
+    int(r.department_id): (r.department if lang == "zh" else (r.department_en or r.department))
+    for r in queue.itertuples(index=False)
+}
+choice = st.selectbox(
+    t("review.filter_department"),
+    [0, *dept_names],
+    format_func=lambda i: dept_names.get(i, t("review.all_departments")),
+    key="review_department",
+)
+if choice:
+    queue = queue[queue["department_id"] == choice]
+if queue.empty:
+    st.info(t("review.empty"))
+    st.stop()
+
+report_day = info["report_day"]
+late = [
+    reporting.is_late(
+        None if pd.isna(r.submitted_at) else pd.Timestamp(r.submitted_at).to_pydatetime(),
+        r.period,
+        report_day,
+    )
+    for r in queue.itertuples(index=False)
+]
+st.caption(t("review.count", count=len(queue)))
+table = pd.DataFrame(
+    {
+        t("rep.period"): [fmt_period(p) for p in queue["period"]],
+        t("review.col.department"): [dept_names[int(d)] for d in queue["department_id"]],
+        t("review.col.task"): queue["code"] + " " + queue["title"],
+        t("review.col.percent"): queue["percent_done"],
+        t("review.col.submitted_at"): pd.to_datetime(queue["submitted_at"]).dt.strftime(
+            "%Y-%m-%d %H:%M"
+        ),
+        t("review.col.late"): [t("review.late") if x else t("review.on_time") for x in late],
+    }
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        t("review.col.percent"): st.column_config.ProgressColumn(
+            t("review.col.percent"), min_value=0, max_value=100, format="%d%%"
+        )
+    },
+)
+
+labels = {
+    int(r.id): f"{fmt_period(r.period)} · {dept_names[int(r.department_id)]} · {r.code} {r.title}"
+    for r in queue.itertuples(index=False)
+}
+versions = {int(r.id): int(r.version) for r in queue.itertuples(index=False)}
+
+
+def _decide(ids: list[int], approve: bool, reason: str | None = None) -> None:
+    try:
+        with session_scope() as session:
+            count = services.review_reports(
+                actor=user.actor,
+                session=session,
+                decisions=[(i, versions[i]) for i in ids],
+                approve=approve,
+                reason=reason,
+            )
+    except ServiceError as exc:
+        st.error(exc.message())
+    else:
+        st.session_state["review_flash"] = t(
+            "review.done_approved" if approve else "review.done_returned", count=count
+        )
+        st.rerun()
+
+
+st.subheader(t("review.detail"))
+current = st.selectbox(
+    t("review.pick"), list(labels), format_func=lambda i: labels[i], key="review_pick"
+)
+row = queue[queue["id"] == current].iloc[0]
+with st.container(border=True):
+    st.markdown(f"**{row['code']} {row['title']}** · {int(row['percent_done'])}%")
+    for field in ("work_done", "problems", "next_steps"):
+        if isinstance(row[field], str) and row[field]:
+            st.markdown(f"**{t('report.' + field)}**　{row[field]}")
+    files = reporting.report_attachments((int(current),))
+    if files.empty:
+        st.caption(t("review.attachments_none"))
+    for f in files.itertuples(index=False):
+        content = reporting.attachment_file(user.actor, int(f.id))
+        if content is not None:
+            st.download_button(
+                t("report.download", name=f.original_name),
+                data=content[2],
+                file_name=content[0],
+                mime=content[1],
+                key=f"rdl_{f.id}",
+            )
+    reason = st.text_input(t("review.reason"), key=f"review_reason_{current}", max_chars=1000)
+    c1, c2, _ = st.columns([1, 1, 4])
+    if c1.button(t("review.approve"), type="primary", key="review_approve"):
+        _decide([int(current)], True)
+    if c2.button(t("review.return"), key="review_return"):
+        _decide([int(current)], False, reason)
+
+st.subheader(t("review.bulk"))
+picked = st.multiselect(
+    t("review.bulk_pick"), list(labels), format_func=lambda i: labels[i], key="review_bulk"
+)
+if st.button(t("review.bulk_approve"), key="review_bulk_approve"):
+    _decide([int(i) for i in picked], True)
