@@ -7,7 +7,7 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from lib.i18n import current_lang, status_label, t
+from lib.i18n import current_lang, fmt_period, status_label, t
 from lib.scoring import STATUS_COLOURS, STATUSES
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -89,3 +89,233 @@ def phase_timeline(
         .encode(x="today:T", text="label:N", y=alt.value(0))
     )
     return themed((bars + rule + label).properties(height=alt.Step(34)))
+
+
+def _name_col(lang: str | None) -> str:
+    return "department" if (lang or current_lang()) == "zh" else "department_en"
+
+
+def department_completion(df: pd.DataFrame, lang: str | None = None) -> alt.TopLevelMixin:
+    """Sorted bars of completion per department, coloured by status, with a tick at the
+    expected progress. ``df``: department(_en), completion, expected, status."""
+    name = _name_col(lang)
+    data = df.assign(label=[status_label(s, lang) for s in df["status"]])
+    order = data.sort_values("completion", ascending=False)[name].tolist()
+    y = alt.Y(f"{name}:N", sort=order, title=None)
+    tooltip = [
+        alt.Tooltip(f"{name}:N", title=t("col.department", lang)),
+        alt.Tooltip("completion:Q", title=t("col.progress", lang), format=".1f"),
+        alt.Tooltip("expected:Q", title=t("col.expected", lang), format=".1f"),
+        alt.Tooltip("label:N", title=t("col.status", lang)),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(cornerRadiusEnd=2)
+        .encode(
+            y=y,
+            x=alt.X(
+                "completion:Q",
+                title=t("col.progress", lang) + " (%)",
+                scale=alt.Scale(domain=[0, 100]),
+            ),
+            color=alt.Color("label:N", scale=status_scale(lang), title=t("col.status", lang)),
+            tooltip=tooltip,
+        )
+    )
+    ticks = (
+        alt.Chart(data)
+        .mark_tick(color="#263238", thickness=2, size=18)
+        .encode(y=y, x="expected:Q", tooltip=tooltip)
+    )
+    return themed((bars + ticks).properties(height=alt.Step(22)))
+
+
+def heatmap(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    *,
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    reverse: bool = False,
+    fmt: str = ".0f",
+    y_sort: list[str] | None = None,
+    domain: tuple[float, float] | None = None,
+) -> alt.TopLevelMixin:
+    """A labelled heat map (red = bad, green = good unless ``reverse``); a fixed ``domain``
+    keeps small differences from looking like alarms."""
+    scheme = alt.Scale(
+        scheme="redyellowgreen",
+        reverse=reverse,
+        domain=list(domain) if domain else alt.Undefined,
+    )
+    base = alt.Chart(df).encode(
+        x=alt.X(f"{x}:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+        y=alt.Y(f"{y}:N", title=y_title, sort=y_sort),
+    )
+    rect = base.mark_rect().encode(
+        color=alt.Color(f"{value}:Q", scale=scheme, title=value_title),
+        tooltip=[
+            alt.Tooltip(f"{y}:N", title=y_title),
+            alt.Tooltip(f"{x}:N", title=x_title),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=fmt),
+        ],
+    )
+    text = base.mark_text(fontSize=11).encode(text=alt.Text(f"{value}:Q", format=fmt))
+    return themed((rect + text).properties(height=alt.Step(22)))
+
+
+def ranking_bars(
+    df: pd.DataFrame, lang: str | None = None, highlight: str | None = None
+) -> alt.TopLevelMixin:
+    """Composite score per department in one neutral hue (the selected one highlighted),
+    labelled with rank and movement (▲ up, ▼ down)."""
+    name = _name_col(lang)
+
+    def arrow(m: object) -> str:
+        if m is None or pd.isna(m) or m == 0:
+            return "–"
+        return f"▲{int(m)}" if int(m) > 0 else f"▼{-int(m)}"  # type: ignore[call-overload]
+
+    data = df.assign(
+        move=[arrow(m) for m in df["movement"]],
+        label=[f"#{r} {arrow(m)}" for r, m in zip(df["rank"], df["movement"], strict=True)],
+        is_selected=df[name] == highlight if highlight else False,
+    )
+    order = data.sort_values(["rank", name])[name].tolist()
+    base = alt.Chart(data).encode(y=alt.Y(f"{name}:N", sort=order, title=None))
+    bars = base.mark_bar(cornerRadiusEnd=2).encode(
+        x=alt.X("composite:Q", title=t("col.composite", lang), scale=alt.Scale(domain=[0, 100])),
+        color=alt.condition("datum.is_selected", alt.value(ACCENT), alt.value(NEUTRAL)),
+        tooltip=[
+            alt.Tooltip(f"{name}:N", title=t("col.department", lang)),
+            alt.Tooltip("rank:Q", title=t("col.rank", lang)),
+            alt.Tooltip("composite:Q", title=t("col.composite", lang), format=".2f"),
+            alt.Tooltip("move:N", title=t("col.movement", lang)),
+        ],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=12).encode(x="composite:Q", text="label:N")
+    return themed((bars + text).properties(height=alt.Step(22)))
+
+
+def bump_chart(
+    history: pd.DataFrame, lang: str | None = None, highlight: str | None = None
+) -> alt.TopLevelMixin:
+    """Rank over months; the selected department in the accent colour, others grey."""
+    name = _name_col(lang)
+    data = history.assign(
+        is_selected=history[name] == highlight if highlight else False,
+        month=[fmt_period(p, lang) for p in history["period"]],
+    )
+    months = [fmt_period(p, lang) for p in sorted(history["period"].unique())]
+    base = alt.Chart(data).encode(
+        x=alt.X("month:N", sort=months, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "rank:Q",
+            scale=alt.Scale(reverse=True, zero=False),
+            title=t("col.rank", lang),
+            axis=alt.Axis(tickMinStep=1),
+        ),
+        detail=f"{name}:N",
+        tooltip=[
+            alt.Tooltip(f"{name}:N", title=t("col.department", lang)),
+            alt.Tooltip("month:N", title=t("col.period", lang)),
+            alt.Tooltip("rank:Q", title=t("col.rank", lang)),
+        ],
+    )
+    lines = base.mark_line(point=True, strokeWidth=1.5).encode(
+        color=alt.condition("datum.is_selected", alt.value(ACCENT), alt.value("#CFD8DC")),
+        strokeWidth=alt.condition("datum.is_selected", alt.value(4), alt.value(1.5)),
+        order=alt.Order("is_selected:N"),
+    )
+    return themed(lines.properties(height=360))
+
+
+COMPONENT_COLOURS = ["#1565C0", "#42A5F5", "#7E57C2", "#26A69A"]
+
+
+def component_breakdown(
+    df: pd.DataFrame, weights: dict[str, float], lang: str | None = None
+) -> alt.TopLevelMixin:
+    """Stacked weighted contributions of each component to the composite score."""
+    name = _name_col(lang)
+    total = sum(
+        float(weights.get(c, 0)) for c in ("completion", "timeliness", "satisfaction", "inspection")
+    )
+    rows = []
+    for r in df.itertuples(index=False):
+        for comp in ("completion", "timeliness", "satisfaction", "inspection"):
+            value = getattr(r, comp)
+            if value is None or pd.isna(value):
+                continue
+            rows.append(
+                {
+                    name: getattr(r, name),
+                    "component": t(f"component.{comp}", lang),
+                    "points": float(value) * float(weights.get(comp, 0)) / (total or 1),
+                    "rank": r.rank,
+                }
+            )
+    data = pd.DataFrame(rows)
+    order = df.sort_values(["rank", name])[name].tolist()
+    domain = [
+        t(f"component.{c}", lang)
+        for c in ("completion", "timeliness", "satisfaction", "inspection")
+    ]
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{name}:N", sort=order, title=None),
+            x=alt.X("sum(points):Q", title=t("col.points", lang)),
+            color=alt.Color(
+                "component:N", scale=alt.Scale(domain=domain, range=COMPONENT_COLOURS), title=None
+            ),
+            tooltip=[
+                alt.Tooltip(f"{name}:N", title=t("col.department", lang)),
+                alt.Tooltip("component:N", title=t("col.component", lang)),
+                alt.Tooltip("points:Q", title=t("col.points", lang), format=".2f"),
+            ],
+        )
+    )
+    return themed(chart.properties(height=alt.Step(22)))
+
+
+def trend_with_target(
+    df: pd.DataFrame, target: float | None, lang: str | None = None, y_title: str = ""
+) -> alt.TopLevelMixin:
+    """Lines per item over months with a dashed target line. ``df``: item, period, value."""
+    data = df.assign(month=[fmt_period(p, lang) for p in df["period"]])
+    months = [fmt_period(p, lang) for p in sorted(df["period"].unique())]
+    lo = float(min(data["value"].min(), target or data["value"].min())) - 1
+    hi = float(max(data["value"].max(), target or data["value"].max())) + 1
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:N", sort=months, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=[lo, hi])),
+            color=alt.Color("item:N", title=None, legend=alt.Legend(columns=3, labelLimit=220)),
+            tooltip=[
+                alt.Tooltip("item:N", title=t("col.item", lang)),
+                alt.Tooltip("month:N", title=t("col.period", lang)),
+                alt.Tooltip("value:Q", title=t("col.value", lang), format=".2f"),
+            ],
+        )
+    )
+    layers = [lines]
+    if target is not None:
+        rule = alt.Chart(
+            pd.DataFrame(
+                {"target": [target], "label": [t("chart.target", lang, value=f"{target:g}")]}
+            )
+        )
+        layers.append(rule.mark_rule(color="#C62828", strokeDash=[6, 4]).encode(y="target:Q"))
+        layers.append(
+            rule.mark_text(color="#C62828", align="left", dy=-6, x=4).encode(
+                y="target:Q", text="label:N"
+            )
+        )
+    return themed(alt.layer(*layers).properties(height=320))

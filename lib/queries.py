@@ -13,7 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, and_, func, select
 
 from lib.db import data_version, get_engine
 from lib.models import (
@@ -113,7 +113,9 @@ def campaign_header(campaign_id: int) -> dict[str, Any] | None:
 
 
 @versioned
-def assignment_progress(campaign_id: int, period: str) -> pd.DataFrame:
+def assignment_progress(
+    campaign_id: int, period: str, as_of: dt.datetime | None = None
+) -> pd.DataFrame:
     """One row per active assignment with its latest counted report up to ``period``.
 
     Columns: assignment_id, task_id, code, title, area, weight, start_date, due_date,
@@ -125,7 +127,11 @@ def assignment_progress(campaign_id: int, period: str) -> pd.DataFrame:
             MonthlyUpdate.assignment_id.label("aid"),
             func.max(MonthlyUpdate.period).label("latest_period"),
         )
-        .where(MonthlyUpdate.period <= period, MonthlyUpdate.review_state.in_(COUNTED_STATES))
+        .where(
+            MonthlyUpdate.period <= period,
+            MonthlyUpdate.review_state.in_(COUNTED_STATES),
+            *([MonthlyUpdate.submitted_at <= as_of] if as_of is not None else []),
+        )
         .group_by(MonthlyUpdate.assignment_id)
         .subquery()
     )
@@ -296,3 +302,445 @@ def campaigns_of_department(department_id: int) -> list[int]:
     )
     with get_engine().connect() as conn:
         return [int(i) for i in conn.execute(stmt).scalars()]
+
+
+# --- leadership views (issue 4): per-department aggregates, all computed in SQL ---------
+
+
+def _latest_counted(period: str, as_of: dt.datetime | None = None):  # type: ignore[no-untyped-def]
+    """Subquery: each assignment's latest counted report period up to ``period``
+    (optionally only reports submitted by ``as_of``, for "a week ago")."""
+    stmt = select(
+        MonthlyUpdate.assignment_id.label("aid"),
+        func.max(MonthlyUpdate.period).label("latest_period"),
+    ).where(MonthlyUpdate.period <= period, MonthlyUpdate.review_state.in_(COUNTED_STATES))
+    if as_of is not None:
+        stmt = stmt.where(MonthlyUpdate.submitted_at <= as_of)
+    return stmt.group_by(MonthlyUpdate.assignment_id).subquery()
+
+
+def _expected_case(task_expected: dict[int, float]):  # type: ignore[no-untyped-def]
+    """SQL expression: the expected progress of each task (computed from its dates)."""
+    from sqlalchemy import case, literal
+
+    if not task_expected:
+        return literal(0.0)
+    return case({tid: float(v) for tid, v in task_expected.items()}, value=Task.id, else_=0.0)
+
+
+@versioned
+def task_dates(campaign_id: int) -> pd.DataFrame:
+    """Tasks with their dates and weights (a few dozen rows per campaign)."""
+    stmt = (
+        select(
+            Task.id.label("task_id"),
+            Task.code,
+            Task.title,
+            Task.seq,
+            Task.weight,
+            Task.start_date,
+            Task.due_date,
+            Task.source,
+            Task.area_id,
+            TaskArea.title.label("area"),
+            TaskArea.seq.label("area_seq"),
+        )
+        .outerjoin(TaskArea, Task.area_id == TaskArea.id)
+        .where(Task.campaign_id == campaign_id, Task.active.is_(True))
+        .order_by(Task.seq)
+    )
+    with get_engine().connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+@versioned
+def department_progress(
+    campaign_id: int,
+    period: str,
+    at: dt.date,
+    task_expected: tuple[tuple[int, float], ...],
+    as_of: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """Per department: task-weighted completion, expected progress, assignment counts,
+    done / overdue counts. ``task_expected`` is ((task_id, expected %), ...)."""
+    latest = _latest_counted(period, as_of)
+    lu = MonthlyUpdate.__table__.alias("lu")
+    pct = func.coalesce(lu.c.percent_done, 0)
+    expected = _expected_case(dict(task_expected))
+    from sqlalchemy import case
+
+    stmt = (
+        select(
+            Department.id.label("department_id"),
+            Department.code,
+            Department.name,
+            Department.name_en,
+            func.count(Assignment.id).label("assignments"),
+            (func.sum(Task.weight * pct) / func.sum(Task.weight)).label("completion"),
+            (func.sum(Task.weight * expected) / func.sum(Task.weight)).label("expected"),
+            func.sum(case((pct >= 100, 1), else_=0)).label("done"),
+            func.sum(
+                case(
+                    (
+                        and_(Task.due_date.is_not(None), Task.due_date < at, pct < 100),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("overdue"),
+            func.sum(case((latest.c.latest_period == period, 1), else_=0)).label("reported"),
+        )
+        .select_from(Assignment)
+        .join(Task, Assignment.task_id == Task.id)
+        .join(Department, Assignment.department_id == Department.id)
+        .outerjoin(latest, latest.c.aid == Assignment.id)
+        .outerjoin(
+            lu, and_(lu.c.assignment_id == Assignment.id, lu.c.period == latest.c.latest_period)
+        )
+        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
+        .group_by(Department.id, Department.code, Department.name, Department.name_en)
+    )
+    with get_engine().connect() as conn:
+        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if not df.empty:
+        for col in ("completion", "expected"):
+            df[col] = df[col].astype("float64")
+        df["completion"] = df["completion"].astype("float64")
+    return df
+
+
+@versioned
+def area_heatmap(campaign_id: int, period: str) -> pd.DataFrame:
+    """Task-weighted completion per department × task area."""
+    latest = _latest_counted(period)
+    lu = MonthlyUpdate.__table__.alias("lu")
+    pct = func.coalesce(lu.c.percent_done, 0)
+    stmt = (
+        select(
+            Department.id.label("department_id"),
+            Department.name.label("department"),
+            Department.name_en.label("department_en"),
+            TaskArea.seq.label("area_seq"),
+            TaskArea.title.label("area"),
+            (func.sum(Task.weight * pct) / func.sum(Task.weight)).label("completion"),
+            func.count(Assignment.id).label("assignments"),
+        )
+        .select_from(Assignment)
+        .join(Task, Assignment.task_id == Task.id)
+        .join(TaskArea, Task.area_id == TaskArea.id)
+        .join(Department, Assignment.department_id == Department.id)
+        .outerjoin(latest, latest.c.aid == Assignment.id)
+        .outerjoin(
+            lu, and_(lu.c.assignment_id == Assignment.id, lu.c.period == latest.c.latest_period)
+        )
+        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
+        .group_by(Department.id, Department.name, Department.name_en, TaskArea.seq, TaskArea.title)
+    )
+    with get_engine().connect() as conn:
+        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if not df.empty:
+        df["completion"] = df["completion"].astype("float64")
+    return df
+
+
+@versioned
+def department_timeliness(
+    campaign_id: int, periods: tuple[str, ...], cutoffs: tuple[dt.datetime, ...], at: dt.date
+) -> pd.DataFrame:
+    """Per department: reports due, reports on time (submitted by each month's report
+    day), tasks due so far and tasks finished within their due month."""
+    from sqlalchemy import case
+
+    if not periods:
+        return pd.DataFrame(
+            columns=["department_id", "reports_on_time", "reports", "due_tasks", "done_on_time"]
+        )
+    cutoff = case(dict(zip(periods, cutoffs, strict=True)), value=MonthlyUpdate.period)
+    on_time = (
+        select(
+            Assignment.department_id.label("department_id"),
+            func.sum(
+                case(
+                    (
+                        and_(
+                            MonthlyUpdate.review_state.in_(COUNTED_STATES),
+                            MonthlyUpdate.submitted_at <= cutoff,
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("reports_on_time"),
+        )
+        .join(MonthlyUpdate, MonthlyUpdate.assignment_id == Assignment.id)
+        .join(Task, Assignment.task_id == Task.id)
+        .where(Task.campaign_id == campaign_id, MonthlyUpdate.period.in_(periods))
+        .group_by(Assignment.department_id)
+    )
+    expected_reports = (
+        select(
+            Assignment.department_id.label("department_id"),
+            (func.count(Assignment.id) * len(periods)).label("reports"),
+        )
+        .join(Task, Assignment.task_id == Task.id)
+        .where(Task.campaign_id == campaign_id, Task.active.is_(True))
+        .group_by(Assignment.department_id)
+    )
+    first_done = (
+        select(
+            MonthlyUpdate.assignment_id.label("aid"),
+            func.min(MonthlyUpdate.period).label("done_period"),
+        )
+        .where(MonthlyUpdate.percent_done >= 100, MonthlyUpdate.review_state.in_(COUNTED_STATES))
+        .group_by(MonthlyUpdate.assignment_id)
+        .subquery()
+    )
+    due_period = func.substr(func.cast(Task.due_date, String(10)), 1, 7)
+    finished = (
+        select(
+            Assignment.department_id.label("department_id"),
+            func.count(Assignment.id).label("due_tasks"),
+            func.sum(
+                case(
+                    (
+                        and_(
+                            first_done.c.done_period.is_not(None),
+                            first_done.c.done_period <= due_period,
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ).label("done_on_time"),
+        )
+        .join(Task, Assignment.task_id == Task.id)
+        .outerjoin(first_done, first_done.c.aid == Assignment.id)
+        .where(
+            Task.campaign_id == campaign_id,
+            Task.active.is_(True),
+            Task.due_date.is_not(None),
+            Task.due_date < at,
+        )
+        .group_by(Assignment.department_id)
+    )
+    with get_engine().connect() as conn:
+        a = pd.DataFrame(conn.execute(expected_reports).mappings().all())
+        b = pd.DataFrame(conn.execute(on_time).mappings().all())
+        c = pd.DataFrame(conn.execute(finished).mappings().all())
+    if a.empty:
+        return a
+    out = a
+    for extra in (b, c):
+        if not extra.empty:
+            out = out.merge(extra, on="department_id", how="left")
+    for col in ("reports_on_time", "due_tasks", "done_on_time"):
+        if col not in out:
+            out[col] = 0
+        out[col] = out[col].fillna(0).astype("int64")
+    return out
+
+
+@versioned
+def department_indicators(campaign_id: int, period: str, group: str | None = None) -> pd.DataFrame:
+    """Latest value up to ``period`` per department and indicator (non-composite)."""
+    latest = (
+        select(
+            IndicatorValue.indicator_id.label("iid"),
+            IndicatorValue.department_id.label("did"),
+            func.max(IndicatorValue.period).label("p"),
+        )
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(Indicator.campaign_id == campaign_id, IndicatorValue.period <= period)
+        .group_by(IndicatorValue.indicator_id, IndicatorValue.department_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Department.id.label("department_id"),
+            Department.name.label("department"),
+            Department.name_en.label("department_en"),
+            Indicator.id.label("indicator_id"),
+            Indicator.code,
+            Indicator.name,
+            Indicator.name_en,
+            Indicator.group,
+            Indicator.unit,
+            Indicator.scale,
+            Indicator.target,
+            Indicator.direction,
+            Indicator.seq,
+            IndicatorValue.period,
+            IndicatorValue.value,
+            IndicatorValue.sample_size,
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.iid == IndicatorValue.indicator_id,
+                latest.c.did == IndicatorValue.department_id,
+                latest.c.p == IndicatorValue.period,
+            ),
+        )
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .join(Department, Department.id == IndicatorValue.department_id)
+        .where(Indicator.is_composite.is_(False))
+        .order_by(Indicator.seq, Department.sort_order)
+    )
+    if group:
+        stmt = stmt.where(Indicator.group == group)
+    with get_engine().connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+@versioned
+def inspection_latest(campaign_id: int, period: str) -> pd.DataFrame:
+    """Each department's latest inspection score up to ``period``, as a percentage."""
+    from lib.models import InspectionScore
+
+    latest = (
+        select(
+            InspectionScore.department_id.label("did"), func.max(InspectionScore.period).label("p")
+        )
+        .where(InspectionScore.campaign_id == campaign_id, InspectionScore.period <= period)
+        .group_by(InspectionScore.department_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            InspectionScore.department_id,
+            InspectionScore.period,
+            (100.0 * InspectionScore.score / InspectionScore.max_score).label("inspection"),
+            InspectionScore.comment,
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.did == InspectionScore.department_id, latest.c.p == InspectionScore.period
+            ),
+        )
+        .where(InspectionScore.campaign_id == campaign_id)
+    )
+    with get_engine().connect() as conn:
+        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if not df.empty:
+        df["inspection"] = df["inspection"].astype("float64")
+    return df
+
+
+@versioned
+def complaints(campaign_id: int, period: str) -> pd.DataFrame:
+    """Complaints per department in ``period`` (indicator code COMPLAINTS)."""
+    stmt = (
+        select(
+            IndicatorValue.department_id,
+            func.sum(IndicatorValue.value).label("complaints"),
+        )
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(
+            Indicator.campaign_id == campaign_id,
+            Indicator.code == "COMPLAINTS",
+            IndicatorValue.period == period,
+        )
+        .group_by(IndicatorValue.department_id)
+    )
+    with get_engine().connect() as conn:
+        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if not df.empty:
+        df["complaints"] = df["complaints"].astype("float64")
+    return df
+
+
+@versioned
+def department_history(campaign_id: int, department_id: int, up_to: str) -> pd.DataFrame:
+    """Task-weighted mean of the percentages a department reported, month by month."""
+    stmt = (
+        select(
+            MonthlyUpdate.period,
+            (func.sum(Task.weight * MonthlyUpdate.percent_done) / func.sum(Task.weight)).label(
+                "completion"
+            ),
+            func.count(MonthlyUpdate.id).label("reports"),
+        )
+        .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
+        .join(Task, Assignment.task_id == Task.id)
+        .where(
+            Task.campaign_id == campaign_id,
+            Assignment.department_id == department_id,
+            MonthlyUpdate.period <= up_to,
+            MonthlyUpdate.review_state.in_(COUNTED_STATES),
+        )
+        .group_by(MonthlyUpdate.period)
+        .order_by(MonthlyUpdate.period)
+    )
+    with get_engine().connect() as conn:
+        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if not df.empty:
+        df["completion"] = df["completion"].astype("float64").round(1)
+    return df
+
+
+@versioned
+def peer_benchmarks(campaign_id: int, up_to: str) -> pd.DataFrame:
+    """External survey results (score, rate, rank among N peers) up to a period."""
+    from lib.models import PeerBenchmark
+
+    stmt = (
+        select(
+            PeerBenchmark.period,
+            PeerBenchmark.label,
+            PeerBenchmark.group,
+            PeerBenchmark.score,
+            PeerBenchmark.scale,
+            PeerBenchmark.rate,
+            PeerBenchmark.rank,
+            PeerBenchmark.peer_count,
+            PeerBenchmark.peer_group,
+            PeerBenchmark.source,
+        )
+        .where(PeerBenchmark.campaign_id == campaign_id, PeerBenchmark.period <= up_to)
+        .order_by(PeerBenchmark.period, PeerBenchmark.id)
+    )
+    with get_engine().connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+@versioned
+def tasks_for_indicators(indicator_ids: tuple[int, ...]) -> pd.DataFrame:
+    """Rectification tasks linked to satisfaction items."""
+    from lib.models import TaskIndicator
+
+    if not indicator_ids:
+        return pd.DataFrame(columns=["indicator_id", "code", "title"])
+    stmt = (
+        select(TaskIndicator.indicator_id, Task.code, Task.title)
+        .join(Task, Task.id == TaskIndicator.task_id)
+        .where(TaskIndicator.indicator_id.in_(indicator_ids))
+        .order_by(Task.seq)
+    )
+    with get_engine().connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+@versioned
+def task_history(task_id: int, up_to: str) -> pd.DataFrame:
+    """Every report on one task, per department and month."""
+    stmt = (
+        select(
+            Department.name.label("department"),
+            Department.name_en.label("department_en"),
+            Assignment.is_lead,
+            MonthlyUpdate.period,
+            MonthlyUpdate.percent_done,
+            MonthlyUpdate.review_state,
+            MonthlyUpdate.work_done,
+            MonthlyUpdate.problems,
+            MonthlyUpdate.next_steps,
+            MonthlyUpdate.submitted_at,
+        )
+        .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
+        .join(Department, Assignment.department_id == Department.id)
+        .where(Assignment.task_id == task_id, MonthlyUpdate.period <= up_to)
+        .order_by(MonthlyUpdate.period.desc(), Assignment.is_lead.desc(), Department.sort_order)
+    )
+    with get_engine().connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())

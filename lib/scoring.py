@@ -41,6 +41,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "satisfaction": 20,
         "inspection": 20,
     },
+    # points taken off the composite: per complaint, per overdue assignment, at most
+    "deductions": {"per_complaint": 0.5, "per_overdue": 1.0, "max": 20.0},
     "commend_count": 3,
     "laggard_count": 3,
     # liaisons report by this day of the month (late after it)
@@ -256,3 +258,86 @@ def report_rate(assignments: Any) -> tuple[int, int]:
     if assignments.empty:
         return 0, 0
     return int(assignments["reported"].sum()), len(assignments)
+
+
+# --- composite score and ranking (leadership views) -----------------------------------
+
+COMPONENTS = ("completion", "timeliness", "satisfaction", "inspection")
+
+
+def satisfaction_component(values: list[tuple[float, float | None]]) -> float | None:
+    """Mean over satisfaction items (100 scale) of the score, minus the shortfall again
+    where it is below its target: 93 against 90 counts 93; 87 against 90 counts 84.
+    ``values`` holds (score, target). None when the department has no items."""
+    parts = []
+    for value, target in values:
+        shortfall = max(0.0, float(target) - value) if target is not None else 0.0
+        parts.append(max(0.0, value - shortfall))
+    return sum(parts) / len(parts) if parts else None
+
+
+def timeliness_component(
+    reports_on_time: int, reports_due: int, done_on_time: int, tasks_due: int
+) -> float | None:
+    """Share of reports on time and of due tasks finished in their due month (0–100)."""
+    denominator = reports_due + tasks_due
+    if denominator <= 0:
+        return None
+    return 100.0 * (reports_on_time + done_on_time) / denominator
+
+
+def deduction_points(complaints: float, overdue: int, rules: dict[str, float]) -> float:
+    raw = rules["per_complaint"] * max(complaints, 0.0) + rules["per_overdue"] * max(overdue, 0)
+    return min(float(rules["max"]), raw)
+
+
+def composite_score(
+    components: dict[str, float | None], weights: dict[str, float], deductions: float = 0.0
+) -> float:
+    """Weighted mean of the available components minus deductions, never below 0.
+
+    A component a department has no data for (e.g. no satisfaction survey for a back
+    office) is left out and the remaining weights are rescaled, so nobody is punished
+    for what is not measured."""
+    num = den = 0.0
+    for name in COMPONENTS:
+        value, weight = components.get(name), float(weights.get(name, 0))
+        if value is None or weight <= 0:
+            continue
+        num += weight * value
+        den += weight
+    if den <= 0:
+        return 0.0
+    return max(0.0, num / den - deductions)
+
+
+def rank_with_ties(scores: list[float], digits: int = 2) -> list[int]:
+    """Competition ranking (1, 2, 2, 4): equal scores (to ``digits``) share a rank."""
+    rounded = [round(s, digits) for s in scores]
+    return [1 + sum(1 for other in rounded if other > mine) for mine in rounded]
+
+
+def movement(rank_now: int | None, rank_before: int | None) -> int | None:
+    """Places gained (+) or lost (−) since the previous period; None if new."""
+    if rank_now is None or rank_before is None:
+        return None
+    return rank_before - rank_now
+
+
+def commend_and_laggard(
+    ranked: list[tuple[int, float]], commend: int, laggard: int
+) -> tuple[list[int], list[int]]:
+    """(commend list, laggard list) of department ids from (id, score) pairs.
+
+    Ties at the cut are all included (a shared rank is never split). The two lists never
+    overlap: with few departments the laggard list shrinks."""
+    if not ranked:
+        return [], []
+    ordered = sorted(ranked, key=lambda x: -x[1])
+    ranks = rank_with_ties([s for _, s in ordered])
+    top = [d for (d, _), r in zip(ordered, ranks, strict=True) if r <= commend]
+    bottom_ranks = rank_with_ties([-s for _, s in ordered])
+    bottom = [
+        d for (d, _), r in zip(ordered, bottom_ranks, strict=True) if r <= laggard and d not in top
+    ]
+    return top, bottom[::-1]  # worst first

@@ -100,6 +100,7 @@ def sidebar(user: CurrentUser) -> None:
             st.selectbox(
                 t("sidebar.campaign"), ids, format_func=lambda i: names[i], key="campaign_id"
             )
+        st.session_state["_period_slot"] = st.container()
         roles = join_list([role_label(r) for r in sorted(user.roles)])
         st.caption(t("sidebar.signed_in_as", name=user.display_name, roles=roles))
 
@@ -121,3 +122,59 @@ def require_action(user: CurrentUser, action: str) -> None:
 def selected_campaign_id() -> int | None:
     value = st.session_state.get("campaign_id")
     return int(value) if value is not None else None
+
+
+def period_selector(periods: list[str]) -> str:
+    """The period (month) to look at, in the sidebar. ``period`` is plain session state
+    (not a widget key), so the choice is remembered across pages; it resets to the newest
+    month when the campaign changes."""
+    from lib.i18n import fmt_period
+
+    options = list(reversed(periods))
+    if st.session_state.get("period") not in options:
+        st.session_state["period"] = options[0]
+    if st.session_state.get("period_select") != st.session_state["period"]:
+        st.session_state.pop("period_select", None)
+
+    def _changed() -> None:
+        st.session_state["period"] = st.session_state["period_select"]
+
+    slot = st.session_state.get("_period_slot") or st.sidebar
+    slot.selectbox(
+        t("sidebar.period"),
+        options,
+        index=options.index(st.session_state["period"]),
+        format_func=fmt_period,
+        key="period_select",
+        on_change=_changed,
+    )
+    return str(st.session_state["period"])
+
+
+def campaign_context(user: CurrentUser):  # type: ignore[no-untyped-def]
+    """The selected campaign for the selected period, or stop with an explanation."""
+    from lib import views
+
+    campaign_id = selected_campaign_id()
+    if campaign_id is None:
+        st.info(t("overview.no_campaign"))
+        st.stop()
+    ctx = views.context(campaign_id, queries.today())
+    if ctx is None:
+        st.info(t("overview.no_campaign"))
+        st.stop()
+    period = period_selector(views.campaign_periods(ctx))
+    if period != ctx.period:
+        ctx = views.context(campaign_id, queries.today(), period)
+    return ctx
+
+
+def chart(chart_obj, table, *, key: str) -> None:  # type: ignore[no-untyped-def]
+    """A chart with its data table one click away."""
+    st.altair_chart(chart_obj, width="stretch")
+    with st.expander(t("chart.show_data"), expanded=False):
+        st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
+
+
+def campaign_name(header: dict) -> str:  # type: ignore[type-arg]
+    return str(header["name"] if current_lang() == "zh" else (header["name_en"] or header["name"]))

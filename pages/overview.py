@@ -1,36 +1,36 @@
-"""总览 Overview: the campaign on one screen (real numbers from the database)."""
+"""总览 Overview: the whole campaign on one screen, and what changed since last week."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from lib import charts, queries, scoring, ui
-from lib.i18n import current_lang, fmt_date, fmt_pct, fmt_period, phase_label, status_label, t
-from lib.periods import reporting_period
+from lib import charts, queries, scoring, ui, views
+from lib.i18n import (
+    current_lang,
+    fmt_date,
+    fmt_pct,
+    fmt_period,
+    phase_label,
+    status_label,
+    t,
+)
 
 user = ui.current_user()
 ui.require_action(user, "read.overview")
 lang = current_lang()
-campaign_id = ui.selected_campaign_id()
-if campaign_id is None:
+if ui.selected_campaign_id() is None:
     st.title(t("page.overview"))
     st.info(t("overview.no_campaign"))
     st.stop()
+ctx = ui.campaign_context(user)
+header, today, period = ctx.header, ctx.today, ctx.period
+start, end = ctx.start, ctx.end
+name_col = "department" if lang == "zh" else "department_en"
 
-header = queries.campaign_header(campaign_id)
-if header is None:
-    st.info(t("overview.no_campaign"))
-    st.stop()
-
-today = queries.today()
-start, end = header["start_date"], header["end_date"]
-period = reporting_period(start, end, today)
-settings = scoring.campaign_settings(header["settings"])
-thresholds = scoring.Thresholds.from_settings(header["settings"])
-
-name = header["name"] if lang == "zh" else (header["name_en"] or header["name"])
-st.title(name)
+st.title(ui.campaign_name(header))
 colon = t("punct.colon")
 meta = [
     f"{t('overview.organiser')}{colon}{header['organiser'] or '—'}",
@@ -56,8 +56,8 @@ current_phase = next(
     (p for p in header["phases"] if p["start_date"] <= today <= p["end_date"]), None
 )
 phase_text = (
-    f"{phase_label(current_phase['name'], current_phase['kind'])} ({fmt_date(current_phase['start_date'])} – "
-    f"{fmt_date(current_phase['end_date'])})"
+    f"{phase_label(current_phase['name'], current_phase['kind'])} "
+    f"({fmt_date(current_phase['start_date'])} – {fmt_date(current_phase['end_date'])})"
     if current_phase
     else t("overview.no_phase")
 )
@@ -82,72 +82,85 @@ if header["phases"]:
             for p in header["phases"]
         ]
     )
-    st.altair_chart(charts.phase_timeline(phases, today, lang), width="stretch")
+    ui.chart(charts.phase_timeline(phases, today, lang), phases, key="phases")
 
-progress = queries.assignment_progress(campaign_id, period)
-if progress.empty:
+now = views.overview_numbers(ctx)
+if not now["tasks"]:
     st.info(t("overview.no_tasks"))
     st.stop()
+live = period == views.campaign_periods(ctx)[-1]
+before_ctx = views.week_ago(ctx) if live else None
+before = (
+    views.overview_numbers(before_ctx, dt.datetime.combine(before_ctx.today, dt.time.max))
+    if before_ctx
+    else None
+)
 
-assignments = scoring.assignment_statuses(
-    progress,
-    today=today,
-    period=period,
-    campaign_start=start,
-    campaign_end=end,
-    thresholds=thresholds,
-    report_day=int(settings["report_day"]),
-)
-tasks = scoring.task_statuses(
-    assignments, today=today, campaign_start=start, campaign_end=end, thresholds=thresholds
-)
-completion = scoring.weighted_completion(list(zip(tasks["percent"], tasks["weight"], strict=True)))
-expected = scoring.weighted_completion(list(zip(tasks["expected"], tasks["weight"], strict=True)))
-counts = tasks["status"].value_counts()
-reported, due_reports = scoring.report_rate(assignments)
+
+def _delta(key: str, digits: int = 0) -> str | None:
+    if not before or before.get("tasks", 0) == 0 or before.get(key) is None:
+        return None
+    diff = round(float(now[key] or 0) - float(before[key] or 0), digits)
+    if diff == 0:
+        return None  # no arrow for "no change"
+    return t("overview.wow", value=f"{diff:+.{digits}f}")
+
 
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric(
     t("overview.completion"),
-    fmt_pct(completion),
-    delta=t("overview.vs_expected", value=f"{completion - expected:+.1f}"),
+    fmt_pct(now["completion"]),
+    delta=_delta("completion", 1),
     help=t("overview.completion_help"),
 )
-m1.caption(t("overview.expected", value=fmt_pct(expected)))
-m2.metric(t("overview.tasks_done"), f"{int(counts.get('done', 0))} / {len(tasks)}")
-m3.metric(t("overview.tasks_behind"), int(counts.get("behind", 0) + counts.get("at_risk", 0)))
-m4.metric(t("overview.tasks_overdue"), int(counts.get("overdue", 0)))
+m1.caption(t("overview.expected", value=fmt_pct(now["expected"])))
+m2.metric(t("overview.tasks_done"), f"{now['done']} / {now['tasks']}", delta=_delta("done"))
+m2.caption(t("overview.on_track_count", count=now["on_track"]))
+m3.metric(
+    t("overview.tasks_behind"),
+    now["behind_or_at_risk"],
+    delta=_delta("behind_or_at_risk"),
+    delta_color="inverse",
+)
+m3.caption(t("overview.behind_split", behind=now["behind"], at_risk=now["at_risk"]))
+m4.metric(
+    t("overview.tasks_overdue"), now["overdue"], delta=_delta("overdue"), delta_color="inverse"
+)
 m5.metric(
     t("overview.report_rate"),
-    fmt_pct(100.0 * reported / due_reports if due_reports else None),
+    fmt_pct(now["report_rate"]),
+    delta=_delta("report_rate", 1),
     help=t("overview.report_rate_help"),
 )
-m5.caption(t("overview.reports_of", done=reported, total=due_reports))
+m5.caption(t("overview.reports_of", done=now["reported"], total=now["reports_due"]))
+if before:
+    st.caption(t("overview.wow_help", date=fmt_date(before_ctx.today if before_ctx else today)))
 
 left, right = st.columns([1, 1])
 with left:
     st.subheader(t("overview.status_chart"))
     status_counts = pd.DataFrame(
-        {
-            "status": list(scoring.STATUSES),
-            "count": [int(counts.get(s, 0)) for s in scoring.STATUSES],
-        }
+        {"status": list(scoring.STATUSES), "count": [now[s] for s in scoring.STATUSES]}
     )
-    st.altair_chart(charts.status_bar(status_counts, lang), width="stretch")
+    ui.chart(
+        charts.status_bar(status_counts, lang),
+        status_counts.assign(status=[status_label(s) for s in status_counts["status"]]),
+        key="status",
+    )
 with right:
     st.subheader(t("overview.satisfaction"))
-    trend = queries.indicator_trend(campaign_id, "patient", period)
+    trend = queries.indicator_trend(ctx.campaign_id, "patient", period)
+    trend = trend[trend["unit"] != "件"] if not trend.empty else trend
     if trend.empty:
         st.info(t("overview.no_satisfaction"))
     else:
         latest_period = trend["period"].max()
-        latest = trend[trend["period"] == latest_period]
-        mean_value = float(latest["value"].mean())
+        mean_value = float(trend[trend["period"] == latest_period]["value"].mean())
         prev = trend[trend["period"] < latest_period]
         delta = None
         if not prev.empty:
             prev_mean = float(prev[prev["period"] == prev["period"].max()]["value"].mean())
-            delta = f"{mean_value - prev_mean:+.2f}"
+            delta = t("overview.vs_last_month", value=f"{mean_value - prev_mean:+.2f}")
         target = header["target_satisfaction"]
         st.metric(
             f"{t('overview.satisfaction')} · {fmt_period(latest_period)}",
@@ -155,9 +168,49 @@ with right:
             delta=delta,
         )
         if target:
-            st.caption(t("overview.satisfaction_target", value=f"{target:g}"))
+            gap = mean_value - float(target)
+            st.caption(
+                t("overview.satisfaction_target", value=f"{target:g}")
+                + " · "
+                + t("overview.gap", value=f"{gap:+.2f}")
+            )
+
+ranked = views.ranking(ctx)
+if not ranked.empty:
+    st.subheader(t("overview.top_bottom"))
+    best, worst = st.columns(2)
+    for column, frame, title in (
+        (best, ranked.head(3), t("overview.top3")),
+        (worst, ranked.tail(3).iloc[::-1], t("overview.bottom3")),
+    ):
+        with column:
+            st.markdown(f"**{title}**")
+            for r in frame.itertuples(index=False):
+                st.markdown(
+                    f"- {getattr(r, name_col)} — {r.composite:.2f}"
+                    f"（{t('ranking.rank_of', rank=int(r.rank), total=len(ranked))}）"
+                )
+
+if before:
+    st.subheader(t("overview.changed"))
+    changes = views.changes_since(now["task_frame"], before["task_frame"])
+    c1, c2, c3 = st.columns(3)
+    for column, key, title in (
+        (c1, "done", t("overview.newly_done")),
+        (c2, "overdue", t("overview.newly_overdue")),
+        (c3, "moves", t("overview.big_moves")),
+    ):
+        with column:
+            frame = changes[key]
+            st.markdown(f"**{title}**（{len(frame)}）")
+            if frame.empty:
+                st.caption(t("overview.nothing_changed"))
+            for r in frame.head(8).itertuples(index=False):
+                extra = f" · {r.delta:+.0f}" if key == "moves" else ""
+                st.markdown(f"- {r.code} {r.title}{extra}")
 
 st.subheader(t("overview.lagging"))
+tasks = now["task_frame"]
 lagging = tasks[tasks["status"].isin(["behind", "at_risk", "overdue"])]
 if lagging.empty:
     st.success(t("overview.no_lagging"))

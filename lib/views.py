@@ -1,0 +1,314 @@
+"""View models: the numbers each leadership page shows, from queries (SQL aggregates)
+and scoring (pure rules). No Streamlit here; pages, the meeting deck and the circular
+all use these so they always agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from lib import queries, scoring
+from lib.periods import period_end, period_of, period_start, periods_between, reporting_period
+
+
+@dataclass(frozen=True)
+class CampaignContext:
+    """A campaign looked at for one period on one day."""
+
+    campaign_id: int
+    header: dict[str, Any]
+    period: str
+    today: dt.date
+    settings: dict[str, Any]
+    thresholds: scoring.Thresholds
+
+    @property
+    def start(self) -> dt.date:
+        return self.header["start_date"]  # type: ignore[no-any-return]
+
+    @property
+    def end(self) -> dt.date:
+        return self.header["end_date"]  # type: ignore[no-any-return]
+
+    @property
+    def at(self) -> dt.date:
+        """The day the period is judged at: today, or the period's last day if past."""
+        return min(self.today, period_end(self.period))
+
+    @property
+    def report_day(self) -> int:
+        return int(self.settings["report_day"])
+
+
+def context(campaign_id: int, today: dt.date, period: str | None = None) -> CampaignContext | None:
+    header = queries.campaign_header(campaign_id)
+    if header is None:
+        return None
+    current = reporting_period(header["start_date"], header["end_date"], today)
+    chosen = period if period and period <= current else current
+    return CampaignContext(
+        campaign_id=campaign_id,
+        header=header,
+        period=chosen,
+        today=today,
+        settings=scoring.campaign_settings(header["settings"]),
+        thresholds=scoring.Thresholds.from_settings(header["settings"]),
+    )
+
+
+def campaign_periods(ctx: CampaignContext) -> list[str]:
+    """Periods of the campaign up to the current one (newest last)."""
+    current = reporting_period(ctx.start, ctx.end, ctx.today)
+    return [p for p in periods_between(ctx.start, ctx.end) if p <= current]
+
+
+def task_expected(ctx: CampaignContext, at: dt.date | None = None) -> tuple[tuple[int, float], ...]:
+    tasks = queries.task_dates(ctx.campaign_id)
+    at = at or ctx.at
+    if tasks.empty:
+        return ()
+    return tuple(
+        (
+            int(r.task_id),
+            round(
+                scoring.expected_progress(r.start_date or ctx.start, r.due_date or ctx.end, at), 4
+            ),
+        )
+        for r in tasks.itertuples(index=False)
+    )
+
+
+def _due_periods(
+    ctx: CampaignContext, period: str
+) -> tuple[tuple[str, ...], tuple[dt.datetime, ...]]:
+    """Periods whose reports were due by ``period`` and each one's deadline."""
+    periods = [p for p in campaign_periods(ctx) if p <= period]
+    cutoffs = []
+    kept = []
+    for p in periods:
+        day = min(ctx.report_day, period_end(p).day)
+        deadline = dt.datetime.combine(period_start(p).replace(day=day), dt.time.max)
+        if deadline.date() >= ctx.today and p == period_of(ctx.today):
+            continue  # this month's deadline has not come yet
+        kept.append(p)
+        cutoffs.append(deadline)
+    return tuple(kept), tuple(cutoffs)
+
+
+def department_scores(ctx: CampaignContext, period: str | None = None) -> pd.DataFrame:
+    """Composite score, its components and rank for every department, for one period."""
+    period = period or ctx.period
+    at = min(ctx.today, period_end(period))
+    progress = queries.department_progress(ctx.campaign_id, period, at, task_expected(ctx, at))
+    if progress.empty:
+        return progress
+    periods, cutoffs = _due_periods(ctx, period)
+    timely = queries.department_timeliness(ctx.campaign_id, periods, cutoffs, at)
+    indicators = queries.department_indicators(ctx.campaign_id, period, "patient")
+    inspection = queries.inspection_latest(ctx.campaign_id, period)
+    complaints_df = queries.complaints(ctx.campaign_id, _previous_with_data(period))
+    weights = ctx.settings["weights"]
+    rules = ctx.settings["deductions"]
+    rows = []
+    for r in progress.itertuples(index=False):
+        t = timely[timely["department_id"] == r.department_id] if not timely.empty else timely
+        timeliness = (
+            scoring.timeliness_component(
+                int(t["reports_on_time"].iloc[0]),
+                int(t["reports"].iloc[0]),
+                int(t["done_on_time"].iloc[0]),
+                int(t["due_tasks"].iloc[0]),
+            )
+            if not t.empty
+            else None
+        )
+        sat_rows = (
+            indicators[
+                (indicators["department_id"] == r.department_id)
+                & (indicators["scale"].fillna(100) <= 100)
+            ]
+            if not indicators.empty
+            else indicators
+        )
+        satisfaction = scoring.satisfaction_component(
+            [
+                (float(v), tg)
+                for v, tg in zip(sat_rows.get("value", []), sat_rows.get("target", []), strict=True)
+            ]
+        )
+        insp = (
+            inspection[inspection["department_id"] == r.department_id]
+            if not inspection.empty
+            else inspection
+        )
+        insp_value = float(insp["inspection"].iloc[0]) if not insp.empty else None
+        comp = (
+            complaints_df[complaints_df["department_id"] == r.department_id]
+            if not complaints_df.empty
+            else complaints_df
+        )
+        n_complaints = float(comp["complaints"].iloc[0]) if not comp.empty else 0.0
+        components = {
+            "completion": float(r.completion or 0.0),
+            "timeliness": timeliness,
+            "satisfaction": satisfaction,
+            "inspection": insp_value,
+        }
+        deduction = scoring.deduction_points(n_complaints, int(r.overdue or 0), rules)
+        rows.append(
+            {
+                "department_id": r.department_id,
+                "code": r.code,
+                "department": r.name,
+                "department_en": r.name_en or r.name,
+                "assignments": int(r.assignments),
+                "expected": float(r.expected or 0.0),
+                "done": int(r.done),
+                "overdue": int(r.overdue),
+                "reported": int(r.reported),
+                "complaints": n_complaints,
+                "deductions": deduction,
+                **components,
+                "composite": round(scoring.composite_score(components, weights, deduction), 2),
+            }
+        )
+    df = pd.DataFrame(rows)
+    df["rank"] = scoring.rank_with_ties(df["composite"].tolist())
+    return df.sort_values(["rank", "department"]).reset_index(drop=True)
+
+
+def _previous_with_data(period: str) -> str:
+    """Indicator values are entered for finished months: the period before ``period``
+    is the one complaints count for when ``period`` is the running month."""
+    from lib.periods import shift_period
+
+    return shift_period(period, -1)
+
+
+def ranking(ctx: CampaignContext) -> pd.DataFrame:
+    """This period's scores with movement against the previous period."""
+    now = department_scores(ctx)
+    if now.empty:
+        return now
+    periods = campaign_periods(ctx)
+    idx = periods.index(ctx.period) if ctx.period in periods else len(periods) - 1
+    if idx > 0:
+        before = department_scores(ctx, periods[idx - 1])[["department_id", "rank"]]
+        now = now.merge(
+            before.rename(columns={"rank": "previous_rank"}), on="department_id", how="left"
+        )
+    else:
+        now["previous_rank"] = None
+    now["movement"] = [
+        scoring.movement(int(r), int(p) if pd.notna(p) else None)
+        for r, p in zip(now["rank"], now["previous_rank"], strict=True)
+    ]
+    return now
+
+
+def rank_history(ctx: CampaignContext) -> pd.DataFrame:
+    """Rank and composite of every department for every period so far (bump chart)."""
+    frames = []
+    for p in campaign_periods(ctx):
+        if p > ctx.period:
+            break
+        df = department_scores(ctx, p)
+        if not df.empty:
+            frames.append(
+                df[["department_id", "department", "department_en", "composite", "rank"]].assign(
+                    period=p
+                )
+            )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def honour_lists(ctx: CampaignContext, ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """红榜 and 黑榜 by the campaign's rules (list sizes in the campaign settings)."""
+    if ranked.empty:
+        return ranked, ranked
+    top, bottom = scoring.commend_and_laggard(
+        list(zip(ranked["department_id"], ranked["composite"], strict=True)),
+        int(ctx.settings["commend_count"]),
+        int(ctx.settings["laggard_count"]),
+    )
+    by_id = ranked.set_index("department_id")
+    return by_id.loc[top].reset_index(), by_id.loc[bottom].reset_index()
+
+
+def task_table(
+    ctx: CampaignContext, as_of: dt.datetime | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(assignments with status, tasks with status) for the context's period."""
+    progress = queries.assignment_progress(ctx.campaign_id, ctx.period, as_of)
+    if progress.empty:
+        return progress, progress
+    assignments = scoring.assignment_statuses(
+        progress,
+        today=ctx.at,
+        period=ctx.period,
+        campaign_start=ctx.start,
+        campaign_end=ctx.end,
+        thresholds=ctx.thresholds,
+        report_day=ctx.report_day,
+    )
+    tasks = scoring.task_statuses(
+        assignments,
+        today=ctx.at,
+        campaign_start=ctx.start,
+        campaign_end=ctx.end,
+        thresholds=ctx.thresholds,
+    )
+    return assignments, tasks
+
+
+def week_ago(ctx: CampaignContext) -> CampaignContext | None:
+    """The same campaign as it looked seven days earlier (reports submitted by then)."""
+    earlier = ctx.today - dt.timedelta(days=7)
+    if earlier < ctx.start:
+        return None
+    return context(ctx.campaign_id, earlier)
+
+
+def overview_numbers(ctx: CampaignContext, as_of: dt.datetime | None = None) -> dict[str, Any]:
+    """The overview's headline numbers for one context."""
+    assignments, tasks = task_table(ctx, as_of)
+    if tasks.empty:
+        return {"tasks": 0}
+    counts = tasks["status"].value_counts()
+    reported, due = scoring.report_rate(assignments)
+    return {
+        "tasks": len(tasks),
+        "completion": scoring.weighted_completion(
+            list(zip(tasks["percent"], tasks["weight"], strict=True))
+        ),
+        "expected": scoring.weighted_completion(
+            list(zip(tasks["expected"], tasks["weight"], strict=True))
+        ),
+        **{s: int(counts.get(s, 0)) for s in scoring.STATUSES},
+        "behind_or_at_risk": int(counts.get("behind", 0) + counts.get("at_risk", 0)),
+        "reported": reported,
+        "reports_due": due,
+        "report_rate": 100.0 * reported / due if due else None,
+        "task_frame": tasks,
+    }
+
+
+def changes_since(
+    now: pd.DataFrame, before: pd.DataFrame, big_move: float = 20.0
+) -> dict[str, pd.DataFrame]:
+    """Tasks newly done, newly overdue, and with big progress moves between two frames."""
+    if now.empty or before.empty:
+        empty = now.iloc[0:0] if not now.empty else now
+        return {"done": empty, "overdue": empty, "moves": empty}
+    merged = now.merge(
+        before[["task_id", "status", "percent"]], on="task_id", how="left", suffixes=("", "_before")
+    )
+    merged["delta"] = merged["percent"] - merged["percent_before"].fillna(0)
+    return {
+        "done": merged[(merged["status"] == "done") & (merged["status_before"] != "done")],
+        "overdue": merged[(merged["status"] == "overdue") & (merged["status_before"] != "overdue")],
+        "moves": merged[(merged["delta"] >= big_move) & (merged["status"] != "done")],
+    }

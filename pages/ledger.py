@@ -1,0 +1,159 @@
+"""任务台账 Task ledger: every task with its status, progress and departments; filter,
+open one task to see each department's share and history, export to Excel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import queries, ui, views
+from lib.exports import to_xlsx_bytes
+from lib.i18n import current_lang, fmt_date, fmt_period, status_label, t
+from lib.scoring import STATUS_COLOURS, STATUSES
+
+user = ui.current_user()
+ui.require_action(user, "read.all")
+ctx = ui.campaign_context(user)
+lang = current_lang()
+
+st.title(t("page.ledger"))
+st.caption(f"{ui.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+
+assignments, tasks = views.task_table(ctx)
+if tasks.empty:
+    st.info(t("overview.no_tasks"))
+    st.stop()
+meta = queries.task_dates(ctx.campaign_id).set_index("task_id")
+tasks = tasks.assign(source=[meta.loc[i, "source"] for i in tasks["task_id"]])
+
+c1, c2, c3, c4 = st.columns(4)
+areas = sorted({a for a in tasks["area"] if isinstance(a, str)})
+area = c1.selectbox(
+    t("col.area"), ["", *areas], format_func=lambda a: a or t("audit.all"), key="ledger_area"
+)
+dept_names = sorted(set(assignments["department"]))
+dept = c2.selectbox(
+    t("col.department"),
+    ["", *dept_names],
+    format_func=lambda d: d or t("audit.all"),
+    key="ledger_department",
+)
+statuses = c3.multiselect(
+    t("col.status"),
+    list(STATUSES),
+    format_func=status_label,
+    placeholder=t("common.choose"),
+    key="ledger_status",
+)
+sources = c4.multiselect(
+    t("col.source"),
+    sorted(set(tasks["source"])),
+    format_func=lambda s: t(f"source.{s}"),
+    placeholder=t("common.choose"),
+    key="ledger_source",
+)
+
+view = tasks
+if area:
+    view = view[view["area"] == area]
+if dept:
+    ids = set(assignments.loc[assignments["department"] == dept, "task_id"])
+    view = view[view["task_id"].isin(ids)]
+if statuses:
+    view = view[view["status"].isin(statuses)]
+if sources:
+    view = view[view["source"].isin(sources)]
+
+last_report = assignments.groupby("task_id")["latest_period"].max()
+table = pd.DataFrame(
+    {
+        t("col.code"): view["code"],
+        t("col.task"): view["title"],
+        t("col.area"): view["area"].fillna(t("ledger.problem_area")),
+        t("col.departments"): view["departments"] if lang == "zh" else view["departments_en"],
+        t("col.progress"): view["percent"].round(0),
+        t("col.expected"): view["expected"].round(0),
+        t("col.due"): [fmt_date(d) for d in view["due_date"]],
+        t("col.last_report"): [
+            fmt_period(p) if isinstance(p, str) else "—"
+            for p in last_report.reindex(view["task_id"]).tolist()
+        ],
+        t("col.status"): [status_label(s) for s in view["status"]],
+        t("col.source"): [t(f"source.{s}") for s in view["source"]],
+    }
+)
+st.caption(t("ledger.count", shown=len(view), total=len(tasks)))
+if table.empty:
+    st.info(t("ledger.no_match"))
+else:
+    colour_by_label = {status_label(s): c for s, c in STATUS_COLOURS.items()}
+    status_col = t("col.status")
+
+    def _colour(value: object) -> str:
+        colour = colour_by_label.get(str(value))
+        text = "#FFFFFF" if colour in ("#2E7D32", "#C62828", "#EF6C00") else "#212121"
+        return f"background-color: {colour}; color: {text}" if colour else ""
+
+    st.dataframe(
+        table.style.map(_colour, subset=[status_col]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("col.progress"): st.column_config.ProgressColumn(
+                t("col.progress"), min_value=0, max_value=100, format="%d%%"
+            ),
+            t("col.expected"): st.column_config.NumberColumn(format="%d%%"),
+        },
+    )
+    st.download_button(
+        t("ledger.export"),
+        data=to_xlsx_bytes(table, t("page.ledger")),
+        file_name=f"task_ledger_{ctx.period}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+st.subheader(t("ledger.task_detail"))
+choices = dict(zip(view["task_id"], view["code"] + " " + view["title"], strict=True))
+if not choices:
+    st.info(t("ledger.no_match"))
+    st.stop()
+task_id = st.selectbox(
+    t("col.task"), list(choices), format_func=lambda i: choices[i], key="ledger_task"
+)
+shares = assignments[assignments["task_id"] == task_id]
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("col.department"): shares["department"] if lang == "zh" else shares["department_en"],
+            t("col.lead"): [t("common.yes") if x else "" for x in shares["is_lead"]],
+            t("col.progress"): shares["percent"].round(0),
+            t("col.last_report"): [
+                fmt_period(p) if isinstance(p, str) else "—" for p in shares["latest_period"]
+            ],
+            t("col.status"): [status_label(s) for s in shares["status"]],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+history = queries.task_history(int(task_id), ctx.period)
+if history.empty:
+    st.info(t("ledger.no_reports"))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.period"): [fmt_period(p) for p in history["period"]],
+                t("col.department"): history["department"]
+                if lang == "zh"
+                else history["department_en"],
+                t("col.progress"): history["percent_done"],
+                t("col.review_state"): [t(f"review.{s}") for s in history["review_state"]],
+                t("col.work_done"): history["work_done"],
+                t("col.problems"): history["problems"],
+                t("col.next_steps"): history["next_steps"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,153 @@
+"""科室进度 Department progress: every department's completion against expected, a
+department × area heat map, and one department in detail."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, queries, scoring, ui, views
+from lib.i18n import current_lang, fmt_date, fmt_pct, fmt_period, status_label, t
+
+user = ui.current_user()
+ui.require_action(user, "read.all")
+ctx = ui.campaign_context(user)
+lang = current_lang()
+name_col = "department" if lang == "zh" else "department_en"
+
+st.title(t("page.progress"))
+st.caption(f"{ui.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+
+scores = views.department_scores(ctx)
+if scores.empty:
+    st.info(t("overview.no_tasks"))
+    st.stop()
+scores["status"] = [
+    scoring.work_status(c, e, None, ctx.at, thresholds=ctx.thresholds)
+    for c, e in zip(scores["completion"], scores["expected"], strict=True)
+]
+
+st.subheader(t("progress.completion_chart"))
+st.caption(t("progress.completion_help"))
+table = pd.DataFrame(
+    {
+        t("col.department"): scores[name_col],
+        t("col.progress"): scores["completion"].round(1),
+        t("col.expected"): scores["expected"].round(1),
+        t("col.status"): [status_label(s) for s in scores["status"]],
+        t("col.assignments"): scores["assignments"],
+        t("col.done"): scores["done"],
+        t("col.overdue"): scores["overdue"],
+    }
+).sort_values(t("col.progress"), ascending=False)
+ui.chart(charts.department_completion(scores, lang), table, key="completion")
+
+st.subheader(t("progress.heatmap"))
+heat = queries.area_heatmap(ctx.campaign_id, ctx.period)
+if heat.empty:
+    st.info(t("progress.no_areas"))
+else:
+    heat = heat.assign(
+        area_label=[f"{s}. {a}" for s, a in zip(heat["area_seq"], heat["area"], strict=True)]
+    )
+    order = scores.sort_values("completion", ascending=False)[name_col].tolist()
+    heat_chart = charts.heatmap(
+        heat.rename(columns={"department_en": "department_en"}),
+        "area_label",
+        name_col,
+        "completion",
+        x_title=t("col.area"),
+        y_title=t("col.department"),
+        value_title=t("col.progress"),
+        y_sort=order,
+        domain=(0, 100),
+    )
+    pivot = heat.pivot_table(index=name_col, columns="area_label", values="completion").round(0)
+    ui.chart(heat_chart, pivot.reset_index(), key="heat")
+
+st.subheader(t("progress.department_detail"))
+options = scores.sort_values(name_col)[["department_id", name_col]]
+names = dict(zip(options["department_id"], options[name_col], strict=True))
+default = user.department_id if user.department_id in names else options["department_id"].iloc[0]
+chosen = st.selectbox(
+    t("col.department"),
+    list(names),
+    index=list(names).index(default),
+    format_func=lambda i: names[i],
+    key="progress_department",
+)
+row = scores[scores["department_id"] == chosen].iloc[0]
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("col.progress"), fmt_pct(row["completion"]))
+c2.metric(t("col.expected"), fmt_pct(row["expected"]))
+c3.metric(t("col.rank"), f"{int(row['rank'])} / {len(scores)}")
+c4.metric(t("col.overdue"), int(row["overdue"]))
+
+assignments, _ = views.task_table(ctx)
+mine = assignments[assignments["department_id"] == chosen]
+if mine.empty:
+    st.info(t("progress.no_tasks_for_department"))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.code"): mine["code"],
+                t("col.task"): mine["title"],
+                t("col.lead"): [t("common.yes") if x else "" for x in mine["is_lead"]],
+                t("col.progress"): mine["percent"].round(0),
+                t("col.expected"): mine["expected"].round(0),
+                t("col.due"): [fmt_date(d) for d in mine["due_date"]],
+                t("col.last_report"): [
+                    fmt_period(p) if isinstance(p, str) else "—" for p in mine["latest_period"]
+                ],
+                t("col.status"): [status_label(s) for s in mine["status"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("col.progress"): st.column_config.ProgressColumn(
+                t("col.progress"), min_value=0, max_value=100, format="%d%%"
+            )
+        },
+    )
+
+history = queries.department_history(ctx.campaign_id, int(chosen), ctx.period)
+st.markdown(f"**{t('progress.history')}**")
+if history.empty:
+    st.info(t("progress.no_history"))
+else:
+    hist = history.assign(item=t("col.progress"), value=history["completion"])
+    ui.chart(
+        charts.trend_with_target(hist, None, lang, y_title=t("col.progress") + " (%)"),
+        history.rename(
+            columns={
+                "period": t("col.period"),
+                "completion": t("col.progress"),
+                "reports": t("col.reports"),
+            }
+        ),
+        key="history",
+    )
+
+sat = queries.department_indicators(ctx.campaign_id, ctx.period)
+sat = sat[sat["department_id"] == chosen] if not sat.empty else sat
+st.markdown(f"**{t('progress.indicators')}**")
+if sat.empty:
+    st.info(t("progress.no_indicators"))
+else:
+    item_col = "name" if lang == "zh" else "name_en"
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.item"): sat[item_col].fillna(sat["name"]),
+                t("col.value"): sat["value"].round(2),
+                t("col.target"): sat["target"],
+                t("col.unit"): sat["unit"],
+                t("col.sample"): sat["sample_size"].astype("Int64"),
+                t("col.period"): [fmt_period(p) for p in sat["period"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,105 @@
+"""排名 Ranking: composite score with rank and movement, rank over months, the score's
+components, and the commend and laggard lists (红黑榜), with the weights shown."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, scoring, ui, views
+from lib.i18n import current_lang, fmt_period, t
+
+user = ui.current_user()
+ui.require_action(user, "read.all")
+ctx = ui.campaign_context(user)
+lang = current_lang()
+name_col = "department" if lang == "zh" else "department_en"
+
+st.title(t("page.ranking"))
+st.caption(f"{ui.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+
+ranked = views.ranking(ctx)
+if ranked.empty:
+    st.info(t("overview.no_tasks"))
+    st.stop()
+
+weights = ctx.settings["weights"]
+rules = ctx.settings["deductions"]
+total = sum(float(weights.get(c, 0)) for c in scoring.COMPONENTS) or 1
+st.info(
+    t(
+        "ranking.weights",
+        completion=f"{100 * float(weights['completion']) / total:.0f}%",
+        timeliness=f"{100 * float(weights['timeliness']) / total:.0f}%",
+        satisfaction=f"{100 * float(weights['satisfaction']) / total:.0f}%",
+        inspection=f"{100 * float(weights['inspection']) / total:.0f}%",
+        per_complaint=f"{rules['per_complaint']:g}",
+        per_overdue=f"{rules['per_overdue']:g}",
+        max=f"{rules['max']:g}",
+    )
+)
+
+highlight = None
+if user.department_id is not None and user.department_id in set(ranked["department_id"]):
+    highlight = ranked.loc[ranked["department_id"] == user.department_id, name_col].iloc[0]
+
+commend, laggard = views.honour_lists(ctx, ranked)
+left, right = st.columns(2)
+
+
+def _honour_lines(df: pd.DataFrame) -> str:
+    return "\n".join(
+        f"{i}. **{getattr(r, name_col)}** — {r.composite:.2f} · "
+        + t("ranking.rank_of", rank=int(r.rank), total=len(ranked))
+        for i, r in enumerate(df.itertuples(index=False), start=1)
+    )
+
+
+with left:
+    st.success(
+        f"**{t('ranking.commend', count=int(ctx.settings['commend_count']))}**\n\n"
+        + _honour_lines(commend)
+    )
+with right:
+    st.warning(
+        f"**{t('ranking.laggard', count=int(ctx.settings['laggard_count']))}**\n\n"
+        + _honour_lines(laggard)
+    )
+
+
+def _fmt(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else f"{float(value):.1f}"  # type: ignore[arg-type]
+
+
+table = pd.DataFrame(
+    {
+        t("col.rank"): ranked["rank"],
+        t("col.department"): ranked[name_col],
+        t("col.composite"): ranked["composite"],
+        t("col.movement"): [
+            "—" if m is None or pd.isna(m) else f"{int(m):+d}" for m in ranked["movement"]
+        ],
+        t("component.completion"): [_fmt(v) for v in ranked["completion"]],
+        t("component.timeliness"): [_fmt(v) for v in ranked["timeliness"]],
+        t("component.satisfaction"): [_fmt(v) for v in ranked["satisfaction"]],
+        t("component.inspection"): [_fmt(v) for v in ranked["inspection"]],
+        t("col.deductions"): ranked["deductions"].round(1),
+    }
+)
+
+tab_score, tab_bump, tab_parts = st.tabs(
+    [t("ranking.tab_score"), t("ranking.tab_history"), t("ranking.tab_components")]
+)
+with tab_score:
+    ui.chart(charts.ranking_bars(ranked, lang, highlight), table, key="ranking")
+with tab_bump:
+    history = views.rank_history(ctx)
+    if history.empty or history["period"].nunique() < 2:
+        st.info(t("ranking.no_history"))
+    else:
+        pivot = history.pivot_table(index=name_col, columns="period", values="rank")
+        pivot.columns = [fmt_period(c) for c in pivot.columns]
+        ui.chart(charts.bump_chart(history, lang, highlight), pivot.reset_index(), key="bump")
+with tab_parts:
+    ui.chart(charts.component_breakdown(ranked, weights, lang), table, key="parts")
+st.caption(t("ranking.method"))

@@ -1,0 +1,113 @@
+"""满意度 Satisfaction: item trends against target (patients and staff), department ×
+item heat map, the lowest items with the rectification tasks linked to them, and the
+peer benchmark (score, rate, rank among N peers)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, queries, ui
+from lib.i18n import current_lang, fmt_period, t
+
+user = ui.current_user()
+ui.require_action(user, "read.all")
+ctx = ui.campaign_context(user)
+lang = current_lang()
+name_col = "department" if lang == "zh" else "department_en"
+item_col = "name" if lang == "zh" else "name_en"
+
+st.title(t("page.satisfaction"))
+st.caption(f"{ui.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+
+bench = queries.peer_benchmarks(ctx.campaign_id, ctx.period)
+if not bench.empty:
+    st.subheader(t("satisfaction.benchmark"))
+    latest = bench[bench["period"] == bench["period"].max()]
+    previous = bench[bench["period"] < bench["period"].max()]
+    cols = st.columns(min(len(latest), 5))
+    for col, r in zip(cols, latest.itertuples(index=False), strict=False):
+        prev = previous[(previous["label"] == r.label) & (previous["peer_group"] == r.peer_group)]
+        delta = None
+        if not prev.empty and r.score is not None:
+            delta = f"{r.score - prev['score'].iloc[-1]:+.2f}"
+        col.metric(f"{r.label} · {r.peer_group}", f"{r.score:.2f}" if r.score else "—", delta=delta)
+        col.caption(
+            t(
+                "satisfaction.rate_rank",
+                rate=f"{r.rate:.2f}%" if r.rate else "—",
+                rank=r.rank or "—",
+                peers=r.peer_count or "—",
+            )
+        )
+    st.caption(
+        t(
+            "satisfaction.benchmark_source",
+            period=fmt_period(latest["period"].iloc[0]),
+            source=latest["source"].iloc[0] or "—",
+        )
+    )
+
+tabs = st.tabs([t("satisfaction.patient"), t("satisfaction.staff")])
+for tab, group in zip(tabs, ("patient", "staff"), strict=True):
+    with tab:
+        trend = queries.indicator_trend(ctx.campaign_id, group, ctx.period)
+        if trend.empty:
+            st.info(t("satisfaction.no_data"))
+            continue
+        trend = trend[trend["unit"] != "件"]
+        trend = trend.assign(
+            item=trend[item_col].fillna(trend["name"]), value=trend["value"].astype(float)
+        )
+        target = trend["target"].dropna().max() if trend["target"].notna().any() else None
+        st.markdown(f"**{t('satisfaction.trend')}**")
+        pivot = trend.pivot_table(index="item", columns="period", values="value").round(2)
+        pivot.columns = [fmt_period(c) for c in pivot.columns]
+        ui.chart(
+            charts.trend_with_target(trend, target, lang, y_title=t("col.value")),
+            pivot.reset_index(),
+            key=f"trend_{group}",
+        )
+
+        values = queries.department_indicators(ctx.campaign_id, ctx.period, group)
+        values = values[(values["scale"].fillna(100) <= 100) & (values["unit"] != "件")]
+        if values.empty:
+            continue
+        values = values.assign(item=values[item_col].fillna(values["name"]))
+        st.markdown(f"**{t('satisfaction.heatmap')}**")
+        heat_pivot = values.pivot_table(index=name_col, columns="item", values="value").round(2)
+        ui.chart(
+            charts.heatmap(
+                values,
+                "item",
+                name_col,
+                "value",
+                x_title=t("col.item"),
+                y_title=t("col.department"),
+                value_title=t("col.value"),
+                fmt=".1f",
+            ),
+            heat_pivot.reset_index(),
+            key=f"heat_{group}",
+        )
+
+        means = (
+            values.groupby(["indicator_id", "item", "target"], dropna=False)["value"]
+            .mean()
+            .reset_index()
+            .sort_values("value")
+        )
+        lowest = means.head(3)
+        st.markdown(f"**{t('satisfaction.lowest')}**")
+        links = queries.tasks_for_indicators(tuple(int(i) for i in lowest["indicator_id"]))
+        for r in lowest.itertuples(index=False):
+            gap = f"{r.value - r.target:+.2f}" if pd.notna(r.target) else "—"
+            linked = links[links["indicator_id"] == r.indicator_id] if not links.empty else links
+            tasks = "；".join(f"{x.code} {x.title}" for x in linked.itertuples(index=False))
+            text = t("satisfaction.lowest_item", item=r.item, value=f"{r.value:.2f}", gap=gap)
+            st.markdown(f"- 🔻 {text}")
+            st.caption(
+                t("satisfaction.linked_tasks", tasks=tasks)
+                if tasks
+                else t("satisfaction.no_linked_tasks")
+            )
