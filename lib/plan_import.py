@@ -522,7 +522,7 @@ def _strip_end(text: str) -> str:
 def short_title(text: str, limit: int = 20, *, merge_short: bool = True) -> str:
     """A task's title: its first sentence, or its first clause when that is long."""
     text = text.strip()
-    sentence = re.split(r"[。；;！!？?]", text, maxsplit=1)[0]
+    sentence = re.split(r"[。；;！!？?]|(?<!\d)\.(?!\d)", text, maxsplit=1)[0]
     sentence = _strip_end(sentence)
     if len(sentence) > limit:
         clauses = [c for c in re.split(r"([，,:：])", sentence)]
