@@ -75,6 +75,34 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     # --- setup and admin pages (issue 6) ---
     PageSpec(
+        "setup_campaigns",
+        "pages/setup_campaigns.py",
+        "admin",
+        ":material/flag:",
+        frozenset({"admin", "office"}),
+    ),
+    PageSpec(
+        "setup_tasks",
+        "pages/setup_tasks.py",
+        "admin",
+        ":material/checklist:",
+        frozenset({"admin", "office"}),
+    ),
+    PageSpec(
+        "setup_departments",
+        "pages/setup_departments.py",
+        "admin",
+        ":material/account_tree:",
+        frozenset({"admin", "office"}),
+    ),
+    PageSpec(
+        "setup_users",
+        "pages/setup_users.py",
+        "admin",
+        ":material/manage_accounts:",
+        frozenset({"admin"}),
+    ),
+    PageSpec(
         "audit",
         "pages/audit.py",
         "admin",

@@ -52,7 +52,7 @@ with tab_locks:
     period = st.selectbox(
         t("locks.pick_period"),
         list(reversed(periods)),
-        format_func=fmt_period,
+        format_func=lambda p: fmt_period(p, lang),
         key="locks_period",
     )
     reason = st.text_input(t("locks.reason"), key="locks_reason", max_chars=1000)
@@ -90,7 +90,7 @@ with tab_scores:
     score_period = st.selectbox(
         t("scores.period"),
         list(reversed(periods)),
-        format_func=fmt_period,
+        format_func=lambda p: fmt_period(p, lang),
         key="scores_period",
     )
     scores = reporting.inspection_scores(campaign_id, score_period)
@@ -99,24 +99,28 @@ with tab_scores:
         t("scores.department"), list(names), format_func=lambda i: names[i], key="scores_dept"
     )
     existing = by_dept.get(dept)
-    version = int(existing.version) if existing is not None else None
+    gen = int(st.session_state.get("scores_gen", 0))
+    version = st.session_state.setdefault(
+        f"scores_seen_{dept}_{score_period}_{gen}",
+        int(existing.version) if existing is not None else None,
+    )
     with st.form("score_form", border=False):
         st.number_input(
             t("scores.score"),
             value=float(existing.score) if existing is not None else None,
             step=0.5,
-            key=f"score_value_{dept}_{score_period}_{version or 0}",
+            key=f"score_value_{dept}_{score_period}_{gen}",
         )
         st.text_area(
             t("scores.comment"),
             value=(existing.comment or "") if existing is not None else "",
-            key=f"score_comment_{dept}_{score_period}_{version or 0}",
+            key=f"score_comment_{dept}_{score_period}_{gen}",
             max_chars=services.MAX_TEXT,
         )
         save = st.form_submit_button(t("scores.save"), type="primary", key="scores_save")
     if save:
-        value = st.session_state.get(f"score_value_{dept}_{score_period}_{version or 0}")
-        comment = st.session_state.get(f"score_comment_{dept}_{score_period}_{version or 0}")
+        value = st.session_state.get(f"score_value_{dept}_{score_period}_{gen}")
+        comment = st.session_state.get(f"score_comment_{dept}_{score_period}_{gen}")
         try:
             if value is None:
                 raise ServiceError("error.score_range", max="100")
@@ -133,7 +137,10 @@ with tab_scores:
                 )
         except ServiceError as exc:
             st.error(exc.message())
+            if isinstance(exc, services.ConflictError):
+                st.session_state["scores_gen"] = gen + 1
         else:
+            st.session_state["scores_gen"] = gen + 1
             st.session_state["locks_flash"] = t(
                 "scores.saved", department=names[dept], period=fmt_period(score_period)
             )

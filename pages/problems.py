@@ -138,13 +138,17 @@ with st.form("problem_form", border=False):
     source = c1.selectbox(
         t("problems.source"),
         list(PROBLEM_SOURCES),
-        format_func=lambda s: t(f"rep.source.{s}"),
+        format_func=lambda s: t(f"rep.source.{s}", lang),
         key="pf_source",
     )
     found_on = c2.date_input(t("problems.found_on"), value=today, key="pf_found")
     due = c3.date_input(t("problems.due"), value=today + dt.timedelta(days=30), key="pf_due")
     chosen_depts = st.multiselect(
-        t("problems.departments"), list(names), format_func=lambda i: names[i], key="pf_depts"
+        t("problems.departments"),
+        list(names),
+        format_func=lambda i: names[i],
+        key="pf_depts",
+        placeholder=t("rep.choose"),
     )
     measure = st.text_area(t("problems.measure"), key="pf_measure", max_chars=services.MAX_TEXT)
     description = st.text_area(

@@ -12,7 +12,7 @@ from lib.db import session_scope
 from lib.i18n import current_lang, fmt_date, fmt_period, t
 from lib.models import REPORT_STATUSES
 from lib.periods import period_of, reporting_period
-from lib.services import IndicatorInput, ReportInput, ServiceError
+from lib.services import ConflictError, IndicatorInput, ReportInput, ServiceError
 
 user = ui.current_user()
 ui.require_action(user, "report.write")
@@ -59,7 +59,10 @@ default_period = reporting_period(info["start_date"], info["end_date"], today)
 if st.session_state.get("report_period") not in periods:
     st.session_state["report_period"] = default_period if default_period in periods else periods[-1]
 period = st.selectbox(
-    t("rep.period"), list(reversed(periods)), format_func=fmt_period, key="report_period"
+    t("rep.period"),
+    list(reversed(periods)),
+    format_func=lambda p: fmt_period(p, lang),
+    key="report_period",
 )
 st.caption(
     t("report.intro", department=names[department_id], period=fmt_period(period))
@@ -71,6 +74,22 @@ if lock is not None:
     st.warning(t("rep.locked_banner", period=fmt_period(period), reason=lock["reason"] or "—"))
 
 rows = reporting.department_reports(campaign_id, department_id, period)
+gen = int(st.session_state.get("report_gen", 0))
+
+
+def _fresh_form() -> None:
+    """Start the forms again from what is stored now (after a save or a conflict)."""
+    for name in [k for k in st.session_state if str(k).startswith(("rp_seen_", "iv_seen_"))]:
+        del st.session_state[name]
+    st.session_state["report_gen"] = gen + 1
+
+
+def _refused(exc: ServiceError) -> None:
+    st.error(exc.message())
+    if isinstance(exc, ConflictError):
+        st.button(t("rep.reload"), on_click=_fresh_form, key="report_reload")
+
+
 tab_tasks, tab_indicators = st.tabs([t("report.tasks"), t("report.indicators")])
 
 
@@ -102,7 +121,9 @@ with tab_tasks:
                 editable = lock is None and row.review_state != "approved"
                 if editable:
                     editable_ids.append(aid)
-                key = f"{aid}_{period}_{version or 0}"
+                key = f"{aid}_{period}_{gen}"
+                # the version this form was filled from: a save checks against it
+                st.session_state.setdefault(f"rp_seen_{key}", version)
                 with st.container(border=True):
                     head = f"**{row.code}　{row.title}**"
                     st.markdown(head)
@@ -141,21 +162,24 @@ with tab_tasks:
                         t("report.status"),
                         options,
                         index=options.index(status) if status in options else 1,
-                        format_func=lambda s: t(f"rep.rstatus.{s}"),
+                        format_func=lambda s: t(f"rep.rstatus.{s}", lang),
                         key=f"rp_status_{key}",
                         disabled=not editable,
                     )
-                    for field in ("work_done", "problems", "next_steps"):
+                    text_cols = st.columns(3)
+                    for col, field in zip(
+                        text_cols, ("work_done", "problems", "next_steps"), strict=True
+                    ):
                         value = (
                             getattr(row, f"prev_{field}")
                             if prefill
                             else (getattr(row, field) if has_report else None)
                         )
-                        st.text_area(
+                        col.text_area(
                             t(f"report.{field}"),
                             value=_text(value),
                             key=f"rp_{field}_{key}",
-                            height=80,
+                            height=100,
                             max_chars=services.MAX_TEXT,
                             disabled=not editable,
                         )
@@ -180,8 +204,7 @@ with tab_tasks:
                 aid = int(row.assignment_id)
                 if aid not in editable_ids:
                     continue
-                version = _int_or_none(row.version)
-                key = f"{aid}_{period}_{version or 0}"
+                key = f"{aid}_{period}_{gen}"
                 items.append(
                     ReportInput(
                         assignment_id=aid,
@@ -190,7 +213,7 @@ with tab_tasks:
                         work_done=st.session_state[f"rp_work_done_{key}"],
                         problems=st.session_state[f"rp_problems_{key}"],
                         next_steps=st.session_state[f"rp_next_steps_{key}"],
-                        expected_version=version,
+                        expected_version=st.session_state.get(f"rp_seen_{key}"),
                     )
                 )
                 for upload in st.session_state.get(f"rp_files_{key}") or []:
@@ -214,8 +237,9 @@ with tab_tasks:
                             data=upload.getvalue(),  # type: ignore[attr-defined]
                         )
             except ServiceError as exc:
-                st.error(exc.message())
+                _refused(exc)
             else:
+                _fresh_form()
                 st.session_state["report_flash"] = t(
                     "report.submitted" if submit_clicked else "report.saved_draft",
                     count=len(items),
@@ -275,8 +299,8 @@ with tab_indicators:
         with st.form("indicator_form", border=False):
             for ind in indicators.itertuples(index=False):
                 iid = int(ind.indicator_id)
-                version = _int_or_none(ind.version)
-                key = f"{iid}_{period}_{version or 0}"
+                key = f"{iid}_{period}_{gen}"
+                st.session_state.setdefault(f"iv_seen_{key}", _int_or_none(ind.version))
                 label = ind.name if lang == "zh" else (ind.name_en or ind.name)
                 if ind.unit:
                     label += f"（{ind.unit}）" if lang == "zh" else f" ({ind.unit})"
@@ -315,8 +339,7 @@ with tab_indicators:
             values = []
             for ind in indicators.itertuples(index=False):
                 iid = int(ind.indicator_id)
-                version = _int_or_none(ind.version)
-                key = f"{iid}_{period}_{version or 0}"
+                key = f"{iid}_{period}_{gen}"
                 value = st.session_state.get(f"iv_val_{key}")
                 n = st.session_state.get(f"iv_n_{key}")
                 values.append(
@@ -324,7 +347,7 @@ with tab_indicators:
                         indicator_id=iid,
                         value=None if value is None else float(value),
                         sample_size=None if n is None else int(n),
-                        expected_version=version,
+                        expected_version=st.session_state.get(f"iv_seen_{key}"),
                     )
                 )
             try:
@@ -337,8 +360,9 @@ with tab_indicators:
                         items=values,
                     )
             except ServiceError as exc:
-                st.error(exc.message())
+                _refused(exc)
             else:
+                _fresh_form()
                 st.session_state["report_flash"] = (
                     t("report.indicators_saved", count=count)
                     if count

@@ -9,7 +9,7 @@ import streamlit as st
 from lib import reporting, services, ui
 from lib.db import session_scope
 from lib.i18n import current_lang, fmt_period, t
-from lib.services import ServiceError
+from lib.services import ConflictError, ServiceError
 
 user = ui.current_user()
 ui.require_action(user, "report.review")
@@ -38,7 +38,7 @@ dept_names = {
 choice = st.selectbox(
     t("review.filter_department"),
     [0, *dept_names],
-    format_func=lambda i: dept_names.get(i, t("review.all_departments")),
+    format_func=lambda i: dept_names.get(i, t("review.all_departments", lang)),
     key="review_department",
 )
 if choice:
@@ -84,7 +84,12 @@ labels = {
     int(r.id): f"{fmt_period(r.period)} · {dept_names[int(r.department_id)]} · {r.code} {r.title}"
     for r in queue.itertuples(index=False)
 }
-versions = {int(r.id): int(r.version) for r in queue.itertuples(index=False)}
+# the version each report had when the reviewer first saw it: approving a report the
+# liaison changed since is refused (and the queue then shows the new content)
+versions = {
+    int(r.id): int(st.session_state.setdefault(f"review_seen_{r.id}", int(r.version)))
+    for r in queue.itertuples(index=False)
+}
 
 
 def _decide(ids: list[int], approve: bool, reason: str | None = None) -> None:
@@ -99,6 +104,9 @@ def _decide(ids: list[int], approve: bool, reason: str | None = None) -> None:
             )
     except ServiceError as exc:
         st.error(exc.message())
+        if isinstance(exc, ConflictError):
+            for name in [k for k in st.session_state if str(k).startswith("review_seen_")]:
+                del st.session_state[name]
     else:
         st.session_state["review_flash"] = t(
             "review.done_approved" if approve else "review.done_returned", count=count
@@ -138,7 +146,11 @@ with st.container(border=True):
 
 st.subheader(t("review.bulk"))
 picked = st.multiselect(
-    t("review.bulk_pick"), list(labels), format_func=lambda i: labels[i], key="review_bulk"
+    t("review.bulk_pick"),
+    list(labels),
+    format_func=lambda i: labels[i],
+    key="review_bulk",
+    placeholder=t("rep.choose"),
 )
 if st.button(t("review.bulk_approve"), key="review_bulk_approve"):
     _decide([int(i) for i in picked], True)

@@ -58,6 +58,8 @@ pivot = (
     .reindex(index=[n for n in order if n in set(shown["department"])], columns=months)
     .fillna("")
 )
+pivot.index.name = t("tracker.col.department")
+pivot.columns.name = None
 
 
 def _colour(value: str) -> str:

@@ -1,0 +1,187 @@
+"""AppTest of the reporting pages (issue 5): a liaison fills in the month, saves a draft
+and submits; a bad entry and a stale save are refused with a message and change nothing;
+the office approves, returns with a reason and bulk-approves in the review queue."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from lib.models import Assignment, MonthlyUpdate, Task, User
+from tests.apphelpers import logged_in, raw_keys
+
+
+def _db(url: str):  # type: ignore[no-untyped-def]
+    return create_engine(url)
+
+
+def _report_page(username: str, lang: str = "zh"):  # type: ignore[no-untyped-def]
+    at = logged_in(username)
+    at.session_state["lang"] = lang
+    at.switch_page("pages/report.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _keys(at, prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [w.key for w in at.get("number_input") if w.key and w.key.startswith(prefix)] + [
+        w.key for w in at.text_area if w.key and w.key.startswith(prefix)
+    ]
+
+
+def _assignment_of(key: str) -> tuple[int, str]:
+    """rp_pct_<assignment>_<period>_<version> -> (assignment id, period)."""
+    parts = key.split("_")
+    return int(parts[2]), parts[3]
+
+
+def _state(url: str, assignment_id: int, period: str) -> MonthlyUpdate | None:
+    with Session(_db(url)) as s:
+        return s.scalar(
+            select(MonthlyUpdate).where(
+                MonthlyUpdate.assignment_id == assignment_id, MonthlyUpdate.period == period
+            )
+        )
+
+
+def test_liaison_fills_saves_draft_and_submits(app_db: str) -> None:
+    at = _report_page("liaison_card")
+    assert at.title[0].value == "月度填报"
+    pct_keys = _keys(at, "rp_pct_")
+    assert pct_keys, "the liaison sees the department's tasks"
+    key = pct_keys[0]
+    aid, period = _assignment_of(key)
+    with Session(_db(app_db)) as s:
+        user = s.scalar(select(User).where(User.username == "liaison_card"))
+        assignment = s.get(Assignment, aid)
+        assert user is not None and assignment is not None
+        assert assignment.department_id == user.department_id
+    suffix = key.removeprefix("rp_pct_")
+    at.number_input(key=key).set_value(55)
+    at.selectbox(key=f"rp_status_{suffix}").set_value("in_progress")
+    at.text_area(key=f"rp_work_done_{suffix}").input("组织窗口服务礼仪培训2次，参训40人次。")
+    at.button(key="report_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("已保存草稿" in s.value for s in at.success)
+    row = _state(app_db, aid, period)
+    assert row is not None and row.review_state in ("draft", "submitted")
+    assert row.percent_done == 55 and row.work_done == "组织窗口服务礼仪培训2次，参训40人次。"
+
+    at.button(key="report_submit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("已提交" in s.value for s in at.success)
+    row = _state(app_db, aid, period)
+    assert row is not None and row.review_state == "submitted" and row.submitted_at is not None
+    assert raw_keys(at) == []
+
+
+def test_bad_entry_is_refused_with_a_message_and_nothing_changes(app_db: str) -> None:
+    at = _report_page("liaison_card")
+    key = _keys(at, "rp_pct_")[0]
+    aid, period = _assignment_of(key)
+    before = _state(app_db, aid, period)
+    before_version = before.version if before else None
+    suffix = key.removeprefix("rp_pct_")
+    at.number_input(key=key).set_value(40)
+    at.selectbox(key=f"rp_status_{suffix}").set_value("done")
+    at.button(key="report_submit").click().run()
+    assert not at.exception
+    assert at.error and "已完成" in at.error[0].value and "100%" in at.error[0].value
+    after = _state(app_db, aid, period)
+    assert (after.version if after else None) == before_version
+
+
+def test_stale_save_names_who_changed_the_report(app_db: str) -> None:
+    from lib import services
+    from lib.db import get_engine, session_scope
+    from lib.permissions import Actor
+
+    at = _report_page("liaison_card")
+    key = _keys(at, "rp_pct_")[0]
+    aid, period = _assignment_of(key)
+    row = _state(app_db, aid, period)
+    with Session(_db(app_db)) as s:
+        office = s.scalar(select(User).where(User.username == "office"))
+        assert office is not None
+        actor = Actor("office", frozenset({"office"}), office.id)
+    # the office edits the same report after the liaison opened the page
+    with session_scope(get_engine()) as s:
+        services.save_reports(
+            actor=actor,
+            session=s,
+            period=period,
+            items=[
+                services.ReportInput(
+                    aid,
+                    35,
+                    "in_progress",
+                    "办公室代填",
+                    expected_version=row.version if row else None,
+                )
+            ],
+        )
+    at.number_input(key=key).set_value(60)
+    at.selectbox(key=f"rp_status_{key.removeprefix('rp_pct_')}").set_value("in_progress")
+    at.button(key="report_save").click().run()
+    assert at.error, "the second save is refused"
+    assert "活动办公室" in at.error[0].value and "修改" in at.error[0].value
+    row = _state(app_db, aid, period)
+    assert row is not None and row.percent_done == 35 and row.work_done == "办公室代填"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_indicator_out_of_range_names_the_field(app_db: str, lang: str) -> None:
+    at = _report_page("liaison_card", lang)
+    keys = [w.key for w in at.get("number_input") if w.key and w.key.startswith("iv_val_")]
+    if not keys:
+        pytest.skip("the department reports no indicator this month")
+    widget = at.number_input(key=keys[0])
+    widget.set_value(1e6)
+    at.button(key="indicator_save").click().run()
+    assert at.error
+    assert widget.label.split("（")[0].split(" (")[0] in at.error[0].value
+
+
+def test_office_reviews_approve_return_and_bulk(app_db: str) -> None:
+    at = logged_in("office")
+    at.switch_page("pages/review.py").run()
+    assert not at.exception and not at.error
+    pick = at.selectbox(key="review_pick")
+    first = pick.value
+    at.button(key="review_approve").click().run()
+    assert any("已审核通过 1 项" in s.value for s in at.success)
+    with Session(_db(app_db)) as s:
+        assert s.get(MonthlyUpdate, first).review_state == "approved"  # type: ignore[union-attr]
+
+    # returning needs a reason
+    second = at.selectbox(key="review_pick").value
+    assert second != first
+    at.button(key="review_return").click().run()
+    assert at.error and "退回原因" in at.error[0].value
+    at.text_input(key=f"review_reason_{second}").input("请补充整改前后对比照片")
+    at.button(key="review_return").click().run()
+    assert any("已退回 1 项" in s.value for s in at.success)
+    with Session(_db(app_db)) as s:
+        row = s.get(MonthlyUpdate, second)
+        assert row is not None and row.review_state == "returned"
+        assert row.reviewer_comment == "请补充整改前后对比照片"
+
+    campaign_id = at.session_state["campaign_id"]
+    with Session(_db(app_db)) as s:
+        ids = list(
+            s.scalars(
+                select(MonthlyUpdate.id)
+                .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
+                .join(Task, Task.id == Assignment.task_id)
+                .where(Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted")
+                .order_by(MonthlyUpdate.submitted_at, MonthlyUpdate.id)
+                .limit(3)
+            )
+        )
+    at.multiselect(key="review_bulk").set_value(ids)
+    at.button(key="review_bulk_approve").click().run()
+    assert any("已审核通过 3 项" in s.value for s in at.success)
+    with Session(_db(app_db)) as s:
+        states = {s.get(MonthlyUpdate, i).review_state for i in ids}  # type: ignore[union-attr]
+    assert states == {"approved"}
