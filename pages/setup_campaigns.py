@@ -1,0 +1,300 @@
+"""活动设置 Campaigns: create from a template or a plan document (reviewed before saving),
+edit dates, phases, target, thresholds and weights, archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from lib import queries, setup_queries, ui
+from lib.db import session_scope
+from lib.i18n import current_lang, t
+from lib.plan_import import (
+    PlanFileError,
+    draft_from_rows,
+    draft_problems,
+    parse_plan,
+    phase_rows,
+    read_plan_bytes,
+    task_rows,
+)
+from lib.services import (
+    ServiceError,
+    create_campaign_from_plan,
+    create_campaign_from_template_key,
+    set_campaign_archived,
+    update_campaign,
+)
+from lib.templates import list_templates
+
+user = ui.current_user()
+ui.require_action(user, "campaign.setup")
+st.title(t("page.setup_campaigns"))
+today = queries.today()
+lang = current_lang()
+
+tab_plan, tab_template, tab_edit = st.tabs(
+    [t("setup.tab_from_plan"), t("setup.tab_from_template"), t("setup.tab_edit")]
+)
+
+# --- from a plan document -----------------------------------------------------------------
+with tab_plan:
+    st.caption(t("setup.plan_help"))
+    upload = st.file_uploader(t("setup.plan_upload"), type=["txt", "docx"], key="plan_upload")
+    pasted = st.text_area(t("setup.plan_paste"), key="plan_text", height=160)
+    if st.button(t("setup.plan_parse"), key="plan_parse", type="primary"):
+        text = pasted
+        if upload is not None:
+            try:
+                text = read_plan_bytes(upload.name, upload.getvalue())
+            except PlanFileError as exc:
+                st.error(t(exc.key))
+                text = ""
+        if text.strip():
+            st.session_state["plan_source"] = text
+        else:
+            st.session_state.pop("plan_source", None)
+            if upload is None:
+                st.warning(t("setup.plan_empty"))
+    source = st.session_state.get("plan_source")
+    if source:
+        draft = parse_plan(source, today=today)
+        st.subheader(t("setup.review"))
+        st.caption(
+            t(
+                "setup.review_summary",
+                phases=len(draft.phases),
+                areas=len(draft.areas),
+                tasks=len(draft.tasks),
+            )
+        )
+        name = st.text_input(t("setup.campaign_name"), value=draft.title or "", key="plan_name")
+        phases_df = st.data_editor(
+            pd.DataFrame(phase_rows(draft), columns=["name", "start", "end"]),
+            num_rows="dynamic",
+            key="plan_phases",
+            width="stretch",
+            column_config={
+                "name": st.column_config.TextColumn(t("setup.col_phase")),
+                "start": st.column_config.DateColumn(t("setup.col_start"), format="YYYY-MM-DD"),
+                "end": st.column_config.DateColumn(t("setup.col_end"), format="YYYY-MM-DD"),
+            },
+        )
+        tasks_df = st.data_editor(
+            pd.DataFrame(
+                task_rows(draft),
+                columns=["area", "code", "title", "due", "departments", "target"],
+            ),
+            num_rows="dynamic",
+            key="plan_tasks",
+            width="stretch",
+            column_config={
+                "area": st.column_config.TextColumn(t("setup.col_area")),
+                "code": st.column_config.TextColumn(t("setup.col_code")),
+                "title": st.column_config.TextColumn(t("setup.col_title"), width="large"),
+                "due": st.column_config.DateColumn(t("setup.col_due"), format="YYYY-MM-DD"),
+                "departments": st.column_config.TextColumn(t("setup.col_departments")),
+                "target": st.column_config.TextColumn(t("setup.col_target")),
+            },
+        )
+        edited = draft_from_rows(
+            name, phases_df.to_dict("records"), tasks_df.to_dict("records"), draft
+        )
+        problems = draft_problems(edited)
+        for key, params in problems:
+            st.error(t(key, **params))
+        known = set(setup_queries.department_choices(False).values())
+        unknown = sorted({d for tk in edited.tasks for d in tk.departments if d not in known})
+        if unknown:
+            st.info(t("setup.unknown_departments", names="、".join(unknown)))
+        start_default, end_default = edited.span(today)
+        c1, c2 = st.columns(2)
+        start = c1.date_input(t("setup.col_start"), value=start_default, key="plan_start")
+        end = c2.date_input(t("setup.col_end"), value=end_default, key="plan_end")
+        if st.button(
+            t("setup.plan_save"), key="plan_save", type="primary", disabled=bool(problems)
+        ):
+            try:
+                with session_scope() as session:
+                    campaign = create_campaign_from_plan(
+                        actor=user.actor,
+                        session=session,
+                        draft=edited,
+                        start=start,
+                        end=end,
+                        today=today,
+                    )
+                    campaign.id  # noqa: B018 - loaded before the session closes
+            except ServiceError as exc:
+                st.error(exc.message())
+            else:
+                st.session_state.pop("plan_source", None)
+                st.success(t("setup.created", name=edited.title or ""))
+
+# --- from a template ------------------------------------------------------------------
+with tab_template:
+    templates = list_templates()
+    keys = [tp["key"] for tp in templates]
+    names = {
+        tp["key"]: (tp["name"] if lang == "zh" else tp.get("name_en") or tp["name"])
+        for tp in templates
+    }
+    with st.form("template_form"):
+        key = st.selectbox(t("setup.template"), keys, format_func=lambda k: names[k])
+        tname = st.text_input(t("setup.campaign_name"))
+        c1, c2 = st.columns(2)
+        tstart = c1.date_input(t("setup.col_start"), value=today)
+        tend = c2.date_input(t("setup.col_end"), value=today + dt.timedelta(days=182))
+        orgs = setup_queries.department_choices()
+        org = st.selectbox(
+            t("setup.organisation"),
+            ["", *list(orgs)],
+            format_func=lambda c: orgs.get(c, t("setup.none")) if c else t("setup.none"),
+        )
+        submitted = st.form_submit_button(t("setup.create"), type="primary")
+    if submitted and key:
+        try:
+            with session_scope() as session:
+                campaign = create_campaign_from_template_key(
+                    actor=user.actor,
+                    session=session,
+                    template_key=key,
+                    start=tstart,
+                    end=tend,
+                    organisation_code=org or None,
+                    name=tname,
+                )
+                campaign.id  # noqa: B018 - loaded before the session closes
+        except ServiceError as exc:
+            st.error(exc.message())
+        else:
+            st.success(t("setup.created", name=tname or names[key]))
+
+# --- edit -------------------------------------------------------------------------------
+with tab_edit:
+    table = setup_queries.campaigns_table()
+    if table.empty:
+        st.info(t("sidebar.no_campaign"))
+    else:
+        ids = table["id"].tolist()
+        labels = {
+            r.id: r.name + (f"（{t('setup.archived')}）" if r.archived else "")
+            for r in table.itertuples()
+        }
+        current = ui.selected_campaign_id()
+        chosen = st.selectbox(
+            t("sidebar.campaign"),
+            ids,
+            index=ids.index(current) if current in ids else 0,
+            format_func=lambda i: labels[i],
+            key="edit_campaign",
+        )
+        detail = setup_queries.campaign_detail(int(chosen))
+        if detail:
+            settings = detail["settings"]
+            with st.form("campaign_form"):
+                ename = st.text_input(t("setup.campaign_name"), value=detail["name"])
+                ename_en = st.text_input(t("setup.name_en"), value=detail["name_en"] or "")
+                etheme = st.text_input(t("overview.theme"), value=detail["theme"] or "")
+                eorg = st.text_input(t("overview.organiser"), value=detail["organiser"] or "")
+                c1, c2, c3 = st.columns(3)
+                estart = c1.date_input(t("setup.col_start"), value=detail["start_date"])
+                eend = c2.date_input(t("setup.col_end"), value=detail["end_date"])
+                etarget = c3.number_input(
+                    t("setup.target_satisfaction"),
+                    min_value=0.0,
+                    max_value=100.0,
+                    value=float(detail["target_satisfaction"] or 90.0),
+                    step=0.5,
+                )
+                st.markdown(f"**{t('setup.thresholds')}**")
+                c1, c2 = st.columns(2)
+                on_track = c1.number_input(
+                    t("setup.threshold_on_track"),
+                    0.0,
+                    1.0,
+                    float(settings["thresholds"]["on_track"]),
+                    0.01,
+                )
+                behind = c2.number_input(
+                    t("setup.threshold_behind"),
+                    0.0,
+                    1.0,
+                    float(settings["thresholds"]["behind"]),
+                    0.01,
+                )
+                st.markdown(f"**{t('setup.weights')}**")
+                wcols = st.columns(len(settings["weights"]))
+                weights = {
+                    k: wcols[i].number_input(t(f"setup.weight_{k}"), 0.0, 100.0, float(v), 5.0)
+                    for i, (k, v) in enumerate(settings["weights"].items())
+                }
+                st.markdown(f"**{t('setup.phases')}**")
+                phases = st.data_editor(
+                    pd.DataFrame(
+                        detail["phases"], columns=["seq", "name", "kind", "start_date", "end_date"]
+                    ).drop(columns=["seq"]),
+                    num_rows="dynamic",
+                    width="stretch",
+                    key="edit_phases",
+                    column_config={
+                        "name": st.column_config.TextColumn(t("setup.col_phase")),
+                        "kind": st.column_config.SelectboxColumn(
+                            t("setup.col_kind"),
+                            options=["mobilise", "self_check", "rectify", "assess", "review"],
+                        ),
+                        "start_date": st.column_config.DateColumn(t("setup.col_start")),
+                        "end_date": st.column_config.DateColumn(t("setup.col_end")),
+                    },
+                )
+                save = st.form_submit_button(t("setup.save"), type="primary")
+            if save:
+                rows = [
+                    {
+                        "name": r.get("name"),
+                        "kind": r.get("kind") or "rectify",
+                        "start_date": r["start_date"] if pd.notna(r.get("start_date")) else None,
+                        "end_date": r["end_date"] if pd.notna(r.get("end_date")) else None,
+                    }
+                    for r in phases.to_dict("records")
+                    if (r.get("name") or pd.notna(r.get("start_date")))
+                ]
+                for r in rows:
+                    for k in ("start_date", "end_date"):
+                        if isinstance(r[k], pd.Timestamp):
+                            r[k] = r[k].date()
+                try:
+                    with session_scope() as session:
+                        update_campaign(
+                            actor=user.actor,
+                            session=session,
+                            campaign_id=int(chosen),
+                            name=ename,
+                            name_en=ename_en,
+                            theme=etheme,
+                            organiser=eorg,
+                            start=estart,
+                            end=eend,
+                            target_satisfaction=etarget,
+                            thresholds={"on_track": on_track, "behind": behind},
+                            weights=weights,
+                            phases=rows,
+                        )
+                except ServiceError as exc:
+                    st.error(exc.message())
+                else:
+                    st.success(t("setup.saved"))
+            archived = bool(detail["archived"])
+            if st.button(
+                t("setup.unarchive") if archived else t("setup.archive"), key="archive_button"
+            ):
+                with session_scope() as session:
+                    set_campaign_archived(
+                        actor=user.actor,
+                        session=session,
+                        campaign_id=int(chosen),
+                        archived=not archived,
+                    )
+                st.rerun()

@@ -1,0 +1,107 @@
+"""任务管理 Tasks: bulk edit areas, tasks, targets, deadlines, weights and responsible
+departments (the first listed, or the one named as lead, leads) — checked before saving."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from lib import setup_queries, ui
+from lib.db import session_scope
+from lib.i18n import t
+from lib.services import ServiceError, save_tasks
+
+user = ui.current_user()
+ui.require_action(user, "campaign.setup")
+st.title(t("page.setup_tasks"))
+campaign_id = ui.selected_campaign_id()
+if campaign_id is None:
+    st.info(t("sidebar.no_campaign"))
+    st.stop()
+
+depts = setup_queries.department_choices(False)
+table = setup_queries.tasks_table(campaign_id).drop(columns=["id"])
+st.caption(t("setup.tasks_help"))
+with st.expander(t("setup.department_codes")):
+    st.dataframe(
+        pd.DataFrame({t("setup.col_code"): list(depts), t("setup.col_name"): list(depts.values())}),
+        hide_index=True,
+    )
+edited = st.data_editor(
+    table,
+    num_rows="dynamic",
+    width="stretch",
+    key="tasks_editor",
+    column_config={
+        "code": st.column_config.TextColumn(t("setup.col_code"), required=True),
+        "area": st.column_config.TextColumn(t("setup.col_area")),
+        "title": st.column_config.TextColumn(t("setup.col_title"), width="large", required=True),
+        "due_date": st.column_config.DateColumn(t("setup.col_due"), format="YYYY-MM-DD"),
+        "weight": st.column_config.NumberColumn(t("setup.col_weight"), min_value=0, max_value=100),
+        "target_text": st.column_config.TextColumn(t("setup.col_target")),
+        "target_value": st.column_config.NumberColumn(t("setup.col_target_value")),
+        "target_direction": st.column_config.SelectboxColumn(
+            t("setup.col_direction"), options=["higher", "lower"]
+        ),
+        "target_unit": st.column_config.TextColumn(t("setup.col_unit")),
+        "active": st.column_config.CheckboxColumn(t("setup.col_active"), default=True),
+        "departments": st.column_config.TextColumn(t("setup.col_department_codes")),
+        "lead": st.column_config.TextColumn(t("setup.col_lead")),
+    },
+)
+
+
+def _value(v: object) -> object:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):  # type: ignore[call-overload]
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    return v
+
+
+rows = []
+for rec in edited.to_dict("records"):
+    rec = {k: _value(v) for k, v in rec.items()}
+    if not rec.get("code") and not rec.get("title"):
+        continue
+    codes = [c for c in re.split(r"[、，,;；\s]+", str(rec.get("departments") or "")) if c]
+    rows.append(
+        {
+            **rec,
+            "code": str(rec.get("code") or "").strip(),
+            "title": str(rec.get("title") or "").strip(),
+            "departments": codes,
+            "lead": (str(rec["lead"]).strip() if rec.get("lead") else None)
+            or (codes[0] if codes else None),
+            "active": bool(rec.get("active", True)) if rec.get("active") is not None else True,
+        }
+    )
+problems: list[str] = []
+seen: set[str] = set()
+for i, row in enumerate(rows, start=1):
+    if not row["code"]:
+        problems.append(t("setup.error_task_code", row=i))
+    elif row["code"] in seen:
+        problems.append(t("setup.error_task_duplicate", row=i, code=row["code"]))
+    seen.add(row["code"])
+    if not row["title"]:
+        problems.append(t("setup.error_task_title", row=i))
+    for code in row["departments"]:
+        if code not in depts:
+            problems.append(t("setup.error_row_department", row=i, code=code))
+    if row["lead"] and row["lead"] not in row["departments"]:
+        problems.append(t("setup.error_task_lead", row=i, code=row["lead"]))
+for message in problems:
+    st.error(message)
+if st.button(t("setup.save"), type="primary", disabled=bool(problems), key="tasks_save"):
+    try:
+        with session_scope() as session:
+            changed = save_tasks(
+                actor=user.actor, session=session, campaign_id=campaign_id, rows=rows
+            )
+    except ServiceError as exc:
+        st.error(exc.message())
+    else:
+        st.success(t("setup.tasks_saved", count=changed))
