@@ -231,6 +231,9 @@ def load_demo(session: Session, today: dt.date | None = None) -> list[DemoAccoun
     # the plans name their own year; the demo runs now
     c003.name = re.sub(r"^\d{4}年", f"{c003.start_date.year - 1}年", c003.name)
     c000.name = re.sub(r"^\d{4}年", f"{c000.start_date.year}年", c000.name)
+    for camp, year in ((c003, c003.start_date.year - 1), (c000, c000.start_date.year)):
+        if camp.name_en:
+            camp.name_en = re.sub(r"\b(19|20)\d{2}\b", str(year), camp.name_en)
     for campaign, depts in ((c003, emc_depts), (c000, emc_depts), (c004, hosp_depts)):
         _spread_due_dates(session, campaign, rng)
         profile = {d.id: _department_profile(rng) for d in depts}

@@ -629,19 +629,31 @@ def inspection_latest(campaign_id: int, period: str) -> pd.DataFrame:
 
 @versioned
 def complaints(campaign_id: int, period: str) -> pd.DataFrame:
-    """Complaints per department in ``period`` (indicator code COMPLAINTS)."""
+    """Complaints per department (indicator code COMPLAINTS) in the latest month up to
+    ``period`` that has complaint figures (the running month usually has none yet)."""
+    latest = (
+        select(func.max(IndicatorValue.period))
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(
+            Indicator.campaign_id == campaign_id,
+            Indicator.code == "COMPLAINTS",
+            IndicatorValue.period <= period,
+        )
+        .scalar_subquery()
+    )
     stmt = (
         select(
             IndicatorValue.department_id,
+            IndicatorValue.period,
             func.sum(IndicatorValue.value).label("complaints"),
         )
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .where(
             Indicator.campaign_id == campaign_id,
             Indicator.code == "COMPLAINTS",
-            IndicatorValue.period == period,
+            IndicatorValue.period == latest,
         )
-        .group_by(IndicatorValue.department_id)
+        .group_by(IndicatorValue.department_id, IndicatorValue.period)
     )
     with get_engine().connect() as conn:
         df = pd.DataFrame(conn.execute(stmt).mappings().all())

@@ -109,7 +109,7 @@ def department_scores(ctx: CampaignContext, period: str | None = None) -> pd.Dat
     timely = queries.department_timeliness(ctx.campaign_id, periods, cutoffs, at)
     indicators = queries.department_indicators(ctx.campaign_id, period, "patient")
     inspection = queries.inspection_latest(ctx.campaign_id, period)
-    complaints_df = queries.complaints(ctx.campaign_id, _previous_with_data(period))
+    complaints_df = queries.complaints(ctx.campaign_id, period)
     weights = ctx.settings["weights"]
     rules = ctx.settings["deductions"]
     rows = []
@@ -178,14 +178,6 @@ def department_scores(ctx: CampaignContext, period: str | None = None) -> pd.Dat
     df = pd.DataFrame(rows)
     df["rank"] = scoring.rank_with_ties(df["composite"].tolist())
     return df.sort_values(["rank", "department"]).reset_index(drop=True)
-
-
-def _previous_with_data(period: str) -> str:
-    """Indicator values are entered for finished months: the period before ``period``
-    is the one complaints count for when ``period`` is the running month."""
-    from lib.periods import shift_period
-
-    return shift_period(period, -1)
 
 
 def ranking(ctx: CampaignContext) -> pd.DataFrame:

@@ -69,16 +69,16 @@ table = pd.DataFrame(
     {
         t("col.code"): view["code"],
         t("col.task"): view["title"],
-        t("col.area"): view["area"].fillna(t("ledger.problem_area")),
-        t("col.departments"): view["departments"] if lang == "zh" else view["departments_en"],
+        t("col.status"): [status_label(s) for s in view["status"]],
         t("col.progress"): view["percent"].round(0),
         t("col.expected"): view["expected"].round(0),
         t("col.due"): [fmt_date(d) for d in view["due_date"]],
+        t("col.departments"): view["departments"] if lang == "zh" else view["departments_en"],
+        t("col.area"): view["area"].fillna(t("ledger.problem_area")),
         t("col.last_report"): [
             fmt_period(p) if isinstance(p, str) else "—"
             for p in last_report.reindex(view["task_id"]).tolist()
         ],
-        t("col.status"): [status_label(s) for s in view["status"]],
         t("col.source"): [t(f"source.{s}") for s in view["source"]],
     }
 )

@@ -66,7 +66,7 @@ else:
     ui.chart(heat_chart, pivot.reset_index(), key="heat")
 
 st.subheader(t("progress.department_detail"))
-options = scores.sort_values(name_col)[["department_id", name_col]]
+options = scores[["department_id", name_col]]  # in rank order
 names = dict(zip(options["department_id"], options[name_col], strict=True))
 default = user.department_id if user.department_id in names else options["department_id"].iloc[0]
 chosen = st.selectbox(

@@ -86,6 +86,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
                 y_title=t("col.department"),
                 value_title=t("col.value"),
                 fmt=".1f",
+                domain=(80, 100),
             ),
             heat_pivot.reset_index(),
             key=f"heat_{group}",

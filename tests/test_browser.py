@@ -176,3 +176,31 @@ def test_cookie_copied_before_logout_is_refused(server: str, browser) -> None:  
     tpage.screenshot(path=str(ARTIFACTS / "revoked_cookie.png"))
     thief.close()
     ctx.close()
+
+
+LEADER_PAGES = {
+    "progress": ("科室进度", "Department progress"),
+    "ranking": ("排名", "Ranking"),
+    "satisfaction": ("满意度", "Satisfaction"),
+    "ledger": ("任务台账", "Task ledger"),
+    "overview": ("总览", "Overview"),
+}
+
+
+def test_leader_pages_in_both_languages(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = ctx.new_page()
+    _login(page, server, "leader")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for lang_index, lang in enumerate(("zh", "en")):
+        if lang == "en":
+            page.get_by_text("English", exact=True).click()
+            page.get_by_role("link", name="Overview").wait_for(timeout=WAIT_MS)
+        for key, labels in LEADER_PAGES.items():
+            page.get_by_role("link", name=labels[lang_index], exact=True).click()
+            if key != "overview":  # the overview's heading is the campaign's name
+                page.get_by_role("heading", name=labels[lang_index]).first.wait_for(timeout=WAIT_MS)
+            _settle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0, key
+            page.screenshot(path=str(ARTIFACTS / f"{key}_{lang}.png"), full_page=True)
+    ctx.close()

@@ -164,3 +164,105 @@ def test_after_report_day_a_missing_report_is_not_reported() -> None:
         thresholds=Thresholds(),
     )
     assert list(a["status"]) == ["at_risk", "not_reported", "not_reported"]
+
+
+# --- composite score and ranking ----------------------------------------------------------
+
+from lib.scoring import (  # noqa: E402
+    commend_and_laggard,
+    composite_score,
+    deduction_points,
+    movement,
+    rank_with_ties,
+    satisfaction_component,
+    timeliness_component,
+)
+
+WEIGHTS = {"completion": 40, "timeliness": 20, "satisfaction": 20, "inspection": 20}
+RULES = {"per_complaint": 0.5, "per_overdue": 1.0, "max": 20.0}
+
+
+def test_ties_share_a_rank() -> None:
+    assert rank_with_ties([90.0, 85.0, 85.0, 70.0]) == [1, 2, 2, 4]
+    assert rank_with_ties([85.004, 85.001]) == [1, 1]  # equal to two decimals
+    assert rank_with_ties([]) == []
+
+
+def test_movement() -> None:
+    assert movement(2, 5) == 3
+    assert movement(5, 2) == -3
+    assert movement(3, None) is None
+
+
+def test_composite_reweights_missing_components() -> None:
+    full = {"completion": 80.0, "timeliness": 60.0, "satisfaction": 90.0, "inspection": 70.0}
+    assert composite_score(full, WEIGHTS) == pytest.approx((3200 + 1200 + 1800 + 1400) / 100)
+    partial = {"completion": 80.0, "timeliness": 60.0, "satisfaction": None, "inspection": None}
+    assert composite_score(partial, WEIGHTS) == pytest.approx((3200 + 1200) / 60)
+    assert composite_score({"completion": None}, WEIGHTS) == 0.0
+    assert composite_score(full, WEIGHTS, deductions=200) == 0.0  # never below zero
+
+
+def test_deductions_are_capped() -> None:
+    assert deduction_points(2, 3, RULES) == pytest.approx(4.0)
+    assert deduction_points(100, 100, RULES) == 20.0
+    assert deduction_points(-1, 0, RULES) == 0.0
+
+
+def test_satisfaction_counts_a_shortfall_twice() -> None:
+    assert satisfaction_component([]) is None
+    assert satisfaction_component([(93.0, 90.0)]) == pytest.approx(93.0)
+    assert satisfaction_component([(87.0, 90.0)]) == pytest.approx(84.0)
+    assert satisfaction_component([(93.0, 90.0), (87.0, 90.0)]) == pytest.approx(88.5)
+    assert satisfaction_component([(80.0, None)]) == pytest.approx(80.0)
+
+
+def test_timeliness() -> None:
+    assert timeliness_component(0, 0, 0, 0) is None  # a month with no reports due
+    assert timeliness_component(5, 6, 0, 0) == pytest.approx(100 * 5 / 6)
+    assert timeliness_component(3, 4, 1, 2) == pytest.approx(100 * 4 / 6)
+
+
+def test_commend_and_laggard_lists() -> None:
+    ranked = [(1, 90.0), (2, 80.0), (3, 80.0), (4, 70.0), (5, 60.0), (6, 50.0)]
+    top, bottom = commend_and_laggard(ranked, 2, 2)
+    assert top == [1, 2, 3]  # the tie at the cut is listed whole
+    assert bottom == [6, 5]  # worst first
+    top, bottom = commend_and_laggard([(1, 90.0), (2, 80.0)], 3, 3)
+    assert top == [1, 2] and bottom == []  # never on both lists
+    assert commend_and_laggard([], 3, 3) == ([], [])
+
+
+def test_a_task_without_due_date_runs_to_the_campaign_end() -> None:
+    import pandas as pd
+
+    progress = pd.DataFrame(
+        [
+            {
+                "assignment_id": 1,
+                "task_id": 1,
+                "code": "1",
+                "title": "x",
+                "seq": 1,
+                "area": None,
+                "weight": 1.0,
+                "start_date": None,
+                "due_date": None,
+                "department": "甲",
+                "department_en": "A",
+                "percent": 50.0,
+                "latest_period": "2026-03",
+                "reported": True,
+            }
+        ]
+    )
+    a = assignment_statuses(
+        progress,
+        today=D(2026, 4, 1),
+        period="2026-04",
+        campaign_start=D(2026, 1, 1),
+        campaign_end=D(2026, 12, 31),
+        thresholds=Thresholds(),
+    )
+    assert a.loc[0, "expected"] == pytest.approx(100 * 90 / 364)
+    assert a.loc[0, "status"] == "on_track"

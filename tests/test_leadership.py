@@ -1,0 +1,111 @@
+"""Leadership numbers against the hand-built worked example, on SQLite and PostgreSQL,
+and the worked example in docs/scoring.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from lib import queries, views
+from lib.db import dispose_all, session_scope
+from tests.factories import TODAY, build_worked_example
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def example(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    with session_scope(engine) as s:
+        cid = build_worked_example(s)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    dispose_all()
+    yield cid
+    dispose_all()
+
+
+def _by_code(df: pd.DataFrame) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {r["code"]: r for r in df.to_dict("records")}
+
+
+def test_department_scores_match_the_hand_computation(example: int) -> None:
+    ctx = views.context(example, TODAY, "2026-03")
+    assert ctx is not None and ctx.period == "2026-03"
+    scores = _by_code(views.department_scores(ctx))
+    assert set(scores) == {"A", "B"}  # 丙科 has no tasks: not ranked
+    a, b = scores["A"], scores["B"]
+    assert a["completion"] == pytest.approx(250 / 3)
+    assert a["expected"] == pytest.approx((200 + 100 * 89 / 180) / 3, abs=0.01)
+    assert a["timeliness"] == pytest.approx(100 * 5 / 6)
+    assert a["satisfaction"] == pytest.approx(93)
+    assert a["inspection"] == pytest.approx(90)
+    assert a["deductions"] == 0
+    assert a["composite"] == pytest.approx(86.60, abs=0.005)
+    assert b["completion"] == pytest.approx(160 / 3)  # the February draft does not count
+    assert b["timeliness"] == pytest.approx(100 * 2 / 6)
+    assert b["satisfaction"] == pytest.approx(82)  # 86 is 4 under 90: counts 82
+    assert b["deductions"] == pytest.approx(1.0)  # two complaints at 0.5
+    assert b["composite"] == pytest.approx(59.40, abs=0.005)
+    assert (a["rank"], b["rank"]) == (1, 2)
+
+
+def test_previous_month_and_movement(example: int) -> None:
+    ctx = views.context(example, TODAY, "2026-03")
+    feb = _by_code(views.department_scores(ctx, "2026-02"))
+    # no satisfaction or inspection yet in February: the other components are reweighted
+    assert feb["A"]["satisfaction"] is None or pd.isna(feb["A"]["satisfaction"])
+    assert feb["A"]["composite"] == pytest.approx(67.22, abs=0.005)
+    assert feb["B"]["composite"] == pytest.approx(30.56, abs=0.005)
+    ranked = _by_code(views.ranking(ctx))
+    assert ranked["A"]["movement"] == 0 and ranked["B"]["movement"] == 0
+    history = views.rank_history(ctx)
+    assert sorted(history["period"].unique()) == ["2026-01", "2026-02", "2026-03"]
+
+
+def test_task_statuses(example: int) -> None:
+    ctx = views.context(example, TODAY, "2026-03")
+    _, tasks = views.task_table(ctx)
+    status = dict(zip(tasks["code"], tasks["status"], strict=True))
+    # T1: (100 + 50) / 2 = 75% of an expected 100% on its due day -> at risk
+    assert status == {"1": "at_risk", "2": "on_track", "3": "on_track"}
+    percent = dict(zip(tasks["code"], tasks["percent"], strict=True))
+    assert percent["1"] == 75.0
+
+
+def test_heatmap_and_history(example: int) -> None:
+    heat = queries.area_heatmap(example, "2026-03")
+    cells = {(r.department, r.area): r.completion for r in heat.itertuples(index=False)}
+    assert cells[("甲科", "服务流程")] == pytest.approx(100)
+    assert cells[("甲科", "服务态度")] == pytest.approx(50)
+    assert cells[("乙科", "服务流程")] == pytest.approx(50)
+    assert cells[("乙科", "服务态度")] == pytest.approx(60)
+    hist = queries.department_history(example, 1, "2026-03")
+    assert list(hist["period"]) == ["2026-01", "2026-02", "2026-03"]
+    # January: (2 × 40 + 1 × 10) / 3 = 30
+    assert hist.iloc[0]["completion"] == pytest.approx(30.0)
+
+
+def test_week_over_week_changes(example: int) -> None:
+    ctx = views.context(example, TODAY, "2026-03")
+    before_ctx = views.week_ago(ctx)
+    assert before_ctx is not None and before_ctx.today.isoformat() == "2026-03-24"
+    import datetime as dt
+
+    now = views.overview_numbers(ctx)
+    before = views.overview_numbers(before_ctx, dt.datetime.combine(before_ctx.today, dt.time.max))
+    changes = views.changes_since(now["task_frame"], before["task_frame"])
+    # A's T2 report of 20 March was already in; nothing reached 100% this week
+    assert changes["done"].empty
+    assert now["reported"] == 3 and now["reports_due"] == 4
+
+
+def test_worked_example_in_the_docs_matches() -> None:
+    """docs/scoring.md shows the example's composites; they are the numbers asserted above."""
+    text = (ROOT / "docs" / "scoring.md").read_text("utf-8")
+    rows = re.findall(r"^\|\s*(甲科|乙科)\s*\|(.+)\|\s*$", text, flags=re.M)
+    table = {name: [c.strip() for c in rest.split("|")] for name, rest in rows}
+    assert table["甲科"][-2:] == ["86.60", "1"]
+    assert table["乙科"][-2:] == ["59.40", "2"]
