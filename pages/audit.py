@@ -8,9 +8,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from lib import queries, ui
+from lib import queries, reporting, ui
 from lib.exports import to_csv_bytes
-from lib.i18n import t
+from lib.i18n import current_lang, t
 
 user = ui.current_user()
 ui.require_action(user, "audit.read")
@@ -18,12 +18,24 @@ st.title(t("page.audit"))
 
 options = queries.audit_filter_options()
 today = queries.today()
-c1, c2, c3 = st.columns([1, 1, 1])
+c1, c2, c4, c3 = st.columns([1, 1, 1, 1])
 who = c1.selectbox(
     t("audit.user"), [""] + options["users"], format_func=lambda u: u or t("audit.all")
 )
 action = c2.selectbox(
     t("audit.action"), [""] + options["actions"], format_func=lambda a: a or t("audit.all")
+)
+audit_depts = reporting.audit_departments()
+dept_names = {
+    int(r.id): (r.name if current_lang() == "zh" else (r.name_en or r.name))
+    for r in audit_depts.itertuples(index=False)
+}
+all_label = t("audit.all")
+department = c4.selectbox(
+    t("audit.department"),
+    [0, *dept_names],
+    format_func=lambda d: dept_names.get(d) or all_label,
+    key="audit_department",
 )
 dates = c3.date_input(
     t("audit.dates"), value=(today - dt.timedelta(days=30), today), max_value=today
@@ -32,7 +44,11 @@ if not isinstance(dates, tuple) or len(dates) != 2:
     st.info(t("audit.pick_range"))
     st.stop()
 start, end = dates
-rows = queries.audit_rows(who or None, start, end, action or None)
+rows = (
+    reporting.audit_rows_for_department(department, who or None, start, end, action or None)
+    if department
+    else queries.audit_rows(who or None, start, end, action or None)
+)
 if rows.empty:
     st.info(t("audit.empty"))
     st.stop()

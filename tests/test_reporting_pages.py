@@ -185,3 +185,18 @@ def test_office_reviews_approve_return_and_bulk(app_db: str) -> None:
     with Session(_db(app_db)) as s:
         states = {s.get(MonthlyUpdate, i).review_state for i in ids}  # type: ignore[union-attr]
     assert states == {"approved"}
+
+
+def test_audit_page_filters_by_department(app_db: str) -> None:
+    at = _report_page("liaison_card")
+    at.button(key="report_save").click().run()
+    assert not at.error
+    with Session(_db(app_db)) as s:
+        dept = s.scalar(select(User.department_id).where(User.username == "liaison_card"))
+    office = logged_in("office")
+    office.switch_page("pages/audit.py").run()
+    office.selectbox(key="audit_department").set_value(dept).run()
+    assert not office.exception and not office.error
+    frame = office.dataframe[0].value
+    assert len(frame) > 0
+    assert set(frame.iloc[:, 2]) == {"save_report"}
