@@ -209,6 +209,57 @@ def cmd_export_excel(args: argparse.Namespace) -> int:
     return 0
 
 
+def _meeting_data(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Campaign and month from the arguments, or a ServiceError naming what is wrong."""
+    from lib import reports, views
+    from lib.i18n import current_lang
+    from lib.periods import is_period
+
+    if not is_period(args.period):
+        raise ServiceError("cli.bad_period", period=args.period)
+    get_engine(database_url())
+    ctx = views.context(args.campaign, dt.date.today(), args.period)
+    if ctx is None:
+        raise ServiceError("cli.no_campaign", campaign=args.campaign)
+    if args.period not in views.campaign_periods(ctx):
+        raise ServiceError("cli.period_outside", period=args.period)
+    return reports.meeting_data(ctx, args.doc_lang or current_lang())
+
+
+def _write(path: str, data: bytes) -> None:
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+
+
+def cmd_export_deck(args: argparse.Namespace) -> int:
+    from lib import reports
+
+    data = _meeting_data(args)
+    _write(args.out, reports.build_deck(data))
+    print(t("cli.written", path=args.out))
+    return 0
+
+
+def cmd_circular(args: argparse.Namespace) -> int:
+    from lib import reports
+
+    text = reports.circular_text(_meeting_data(args))
+    _write(
+        args.out, text.encode("utf-8") if args.out.endswith(".md") else reports.circular_docx(text)
+    )
+    print(t("cli.written", path=args.out))
+    return 0
+
+
+def cmd_export_report(args: argparse.Namespace) -> int:
+    from lib import reports
+
+    _write(args.out, reports.excel_report(_meeting_data(args)))
+    print(t("cli.written", path=args.out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=t("app.title"))
     parser.add_argument(
@@ -263,11 +314,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out")
     p.add_argument("--campaign", type=int, help="campaign id (default: every campaign)")
     p.set_defaults(func=cmd_export_excel)
+
+    for name, helptext, handler in (
+        ("export-deck", "write the meeting deck (.pptx) for a campaign and month", cmd_export_deck),
+        ("circular", "write the monthly circular (.docx, or Markdown for .md)", cmd_circular),
+        ("export-report", "write the Excel report for a campaign and month", cmd_export_report),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--campaign", type=int, required=True, help="campaign id")
+        p.add_argument("--period", required=True, help="month, YYYY-MM")
+        p.add_argument("--out", required=True, help="output file")
+        p.add_argument(
+            "--lang",
+            dest="doc_lang",
+            choices=["zh", "en"],
+            default=None,
+            help="language of the document (default: the CLI language)",
+        )
+        p.set_defaults(func=handler)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import logging
     import os
+
+    import streamlit  # noqa: F401  (creates its loggers, which we quieten below)
+
+    # the read caches work without a Streamlit server; do not warn about it on every call
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
 
     set_default_lang(os.environ.get("APP_LOCALE", "zh"))
     parser = build_parser()

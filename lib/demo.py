@@ -623,9 +623,13 @@ def _problems(
         )
         session.add(task)
         session.flush()
-        for j, code in enumerate(codes):
-            session.add(Assignment(task_id=task.id, department_id=by_code[code].id, is_lead=j == 0))
         closed = i <= 2
+        state_now = "closed" if closed else ("rectifying" if i <= 4 else "open")
+        for j, code in enumerate(codes):
+            assignment = Assignment(task_id=task.id, department_id=by_code[code].id, is_lead=j == 0)
+            session.add(assignment)
+            session.flush()
+            _problem_reports(session, assignment.id, found, today, state_now, rng)
         session.add(
             Problem(
                 campaign_id=campaign.id,
@@ -636,7 +640,7 @@ def _problems(
                 found_on=found,
                 found_period=period_of(found),
                 task_id=task.id,
-                state="closed" if closed else ("rectifying" if i <= 4 else "open"),
+                state=state_now,
                 verified_at=dt.datetime.combine(found + dt.timedelta(days=50), dt.time(10))
                 if closed
                 else None,
@@ -645,6 +649,36 @@ def _problems(
             )
         )
     session.flush()
+
+
+def _problem_reports(
+    session: Session,
+    assignment_id: int,
+    found: dt.date,
+    today: dt.date,
+    state: str,
+    rng: random.Random,
+) -> None:
+    """Liaisons report on a problem like on any task: closed ones reached 100%."""
+    periods = [p for p in periods_between(found, today) if p < period_of(today)]
+    goal = {"closed": 100, "rectifying": rng.choice([60, 70, 80]), "open": 20}[state]
+    for k, period in enumerate(periods):
+        percent = min(goal, round(goal * (k + 1) / max(len(periods) - 1, 1) / 10) * 10)
+        at = dt.datetime.combine(period_start(period).replace(day=20), dt.time(10))
+        session.add(
+            MonthlyUpdate(
+                assignment_id=assignment_id,
+                period=period,
+                percent_done=percent,
+                status="done" if percent >= 100 else "in_progress",
+                work_done="已制定整改方案并落实整改措施。",
+                next_steps="持续跟踪整改效果。",
+                review_state="approved",
+                submitted_at=at,
+                updated_at=at,
+                reviewed_at=at + dt.timedelta(days=2),
+            )
+        )
 
 
 def demo_accounts(depts: list[Department]) -> list[DemoAccount]:

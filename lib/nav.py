@@ -41,6 +41,15 @@ PAGES: tuple[PageSpec, ...] = (
         READERS,
     ),
     PageSpec("ledger", "pages/ledger.py", "dashboard", ":material/checklist:", READERS),
+    # --- meetings and reports (issue 7) ---
+    PageSpec("meeting", "pages/meeting.py", "dashboard", ":material/co_present:", frozenset(ROLES)),
+    PageSpec(
+        "reports",
+        "pages/reports.py",
+        "dashboard",
+        ":material/description:",
+        frozenset({"admin", "office", "leader"}),
+    ),
     # --- reporting pages (issue 5) ---
     PageSpec(
         "report",

@@ -756,3 +756,38 @@ def task_history(task_id: int, up_to: str) -> pd.DataFrame:
     )
     with get_engine().connect() as conn:
         return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+@versioned
+def problem_counts(campaign_id: int) -> dict[str, int]:
+    """Problems in the ledger by state: closed out and still open (open + rectifying +
+    reopened)."""
+    from lib.models import Problem
+
+    stmt = (
+        select(Problem.state, func.count(Problem.id))
+        .where(Problem.campaign_id == campaign_id)
+        .group_by(Problem.state)
+    )
+    with get_engine().connect() as conn:
+        rows = dict(conn.execute(stmt).tuples().all())
+    closed = int(rows.get("closed", 0))
+    return {"closed": closed, "open": int(sum(rows.values())) - closed} if rows else {}
+
+
+@versioned
+def upcoming_deadlines(campaign_id: int, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Tasks due between two dates, soonest first."""
+    stmt = (
+        select(Task.code, Task.title, Task.due_date)
+        .where(
+            Task.campaign_id == campaign_id,
+            Task.active.is_(True),
+            Task.due_date >= start,
+            Task.due_date <= end,
+        )
+        .order_by(Task.due_date, Task.seq)
+        .limit(20)
+    )
+    with get_engine().connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())

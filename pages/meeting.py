@@ -1,0 +1,208 @@
+"""会议模式 Meeting mode: full-screen slides for the weekly and monthly meetings, frozen to
+one period and one moment so the numbers do not move while the room is looking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, reports, ui, views
+from lib.i18n import current_lang, fmt_date, fmt_period, phase_label, status_label, t
+
+user = ui.current_user()
+ui.require_action(user, "read.overview")
+lang = current_lang()
+
+st.markdown(
+    """
+<style>
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+  [data-testid="stHeader"] {display: none;}
+  .block-container {padding-top: 1.2rem; max-width: 100%;}
+  h1 {font-size: 3.2rem !important; line-height: 1.2;}
+  .meeting p, .meeting li {font-size: 1.9rem; line-height: 1.6;}
+  [data-testid="stMetricValue"] {font-size: 4rem;}
+  [data-testid="stMetricLabel"] p {font-size: 1.6rem;}
+</style>
+""",
+    unsafe_allow_html=True,
+)
+
+campaign_id = ui.selected_campaign_id()
+if campaign_id is None:
+    st.info(t("overview.no_campaign"))
+    st.stop()
+base = views.context(campaign_id, dt.date.today())
+if base is None:
+    st.info(t("overview.no_campaign"))
+    st.stop()
+periods = list(reversed(views.campaign_periods(base)))
+
+# the meeting is frozen: period and moment are chosen once and kept for the session
+key = f"meeting_{campaign_id}"
+if st.session_state.get(f"{key}_period") not in periods:
+    st.session_state[f"{key}_period"] = st.session_state.get("period", periods[0])
+    if st.session_state[f"{key}_period"] not in periods:
+        st.session_state[f"{key}_period"] = periods[0]
+    st.session_state[f"{key}_at"] = dt.datetime.now().replace(microsecond=0)
+    st.session_state[f"{key}_slide"] = 0
+
+top = st.columns([3, 2, 2, 1, 1])
+with top[0]:
+    st.page_link("pages/overview.py", label="← " + t("page.overview"))
+chosen = top[1].selectbox(
+    t("meeting.freeze"),
+    periods,
+    format_func=fmt_period,
+    index=periods.index(st.session_state[f"{key}_period"]),
+)
+if chosen != st.session_state[f"{key}_period"]:
+    st.session_state[f"{key}_period"] = chosen
+    st.session_state[f"{key}_at"] = dt.datetime.now().replace(microsecond=0)
+    st.session_state[f"{key}_slide"] = 0
+frozen_at: dt.datetime = st.session_state[f"{key}_at"]
+auto = top[2].number_input(t("meeting.auto"), min_value=0, max_value=600, value=0, step=5)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=6 * 3600)
+def frozen_data(campaign_id: int, period: str, lang: str, frozen_at: dt.datetime):  # type: ignore[no-untyped-def]
+    """Keyed by the moment the meeting was frozen, not by the data version: later
+    writes do not change what the room sees."""
+    ctx = views.context(campaign_id, frozen_at.date(), period)
+    assert ctx is not None
+    data = reports.meeting_data(ctx, lang)
+    return data
+
+
+data = frozen_data(campaign_id, st.session_state[f"{key}_period"], lang, frozen_at)
+ctx = data.ctx
+spotlights = reports.spotlight_departments(data)
+SLIDES = [
+    "title",
+    "headline",
+    "phases",
+    "ranking",
+    "honours",
+    "lagging",
+    "satisfaction",
+    *[f"spot:{d}" for d in spotlights],
+]
+
+with top[3]:
+    if st.button(t("meeting.prev"), key="meeting_prev", width="stretch"):
+        st.session_state[f"{key}_slide"] = (st.session_state[f"{key}_slide"] - 1) % len(SLIDES)
+with top[4]:
+    if st.button(t("meeting.next"), key="meeting_next", width="stretch"):
+        st.session_state[f"{key}_slide"] = (st.session_state[f"{key}_slide"] + 1) % len(SLIDES)
+
+
+def show(slide: str) -> None:
+    name_col = data.name_col
+    st.markdown('<div class="meeting">', unsafe_allow_html=True)
+    if slide == "title":
+        st.title(data.title)
+        st.markdown(t("meeting.title_period", lang, period=fmt_period(ctx.period, lang)))
+        st.markdown(f"{ctx.header.get('organiser') or ''} · {fmt_date(ctx.today, lang)}")
+    elif slide == "headline":
+        st.title(t("meeting.slide_headline"))
+        pairs = reports.headline(data)
+        if not pairs:
+            st.info(t("overview.no_tasks"))
+        for row in range(0, len(pairs), 3):
+            cols = st.columns(3)
+            for col, (label, value) in zip(cols, pairs[row : row + 3], strict=False):
+                col.metric(label, value)
+    elif slide == "phases":
+        st.title(t("meeting.slide_phases"))
+        st.markdown(f"**{reports.current_phase_name(ctx, lang)}** · {reports.days_text(ctx, lang)}")
+        if ctx.header["phases"]:
+            phases = pd.DataFrame(
+                [
+                    {
+                        "name": p["name"]
+                        if lang == "zh"
+                        else f"{p['seq']}. {phase_label(p['name'], p['kind'])}",
+                        "start": p["start_date"],
+                        "end": p["end_date"],
+                    }
+                    for p in ctx.header["phases"]
+                ]
+            )
+            st.altair_chart(charts.phase_timeline(phases, ctx.today, lang), width="stretch")
+    elif slide == "ranking":
+        st.title(t("meeting.slide_ranking"))
+        if data.ranking.empty:
+            st.info(t("meeting.no_ranking"))
+        else:
+            st.altair_chart(charts.ranking_bars(data.ranking.head(15), lang), width="stretch")
+    elif slide == "honours":
+        st.title(t("meeting.slide_honours"))
+        left, right = st.columns(2)
+        for col, frame, title_key, count_key in (
+            (left, data.commend, "ranking.commend", "commend_count"),
+            (right, data.laggard, "ranking.laggard", "laggard_count"),
+        ):
+            lines = [
+                f"{i}. **{getattr(r, name_col)}** {r.composite:.2f}"
+                for i, r in enumerate(frame.itertuples(index=False), start=1)
+            ]
+            col.markdown(
+                f"### {t(title_key, count=int(ctx.settings[count_key]))}\n\n"
+                + ("\n".join(lines) or "—")
+            )
+    elif slide == "lagging":
+        st.title(t("meeting.slide_lagging"))
+        rows = data.lagging.head(8)
+        if rows.empty:
+            st.success(t("overview.no_lagging"))
+        for r in rows.itertuples(index=False):
+            depts = r.departments if lang == "zh" else r.departments_en
+            st.markdown(
+                f"- {r.code} {r.title}（{depts}）· {r.percent:.0f}% · "
+                f":{'red' if r.status == 'overdue' else 'orange'}[{status_label(r.status)}]"
+            )
+    elif slide == "satisfaction":
+        st.title(t("meeting.slide_satisfaction"))
+        if data.satisfaction.empty:
+            st.info(t("overview.no_satisfaction"))
+        else:
+            item_col = "name" if lang == "zh" else "name_en"
+            trend = data.satisfaction.assign(
+                item=data.satisfaction[item_col].fillna(data.satisfaction["name"]),
+                value=data.satisfaction["value"].astype(float),
+            )
+            target = trend["target"].dropna().max() if trend["target"].notna().any() else None
+            st.altair_chart(
+                charts.trend_with_target(trend, target, lang, t("col.value")), width="stretch"
+            )
+    elif slide.startswith("spot:"):
+        dept_id = int(slide.split(":", 1)[1])
+        row = data.ranking[data.ranking["department_id"] == dept_id].iloc[0]
+        st.title(t("meeting.slide_spotlight", name=row[name_col]))
+        st.markdown("\n".join(f"- {line}" for line in reports.spotlight_lines(data, dept_id)))
+    st.markdown("</div>", unsafe_allow_html=True)
+
+
+@st.fragment(run_every=dt.timedelta(seconds=int(auto)) if auto else None)
+def slide_area() -> None:
+    """The current slide; with auto-advance on, it moves on every ``auto`` seconds."""
+    now = dt.datetime.now()
+    last = st.session_state.get(f"{key}_advanced_at")
+    if auto and last is not None and (now - last).total_seconds() >= auto - 0.5:
+        st.session_state[f"{key}_slide"] = (st.session_state[f"{key}_slide"] + 1) % len(SLIDES)
+        st.session_state[f"{key}_advanced_at"] = now
+    elif last is None or not auto:
+        st.session_state[f"{key}_advanced_at"] = now
+    index = st.session_state[f"{key}_slide"] % len(SLIDES)
+    show(SLIDES[index])
+    st.caption(
+        t("meeting.slide_of", n=index + 1, total=len(SLIDES))
+        + " · "
+        + t("meeting.frozen_at", date=frozen_at.strftime("%Y-%m-%d %H:%M"))
+    )
+
+
+slide_area()
+st.caption(t("meeting.exit_hint"))
