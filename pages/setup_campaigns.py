@@ -71,6 +71,7 @@ with tab_plan:
             )
         )
         name = st.text_input(t("setup.campaign_name"), value=draft.title or "", key="plan_name")
+        st.markdown(f"**{t('setup.phases')}**")
         phases_df = st.data_editor(
             pd.DataFrame(phase_rows(draft), columns=["name", "start", "end"]),
             num_rows="dynamic",
@@ -82,6 +83,7 @@ with tab_plan:
                 "end": st.column_config.DateColumn(t("setup.col_end"), format="YYYY-MM-DD"),
             },
         )
+        st.markdown(f"**{t('setup.tasks')}**")
         tasks_df = st.data_editor(
             pd.DataFrame(
                 task_rows(draft),

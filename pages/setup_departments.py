@@ -27,7 +27,7 @@ else:
                 "\u3000" * int(d) + ("└ " if d else "") + n
                 for d, n in zip(table["depth"], table["name"], strict=True)
             ],
-            t("setup.col_code"): table["code"],
+            t("setup.col_department_code"): table["code"],
             t("setup.col_kind"): table["kind"].map(lambda k: t(f"setup.kind_{k}")),
             t("setup.col_active"): table["active"].map(
                 lambda a: t("setup.yes") if a else t("setup.no")
@@ -48,7 +48,9 @@ pick = st.selectbox(
 row = table[table["code"] == pick].iloc[0].to_dict() if pick else {}
 with st.form("department_form"):
     c1, c2 = st.columns(2)
-    code = c1.text_input(t("setup.col_code"), value=row.get("code", ""), disabled=bool(pick))
+    code = c1.text_input(
+        t("setup.col_department_code"), value=row.get("code", ""), disabled=bool(pick)
+    )
     name = c2.text_input(t("setup.col_name"), value=row.get("name", ""))
     name_en = c1.text_input(t("setup.name_en"), value=row.get("name_en") or "")
     kind = c2.selectbox(

@@ -23,6 +23,8 @@ if campaign_id is None:
 
 depts = setup_queries.department_choices(False)
 table = setup_queries.tasks_table(campaign_id).drop(columns=["id"])
+for col in ("area", "target_text", "target_unit", "departments", "lead"):
+    table[col] = table[col].fillna("")
 st.caption(t("setup.tasks_help"))
 with st.expander(t("setup.department_codes")):
     st.dataframe(

@@ -56,7 +56,9 @@ with tab_new, st.form("user_new"):
     c1, c2 = st.columns(2)
     username = c1.text_input(t("setup.username"))
     display = c2.text_input(t("setup.display_name"))
-    roles = c1.multiselect(t("setup.roles"), ROLES, format_func=role_label)
+    roles = c1.multiselect(
+        t("setup.roles"), ROLES, format_func=role_label, placeholder=t("setup.choose")
+    )
     dept = c2.selectbox(t("setup.department"), dept_options, format_func=dept_label)
     password = st.text_input(t("setup.initial_password"), type="password")
     st.caption(t("setup.password_rule"))
@@ -94,6 +96,7 @@ with tab_edit:
                 ROLES,
                 default=[r for r in row["roles"].split(",") if r],
                 format_func=role_label,
+                placeholder=t("setup.choose"),
             )
             if st.form_submit_button(t("setup.save"), type="primary"):
                 _run(

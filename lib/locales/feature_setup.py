@@ -166,6 +166,9 @@ ZH: dict[str, str] = {
     "setup.cannot_deactivate_self": "不能停用自己的账户。",
     "setup.deactivate": "停用账户",
     "setup.activate": "启用账户",
+    "setup.choose": "请选择",
+    "setup.tasks": "任务",
+    "setup.col_department_code": "科室代码",
 }
 
 EN: dict[str, str] = {
@@ -334,4 +337,7 @@ EN: dict[str, str] = {
     "setup.cannot_deactivate_self": "You cannot deactivate your own account.",
     "setup.deactivate": "Deactivate",
     "setup.activate": "Activate",
+    "setup.choose": "Choose",
+    "setup.tasks": "Tasks",
+    "setup.col_department_code": "Code",
 }
