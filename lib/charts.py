@@ -168,7 +168,10 @@ def heatmap(
 
 
 def ranking_bars(
-    df: pd.DataFrame, lang: str | None = None, highlight: str | None = None
+    df: pd.DataFrame,
+    lang: str | None = None,
+    highlight: str | None = None,
+    text_size: int = 12,
 ) -> alt.TopLevelMixin:
     """Composite score per department in one neutral hue (the selected one highlighted),
     labelled with rank and movement (▲ up, ▼ down)."""
@@ -319,3 +322,18 @@ def trend_with_target(
             )
         )
     return themed(alt.layer(*layers).properties(height=320))
+
+
+def large(
+    chart: alt.TopLevelMixin, *, step: int | None = None, height: int | None = None
+) -> alt.TopLevelMixin:
+    """The same chart for a projector or a slide: type readable from the back of a room."""
+    if height:
+        chart = chart.properties(height=height)
+    elif step:
+        chart = chart.properties(height=alt.Step(step))
+    return (
+        chart.configure_axis(labelFontSize=22, titleFontSize=22, labelLimit=360)
+        .configure_legend(labelFontSize=20, titleFontSize=20, symbolSize=220)
+        .configure_text(fontSize=20)
+    )

@@ -101,17 +101,7 @@ def _sized(
     chart: alt.TopLevelMixin, width: int, height: int | None = None, step: int | None = None
 ) -> alt.TopLevelMixin:
     """The chart at slide size, with type large enough to read from the back of a room."""
-    props: dict[str, Any] = {"width": width}
-    if height:
-        props["height"] = height
-    elif step:
-        props["height"] = alt.Step(step)
-    return (
-        chart.properties(**props)
-        .configure_axis(labelFontSize=20, titleFontSize=20, labelLimit=320)
-        .configure_legend(labelFontSize=18, titleFontSize=18, symbolSize=200)
-        .configure_text(fontSize=18)
-    )
+    return charts.large(chart.properties(width=width), step=step, height=height)
 
 
 def slide_charts(data: MeetingData) -> dict[str, bytes]:
@@ -142,7 +132,9 @@ def slide_charts(data: MeetingData) -> dict[str, bytes]:
         out["status"] = chart_png(_sized(charts.status_bar(counts, lang), 520, step=40))
     if not data.ranking.empty:
         top = data.ranking.head(15)
-        out["ranking"] = chart_png(_sized(charts.ranking_bars(top, lang), 1000, step=30))
+        out["ranking"] = chart_png(
+            _sized(charts.ranking_bars(top, lang, text_size=20), 1000, step=30)
+        )
     if not data.satisfaction.empty:
         item_col = "name" if lang == "zh" else "name_en"
         trend = data.satisfaction.assign(

@@ -130,13 +130,21 @@ def show(slide: str) -> None:
                     for p in ctx.header["phases"]
                 ]
             )
-            st.altair_chart(charts.phase_timeline(phases, ctx.today, lang), width="stretch")
+            st.altair_chart(
+                charts.large(charts.phase_timeline(phases, ctx.today, lang), step=70),
+                width="stretch",
+            )
     elif slide == "ranking":
         st.title(t("meeting.slide_ranking"))
         if data.ranking.empty:
             st.info(t("meeting.no_ranking"))
         else:
-            st.altair_chart(charts.ranking_bars(data.ranking.head(15), lang), width="stretch")
+            st.altair_chart(
+                charts.large(
+                    charts.ranking_bars(data.ranking.head(15), lang, text_size=22), step=40
+                ),
+                width="stretch",
+            )
     elif slide == "honours":
         st.title(t("meeting.slide_honours"))
         left, right = st.columns(2)
@@ -174,9 +182,8 @@ def show(slide: str) -> None:
                 value=data.satisfaction["value"].astype(float),
             )
             target = trend["target"].dropna().max() if trend["target"].notna().any() else None
-            st.altair_chart(
-                charts.trend_with_target(trend, target, lang, t("col.value")), width="stretch"
-            )
+            chart = charts.trend_with_target(trend, target, lang, t("col.value"))
+            st.altair_chart(charts.large(chart, height=520), width="stretch")
     elif slide.startswith("spot:"):
         dept_id = int(slide.split(":", 1)[1])
         row = data.ranking[data.ranking["department_id"] == dept_id].iloc[0]

@@ -204,3 +204,30 @@ def test_leader_pages_in_both_languages(server: str, browser) -> None:  # type: 
             assert page.locator('[data-testid="stException"]').count() == 0, key
             page.screenshot(path=str(ARTIFACTS / f"{key}_{lang}.png"), full_page=True)
     ctx.close()
+
+
+def test_meeting_mode_on_a_projector(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """1920×1080, as projected: the headline slide, sidebar hidden, large type."""
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = ctx.new_page()
+    _login(page, server, "leader")
+    page.get_by_role("link", name="会议模式", exact=True).click()
+    page.get_by_role("button", name="下一页 ▶").wait_for(timeout=WAIT_MS)
+    _settle(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "meeting_1_title.png"))
+    page.get_by_role("button", name="下一页 ▶").click()
+    page.get_by_role("heading", name="总体进展").wait_for(timeout=WAIT_MS)
+    _settle(page)
+    page.screenshot(path=str(ARTIFACTS / "meeting_2_headline.png"))
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    size = page.locator('[data-testid="stMetricValue"]').first.evaluate(
+        "el => parseFloat(getComputedStyle(el).fontSize)"
+    )
+    assert size >= 48  # readable from the back of the room
+    for i in range(3, 6):
+        page.get_by_role("button", name="下一页 ▶").click()
+        page.wait_for_timeout(1500)
+        _settle(page)
+        page.screenshot(path=str(ARTIFACTS / f"meeting_{i}.png"))
+    ctx.close()
