@@ -63,10 +63,10 @@ pivot.columns.name = None
 
 
 def _colour(value: str) -> str:
-    cell = label_to_cell.get(value.split(" ")[0]) if value else None
+    cell = next((c for label, c in label_to_cell.items() if value.startswith(label + " ")), None)
     if cell is None:
         return ""
-    text = "#FFFFFF" if cell in ("on_time", "missing", "returned") else "#212121"
+    text = "#FFFFFF" if cell in ("missing", "returned") else "#212121"
     return f"background-color: {CELL_COLOURS[cell]}; color: {text}"
 
 
