@@ -34,6 +34,12 @@ R = TypeVar("R")
 COUNTED_STATES = ("submitted", "approved")
 
 
+def _frame(stmt: Any) -> pd.DataFrame:
+    """Run a SELECT and return its rows as a DataFrame (columns named by the labels)."""
+    with get_engine().connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
 def versioned(fn: Callable[P, R]) -> Callable[P, R]:
     """Cache ``fn`` by its arguments plus the current data version."""
 
@@ -70,8 +76,7 @@ def list_campaigns(include_archived: bool = False) -> pd.DataFrame:
     ).order_by(Campaign.start_date.desc(), Campaign.id)
     if not include_archived:
         stmt = stmt.where(Campaign.archived.is_(False))
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 @versioned
@@ -168,8 +173,7 @@ def assignment_progress(
         .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
         .order_by(Task.seq, Assignment.is_lead.desc(), Department.sort_order)
     )
-    with get_engine().connect() as conn:
-        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    df = _frame(stmt)
     if df.empty:
         return df
     df["reported"] = df["latest_period"] == period
@@ -210,8 +214,7 @@ def indicator_trend(campaign_id: int, group: str, up_to: str) -> pd.DataFrame:
         )
         .order_by(IndicatorValue.period)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 def user_for_session(username: str) -> dict[str, Any] | None:
@@ -273,8 +276,7 @@ def audit_rows(
         stmt = stmt.where(AuditLog.username == username)
     if action:
         stmt = stmt.where(AuditLog.action == action)
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 @versioned
@@ -349,8 +351,7 @@ def task_dates(campaign_id: int) -> pd.DataFrame:
         .where(Task.campaign_id == campaign_id, Task.active.is_(True))
         .order_by(Task.seq)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 @versioned
@@ -400,8 +401,7 @@ def department_progress(
         .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
         .group_by(Department.id, Department.code, Department.name, Department.name_en)
     )
-    with get_engine().connect() as conn:
-        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    df = _frame(stmt)
     if not df.empty:
         for col in ("completion", "expected"):
             df[col] = df[col].astype("float64")
@@ -436,8 +436,7 @@ def area_heatmap(campaign_id: int, period: str) -> pd.DataFrame:
         .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
         .group_by(Department.id, Department.name, Department.name_en, TaskArea.seq, TaskArea.title)
     )
-    with get_engine().connect() as conn:
-        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    df = _frame(stmt)
     if not df.empty:
         df["completion"] = df["completion"].astype("float64")
     return df
@@ -588,8 +587,7 @@ def department_indicators(campaign_id: int, period: str, group: str | None = Non
     )
     if group:
         stmt = stmt.where(Indicator.group == group)
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 @versioned
@@ -620,8 +618,7 @@ def inspection_latest(campaign_id: int, period: str) -> pd.DataFrame:
         )
         .where(InspectionScore.campaign_id == campaign_id)
     )
-    with get_engine().connect() as conn:
-        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    df = _frame(stmt)
     if not df.empty:
         df["inspection"] = df["inspection"].astype("float64")
     return df
@@ -655,8 +652,7 @@ def complaints(campaign_id: int, period: str) -> pd.DataFrame:
         )
         .group_by(IndicatorValue.department_id, IndicatorValue.period)
     )
-    with get_engine().connect() as conn:
-        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    df = _frame(stmt)
     if not df.empty:
         df["complaints"] = df["complaints"].astype("float64")
     return df
@@ -684,8 +680,7 @@ def department_history(campaign_id: int, department_id: int, up_to: str) -> pd.D
         .group_by(MonthlyUpdate.period)
         .order_by(MonthlyUpdate.period)
     )
-    with get_engine().connect() as conn:
-        df = pd.DataFrame(conn.execute(stmt).mappings().all())
+    df = _frame(stmt)
     if not df.empty:
         df["completion"] = df["completion"].astype("float64").round(1)
     return df
@@ -712,8 +707,7 @@ def peer_benchmarks(campaign_id: int, up_to: str) -> pd.DataFrame:
         .where(PeerBenchmark.campaign_id == campaign_id, PeerBenchmark.period <= up_to)
         .order_by(PeerBenchmark.period, PeerBenchmark.id)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 @versioned
@@ -729,8 +723,7 @@ def tasks_for_indicators(indicator_ids: tuple[int, ...]) -> pd.DataFrame:
         .where(TaskIndicator.indicator_id.in_(indicator_ids))
         .order_by(Task.seq)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 @versioned
@@ -754,8 +747,7 @@ def task_history(task_id: int, up_to: str) -> pd.DataFrame:
         .where(Assignment.task_id == task_id, MonthlyUpdate.period <= up_to)
         .order_by(MonthlyUpdate.period.desc(), Assignment.is_lead.desc(), Department.sort_order)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 @versioned
@@ -789,5 +781,4 @@ def upcoming_deadlines(campaign_id: int, start: dt.date, end: dt.date) -> pd.Dat
         .order_by(Task.due_date, Task.seq)
         .limit(20)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
