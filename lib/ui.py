@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from lib import queries
@@ -176,5 +178,20 @@ def chart(chart_obj, table, *, key: str) -> None:  # type: ignore[no-untyped-def
         st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
 
 
+# Markdown, HTML and Streamlit directive characters (":red[...]", ":material/x:", "$x$")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
+
+
+def md_escape(value: object) -> str:
+    """User text for ``st.markdown``/``st.caption``/``st.title``: every Markdown, HTML and
+    Streamlit directive character is backslash-escaped, so the text shows exactly as typed
+    (a link, an image, a script tag or ``**bold**`` stays text)."""
+    text = "" if value is None else str(value)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
 def campaign_name(header: dict) -> str:  # type: ignore[type-arg]
-    return str(header["name"] if current_lang() == "zh" else (header["name_en"] or header["name"]))
+    """The campaign's name in the current language, escaped for Markdown."""
+    return md_escape(
+        header["name"] if current_lang() == "zh" else (header["name_en"] or header["name"])
+    )

@@ -102,9 +102,11 @@ def show(slide: str) -> None:
     name_col = data.name_col
     st.markdown('<div class="meeting">', unsafe_allow_html=True)
     if slide == "title":
-        st.title(data.title)
+        st.title(ui.md_escape(data.title))
         st.markdown(t("meeting.title_period", lang, period=fmt_period(ctx.period, lang)))
-        st.markdown(f"{ctx.header.get('organiser') or ''} · {fmt_date(ctx.today, lang)}")
+        st.markdown(
+            f"{ui.md_escape(ctx.header.get('organiser') or '')} · {fmt_date(ctx.today, lang)}"
+        )
     elif slide == "headline":
         st.title(t("meeting.slide_headline"))
         pairs = reports.headline(data)
@@ -168,7 +170,8 @@ def show(slide: str) -> None:
         for r in rows.itertuples(index=False):
             depts = r.departments if lang == "zh" else r.departments_en
             st.markdown(
-                f"- {r.code} {r.title}（{depts}）· {r.percent:.0f}% · "
+                f"- {ui.md_escape(r.code)} {ui.md_escape(r.title)}（{ui.md_escape(depts)}）"
+                f"· {r.percent:.0f}% · "
                 f":{'red' if r.status == 'overdue' else 'orange'}[{status_label(r.status)}]"
             )
     elif slide == "satisfaction":
@@ -187,7 +190,7 @@ def show(slide: str) -> None:
     elif slide.startswith("spot:"):
         dept_id = int(slide.split(":", 1)[1])
         row = data.ranking[data.ranking["department_id"] == dept_id].iloc[0]
-        st.title(t("meeting.slide_spotlight", name=row[name_col]))
+        st.title(t("meeting.slide_spotlight", name=ui.md_escape(row[name_col])))
         st.markdown("\n".join(f"- {line}" for line in reports.spotlight_lines(data, dept_id)))
     st.markdown("</div>", unsafe_allow_html=True)
 

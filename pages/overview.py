@@ -187,7 +187,7 @@ if not ranked.empty:
             st.markdown(f"**{title}**")
             for r in frame.itertuples(index=False):
                 st.markdown(
-                    f"- {getattr(r, name_col)} — {r.composite:.2f}"
+                    f"- {ui.md_escape(getattr(r, name_col))} — {r.composite:.2f}"
                     f"（{t('ranking.rank_of', rank=int(r.rank), total=len(ranked))}）"
                 )
 
@@ -207,7 +207,7 @@ if before:
                 st.caption(t("overview.nothing_changed"))
             for r in frame.head(8).itertuples(index=False):
                 extra = f" · {r.delta:+.0f}" if key == "moves" else ""
-                st.markdown(f"- {r.code} {r.title}{extra}")
+                st.markdown(f"- {ui.md_escape(r.code)} {ui.md_escape(r.title)}{extra}")
 
 st.subheader(t("overview.lagging"))
 tasks = now["task_frame"]

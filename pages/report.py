@@ -71,7 +71,13 @@ st.caption(
 )
 lock = reporting.lock_of(campaign_id, period)
 if lock is not None:
-    st.warning(t("rep.locked_banner", period=fmt_period(period), reason=lock["reason"] or "—"))
+    st.warning(
+        t(
+            "rep.locked_banner",
+            period=fmt_period(period),
+            reason=ui.md_escape(lock["reason"] or "—"),
+        )
+    )
 
 rows = reporting.department_reports(campaign_id, department_id, period)
 gen = int(st.session_state.get("report_gen", 0))
@@ -125,7 +131,7 @@ with tab_tasks:
                 # the version this form was filled from: a save checks against it
                 st.session_state.setdefault(f"rp_seen_{key}", version)
                 with st.container(border=True):
-                    head = f"**{row.code}　{row.title}**"
+                    head = f"**{ui.md_escape(row.code)}　{ui.md_escape(row.title)}**"
                     st.markdown(head)
                     meta = [t("report.state_line", state=_state_label(row.review_state))]
                     if row.source != "plan":
@@ -136,7 +142,9 @@ with tab_tasks:
                         meta.append(t("report.due", date=fmt_date(row.due_date)))
                     st.caption(" · ".join(meta))
                     if row.review_state == "returned" and row.reviewer_comment:
-                        st.warning(t("report.returned_reason", reason=row.reviewer_comment))
+                        st.warning(
+                            t("report.returned_reason", reason=ui.md_escape(row.reviewer_comment))
+                        )
                     elif row.review_state == "approved":
                         st.caption(t("report.approved_note"))
                     prefill = not has_report and _int_or_none(row.prev_percent) is not None

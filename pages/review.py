@@ -120,10 +120,13 @@ current = st.selectbox(
 )
 row = queue[queue["id"] == current].iloc[0]
 with st.container(border=True):
-    st.markdown(f"**{row['code']} {row['title']}** · {int(row['percent_done'])}%")
+    st.markdown(
+        f"**{ui.md_escape(row['code'])} {ui.md_escape(row['title'])}** · "
+        f"{int(row['percent_done'])}%"
+    )
     for field in ("work_done", "problems", "next_steps"):
         if isinstance(row[field], str) and row[field]:
-            st.markdown(f"**{t('report.' + field)}**　{row[field]}")
+            st.markdown(f"**{t('report.' + field)}**　{ui.md_escape(row[field])}")
     files = reporting.report_attachments((int(current),))
     if files.empty:
         st.caption(t("review.attachments_none"))

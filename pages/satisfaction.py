@@ -104,8 +104,16 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
         for r in lowest.itertuples(index=False):
             gap = f"{r.value - r.target:+.2f}" if pd.notna(r.target) else "—"
             linked = links[links["indicator_id"] == r.indicator_id] if not links.empty else links
-            tasks = "；".join(f"{x.code} {x.title}" for x in linked.itertuples(index=False))
-            text = t("satisfaction.lowest_item", item=r.item, value=f"{r.value:.2f}", gap=gap)
+            tasks = "；".join(
+                f"{ui.md_escape(x.code)} {ui.md_escape(x.title)}"
+                for x in linked.itertuples(index=False)
+            )
+            text = t(
+                "satisfaction.lowest_item",
+                item=ui.md_escape(r.item),
+                value=f"{r.value:.2f}",
+                gap=gap,
+            )
             st.markdown(f"- 🔻 {text}")
             st.caption(
                 t("satisfaction.linked_tasks", tasks=tasks)

@@ -110,7 +110,9 @@ with tab_plan:
         known = set(setup_queries.department_choices(False).values())
         unknown = sorted({d for tk in edited.tasks for d in tk.departments if d not in known})
         if unknown:
-            st.info(t("setup.unknown_departments", names="、".join(unknown)))
+            st.info(
+                t("setup.unknown_departments", names="、".join(ui.md_escape(u) for u in unknown))
+            )
         start_default, end_default = edited.span(today)
         c1, c2 = st.columns(2)
         start = c1.date_input(t("setup.col_start"), value=start_default, key="plan_start")
@@ -133,7 +135,7 @@ with tab_plan:
                 st.error(exc.message())
             else:
                 st.session_state.pop("plan_source", None)
-                st.success(t("setup.created", name=edited.title or ""))
+                st.success(t("setup.created", name=ui.md_escape(edited.title or "")))
 
 # --- from a template ------------------------------------------------------------------
 with tab_template:
@@ -172,7 +174,7 @@ with tab_template:
         except ServiceError as exc:
             st.error(exc.message())
         else:
-            st.success(t("setup.created", name=tname or names[key]))
+            st.success(t("setup.created", name=ui.md_escape(tname or names[key])))
 
 # --- edit -------------------------------------------------------------------------------
 with tab_edit:
