@@ -118,3 +118,37 @@ def read(directory: Path, stored_name: str) -> bytes | None:
 def remove(directory: Path, stored_name: str) -> None:
     path = path_for(directory, stored_name)
     path.unlink(missing_ok=True)
+
+
+# --- Office files are zip archives: refuse a zip bomb before any parser opens it --------
+
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # what the members may unpack to, in total
+MAX_ZIP_MEMBERS = 2000
+
+
+def zip_problem(
+    data: bytes,
+    *,
+    max_unzipped: int = MAX_UNZIPPED_BYTES,
+    max_members: int = MAX_ZIP_MEMBERS,
+) -> str | None:
+    """An i18n key when an .xlsx/.docx would unpack to more than ``max_unzipped`` bytes or
+    has too many members (a zip bomb), ``None`` when it may be opened.
+
+    Only the central directory is read (no member is decompressed). The sizes it declares
+    are binding: Python's ``zipfile`` (used by openpyxl and python-docx) stops at the
+    declared size and fails the CRC check if a member holds more.
+    """
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        return None  # not a zip at all: the parser reports it as unreadable
+    if len(members) > max_members:
+        return "security.error_zip_bomb"
+    if sum(m.file_size for m in members) > max_unzipped:
+        return "security.error_zip_bomb"
+    return None

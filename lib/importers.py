@@ -358,13 +358,53 @@ def _num_text(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
+def _too_many_rows(data: bytes, limit: int = MAX_ROWS + 1) -> bool:
+    """Whether any worksheet holds more than ``limit`` rows, counted by streaming its XML
+    (a sheet without a ``<dimension>`` would make openpyxl parse all of it first)."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return False
+    with archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            count, tail = 0, b""
+            try:
+                with archive.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        buf = tail + chunk
+                        count += len(_ROW_TAG.findall(buf))
+                        # a tag may straddle two chunks: carry an unmatched last "<..."
+                        start = buf.rfind(b"<", max(0, len(buf) - 64))
+                        keep = start >= 0 and not _ROW_TAG.search(buf, start)
+                        tail = buf[start:] if keep else b""
+                        if count > limit:
+                            return True
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+                return False  # openpyxl reports the damaged file
+    return False
+
+
 def read_workbook(
     data: bytes, lang: str | None = None
 ) -> tuple[dict[str, list[_Row]], dict[str, str], list[Problem]]:
     """Typed rows per sheet key, the sheet names as written, and reading problems."""
     from openpyxl import load_workbook
 
+    from lib.attachments import zip_problem
+
     problems: list[Problem] = []
+    bomb = zip_problem(data)
+    if bomb:
+        return {}, {}, [Problem("—", 0, "—", bomb)]
+    if _too_many_rows(data):
+        return {}, {}, [Problem("—", MAX_ROWS + 2, "—", "import.error_too_many", {"max": MAX_ROWS})]
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:

@@ -942,6 +942,11 @@ def read_plan_bytes(name: str, data: bytes) -> str:
     """Text of an uploaded ``.txt`` (UTF-8, UTF-16 or GB18030) or ``.docx`` file."""
     lower = name.lower()
     if lower.endswith(".docx"):
+        from lib.attachments import zip_problem
+
+        bomb = zip_problem(data)
+        if bomb:
+            raise PlanFileError(bomb)
         try:
             import docx
 
