@@ -1,6 +1,6 @@
 """Timing of the plan parser and the Excel round trip (not a test; run by hand).
 
-    .venv/bin/python -m benchmarks.plan_import
+.venv/bin/python -m benchmarks.plan_import
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def main() -> None:
     line = "一、二、（三）1、(4)①—2—〔2020〕3号 满意度＞95% 2019年3月1日-3月31日 责任科室：甲科、乙科。"
     ten_mb = (line + "\n") * (10_000_000 // len(line.encode()))
     _time("10 MB outline noise, many lines", lambda: parse_plan(ten_mb))
-    _time("10 MB one line (web copy)", lambda: parse_plan(line * (10_000_000 // len(line.encode()))))
+    _time(
+        "10 MB one line (web copy)", lambda: parse_plan(line * (10_000_000 // len(line.encode())))
+    )
     plan = read_plan_file(str(next(SEEDS.glob("004_*.txt"))))
     _time("seed 004 x 200 (2.8 MB plan)", lambda: parse_plan(plan * 200, today=dt.date.today()))
 
