@@ -12,9 +12,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Engine, Table, func, select, text, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Table,
+    create_engine,
+    func,
+    select,
+    text,
+    update,
+)
 
-from lib.db import current_revision, upgrade
+from lib.db import upgrade
 from lib.models import Base
 
 FORMAT = "service-campaign-backup"
@@ -42,24 +53,71 @@ def _decode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def backup(engine: Engine, path: Path) -> int:
-    """Write every row to ``path``; returns the number of rows."""
+def _dump(conn: Connection) -> tuple[dict[str, Any], int, str | None]:
+    """Every row of every table, read on one connection (one snapshot)."""
+    from alembic.runtime.migration import MigrationContext
+
     tables: dict[str, Any] = {}
     total = 0
-    with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            rows = [
-                {k: _encode(v) for k, v in r.items()}
-                for r in conn.execute(select(table).order_by(*table.primary_key.columns))
-                .mappings()
-                .all()
-            ]
-            tables[table.name] = rows
-            total += len(rows)
+    for table in Base.metadata.sorted_tables:
+        rows = [
+            {k: _encode(v) for k, v in r.items()}
+            for r in conn.execute(select(table).order_by(*table.primary_key.columns))
+            .mappings()
+            .all()
+        ]
+        tables[table.name] = rows
+        total += len(rows)
+    return tables, total, MigrationContext.configure(conn).get_current_revision()
+
+
+def _snapshot(engine: Engine) -> tuple[dict[str, Any], int, str | None]:
+    """A consistent copy of the data while the app keeps writing.
+
+    SQLite: the online backup API copies the database file in one step under a read
+    lock (writers wait at most a moment, readers never), then the copy is dumped.
+    PostgreSQL: one REPEATABLE READ, READ ONLY transaction sees a single snapshot.
+    Without this, tables read one after another could disagree (a report without its
+    audit row) when a write lands in between.
+    """
+    if engine.dialect.name == "sqlite":
+        import sqlite3
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="backup-") as tmp:
+            copy = Path(tmp) / "snapshot.db"
+            raw = engine.raw_connection()
+            try:
+                target = sqlite3.connect(copy)
+                try:
+                    raw.driver_connection.backup(target)  # type: ignore[union-attr]
+                finally:
+                    target.close()
+            finally:
+                raw.close()
+            snap = create_engine(f"sqlite:///{copy}")
+            try:
+                with snap.connect() as conn:
+                    return _dump(conn)
+            finally:
+                snap.dispose()
+    with (
+        engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
+        conn.begin(),
+    ):
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET TRANSACTION READ ONLY"))
+        return _dump(conn)
+
+
+def backup(engine: Engine, path: Path) -> int:
+    """Write every row to ``path`` from one consistent snapshot (safe while the app runs);
+    returns the number of rows."""
+    tables, total, revision = _snapshot(engine)
     doc = {
         "format": FORMAT,
         "version": 1,
-        "revision": current_revision(engine),
+        "revision": revision,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "tables": tables,
     }
