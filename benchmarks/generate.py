@@ -269,7 +269,7 @@ def generate(scale: Scale, url: str, *, reset: bool = False, quiet: bool = False
                     target=90.0,
                     direction="higher",
                     seq=i,
-                )  # fmt: skip
+                )
             )
         complaints_id = len(items) + 1
         s.add(
@@ -284,7 +284,7 @@ def generate(scale: Scale, url: str, *, reset: bool = False, quiet: bool = False
                 min_value=0.0,
                 direction="lower",
                 seq=complaints_id,
-            )  # fmt: skip
+            )
         )
         s.flush()
         for i in (4, 6, 15):  # the usual laggards answered by rectification tasks
