@@ -403,7 +403,11 @@ class AuditLog(Base):
     """Who changed what, when, with the values before and after."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_at", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        # who last changed this row (the conflict message on a stale save), migration 0002
+        Index("ix_audit_log_entity", "entity", "entity_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -37,7 +37,16 @@ COUNTED_STATES = ("submitted", "approved")
 def _frame(stmt: Any) -> pd.DataFrame:
     """Run a SELECT and return its rows as a DataFrame (columns named by the labels)."""
     with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+        return _result_frame(conn.execute(stmt))
+
+
+def _result_frame(result: Any) -> pd.DataFrame:
+    """A result as a DataFrame, built from plain tuples (several times faster than from
+    row mappings on the 100 000-row frames of a province; same columns and dtypes)."""
+    rows = result.all()
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(result.keys()))
 
 
 def versioned(fn: Callable[P, R]) -> Callable[P, R]:
@@ -523,9 +532,9 @@ def department_timeliness(
         .group_by(Assignment.department_id)
     )
     with get_engine().connect() as conn:
-        a = pd.DataFrame(conn.execute(expected_reports).mappings().all())
-        b = pd.DataFrame(conn.execute(on_time).mappings().all())
-        c = pd.DataFrame(conn.execute(finished).mappings().all())
+        a = _result_frame(conn.execute(expected_reports))
+        b = _result_frame(conn.execute(on_time))
+        c = _result_frame(conn.execute(finished))
     if a.empty:
         return a
     out = a

@@ -1,0 +1,56 @@
+"""The benchmark commands still run (a tiny scale, seconds), so they never rot. No timing
+is asserted here: the speed goals live in benchmarks/README.md."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lib import scoring, views
+from tests.conftest import ROOT
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_generate_and_run_at_a_tiny_scale(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bench.db'}"
+    r = _run("benchmarks.generate", "--scale", "XS", "--database-url", url)
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = tmp_path / "out.json"
+    r = _run(
+        "benchmarks.run", "--scale", "XS", "--database-url", url, "--json", str(out),
+        "--repeat", "1", "--cold-repeat", "1", "--writers", "4", "--saves", "3",
+        "--sessions", "0",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    result = json.loads(out.read_text())
+    assert set(result["pages"]) == {"overview", "progress", "ranking", "satisfaction", "ledger"}
+    for page in result["pages"].values():
+        assert page["statements"] > 0 and page["floor"] > 0
+    assert result["baseline"]["same_numbers"] is True
+    assert result["saves"]["ok"] == 12 and result["saves"]["lost"] == 0
+    assert result["deck"]["bytes"] > 0
+    assert "| overview |" in r.stdout
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fast_ranks_match_the_scoring_rules(seed: int) -> None:
+    """views keeps O(n log n) copies of the ranking rules; they give the same answers."""
+    rng = random.Random(seed)
+    scores = [round(rng.choice([50, 60, 70, 80]) + rng.choice([0, 0.001, 0.004, 0.5]), 3)
+              for _ in range(rng.randint(0, 40))]  # fmt: skip
+    assert views._ranks(scores) == scoring.rank_with_ties(scores)
+    pairs = list(enumerate(scores))
+    for commend, laggard in ((3, 3), (1, 5), (10, 10)):
+        assert views._commend_and_laggard(pairs, commend, laggard) == (
+            scoring.commend_and_laggard(pairs, commend, laggard)
+        )
