@@ -33,11 +33,11 @@ name_col = "department" if lang == "zh" else "department_en"
 st.title(ui.campaign_name(header))
 colon = t("punct.colon")
 meta = [
-    f"{t('overview.organiser')}{colon}{header['organiser'] or '—'}",
+    f"{t('overview.organiser')}{colon}{ui.md_escape(header['organiser'] or '—')}",
     f"{t('overview.dates')}{colon}{fmt_date(start)} – {fmt_date(end)}",
 ]
 if header["theme"]:
-    meta.append(f"{t('overview.theme')}{colon}{header['theme']}")
+    meta.append(f"{t('overview.theme')}{colon}{ui.md_escape(header['theme'])}")
 st.caption(" · ".join(meta))
 
 total_days = (end - start).days + 1
