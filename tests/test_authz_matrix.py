@@ -1,0 +1,549 @@
+"""The authorisation matrix (issue 9): every cell of the role × action tables in
+docs/security.md is checked — through the page (AppTest) and by calling the service
+directly. Allowed means the call goes through; forbidden means a clear message in the
+user's language and not a single row written (checksum of every table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from lib import reporting, services
+from lib.db import dispose_all, make_engine, session_scope, upgrade
+from lib.i18n import t
+from lib.models import ROLES, Attachment, MonthlyUpdate, Problem, User
+from lib.nav import PAGES
+from lib.permissions import ACTIONS, Actor, can
+from lib.services import IndicatorInput, PermissionDenied, ReportInput
+from tests.conftest import ROOT
+from tests.test_reporting_services import PNG, World, make_world
+from tests.test_security_common import checksum
+
+DOC = ROOT / "docs" / "security.md"
+COLUMNS = ("admin", "office", "leader", "viewer", "liaison")
+# the liaison acts for department A; "liaison_other" is department B's liaison
+PLAYERS = (*COLUMNS, "liaison_other")
+OWN = "own"  # a liaison may, for their own department only
+
+
+# --- the matrix as written in docs/security.md ----------------------------------------
+
+
+def _doc_table(heading: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """Rows of the Markdown table under ``heading``: name -> (action, role -> cell)."""
+    text = DOC.read_text("utf-8")
+    section = text.split(heading, 1)[1]
+    rows: dict[str, tuple[str, dict[str, str]]] = {}
+    started = False
+    for line in section.splitlines():
+        if not line.startswith("|"):
+            if started:
+                break
+            continue
+        started = True
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[0].startswith("---") or cells[0] in ("页面 page", "函数 function"):
+            continue
+        name = cells[0].strip("`")
+        action = cells[1].strip("`")
+        marks = {
+            role: {"✓": "yes", "✗": "no"}.get(c, c)
+            for role, c in zip(COLUMNS, cells[2:], strict=True)
+        }
+        rows[name] = (action, marks)
+    return rows
+
+
+def _expected(action: str, role: str, scoped: bool) -> str:
+    allowed = role in ACTIONS[action]
+    if role == "liaison" and allowed and scoped:
+        return OWN
+    return "yes" if allowed else "no"
+
+
+# --- pages ------------------------------------------------------------------------------
+
+GUARD = re.compile(r'ui\.require_action\(user, "([a-z_.]+)"\)')
+
+
+def _page_action(path: str) -> str:
+    found = GUARD.findall((ROOT / path).read_text("utf-8"))
+    return found[0] if found else "account.self"  # no guard: every signed-in user
+
+
+def test_page_table_in_the_doc_matches_navigation_and_guards() -> None:
+    doc = _doc_table("### 页面 Pages")
+    assert sorted(doc) == sorted(p.key for p in PAGES), "every page is in the table"
+    for spec in PAGES:
+        action, marks = doc[spec.key]
+        assert action == _page_action(spec.path), spec.key
+        for role in COLUMNS:
+            listed = role in spec.roles
+            guarded = role in ACTIONS[action]
+            assert listed == guarded, f"{spec.key}: navigation and guard disagree for {role}"
+            assert marks[role] == ("yes" if listed else "no"), (spec.key, role)
+
+
+PAGE_CELLS = [(spec.key, role) for spec in PAGES for role in COLUMNS]
+ROLE_USER = {
+    "admin": "admin",
+    "office": "office",
+    "leader": "leader",
+    "viewer": "viewer",
+    "liaison": "liaison_card",
+}
+
+
+def _current_user(username: str):  # type: ignore[no-untyped-def]
+    from lib.auth import CurrentUser
+    from lib.queries import user_for_session
+
+    row = user_for_session(username)
+    assert row is not None
+    return CurrentUser(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        roles=frozenset(r for r in row["roles"].split(",") if r),
+        department_id=row["department_id"],
+        department=row["department"],
+        department_en=row["department_en"],
+    )
+
+
+@pytest.mark.parametrize("role", COLUMNS)
+def test_every_page_cell_through_the_app(app_db: str, role: str) -> None:
+    """Allowed pages are in the role's navigation and open without a refusal; forbidden
+    ones are not reachable through navigation, and their file run directly for this user
+    (a hand-typed URL, a stale link) shows only the refusal and writes nothing."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apphelpers import TIMEOUT, logged_in
+
+    engine = make_engine(app_db)
+    denied = t("error.permission_denied", "zh")
+    at = logged_in(ROLE_USER[role])  # the login itself writes (last login, audit row)
+    before = checksum(engine)
+    for spec in PAGES:
+        if role in spec.roles:
+            continue
+        with pytest.raises(ValueError):
+            at.switch_page(spec.path)
+        direct = AppTest.from_file(f"../{spec.path}", default_timeout=TIMEOUT)
+        direct.session_state["current_user"] = _current_user(ROLE_USER[role])
+        direct.run()
+        assert not direct.exception, (spec.key, direct.exception)
+        assert [e.value for e in direct.error] == [denied], spec.key
+        assert not direct.button and not direct.dataframe and not direct.metric, spec.key
+    assert checksum(engine) == before, "a refused page wrote nothing"
+    for spec in PAGES:
+        if role in spec.roles:
+            at.switch_page(spec.path).run()
+            assert not at.exception, (spec.key, at.exception)
+            assert denied not in [e.value for e in at.error], spec.key
+            assert at.title, spec.key
+    engine.dispose()
+
+
+def test_refusal_is_in_english_for_english_users() -> None:
+    assert t("error.permission_denied", "en") != t("error.permission_denied", "zh")
+    assert t("error.not_your_department", "en") and t("error.not_your_department", "zh")
+
+
+# --- service functions -----------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    w: World
+    actors: dict[str, Actor]
+    submitted_id: int
+    submitted_version: int
+    attachment_id: int
+    problem_id: int
+    problem_version: int
+    engine: Engine
+
+
+def _draft() -> Any:
+    from lib.plan_import import parse_plan
+
+    return parse_plan(
+        "关于开展服务提升活动的实施方案\n一、工作任务\n（一）优化预约流程，责任科室：甲科\n"
+        "二、实施步骤\n（一）动员部署阶段（2026年1月1日—1月31日）\n",
+        today=dt.date.today(),
+    )
+
+
+S = services
+SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
+    # name: (action, liaison limited to own department, call)
+    "services.create_user": (
+        "users.admin",
+        False,
+        lambda c, a, s: S.create_user(
+            actor=a, session=s, username="new.user", password="Str0ng!pass", roles=["leader"]
+        ),
+    ),
+    "services.update_user": (
+        "users.admin",
+        False,
+        lambda c, a, s: S.update_user(
+            actor=a,
+            session=s,
+            username="leader",
+            display_name="新名字",
+            roles=["viewer"],
+            department_code=None,
+        ),
+    ),
+    "services.set_password": (
+        "users.admin",
+        False,
+        lambda c, a, s: S.set_password(
+            actor=a, session=s, username="leader", new_password="An0ther!pass"
+        ),
+    ),
+    "services.set_user_active": (
+        "users.admin",
+        False,
+        lambda c, a, s: S.set_user_active(actor=a, session=s, username="leader", active=False),
+    ),
+    "services.change_own_password": (
+        "account.self",
+        False,
+        lambda c, a, s: S.change_own_password(
+            actor=a,
+            session=s,
+            old_password="Old!pass123",
+            new_password="New!pass456",
+            repeat="New!pass456",
+        ),
+    ),
+    "services.save_reports": (
+        "report.write",
+        True,
+        lambda c, a, s: S.save_reports(
+            actor=a,
+            session=s,
+            period=c.w.period,
+            items=[ReportInput(c.w.asg_a2, 30, "in_progress")],
+        ),
+    ),
+    "services.save_indicator_values": (
+        "report.write",
+        True,
+        lambda c, a, s: S.save_indicator_values(
+            actor=a,
+            session=s,
+            department_id=c.w.dept_a,
+            period=c.w.period,
+            items=[IndicatorInput(c.w.sat_id, 95.0, 100)],
+        ),
+    ),
+    "services.add_attachment": (
+        "report.write",
+        True,
+        lambda c, a, s: S.add_attachment(
+            actor=a, session=s, update_id=c.submitted_id, filename="证明.png", data=PNG
+        ),
+    ),
+    "services.remove_attachment": (
+        "report.write",
+        True,
+        lambda c, a, s: S.remove_attachment(actor=a, session=s, attachment_id=c.attachment_id),
+    ),
+    "services.review_reports": (
+        "report.review",
+        False,
+        lambda c, a, s: S.review_reports(
+            actor=a, session=s, decisions=[(c.submitted_id, c.submitted_version)], approve=True
+        ),
+    ),
+    "services.set_period_lock": (
+        "period.lock",
+        False,
+        lambda c, a, s: S.set_period_lock(
+            actor=a, session=s, campaign_id=c.w.campaign_id, period=c.w.period, locked=True
+        ),
+    ),
+    "services.save_inspection_score": (
+        "inspection.score",
+        False,
+        lambda c, a, s: S.save_inspection_score(
+            actor=a,
+            session=s,
+            campaign_id=c.w.campaign_id,
+            department_id=c.w.dept_a,
+            period=c.w.period,
+            score=88,
+        ),
+    ),
+    "services.register_problem": (
+        "problem.manage",
+        False,
+        lambda c, a, s: S.register_problem(
+            actor=a,
+            session=s,
+            campaign_id=c.w.campaign_id,
+            title="窗口排队时间长",
+            source="complaint",
+            found_on=dt.date.today(),
+            department_ids=[c.w.dept_a],
+            measure="增开窗口",
+            due_date=dt.date.today() + dt.timedelta(days=30),
+        ),
+    ),
+    "services.verify_problem": (
+        "problem.manage",
+        False,
+        lambda c, a, s: S.verify_problem(
+            actor=a,
+            session=s,
+            problem_id=c.problem_id,
+            close=True,
+            note="已现场核实",
+            expected_version=c.problem_version,
+        ),
+    ),
+    "services.create_campaign_from_template_key": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.create_campaign_from_template_key(
+            actor=a,
+            session=s,
+            template_key="seed003",
+            start=dt.date(2027, 1, 1),
+            end=dt.date(2027, 6, 30),
+        ),
+    ),
+    "services.create_campaign_from_plan": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.create_campaign_from_plan(
+            actor=a,
+            session=s,
+            draft=_draft(),
+            start=dt.date(2027, 1, 1),
+            end=dt.date(2027, 6, 30),
+        ),
+    ),
+    "services.update_campaign": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.update_campaign(
+            actor=a,
+            session=s,
+            campaign_id=c.w.campaign_id,
+            name="改名的活动",
+            start=dt.date.today() - dt.timedelta(days=80),
+            end=dt.date.today() + dt.timedelta(days=120),
+        ),
+    ),
+    "services.set_campaign_archived": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.set_campaign_archived(
+            actor=a, session=s, campaign_id=c.w.campaign_id, archived=True
+        ),
+    ),
+    "services.upsert_department": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.upsert_department(actor=a, session=s, code="NEW", name="新科室"),
+    ),
+    "services.save_tasks": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.save_tasks(
+            actor=a,
+            session=s,
+            campaign_id=c.w.campaign_id,
+            rows=[{"code": "9", "title": "新任务", "departments": ["A"]}],
+        ),
+    ),
+    "importers.import_workbook": (
+        "data.import",
+        False,
+        lambda c, a, s: _import(a, s),
+    ),
+    "reporting.attachment_file": (
+        "read.all",
+        True,
+        lambda c, a, s: _read_evidence(c, a),
+    ),
+}
+
+
+def _import(actor: Actor, session: Any) -> Any:
+    from lib.importers import import_workbook
+    from tests.test_security_input import department_workbook
+
+    result = import_workbook(department_workbook([("IMP", "导入科")]), actor=actor, session=session)
+    assert not result.problems, [p.message() for p in result.problems]
+    return result
+
+
+def _read_evidence(c: Ctx, actor: Actor) -> Any:
+    found = reporting.attachment_file(actor, c.attachment_id)
+    if found is None:  # the read side answers "nothing" rather than raising
+        raise PermissionDenied("error.permission_denied")
+    return found
+
+
+@pytest.fixture(scope="module")
+def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ctx]:
+    """A migrated SQLite world with every role, a submitted report of department A with
+    an evidence file, and an open problem; copied (with its files) for every cell."""
+    from lib import config
+
+    root = tmp_path_factory.mktemp("authz")
+    path = root / "world.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    w = make_world(engine)
+    hashed = services.hash_password("Old!pass123", rounds=4)
+    with session_scope(engine) as s:
+        for u in s.scalars(select(User)):
+            u.password_hash = hashed
+        extra = {}
+        for name in ("admin", "viewer"):
+            user = User(username=name, display_name=name, password_hash=hashed, roles=name)
+            s.add(user)
+            s.flush()
+            extra[name] = Actor(username=name, roles=frozenset({name}), user_id=user.id)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ATTACHMENTS_DIR", str(root / "files"))
+        config.settings.cache_clear()
+        with session_scope(engine) as s:
+            [report] = services.save_reports(
+                actor=w.liaison_a,
+                session=s,
+                period=w.period,
+                items=[ReportInput(w.asg_a1, 50, "in_progress", work_done="完成培训")],
+                submit=True,
+            )
+            att = services.add_attachment(
+                actor=w.liaison_a, session=s, update_id=report.id, filename="a.png", data=PNG
+            )
+            problem = services.register_problem(
+                actor=w.office,
+                session=s,
+                campaign_id=w.campaign_id,
+                title="标识不清",
+                source="inspection",
+                found_on=dt.date.today(),
+                department_ids=[w.dept_a],
+                measure="更换标识",
+                due_date=dt.date.today() + dt.timedelta(days=10),
+            )
+            s.flush()
+            ids = (report.id, att.id, problem.id)
+    config.settings.cache_clear()
+    with session_scope(engine) as s:
+        update = s.get(MonthlyUpdate, ids[0])
+        prob = s.get(Problem, ids[2])
+        assert update is not None and prob is not None and s.get(Attachment, ids[1])
+        actors = {
+            "admin": extra["admin"],
+            "office": w.office,
+            "leader": w.leader,
+            "viewer": extra["viewer"],
+            "liaison": w.liaison_a,
+            "liaison_other": w.liaison_b,
+        }
+        ctx = Ctx(w, actors, update.id, update.version, ids[1], prob.id, prob.version, engine)
+    engine.dispose()
+    return root, ctx
+
+
+@pytest.fixture
+def ctx(
+    world_template: tuple[Path, Ctx], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Ctx]:
+    from lib import config
+
+    root, template = world_template
+    shutil.copy(root / "world.db", tmp_path / "world.db")
+    shutil.copytree(root / "files", tmp_path / "files")
+    url = f"sqlite:///{tmp_path / 'world.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ATTACHMENTS_DIR", str(tmp_path / "files"))
+    config.settings.cache_clear()
+    dispose_all()
+    engine = make_engine(url)
+    yield Ctx(**{**template.__dict__, "engine": engine})
+    engine.dispose()
+    config.settings.cache_clear()
+    dispose_all()
+
+
+def test_service_table_in_the_doc_matches_the_code() -> None:
+    doc = _doc_table("### 服务函数 Service functions")
+    assert sorted(doc) == sorted(SERVICE_CALLS), "every service function is in the table"
+    for name, (action, scoped, _call) in SERVICE_CALLS.items():
+        assert doc[name][0] == action, name
+        for role in COLUMNS:
+            assert doc[name][1][role] == _expected(action, role, scoped), (name, role)
+
+
+def test_every_write_service_is_in_the_matrix() -> None:
+    """A new public write function in lib/services.py must be added to the matrix."""
+    import inspect
+
+    public = {
+        f"services.{name}"
+        for name, fn in vars(services).items()
+        if inspect.isfunction(fn)
+        and fn.__module__ == "lib.services"
+        and not name.startswith("_")
+        and "actor" in inspect.signature(fn).parameters
+        and name not in ("audit", "require", "require_department")
+    }
+    assert public <= set(SERVICE_CALLS), sorted(public - set(SERVICE_CALLS))
+
+
+SERVICE_CELLS = [(name, player) for name in SERVICE_CALLS for player in PLAYERS]
+
+
+@pytest.mark.parametrize(("name", "player"), SERVICE_CELLS)
+def test_every_service_cell(ctx: Ctx, name: str, player: str) -> None:
+    action, scoped, call = SERVICE_CALLS[name]
+    actor = ctx.actors[player]
+    role = "liaison" if player == "liaison_other" else player
+    expected = _expected(action, role, scoped)
+    allowed = expected == "yes" or (expected == OWN and player == "liaison")
+    assert can(actor, action) == (expected != "no")
+    before = checksum(ctx.engine)
+    files_before = sorted(p.name for p in Path(_files_dir()).glob("*"))
+    if allowed:
+        with session_scope(ctx.engine) as s:
+            call(ctx, actor, s)
+        return
+    with pytest.raises(PermissionDenied) as refused, session_scope(ctx.engine) as s:
+        call(ctx, actor, s)
+    for lang in ("zh", "en"):
+        message = refused.value.message(lang)
+        assert message and not message.startswith("error."), message
+    assert checksum(ctx.engine) == before, "a refused call wrote nothing"
+    assert sorted(p.name for p in Path(_files_dir()).glob("*")) == files_before
+
+
+def _files_dir() -> str:
+    from lib.config import settings
+
+    path = settings().attachments_dir
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
+
+def test_roles_are_the_matrix_columns() -> None:
+    assert set(COLUMNS) == set(ROLES)
