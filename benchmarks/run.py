@@ -291,7 +291,51 @@ def measure_baseline(repeat: int) -> dict[str, Any]:
 # --- saving ------------------------------------------------------------------------------
 
 
-def measure_saves(url: str, writers: int, saves: int) -> dict[str, Any]:
+def _bump_mode(mode: str) -> Callable[[], None]:
+    """Experiment (``--bump-mode``) on where a save bumps the one-row data-version stamp:
+    ``in-transaction`` (the product: at the first audit row, so the row stays locked
+    until COMMIT), ``before-commit`` (once, just before COMMIT) or ``after-commit`` (in
+    its own short transaction after the data is committed). Patches the benchmark
+    process only; the product is unchanged."""
+    from sqlalchemy import event, update
+    from sqlalchemy.orm import Session
+
+    import lib.services as services
+    from lib.db import bump_data_version
+    from lib.models import DataVersion
+
+    if mode == "in-transaction":
+        return lambda: None
+
+    def mark(session: Session) -> None:
+        session.info["bump_data_version"] = True
+
+    def before_commit(session: Session) -> None:
+        if session.info.pop("bump_data_version", False):
+            bump_data_version(session)
+
+    def after_commit(session: Session) -> None:
+        if session.info.pop("bump_data_version", False):
+            bind = session.get_bind()
+            engine = getattr(bind, "engine", bind)
+            with engine.begin() as conn:  # type: ignore[union-attr]
+                conn.execute(update(DataVersion).values(version=DataVersion.version + 1))
+
+    hook = before_commit if mode == "before-commit" else after_commit
+    name = "before_commit" if mode == "before-commit" else "after_commit"
+    services.bump_data_version = mark  # type: ignore[assignment]
+    event.listen(Session, name, hook)
+
+    def undo() -> None:
+        services.bump_data_version = bump_data_version
+        event.remove(Session, name, hook)
+
+    return undo
+
+
+def measure_saves(
+    url: str, writers: int, saves: int, bump_mode: str = "in-transaction"
+) -> dict[str, Any]:
     from sqlalchemy import create_engine, select
 
     from benchmarks.generate import BENCH_TODAY
@@ -354,6 +398,7 @@ def measure_saves(url: str, writers: int, saves: int) -> dict[str, Any]:
                 last_saved[aid] = pct
 
     # the generated month is BENCH_TODAY's, never in the future, so services accept it
+    undo = _bump_mode(bump_mode)
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
     start = time.perf_counter()
     for th in threads:
@@ -361,6 +406,7 @@ def measure_saves(url: str, writers: int, saves: int) -> dict[str, Any]:
     for th in threads:
         th.join()
     wall = time.perf_counter() - start
+    undo()
     with engine.connect() as conn:
         stored = dict(
             conn.execute(
@@ -375,6 +421,7 @@ def measure_saves(url: str, writers: int, saves: int) -> dict[str, Any]:
     return {
         "writers": writers,
         "saves_each": saves,
+        "bump_mode": bump_mode,
         "ok": len(latencies),
         "failed": len(errors),
         "errors": sorted(set(errors)),
@@ -542,6 +589,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-repeat", type=int, default=3, help="cold runs per page")
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--saves", type=int, default=20, help="saves per writer")
+    parser.add_argument(
+        "--bump-mode",
+        choices=("in-transaction", "before-commit", "after-commit"),
+        default="in-transaction",
+        help="experiment: where saves bump the data-version stamp (default: as the product)",
+    )
     parser.add_argument("--sessions", type=int, default=25, help="browser sessions (0: skip)")
     parser.add_argument("--timeout", type=float, default=900, help="per script run, seconds")
     parser.add_argument("--skip", default="", help="comma list of: pages,baseline,saves,rss,deck")
@@ -570,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     if "deck" not in skip:
         result["deck"] = measure_deck()
     if "saves" not in skip and args.writers > 0:
-        result["saves"] = measure_saves(url, args.writers, args.saves)
+        result["saves"] = measure_saves(url, args.writers, args.saves, args.bump_mode)
     if "rss" not in skip and args.sessions > 0:
         result["rss"] = measure_rss(url, args.sessions)
     print(_table(result))
