@@ -340,7 +340,7 @@ def test_zip_bomb_and_million_rows_are_refused_fast_in_little_memory(
     assert out.returncode == 0, out.stderr[-2000:]
     seconds, peak_mb, keys = out.stdout.split()
     assert keys == key
-    assert float(seconds) < 5, seconds
+    assert float(seconds) < 10, seconds
     assert int(peak_mb) < 400, f"peak RSS {peak_mb} MB"
     # and through the importer: refused, nothing written
     before = checksum(engine)
