@@ -9,6 +9,7 @@ message is a translation key, so the page shows it in the user's language.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -1000,7 +1001,7 @@ def save_inspection_score(
         raise ServiceError("error.department_unknown", code=department_id)
     _require_campaign_period(campaign, period, allow_future=False)
     _require_unlocked(session, campaign_id, period)
-    if not isinstance(max_score, int | float) or max_score <= 0:
+    if not isinstance(max_score, int | float) or not math.isfinite(max_score) or max_score <= 0:
         raise ServiceError("error.score_range", max=max_score)
     if not isinstance(score, int | float) or score != score or not 0 <= score <= max_score:
         raise ServiceError("error.score_range", max=_fmt_bound(max_score))
@@ -1397,7 +1398,10 @@ def update_campaign(
         settings["thresholds"] = {"on_track": on_track, "behind": behind}
     if weights is not None:
         clean = {k: float(v) for k, v in weights.items()}
-        if any(v < 0 for v in clean.values()) or abs(sum(clean.values()) - 100) > 0.01:
+        if (
+            any(not math.isfinite(v) or v < 0 for v in clean.values())
+            or abs(sum(clean.values()) - 100) > 0.01
+        ):
             raise ServiceError("setup.error_weights")
         settings["weights"] = clean
     new_phases: list[tuple[str, str, dt.date, dt.date]] = []

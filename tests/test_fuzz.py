@@ -439,3 +439,44 @@ def test_fuzz_import_workbook(fuzz: Fuzz, rows: list[tuple[str, str]], raw: byte
             raise ServiceError(result.problems[0].key, **result.problems[0].params)
 
     fuzz.run(call)
+
+
+# --- what the fuzzing found, pinned on both backends ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"weights": {"completion": float("nan"), "reporting": 100.0}},
+        {"max_score": float("inf")},
+    ],
+    ids=["nan-weight", "infinite-max-score"],
+)
+def test_non_finite_numbers_are_refused(engine: Engine, change: dict[str, Any]) -> None:
+    """NaN weights passed the sum check (NaN compares false) and broke the JSON column on
+    PostgreSQL; an infinite maximum score was stored. Both are refused now."""
+    w = make_world(engine)
+    before = checksum(engine)
+    today = dt.date.today()
+    with pytest.raises(ServiceError), session_scope(engine) as s:
+        if "weights" in change:
+            services.update_campaign(
+                actor=w.office,
+                session=s,
+                campaign_id=w.campaign_id,
+                name="活动",
+                start=today - dt.timedelta(days=90),
+                end=today + dt.timedelta(days=120),
+                **change,
+            )
+        else:
+            services.save_inspection_score(
+                actor=w.office,
+                session=s,
+                campaign_id=w.campaign_id,
+                department_id=w.dept_a,
+                period=w.period,
+                score=50,
+                **change,
+            )
+    assert checksum(engine) == before
