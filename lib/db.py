@@ -103,6 +103,10 @@ def upgrade(engine: Engine | None = None, revision: str = "head") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    # the data-version row exists from the start: two first writes never race to insert it
+    with session_scope(engine) as session:
+        if inspect(engine).has_table("data_version") and session.get(DataVersion, 1) is None:
+            session.add(DataVersion(id=1, version=0))
 
 
 def current_revision(engine: Engine | None = None) -> str | None:

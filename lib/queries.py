@@ -258,9 +258,15 @@ def today() -> dt.date:
 
 @versioned
 def audit_rows(
-    username: str | None, start: dt.date, end: dt.date, action: str | None, limit: int = 2000
+    username: str | None,
+    start: dt.date,
+    end: dt.date,
+    action: str | None,
+    limit: int = 2000,
+    department_id: int | None = None,
 ) -> pd.DataFrame:
-    """Audit log rows between two dates (inclusive), newest first."""
+    """Audit log rows between two dates (inclusive), newest first; optionally one user's,
+    one action's or one department's."""
     from lib.models import AuditLog
 
     stmt = (
@@ -285,6 +291,8 @@ def audit_rows(
         stmt = stmt.where(AuditLog.username == username)
     if action:
         stmt = stmt.where(AuditLog.action == action)
+    if department_id is not None:
+        stmt = stmt.where(AuditLog.department_id == department_id)
     return _frame(stmt)
 
 

@@ -44,11 +44,7 @@ if not isinstance(dates, tuple) or len(dates) != 2:
     st.info(t("audit.pick_range"))
     st.stop()
 start, end = dates
-rows = (
-    reporting.audit_rows_for_department(department, who or None, start, end, action or None)
-    if department
-    else queries.audit_rows(who or None, start, end, action or None)
-)
+rows = queries.audit_rows(who or None, start, end, action or None, department_id=department or None)
 if rows.empty:
     st.info(t("audit.empty"))
     st.stop()
