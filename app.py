@@ -30,6 +30,7 @@ except ConfigError as exc:
     st.stop()
 
 ui.language_switch()
+ui.localise_streamlit_widgets()
 user = authenticate()
 if user is None:
     ui.login_page_extras(cfg.demo_mode)

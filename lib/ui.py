@@ -19,6 +19,28 @@ HIDE_DEPLOY_CSS = """
 """
 
 
+def localise_streamlit_widgets() -> None:
+    """Streamlit draws a few words itself (the file uploader's "Upload" and size note);
+    in Chinese mode CSS puts our words in their place."""
+    if current_lang() != "zh":
+        return
+    st.markdown(
+        f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{
+  font-size: 0;
+}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "{t("upload.button")}"; font-size: 0.875rem;
+}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "{t("upload.hint")}"; font-size: 0.875rem;
+}}
+</style>""",
+        unsafe_allow_html=True,
+    )
+
+
 def init_language() -> None:
     if "lang" not in st.session_state:
         st.session_state["lang"] = settings().default_locale if _settings_ok() else "zh"

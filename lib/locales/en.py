@@ -187,4 +187,6 @@ MESSAGES: dict[str, str] = {
     "overview.newly_overdue": "Newly overdue",
     "overview.big_moves": "Progress up 20 points or more",
     "overview.nothing_changed": "None",
+    "upload.button": "Choose files",
+    "upload.hint": "or drop files here",
 }

@@ -197,4 +197,6 @@ MESSAGES: dict[str, str] = {
     "overview.newly_overdue": "本周新逾期",
     "overview.big_moves": "进度提升20个百分点以上",
     "overview.nothing_changed": "无",
+    "upload.button": "选择文件",
+    "upload.hint": "或将文件拖放到此处",
 }
