@@ -216,3 +216,20 @@ def slide_area() -> None:
 
 slide_area()
 st.caption(t("meeting.exit_hint"))
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=6 * 3600)
+def frozen_deck(campaign_id: int, period: str, lang: str, frozen_at: dt.datetime) -> bytes:
+    """The same frozen slides as an editable PowerPoint file."""
+    return reports.build_deck(frozen_data(campaign_id, period, lang, frozen_at))
+
+
+if st.toggle(t("meeting.prepare_deck"), key=f"{key}_deck"):
+    with st.spinner(t("reports.building")):
+        deck = frozen_deck(campaign_id, ctx.period, lang, frozen_at)
+    st.download_button(
+        t("meeting.download_deck"),
+        data=deck,
+        file_name=f"meeting_{campaign_id}_{ctx.period}_{lang}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    )

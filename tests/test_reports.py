@@ -251,3 +251,15 @@ def test_meeting_page_next_previous_and_frozen(app_db: str) -> None:
     next(b for b in at.button if b.key == "meeting_prev").click()
     at.run()
     assert at.title[0].value == first
+
+
+def test_meeting_page_offers_the_frozen_deck(app_db: str) -> None:
+    from lib.nav import PAGES
+    from tests.apphelpers import logged_in
+
+    at = logged_in("leader")
+    at.switch_page(next(p.path for p in PAGES if p.key == "meeting")).run()
+    toggle = next(w for w in at.toggle if w.label == "准备本次会议的 PPT 下载")
+    toggle.set_value(True).run()
+    assert not at.exception, at.exception
+    assert any(el.proto.label == "下载 PPT" for el in at.get("download_button"))
