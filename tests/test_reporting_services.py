@@ -62,7 +62,7 @@ def make_world(engine: Engine) -> World:
     start = (today.replace(day=1) - dt.timedelta(days=75)).replace(day=1)
     end = today + dt.timedelta(days=120)
     with session_scope(engine) as s:
-        s.add(DataVersion(id=1, version=0))
+        s.merge(DataVersion(id=1, version=0))  # upgrade() may have made it
         a = Department(code="A", name="甲科", name_en="Dept A")
         b = Department(code="B", name="乙科", name_en="Dept B")
         s.add_all([a, b])

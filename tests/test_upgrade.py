@@ -59,6 +59,8 @@ def test_oldest_revision_with_data_upgrades_to_head_keeping_every_row(
             ]
             if not rows:
                 continue
+            if table.name == "data_version":  # upgrade() creates the row with the schema
+                dst.execute(table.delete())
             self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
             dst.execute(table.insert(), [{**r, **dict.fromkeys(self_refs)} for r in rows])
             for col in self_refs:
