@@ -149,7 +149,7 @@ def test_cookie_copied_before_logout_is_refused(server: str, browser) -> None:  
     ctx = browser.new_context()
     page = ctx.new_page()
     _login(page, server, "leader")
-    deadline = time.time() + 15
+    deadline = time.time() + 60  # the cookie component writes it after the first rerun
     while not ctx.cookies() and time.time() < deadline:
         page.wait_for_timeout(300)
     copied = [c for c in ctx.cookies() if c["name"] == "campaign_auth"]
