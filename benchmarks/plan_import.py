@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lib.plan_import import parse_plan, read_plan_file
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent.parent / "tests" / "data" / "seeds"
 
 
 def _time(label: str, fn) -> None:  # type: ignore[no-untyped-def]

@@ -24,13 +24,14 @@ from lib.plan_import import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+# the four real plans the product is built from (copies of the shared seeds)
+SEEDS = ROOT / "tests" / "data" / "seeds"
 
 
 def seed(prefix: str):  # type: ignore[no-untyped-def]
     path = next(SEEDS.glob(f"{prefix}_*.txt"), None)
     if path is None:
-        pytest.skip("seed plans not available")
+        pytest.fail("seed plans missing from tests/data/seeds")
     return parse_plan(read_plan_file(str(path)))
 
 
@@ -250,7 +251,7 @@ def test_docx_and_encodings(tmp_path: Path) -> None:
 def test_cli_dry_run_json_contract(tmp_path: Path) -> None:
     path = next(SEEDS.glob("004_*.txt"), None)
     if path is None:
-        pytest.skip("seed plans not available")
+        pytest.fail("seed plans missing from tests/data/seeds")
     db = tmp_path / "never.db"
     out = subprocess.run(
         [sys.executable, "-m", "lib.cli", "import-plan", str(path), "--dry-run", "--json"],
