@@ -134,8 +134,8 @@ def test_login_and_overview(server: str, browser, username: str) -> None:  # typ
     _login(page, server, username)
     page.get_by_text("本月报送率").first.wait_for()
     charts = page.locator('[data-testid="stVegaLiteChart"]')
-    charts.first.wait_for()
-    assert charts.count() >= 2  # phase timeline and status chart
+    charts.nth(1).wait_for(timeout=WAIT_MS)  # phase timeline and status chart
+    assert charts.count() >= 2
     page.wait_for_timeout(1500)  # let the charts draw
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"overview_{username}.png"), full_page=True)
