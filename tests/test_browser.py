@@ -187,6 +187,22 @@ LEADER_PAGES = {
 }
 
 
+def _open_page(page, label: str, check_heading: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Click a navigation link; a click that lands while a rerun redraws the sidebar can
+    be lost, so it is retried (a person would click again)."""
+    for _attempt in range(3):
+        _settle(page)
+        page.get_by_role("link", name=label, exact=True).click()
+        if not check_heading:
+            return
+        try:
+            page.get_by_role("heading", name=label).first.wait_for(timeout=WAIT_MS // 3)
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"page {label} did not open")
+
+
 def test_leader_pages_in_both_languages(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = ctx.new_page()
@@ -197,9 +213,8 @@ def test_leader_pages_in_both_languages(server: str, browser) -> None:  # type: 
             page.get_by_text("English", exact=True).click()
             page.get_by_role("link", name="Overview").wait_for(timeout=WAIT_MS)
         for key, labels in LEADER_PAGES.items():
-            page.get_by_role("link", name=labels[lang_index], exact=True).click()
-            if key != "overview":  # the overview's heading is the campaign's name
-                page.get_by_role("heading", name=labels[lang_index]).first.wait_for(timeout=WAIT_MS)
+            # the overview's heading is the campaign's name
+            _open_page(page, labels[lang_index], check_heading=key != "overview")
             _settle(page)
             assert page.locator('[data-testid="stException"]').count() == 0, key
             page.screenshot(path=str(ARTIFACTS / f"{key}_{lang}.png"), full_page=True)
