@@ -29,7 +29,7 @@ from lib.models import (
 )
 from lib.periods import period_end, period_of, periods_between
 from lib.permissions import Actor, can
-from lib.queries import versioned
+from lib.queries import _frame, versioned
 from lib.scoring import campaign_settings
 
 COUNTED = ("submitted", "approved")
@@ -311,8 +311,7 @@ def department_indicators(campaign_id: int, department_id: int, period: str) -> 
         )
         .order_by(Indicator.seq, Indicator.id)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 @versioned
@@ -341,8 +340,7 @@ def review_queue(campaign_id: int) -> pd.DataFrame:
         .where(Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted")
         .order_by(MonthlyUpdate.submitted_at, MonthlyUpdate.id)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all())
+    return _frame(stmt)
 
 
 TRACKER_CELLS = ("on_time", "late", "missing", "returned", "pending")
