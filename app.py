@@ -50,7 +50,7 @@ for spec in pages_for(user.roles):
     )
     sections.setdefault(t(f"nav.section.{spec.section}"), []).append(page)
 st.session_state["current_user"] = user
-navigation = st.navigation(sections)
+navigation = st.navigation(sections, expanded=True)  # no English "View more"
 ui.sidebar(user)
 logout_button(user)
 navigation.run()

@@ -121,8 +121,22 @@ def sidebar(user: CurrentUser) -> None:
                     else []
                 )
                 st.session_state["campaign_id"] = own[0] if own else ids[0]
+            # the widget key carries the language so its labels are redrawn on a switch;
+            # the choice itself lives in plain session state ("campaign_id")
+            widget_key = f"campaign_select_{current_lang()}"
+            if st.session_state.get(widget_key) != st.session_state["campaign_id"]:
+                st.session_state.pop(widget_key, None)
+
+            def _changed() -> None:
+                st.session_state["campaign_id"] = st.session_state[widget_key]
+
             st.selectbox(
-                t("sidebar.campaign"), ids, format_func=lambda i: names[i], key="campaign_id"
+                t("sidebar.campaign"),
+                ids,
+                index=ids.index(st.session_state["campaign_id"]),
+                format_func=lambda i: names[i],
+                key=widget_key,
+                on_change=_changed,
             )
         st.session_state["_period_slot"] = st.container()
         roles = join_list([role_label(r) for r in sorted(user.roles)])
@@ -157,11 +171,12 @@ def period_selector(periods: list[str]) -> str:
     options = list(reversed(periods))
     if st.session_state.get("period") not in options:
         st.session_state["period"] = options[0]
-    if st.session_state.get("period_select") != st.session_state["period"]:
-        st.session_state.pop("period_select", None)
+    widget_key = f"period_select_{current_lang()}"  # labels redrawn on a language switch
+    if st.session_state.get(widget_key) != st.session_state["period"]:
+        st.session_state.pop(widget_key, None)
 
     def _changed() -> None:
-        st.session_state["period"] = st.session_state["period_select"]
+        st.session_state["period"] = st.session_state[widget_key]
 
     slot = st.session_state.get("_period_slot") or st.sidebar
     slot.selectbox(
@@ -169,7 +184,7 @@ def period_selector(periods: list[str]) -> str:
         options,
         index=options.index(st.session_state["period"]),
         format_func=fmt_period,
-        key="period_select",
+        key=widget_key,
         on_change=_changed,
     )
     return str(st.session_state["period"])

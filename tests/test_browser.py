@@ -146,13 +146,22 @@ def test_login_and_overview(server: str, browser, username: str) -> None:  # typ
 
 
 def test_cookie_copied_before_logout_is_refused(server: str, browser) -> None:  # type: ignore[no-untyped-def]
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    _login(page, server, "leader")
-    deadline = time.time() + 60  # the cookie component writes it after the first rerun
-    while not ctx.cookies() and time.time() < deadline:
-        page.wait_for_timeout(300)
-    copied = [c for c in ctx.cookies() if c["name"] == "campaign_auth"]
+    # the cookie is written by the library's cookie component after the login rerun; on a
+    # loaded machine that write is sometimes lost, so a fresh login is tried up to 3 times
+    copied: list = []  # type: ignore[type-arg]
+    for _attempt in range(3):
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        _login(page, server, "leader")
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            copied = [c for c in ctx.cookies() if c["name"] == "campaign_auth"]
+            if copied:
+                break
+            page.wait_for_timeout(300)
+        if copied:
+            break
+        ctx.close()
     assert copied, "the login cookie is set"
 
     # the copied cookie works before logout (a new browser logs in without a password)
