@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, func, insert, select, text
 
+from lib import summary
 from lib.db import bump_data_version, make_engine, normalise_url, session_scope, upgrade
 from lib.models import (
     Assignment,
@@ -436,6 +437,13 @@ def generate(scale: Scale, url: str, *, reset: bool = False, quiet: bool = False
             conn.execute(text("ANALYZE"))
         else:
             conn.execute(text("ANALYZE"))
+    t1 = time.perf_counter()
+    with session_scope(engine) as s:
+        summary.invalidate(s)
+        campaign_ids = list(s.scalars(select(Campaign.id)))
+    for campaign_id in campaign_ids:
+        summary.ensure(engine, campaign_id)
+    log(f"summary (department_months) {time.perf_counter() - t1:.1f} s")
     engine.dispose()
     log(f"done {time.perf_counter() - t0:.1f} s: {counts}")
     return counts

@@ -175,6 +175,8 @@ def restore(engine: Engine, path: Path) -> int:
                             update(table).where(table.c.id == r["id"]).values({col: r[col]})
                         )
             total += len(rows)
+        # derived figures are rebuilt from the restored reports on first read
+        conn.execute(Base.metadata.tables["summary_state"].update().values(valid=False))
         if conn.dialect.name == "postgresql":
             for table in Base.metadata.sorted_tables:
                 if "id" in table.c and table.c.id.autoincrement is not False:

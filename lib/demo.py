@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from lib import summary
 from lib.db import bump_data_version
 from lib.models import (
     Assignment,
@@ -252,6 +253,7 @@ def load_demo(session: Session, today: dt.date | None = None) -> list[DemoAccoun
     _benchmarks(session, c003, emc_org, t003, today)
     _problems(session, c004, hosp_depts, today, rng)
     accounts = _accounts(session, emc_depts + hosp_depts)
+    summary.invalidate(session)  # rebuilt on first read
     bump_data_version(session)
     return accounts
 

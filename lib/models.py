@@ -427,3 +427,53 @@ class DataVersion(Base):
     __tablename__ = "data_version"
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DepartmentMonth(Base):
+    """Pre-aggregated figures of one department for one month of a campaign, as of the
+    month's end: what the composite score, the ranking and its history read instead of
+    scanning every monthly report. Maintained by :mod:`lib.summary` in the same
+    transaction as every report, indicator or inspection save; rebuilt per campaign
+    after setup changes. Figures that depend on the day a month is judged at (expected
+    progress, overdue tasks of the running month) are finished at read time."""
+
+    __tablename__ = "department_months"
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    assignments: Mapped[int] = mapped_column(Integer, default=0)
+    weight_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    weighted_percent: Mapped[float] = mapped_column(Float, default=0.0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    # weighted expected progress (%) on the month's last day
+    expected_end: Mapped[float] = mapped_column(Float, default=0.0)
+    # assignments whose task was due before the month: how many, how many unfinished,
+    # how many finished within their due month; tasks due within the month by due day:
+    # {"YYYY-MM-DD": [due, unfinished, finished in time]}
+    due_before: Mapped[int] = mapped_column(Integer, default=0)
+    open_before: Mapped[int] = mapped_column(Integer, default=0)
+    on_time_before: Mapped[int] = mapped_column(Integer, default=0)
+    due_in_month: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reports_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    satisfaction: Mapped[float | None] = mapped_column(Float)
+    inspection: Mapped[float | None] = mapped_column(Float)
+    complaints: Mapped[float | None] = mapped_column(Float)
+    # per task area: {"area_id": [weighted percent sum, weight sum, assignments]}
+    areas: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SummaryState(Base):
+    """Whether a campaign's :class:`DepartmentMonth` rows are complete and current.
+    Its row is also the lock that orders summary writers of one campaign."""
+
+    __tablename__ = "summary_state"
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    built_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -128,9 +128,13 @@ def campaign_header(campaign_id: int) -> dict[str, Any] | None:
 
 @versioned
 def assignment_progress(
-    campaign_id: int, period: str, as_of: dt.datetime | None = None
+    campaign_id: int,
+    period: str,
+    as_of: dt.datetime | None = None,
+    department_id: int | None = None,
 ) -> pd.DataFrame:
-    """One row per active assignment with its latest counted report up to ``period``.
+    """One row per active assignment with its latest counted report up to ``period``
+    (optionally one department's only).
 
     Columns: assignment_id, task_id, code, title, area, weight, start_date, due_date,
     department_id, department, department_en, is_lead, percent (latest, None if never),
@@ -145,6 +149,15 @@ def assignment_progress(
             MonthlyUpdate.period <= period,
             MonthlyUpdate.review_state.in_(COUNTED_STATES),
             *([MonthlyUpdate.submitted_at <= as_of] if as_of is not None else []),
+            *(
+                [
+                    MonthlyUpdate.assignment_id.in_(
+                        select(Assignment.id).where(Assignment.department_id == department_id)
+                    )
+                ]
+                if department_id is not None
+                else []
+            ),
         )
         .group_by(MonthlyUpdate.assignment_id)
         .subquery()
@@ -182,6 +195,8 @@ def assignment_progress(
         .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
         .order_by(Task.seq, Assignment.is_lead.desc(), Department.sort_order)
     )
+    if department_id is not None:
+        stmt = stmt.where(Assignment.department_id == department_id)
     df = _frame(stmt)
     if df.empty:
         return df
@@ -557,8 +572,12 @@ def department_timeliness(
 
 
 @versioned
-def department_indicators(campaign_id: int, period: str, group: str | None = None) -> pd.DataFrame:
-    """Latest value up to ``period`` per department and indicator (non-composite)."""
+def department_indicators(
+    campaign_id: int, period: str, group: str | None = None, department_id: int | None = None
+) -> pd.DataFrame:
+    """Latest value up to ``period`` per department and indicator (non-composite);
+    optionally one department's only."""
+    one = [IndicatorValue.department_id == department_id] if department_id is not None else []
     latest = (
         select(
             IndicatorValue.indicator_id.label("iid"),
@@ -566,7 +585,7 @@ def department_indicators(campaign_id: int, period: str, group: str | None = Non
             func.max(IndicatorValue.period).label("p"),
         )
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-        .where(Indicator.campaign_id == campaign_id, IndicatorValue.period <= period)
+        .where(Indicator.campaign_id == campaign_id, IndicatorValue.period <= period, *one)
         .group_by(IndicatorValue.indicator_id, IndicatorValue.department_id)
         .subquery()
     )
@@ -599,7 +618,7 @@ def department_indicators(campaign_id: int, period: str, group: str | None = Non
         )
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .join(Department, Department.id == IndicatorValue.department_id)
-        .where(Indicator.is_composite.is_(False))
+        .where(Indicator.is_composite.is_(False), *one)
         .order_by(Indicator.seq, Department.sort_order)
     )
     if group:
@@ -799,3 +818,24 @@ def upcoming_deadlines(campaign_id: int, start: dt.date, end: dt.date) -> pd.Dat
         .limit(20)
     )
     return _frame(stmt)
+
+
+@versioned
+def department_expected(
+    campaign_id: int, task_expected: tuple[tuple[int, float], ...]
+) -> dict[int, float]:
+    """Task-weighted expected progress per department (active tasks and departments),
+    given each task's expected % (no report table involved)."""
+    expected = _expected_case(dict(task_expected))
+    stmt = (
+        select(
+            Assignment.department_id,
+            (func.sum(Task.weight * expected) / func.sum(Task.weight)).label("expected"),
+        )
+        .join(Task, Assignment.task_id == Task.id)
+        .join(Department, Assignment.department_id == Department.id)
+        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
+        .group_by(Assignment.department_id)
+    )
+    with get_engine().connect() as conn:
+        return {int(d): float(v or 0.0) for d, v in conn.execute(stmt).all()}

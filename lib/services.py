@@ -17,6 +17,7 @@ import bcrypt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lib import summary
 from lib.db import bump_data_version
 from lib.i18n import t
 from lib.models import ROLES, AuditLog, Department, User, utcnow
@@ -75,6 +76,7 @@ def audit(
             after=after,
         )
     )
+    summary.note_change(session, action, entity, campaign_id, department_id, after)
     bump_data_version(session)
 
 

@@ -208,6 +208,21 @@ def campaign_context(user: CurrentUser):  # type: ignore[no-untyped-def]
     return ctx
 
 
+def focus_note(total: int, own: bool = False) -> None:
+    """Say that a chart draws only the best and worst units (see views.chart_focus)."""
+    from lib.views import CHART_DEPARTMENTS
+
+    if total > CHART_DEPARTMENTS:
+        st.caption(
+            t(
+                "chart.focus",
+                n=CHART_DEPARTMENTS // 2,
+                total=f"{total:,}",
+                own=t("chart.focus_own") if own else "",
+            )
+        )
+
+
 def chart(chart_obj, table, *, key: str) -> None:  # type: ignore[no-untyped-def]
     """A chart with its data table one click away."""
     st.altair_chart(chart_obj, width="stretch")

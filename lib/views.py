@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib import queries, scoring
+from lib import queries, scoring, summary
 from lib.periods import period_end, period_of, period_start, periods_between, reporting_period
 
 
@@ -133,17 +133,63 @@ def _department_scores(campaign_id: int, today: dt.date, ctx_period: str, period
 
 
 def _compute_department_scores(ctx: CampaignContext, period: str) -> pd.DataFrame:
+    return _scores_from_inputs(ctx, department_inputs(ctx, period))
+
+
+def department_inputs(ctx: CampaignContext, period: str, source: str = "summary") -> pd.DataFrame:
+    """What the composite score of each department is made of, for one period.
+
+    ``source="summary"`` reads the pre-aggregated ``department_months`` table
+    (:mod:`lib.summary`); ``"sql"`` computes the same figures from the report tables
+    (the reference the summary is tested against, and the path for a period judged
+    before it began)."""
     at = min(ctx.today, period_end(period))
+    periods, cutoffs = _due_periods(ctx, period)
+    if source == "summary" and at >= period_start(period):
+        df = summary.department_inputs(ctx.campaign_id, period, at, periods)
+        if df is not None:
+            if not df.empty and at < period_end(period):
+                live = queries.department_expected(ctx.campaign_id, task_expected(ctx, at))
+                df["expected"] = df["department_id"].map(live).fillna(0.0).astype("float64")
+            return df
+    return _department_inputs_sql(ctx, period, at, periods, cutoffs)
+
+
+INPUT_COLUMNS = [
+    "department_id",
+    "code",
+    "name",
+    "name_en",
+    "assignments",
+    "completion",
+    "expected",
+    "done",
+    "overdue",
+    "reported",
+    "reports_on_time",
+    "reports",
+    "done_on_time",
+    "due_tasks",
+    "satisfaction",
+    "inspection",
+    "complaints",
+]
+
+
+def _department_inputs_sql(
+    ctx: CampaignContext,
+    period: str,
+    at: dt.date,
+    periods: tuple[str, ...],
+    cutoffs: tuple[dt.datetime, ...],
+) -> pd.DataFrame:
     progress = queries.department_progress(ctx.campaign_id, period, at, task_expected(ctx, at))
     if progress.empty:
-        return progress
-    periods, cutoffs = _due_periods(ctx, period)
+        return pd.DataFrame(columns=INPUT_COLUMNS)
     timely = queries.department_timeliness(ctx.campaign_id, periods, cutoffs, at)
     indicators = queries.department_indicators(ctx.campaign_id, period, "patient")
     inspection = queries.inspection_latest(ctx.campaign_id, period)
     complaints_df = queries.complaints(ctx.campaign_id, period)
-    weights = ctx.settings["weights"]
-    rules = ctx.settings["deductions"]
     # one pass over each frame instead of one filter per department (thousands of units)
     timely_by: dict[Any, tuple[int, int, int, int]] = {}
     if not timely.empty:
@@ -166,19 +212,56 @@ def _compute_department_scores(ctx: CampaignContext, period: str) -> pd.DataFram
     rows = []
     for r in progress.itertuples(index=False):
         t = timely_by.get(r.department_id)
-        timeliness = scoring.timeliness_component(*t) if t is not None else None
-        satisfaction = scoring.satisfaction_component(sat_by.get(r.department_id, []))
         insp = insp_by.get(r.department_id)
-        insp_value = float(insp) if insp is not None else None
         comp = comp_by.get(r.department_id)
-        n_complaints = float(comp) if comp is not None else 0.0
+        rows.append(
+            {
+                "department_id": r.department_id,
+                "code": r.code,
+                "name": r.name,
+                "name_en": r.name_en,
+                "assignments": int(r.assignments),
+                "completion": float(r.completion or 0.0),
+                "expected": float(r.expected or 0.0),
+                "done": int(r.done),
+                "overdue": int(r.overdue or 0),
+                "reported": int(r.reported),
+                "reports_on_time": t[0] if t else None,
+                "reports": t[1] if t else None,
+                "done_on_time": t[2] if t else None,
+                "due_tasks": t[3] if t else None,
+                "satisfaction": scoring.satisfaction_component(sat_by.get(r.department_id, [])),
+                "inspection": float(insp) if insp is not None else None,
+                "complaints": float(comp) if comp is not None else None,
+            }
+        )
+    return pd.DataFrame(rows, columns=INPUT_COLUMNS)
+
+
+def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFrame:
+    if inputs.empty:
+        return pd.DataFrame()
+    weights = ctx.settings["weights"]
+    rules = ctx.settings["deductions"]
+    rows = []
+    for r in inputs.itertuples(index=False):
+        timeliness = (
+            scoring.timeliness_component(
+                int(r.reports_on_time), int(r.reports), int(r.done_on_time), int(r.due_tasks)
+            )
+            if pd.notna(r.reports)
+            else None
+        )
+        satisfaction = None if pd.isna(r.satisfaction) else float(r.satisfaction)
+        insp_value = None if pd.isna(r.inspection) else float(r.inspection)
+        n_complaints = 0.0 if pd.isna(r.complaints) else float(r.complaints)
         components = {
-            "completion": float(r.completion or 0.0),
+            "completion": float(r.completion),
             "timeliness": timeliness,
             "satisfaction": satisfaction,
             "inspection": insp_value,
         }
-        deduction = scoring.deduction_points(n_complaints, int(r.overdue or 0), rules)
+        deduction = scoring.deduction_points(n_complaints, int(r.overdue), rules)
         rows.append(
             {
                 "department_id": r.department_id,
@@ -186,7 +269,7 @@ def _compute_department_scores(ctx: CampaignContext, period: str) -> pd.DataFram
                 "department": r.name,
                 "department_en": r.name_en or r.name,
                 "assignments": int(r.assignments),
-                "expected": float(r.expected or 0.0),
+                "expected": float(r.expected),
                 "done": int(r.done),
                 "overdue": int(r.overdue),
                 "reported": int(r.reported),
@@ -250,6 +333,31 @@ def _rank_history(campaign_id: int, today: dt.date, period: str) -> Any:
                 )
             )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+CHART_DEPARTMENTS = 40  # more than this: charts draw the best and worst 20 (and your own)
+
+
+def chart_focus(
+    df: pd.DataFrame,
+    order_by: str,
+    *,
+    ascending: bool = False,
+    keep_id: Any = None,
+    limit: int = CHART_DEPARTMENTS,
+) -> pd.DataFrame:
+    """The departments a chart draws: all of them up to ``limit``; beyond that (a city or
+    a province has hundreds or thousands of units, which no chart can show legibly) the
+    best and the worst ``limit // 2`` by ``order_by`` plus ``keep_id``'s row. The page
+    says so (:func:`lib.ui.focus_note`) and keeps every unit in the data table."""
+    if len(df) <= limit:
+        return df
+    half = limit // 2
+    ordered = df.sort_values(order_by, ascending=ascending, kind="stable")
+    keep = pd.concat([ordered.head(half), ordered.tail(half)])
+    if keep_id is not None and keep_id not in set(keep["department_id"]):
+        keep = pd.concat([keep, df[df["department_id"] == keep_id]])
+    return keep
 
 
 def honour_lists(ctx: CampaignContext, ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -316,6 +424,49 @@ def _task_table(campaign_id: int, today: dt.date, period: str, as_of: dt.datetim
         thresholds=ctx.thresholds,
     )
     return assignments, tasks
+
+
+def department_tasks(ctx: CampaignContext, department_id: int) -> pd.DataFrame:
+    """One department's assignments with status (the same rows as ``task_table``'s
+    for that department, without computing every department's)."""
+    return _department_tasks(ctx.campaign_id, ctx.today, ctx.period, department_id)  # type: ignore[no-any-return]
+
+
+@queries.versioned
+def _department_tasks(campaign_id: int, today: dt.date, period: str, department_id: int) -> Any:
+    ctx = context(campaign_id, today, period)
+    assert ctx is not None
+    progress = queries.assignment_progress(ctx.campaign_id, ctx.period, department_id=department_id)
+    if progress.empty:
+        return progress
+    return scoring.assignment_statuses(
+        progress,
+        today=ctx.at,
+        period=ctx.period,
+        campaign_start=ctx.start,
+        campaign_end=ctx.end,
+        thresholds=ctx.thresholds,
+        report_day=ctx.report_day,
+    )
+
+
+def area_heatmap(ctx: CampaignContext) -> pd.DataFrame:
+    """Task-weighted completion per department × task area (from the summary; the SQL
+    aggregate for a period judged before it began)."""
+    if ctx.at >= period_start(ctx.period):
+        df = summary.area_cells(ctx.campaign_id, ctx.period)
+        if df is not None:
+            if df.empty:
+                return df
+            areas = queries.task_dates(ctx.campaign_id)
+            areas = areas.dropna(subset=["area_id"]).drop_duplicates("area_id")
+            seq = dict(zip(areas["area_id"].astype(int), areas["area_seq"], strict=True))
+            title = dict(zip(areas["area_id"].astype(int), areas["area"], strict=True))
+            df = df[df["area_id"].isin(seq)]
+            return df.assign(area_seq=df["area_id"].map(seq), area=df["area_id"].map(title)).drop(
+                columns="area_id"
+            )
+    return queries.area_heatmap(ctx.campaign_id, ctx.period)
 
 
 def week_ago(ctx: CampaignContext) -> CampaignContext | None:

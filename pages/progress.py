@@ -40,19 +40,23 @@ table = pd.DataFrame(
         t("col.overdue"): scores["overdue"],
     }
 ).sort_values(t("col.progress"), ascending=False)
-ui.chart(charts.department_completion(scores, lang), table, key="completion")
+own = user.department_id is not None and user.department_id in set(scores["department_id"])
+drawn = views.chart_focus(scores, "completion", keep_id=user.department_id)
+ui.focus_note(len(scores), own)
+ui.chart(charts.department_completion(drawn, lang), table, key="completion")
 
 st.subheader(t("progress.heatmap"))
-heat = queries.area_heatmap(ctx.campaign_id, ctx.period)
+heat = views.area_heatmap(ctx)
 if heat.empty:
     st.info(t("progress.no_areas"))
 else:
     heat = heat.assign(
         area_label=[f"{s}. {a}" for s, a in zip(heat["area_seq"], heat["area"], strict=True)]
     )
-    order = scores.sort_values("completion", ascending=False)[name_col].tolist()
+    order = drawn.sort_values("completion", ascending=False)[name_col].tolist()
+    ui.focus_note(len(scores), own)
     heat_chart = charts.heatmap(
-        heat.rename(columns={"department_en": "department_en"}),
+        heat[heat["department_id"].isin(set(drawn["department_id"]))],
         "area_label",
         name_col,
         "completion",
@@ -83,8 +87,7 @@ c2.metric(t("col.expected"), fmt_pct(row["expected"]))
 c3.metric(t("col.rank"), f"{int(row['rank'])} / {len(scores)}")
 c4.metric(t("col.overdue"), int(row["overdue"]))
 
-assignments, _ = views.task_table(ctx)
-mine = assignments[assignments["department_id"] == chosen]
+mine = views.department_tasks(ctx, int(chosen))
 if mine.empty:
     st.info(t("progress.no_tasks_for_department"))
 else:
@@ -130,8 +133,7 @@ else:
         key="history",
     )
 
-sat = queries.department_indicators(ctx.campaign_id, ctx.period)
-sat = sat[sat["department_id"] == chosen] if not sat.empty else sat
+sat = queries.department_indicators(ctx.campaign_id, ctx.period, department_id=int(chosen))
 st.markdown(f"**{t('progress.indicators')}**")
 if sat.empty:
     st.info(t("progress.no_indicators"))

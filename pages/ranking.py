@@ -40,8 +40,11 @@ st.info(
 )
 
 highlight = None
-if user.department_id is not None and user.department_id in set(ranked["department_id"]):
+own = user.department_id is not None and user.department_id in set(ranked["department_id"])
+if own:
     highlight = ranked.loc[ranked["department_id"] == user.department_id, name_col].iloc[0]
+# a city or province has hundreds of units: charts draw the best and worst (and your own)
+drawn = views.chart_focus(ranked, "rank", ascending=True, keep_id=user.department_id)
 
 commend, laggard = views.honour_lists(ctx, ranked)
 left, right = st.columns(2)
@@ -91,7 +94,8 @@ tab_score, tab_bump, tab_parts = st.tabs(
     [t("ranking.tab_score"), t("ranking.tab_history"), t("ranking.tab_components")]
 )
 with tab_score:
-    ui.chart(charts.ranking_bars(ranked, lang, highlight), table, key="ranking")
+    ui.focus_note(len(ranked), own)
+    ui.chart(charts.ranking_bars(drawn, lang, highlight), table, key="ranking")
 with tab_bump:
     history = views.rank_history(ctx)
     if history.empty or history["period"].nunique() < 2:
@@ -99,7 +103,10 @@ with tab_bump:
     else:
         pivot = history.pivot_table(index=name_col, columns="period", values="rank")
         pivot.columns = [fmt_period(c) for c in pivot.columns]
-        ui.chart(charts.bump_chart(history, lang, highlight), pivot.reset_index(), key="bump")
+        ui.focus_note(len(ranked), own)
+        lines = history[history["department_id"].isin(set(drawn["department_id"]))]
+        ui.chart(charts.bump_chart(lines, lang, highlight), pivot.reset_index(), key="bump")
 with tab_parts:
-    ui.chart(charts.component_breakdown(ranked, weights, lang), table, key="parts")
+    ui.focus_note(len(ranked), own)
+    ui.chart(charts.component_breakdown(drawn, weights, lang), table, key="parts")
 st.caption(t("ranking.method"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import charts, queries, ui
+from lib import charts, queries, ui, views
 from lib.i18n import current_lang, fmt_period, t
 
 user = ui.current_user()
@@ -76,9 +76,12 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
         values = values.assign(item=values[item_col].fillna(values["name"]))
         st.markdown(f"**{t('satisfaction.heatmap')}**")
         heat_pivot = values.pivot_table(index=name_col, columns="item", values="value").round(2)
+        by_department = values.groupby("department_id", as_index=False)["value"].mean()
+        drawn = views.chart_focus(by_department, "value", keep_id=user.department_id)
+        ui.focus_note(len(by_department), user.department_id in set(by_department["department_id"]))
         ui.chart(
             charts.heatmap(
-                values,
+                values[values["department_id"].isin(set(drawn["department_id"]))],
                 "item",
                 name_col,
                 "value",

@@ -33,7 +33,7 @@ def cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedP
 def test_init_demo_users_backup_restore(db_url: str, tmp_path: Path) -> None:
     r = cli(db_url, "init")
     assert r.returncode == 0, r.stderr
-    assert "0002" in r.stdout  # the head revision
+    assert "0003" in r.stdout  # the head revision
 
     r = cli(db_url, "demo", "--today", "2026-11-22")
     assert r.returncode == 0, r.stderr

@@ -45,7 +45,7 @@ def test_migrations_create_every_model_table(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
-    assert current_revision(engine) == "0002"  # head: 0002 adds the audit entity index
+    assert current_revision(engine) == "0003"  # head: 0003 adds the department × month summary
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

@@ -171,6 +171,8 @@ MESSAGES: dict[str, str] = {
     "col.reports": "Reports",
     "sidebar.period": "Period",
     "chart.show_data": "Show data table",
+    "chart.focus": "Many units: the chart shows the top {n} and the bottom {n} of {total}{own}; every unit is in the data table.",
+    "chart.focus_own": " and your own",
     "chart.target": "target {value}",
     "common.choose": "Choose",
     "overview.wow": "{value} vs last week",

@@ -1,0 +1,605 @@
+"""Pre-aggregated department × month figures (table ``department_months``).
+
+At province scale (3 000 units, 3 million monthly reports) every composite score needs
+"each assignment's latest counted report up to a month" over the whole report table, and
+the ranking history needs it for every month: minutes of database work per page. This
+module keeps, per campaign, department and month, the sums those scores are made of:
+
+- **writes** (:func:`note_change`, called by ``services.audit`` for every audited change):
+  a report, review, indicator or inspection save marks its (campaign, department, first
+  month touched); just before the transaction commits, the department's rows from that
+  month on are recomputed from its own few hundred reports, under a lock on the
+  campaign's ``summary_state`` row, so two concurrent saves for one campaign never write
+  figures computed from a snapshot that misses the other. Any other change that can
+  move a score (tasks, weights, dates, indicators, settings, imports) marks the
+  campaign's summary invalid instead;
+- **reads** (:func:`ensure`): a reader that finds the campaign's summary invalid
+  rebuilds it once (others wait on the same lock, then read).
+
+:func:`compute` is the one definition of the figures (pure Python over rows fetched by
+department); ``tests/test_summary.py`` checks it against the SQL aggregates of
+``lib/queries.py`` month by month after random sequences of saves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Engine, delete, event, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from lib.models import (
+    Assignment,
+    Campaign,
+    DepartmentMonth,
+    Indicator,
+    IndicatorValue,
+    InspectionScore,
+    MonthlyUpdate,
+    SummaryState,
+    Task,
+    utcnow,
+)
+from lib.periods import period_end, period_start, periods_between
+
+COUNTED_STATES = ("submitted", "approved")
+# audited actions whose effect on scores is confined to one department of one campaign
+DEPARTMENT_ACTIONS = frozenset(
+    {
+        "save_report",
+        "submit_report",
+        "approve_report",
+        "return_report",
+        "save_indicator",
+        "score_inspection",
+    }
+)
+# audited entities that never move a score (department names and the active flag are
+# read live, next to the summary)
+NEUTRAL_ENTITIES = frozenset({"user", "problem", "attachment", "department", "period_lock"})
+NEUTRAL_ACTIONS = frozenset({"lock_period", "unlock_period", "archive", "unarchive"})
+ALL = -1  # "every campaign" in the invalidation set
+
+
+# --- what changed: collected per transaction --------------------------------------------
+
+
+def note_change(
+    session: Session,
+    action: str,
+    entity: str,
+    campaign_id: int | None,
+    department_id: int | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Remember what an audited change does to the summary (applied before commit)."""
+    if entity in NEUTRAL_ENTITIES or action in NEUTRAL_ACTIONS:
+        return
+    if action in DEPARTMENT_ACTIONS and campaign_id is not None and department_id is not None:
+        period = (after or {}).get("period")
+        touched: dict[tuple[int, int], str] = session.info.setdefault("summary_touched", {})
+        key = (int(campaign_id), int(department_id))
+        first = str(period) if period else "0000-00"
+        touched[key] = min(first, touched.get(key, first))
+        return
+    invalid: set[int] = session.info.setdefault("summary_invalid", set())
+    invalid.add(int(campaign_id) if campaign_id is not None else ALL)
+
+
+def invalidate(session: Session, campaign_id: int | None = None) -> None:
+    """Mark one campaign's summary (or every campaign's) for a rebuild on next read."""
+    stmt = update(SummaryState).values(valid=False)
+    if campaign_id is not None:
+        stmt = stmt.where(SummaryState.campaign_id == campaign_id)
+    session.execute(stmt)
+
+
+@event.listens_for(Session, "before_commit")
+def _apply_pending(session: Session) -> None:
+    touched = session.info.pop("summary_touched", None)
+    invalid = session.info.pop("summary_invalid", None)
+    if not touched and not invalid:
+        return
+    session.flush()
+    invalid = invalid or set()
+    if ALL in invalid:
+        invalidate(session)
+        return
+    for campaign_id in sorted(invalid):
+        invalidate(session, campaign_id)
+    by_campaign: dict[int, dict[int, str]] = defaultdict(dict)
+    for (campaign_id, department_id), first in (touched or {}).items():
+        if campaign_id not in invalid:
+            by_campaign[campaign_id][department_id] = first
+    for campaign_id in sorted(by_campaign):
+        if _lock_state(session, campaign_id):
+            refresh(session, campaign_id, by_campaign[campaign_id])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop("summary_touched", None)
+    session.info.pop("summary_invalid", None)
+
+
+def _lock_state(session: Session, campaign_id: int) -> bool:
+    """Lock the campaign's state row (waits for a writer or a rebuild of the same
+    campaign); True if its summary is valid and must be kept current."""
+    valid = session.execute(
+        select(SummaryState.valid).where(SummaryState.campaign_id == campaign_id).with_for_update()
+    ).scalar()
+    return bool(valid)
+
+
+# --- maintenance --------------------------------------------------------------------------
+
+
+def refresh(session: Session, campaign_id: int, departments: dict[int, str]) -> None:
+    """Recompute the given departments' rows from each one's first touched month on."""
+    rows = compute(session, campaign_id, sorted(departments))
+    if rows is None:
+        return
+    for department_id, first in departments.items():
+        session.execute(
+            delete(DepartmentMonth).where(
+                DepartmentMonth.campaign_id == campaign_id,
+                DepartmentMonth.department_id == department_id,
+                DepartmentMonth.period >= first,
+            )
+        )
+    keep = [r for r in rows if r["period"] >= departments[r["department_id"]]]
+    if keep:
+        session.execute(insert(DepartmentMonth), keep)
+
+
+def rebuild(session: Session, campaign_id: int, batch: int = 200) -> int:
+    """Recompute every row of a campaign (in batches of departments); returns rows."""
+    session.execute(delete(DepartmentMonth).where(DepartmentMonth.campaign_id == campaign_id))
+    department_ids = sorted(
+        set(
+            session.execute(
+                select(Assignment.department_id)
+                .join(Task, Assignment.task_id == Task.id)
+                .where(Task.campaign_id == campaign_id)
+            ).scalars()
+        )
+    )
+    written = 0
+    for i in range(0, len(department_ids), batch):
+        rows = compute(session, campaign_id, department_ids[i : i + batch])
+        if rows:
+            session.execute(insert(DepartmentMonth), rows)
+            written += len(rows)
+    return written
+
+
+def ensure(engine: Engine, campaign_id: int) -> None:
+    """Make sure the campaign's summary is valid, rebuilding it if not (one reader
+    rebuilds; concurrent readers wait on the state row's lock, then find it valid)."""
+    with engine.connect() as conn:
+        valid = conn.execute(
+            select(SummaryState.valid).where(SummaryState.campaign_id == campaign_id)
+        ).scalar()
+    if valid:
+        return
+    with Session(engine) as session, session.begin():
+        exists = session.execute(select(Campaign.id).where(Campaign.id == campaign_id)).scalar()
+        if exists is None:
+            return
+        # a write first: on SQLite it takes the write lock before anything is read
+        _insert_state_if_missing(session, campaign_id)
+        if _lock_state(session, campaign_id):
+            return  # another reader rebuilt it meanwhile
+        rebuild(session, campaign_id)
+        session.execute(
+            update(SummaryState)
+            .where(SummaryState.campaign_id == campaign_id)
+            .values(valid=True, built_at=utcnow())
+        )
+
+
+def _insert_state_if_missing(session: Session, campaign_id: int) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(SummaryState).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(SummaryState).on_conflict_do_nothing()
+    session.execute(stmt, [{"campaign_id": campaign_id, "valid": False}])
+
+
+# --- the figures --------------------------------------------------------------------------
+
+
+def report_deadline(period: str, report_day: int) -> dt.datetime:
+    """A month's reports are on time when submitted by this moment."""
+    day = min(report_day, period_end(period).day)
+    return dt.datetime.combine(period_start(period).replace(day=day), dt.time.max)
+
+
+def compute(
+    session: Session, campaign_id: int, department_ids: list[int]
+) -> list[dict[str, Any]] | None:
+    """Every month's row for the given departments (None if the campaign is gone)."""
+    from lib.scoring import campaign_settings
+
+    camp = session.execute(
+        select(Campaign.start_date, Campaign.end_date, Campaign.settings).where(
+            Campaign.id == campaign_id
+        )
+    ).first()
+    if camp is None or not department_ids:
+        return None
+    periods = periods_between(camp.start_date, camp.end_date)
+    report_day = int(campaign_settings(camp.settings)["report_day"])
+    deadlines = {p: report_deadline(p, report_day) for p in periods}
+    in_depts = Assignment.department_id.in_(department_ids)
+
+    assignments = session.execute(
+        select(
+            Assignment.id,
+            Assignment.department_id,
+            Task.weight,
+            Task.start_date,
+            Task.due_date,
+            Task.active,
+            Task.area_id,
+        )
+        .join(Task, Assignment.task_id == Task.id)
+        .where(Task.campaign_id == campaign_id, in_depts)
+        .order_by(Assignment.id)
+    ).all()
+    reports: dict[int, list[tuple[str, int, dt.datetime | None]]] = defaultdict(list)
+    for aid, period, pct, submitted_at in session.execute(
+        select(
+            MonthlyUpdate.assignment_id,
+            MonthlyUpdate.period,
+            MonthlyUpdate.percent_done,
+            MonthlyUpdate.submitted_at,
+        )
+        .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
+        .join(Task, Assignment.task_id == Task.id)
+        .where(
+            Task.campaign_id == campaign_id,
+            in_depts,
+            MonthlyUpdate.review_state.in_(COUNTED_STATES),
+        )
+        .order_by(MonthlyUpdate.assignment_id, MonthlyUpdate.period)
+    ):
+        reports[aid].append((period, pct if pct is not None else 0, submitted_at))
+
+    indicators = session.execute(
+        select(
+            Indicator.id,
+            Indicator.code,
+            Indicator.group,
+            Indicator.scale,
+            Indicator.target,
+            Indicator.is_composite,
+        ).where(Indicator.campaign_id == campaign_id)
+    ).all()
+    satisfaction_items = {
+        i.id: i.target
+        for i in indicators
+        if i.group == "patient"
+        and not i.is_composite
+        and (i.scale if i.scale is not None else 100) <= 100
+    }
+    complaint_items = {i.id for i in indicators if i.code == "COMPLAINTS"}
+    values: dict[int, list[tuple[str, int, float]]] = defaultdict(list)
+    complaints: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    wanted = sorted(set(satisfaction_items) | complaint_items)
+    if wanted:
+        for did, iid, period, value in session.execute(
+            select(
+                IndicatorValue.department_id,
+                IndicatorValue.indicator_id,
+                IndicatorValue.period,
+                IndicatorValue.value,
+            )
+            .where(
+                IndicatorValue.indicator_id.in_(wanted),
+                IndicatorValue.department_id.in_(department_ids),
+            )
+            .order_by(IndicatorValue.period)
+        ):
+            if iid in satisfaction_items:
+                values[did].append((period, iid, float(value)))
+            if iid in complaint_items:
+                complaints[did][period] += float(value)
+    inspections: dict[int, list[tuple[str, float]]] = defaultdict(list)
+    for did, period, score, max_score in session.execute(
+        select(
+            InspectionScore.department_id,
+            InspectionScore.period,
+            InspectionScore.score,
+            InspectionScore.max_score,
+        )
+        .where(
+            InspectionScore.campaign_id == campaign_id,
+            InspectionScore.department_id.in_(department_ids),
+        )
+        .order_by(InspectionScore.period)
+    ):
+        inspections[did].append((period, 100.0 * score / max_score))
+
+    by_department: dict[int, list[Any]] = defaultdict(list)
+    for a in assignments:
+        by_department[a.department_id].append(a)
+    out: list[dict[str, Any]] = []
+    for did in department_ids:
+        mine = by_department.get(did, [])
+        active = [a for a in mine if a.active]
+        if not active:
+            continue
+        out.extend(
+            _department_rows(
+                campaign_id,
+                did,
+                periods,
+                deadlines,
+                active,
+                [reports.get(a.id, []) for a in mine],
+                {a.id: reports.get(a.id, []) for a in active},
+                values.get(did, []),
+                satisfaction_items,
+                complaints.get(did, {}),
+                inspections.get(did, []),
+                (camp.start_date, camp.end_date),
+            )
+        )
+    return out
+
+
+def _department_rows(
+    campaign_id: int,
+    department_id: int,
+    periods: list[str],
+    deadlines: dict[str, dt.datetime],
+    active: list[Any],
+    all_reports: Iterable[list[tuple[str, int, dt.datetime | None]]],
+    reports: dict[int, list[tuple[str, int, dt.datetime | None]]],
+    values: list[tuple[str, int, float]],
+    targets: dict[int, float | None],
+    complaints: dict[str, float],
+    inspections: list[tuple[str, float]],
+    campaign_span: tuple[dt.date, dt.date],
+) -> list[dict[str, Any]]:
+    from lib.scoring import expected_progress, satisfaction_component
+
+    # reports on time per month: every counted report of the department's tasks (the
+    # SQL aggregate counts inactive tasks' reports too)
+    on_time: dict[str, int] = defaultdict(int)
+    for rs in all_reports:
+        for period, _pct, submitted_at in rs:
+            deadline = deadlines.get(period)
+            if deadline is not None and submitted_at is not None and submitted_at <= deadline:
+                on_time[period] += 1
+    # each assignment: first month it was counted as done (any month), its due month
+    first_done = {
+        a.id: next((p for p, pct, _s in reports[a.id] if pct >= 100), None) for a in active
+    }
+    rows = []
+    pointer = dict.fromkeys(reports, 0)
+    latest: dict[int, tuple[str, int] | None] = dict.fromkeys(reports)
+    value_i = 0
+    latest_value: dict[int, float] = {}
+    insp_i = 0
+    insp: float | None = None
+    for p in periods:
+        start, end = period_start(p), period_end(p)
+        weight_sum = weighted = expected = 0.0
+        done = reported = due_before = open_before = on_time_before = 0
+        due_in_month: dict[str, list[int]] = {}
+        areas: dict[str, list[float]] = {}
+        for a in active:
+            rs = reports[a.id]
+            i = pointer[a.id]
+            while i < len(rs) and rs[i][0] <= p:
+                latest[a.id] = (rs[i][0], rs[i][1])
+                i += 1
+            pointer[a.id] = i
+            last = latest[a.id]
+            pct = last[1] if last is not None else 0
+            weight = float(a.weight)
+            weight_sum += weight
+            weighted += weight * pct
+            expected += weight * round(
+                expected_progress(
+                    a.start_date or campaign_span[0], a.due_date or campaign_span[1], end
+                ),
+                4,
+            )
+            done += pct >= 100
+            reported += last is not None and last[0] == p
+            if a.area_id is not None:
+                cell = areas.setdefault(str(a.area_id), [0.0, 0.0, 0])
+                cell[0] += weight * pct
+                cell[1] += weight
+                cell[2] += 1
+            if a.due_date is None:
+                continue
+            finished_in_time = (
+                first_done[a.id] is not None and first_done[a.id] <= a.due_date.isoformat()[:7]
+            )
+            if a.due_date < start:
+                due_before += 1
+                open_before += pct < 100
+                on_time_before += finished_in_time
+            elif a.due_date <= end:
+                cell_due = due_in_month.setdefault(a.due_date.isoformat(), [0, 0, 0])
+                cell_due[0] += 1
+                cell_due[1] += pct < 100
+                cell_due[2] += finished_in_time
+        while value_i < len(values) and values[value_i][0] <= p:
+            latest_value[values[value_i][1]] = values[value_i][2]
+            value_i += 1
+        while insp_i < len(inspections) and inspections[insp_i][0] <= p:
+            insp = inspections[insp_i][1]
+            insp_i += 1
+        rows.append(
+            {
+                "campaign_id": campaign_id,
+                "department_id": department_id,
+                "period": p,
+                "assignments": len(active),
+                "weight_sum": weight_sum,
+                "weighted_percent": weighted,
+                "done": done,
+                "reported": reported,
+                "expected_end": expected / weight_sum if weight_sum else 0.0,
+                "due_before": due_before,
+                "open_before": open_before,
+                "on_time_before": on_time_before,
+                "due_in_month": due_in_month or None,
+                "reports_on_time": on_time.get(p, 0),
+                "satisfaction": satisfaction_component(
+                    [(v, targets[iid]) for iid, v in sorted(latest_value.items())]
+                ),
+                "inspection": insp,
+                "complaints": complaints.get(p),
+                "areas": areas or None,
+            }
+        )
+    return rows
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+def department_inputs(
+    campaign_id: int, period: str, at: dt.date, due_periods: tuple[str, ...]
+) -> Any:
+    """The score inputs of every active department for ``period`` judged at ``at``
+    (a day within the period), read from the summary (rebuilt first if invalid).
+    Columns as ``views.INPUT_COLUMNS``; None if the summary has no rows for the period
+    (a campaign without tasks)."""
+    import pandas as pd
+
+    from lib.db import get_engine
+    from lib.models import Department
+
+    engine = get_engine()
+    ensure(engine, campaign_id)
+    dm = DepartmentMonth
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                dm.department_id,
+                Department.code,
+                Department.name,
+                Department.name_en,
+                dm.assignments,
+                dm.weight_sum,
+                dm.weighted_percent,
+                dm.expected_end,
+                dm.done,
+                dm.reported,
+                dm.due_before,
+                dm.open_before,
+                dm.on_time_before,
+                dm.due_in_month,
+                dm.satisfaction,
+                dm.inspection,
+            )
+            .join(Department, Department.id == dm.department_id)
+            .where(dm.campaign_id == campaign_id, dm.period == period, Department.active.is_(True))
+        ).all()
+        on_time: dict[int, int] = {}
+        if due_periods:
+            on_time = {
+                int(d): int(n or 0)
+                for d, n in conn.execute(
+                    select(dm.department_id, func.sum(dm.reports_on_time))
+                    .where(dm.campaign_id == campaign_id, dm.period.in_(due_periods))
+                    .group_by(dm.department_id)
+                ).all()
+            }
+        complaint_month = (
+            select(func.max(dm.period))
+            .where(dm.campaign_id == campaign_id, dm.period <= period, dm.complaints.is_not(None))
+            .scalar_subquery()
+        )
+        complaints = dict(
+            conn.execute(
+                select(dm.department_id, dm.complaints).where(
+                    dm.campaign_id == campaign_id, dm.period == complaint_month
+                )
+            ).all()
+        )
+    if not rows:
+        return None
+    day = at.isoformat()
+    out = []
+    for r in rows:
+        due = r.due_before
+        open_ = r.open_before
+        on_time_done = r.on_time_before
+        for due_day, (n_due, n_open, n_on_time) in (r.due_in_month or {}).items():
+            if due_day < day:
+                due += n_due
+                open_ += n_open
+                on_time_done += n_on_time
+        out.append(
+            {
+                "department_id": r.department_id,
+                "code": r.code,
+                "name": r.name,
+                "name_en": r.name_en,
+                "assignments": r.assignments,
+                "completion": r.weighted_percent / r.weight_sum if r.weight_sum else 0.0,
+                "expected": r.expected_end,
+                "done": r.done,
+                "overdue": open_,
+                "reported": r.reported,
+                "reports_on_time": on_time.get(r.department_id, 0) if due_periods else None,
+                "reports": r.assignments * len(due_periods) if due_periods else None,
+                "done_on_time": on_time_done if due_periods else None,
+                "due_tasks": due if due_periods else None,
+                "satisfaction": r.satisfaction,
+                "inspection": r.inspection,
+                "complaints": complaints.get(r.department_id),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def area_cells(campaign_id: int, period: str) -> Any:
+    """Per active department × task area id: task-weighted completion and assignments,
+    from the summary (None if it has no rows for the period)."""
+    import pandas as pd
+
+    from lib.db import get_engine
+    from lib.models import Department
+
+    engine = get_engine()
+    ensure(engine, campaign_id)
+    dm = DepartmentMonth
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(dm.department_id, Department.name, Department.name_en, dm.areas)
+            .join(Department, Department.id == dm.department_id)
+            .where(dm.campaign_id == campaign_id, dm.period == period, Department.active.is_(True))
+        ).all()
+    if not rows:
+        return None
+    cells = [
+        {
+            "department_id": did,
+            "department": name,
+            "department_en": name_en,
+            "area_id": int(area_id),
+            "completion": weighted / weight if weight else None,
+            "assignments": int(n),
+        }
+        for did, name, name_en, areas in rows
+        for area_id, (weighted, weight, n) in (areas or {}).items()
+    ]
+    columns = ["department_id", "department", "department_en", "area_id", "completion"]
+    return pd.DataFrame(cells, columns=[*columns, "assignments"])

@@ -1,0 +1,353 @@
+"""The pre-aggregated department × month table (lib/summary.py) must always give the
+same score inputs as the SQL aggregates over the report tables (lib/queries.py), for
+every month, on both backends: after the demo load, after random sequences of saves,
+reviews, indicator values and inspection scores (failed ones included), after setup
+changes, and with many writers of one department at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
+
+from lib import demo, services, summary, views
+from lib.db import dispose_all, session_scope
+from lib.models import (
+    Assignment,
+    DepartmentMonth,
+    Indicator,
+    IndicatorValue,
+    MonthlyUpdate,
+    SummaryState,
+    Task,
+)
+from lib.permissions import Actor
+from lib.services import IndicatorInput, ReportInput, ServiceError
+from tests.conftest import DEMO_TODAY
+
+ADMIN = Actor.system()
+
+
+@pytest.fixture
+def demo_engine(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    with session_scope(engine) as s:
+        demo.load_demo(s, today=DEMO_TODAY)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    dispose_all()
+    yield engine
+    dispose_all()
+
+
+def _campaigns(engine: Engine) -> list[int]:
+    with Session(engine) as s:
+        return sorted(s.scalars(select(Task.campaign_id).distinct()))
+
+
+def _assert_same(campaign_id: int, today: dt.date = DEMO_TODAY) -> int:
+    """Summary and SQL inputs equal for every period so far; returns periods checked."""
+    ctx = views.context(campaign_id, today)
+    assert ctx is not None
+    periods = views.campaign_periods(ctx)
+    for p in periods:
+        ctx_p = views.context(campaign_id, today, p)
+        assert ctx_p is not None
+        fast = views.department_inputs(ctx_p, p, "summary")
+        slow = views.department_inputs(ctx_p, p, "sql")
+        assert not slow.empty
+        fast = fast.sort_values("department_id").reset_index(drop=True)[views.INPUT_COLUMNS]
+        slow = slow.sort_values("department_id").reset_index(drop=True)[views.INPUT_COLUMNS]
+        pd.testing.assert_frame_equal(fast, slow, check_dtype=False, atol=1e-6, obj=p)
+    return len(periods)
+
+
+def _valid(engine: Engine, campaign_id: int) -> bool | None:
+    with Session(engine) as s:
+        return s.scalar(select(SummaryState.valid).where(SummaryState.campaign_id == campaign_id))
+
+
+def test_demo_summary_matches_sql_every_month(demo_engine: Engine) -> None:
+    checked = sum(_assert_same(cid) for cid in _campaigns(demo_engine))
+    assert checked >= 20
+    with Session(demo_engine) as s:
+        assert s.scalar(select(func.count()).select_from(DepartmentMonth)) > 0
+        assert set(s.scalars(select(SummaryState.valid))) == {True}
+
+
+def _random_operation(rng: random.Random, engine: Engine, campaign_id: int) -> str:
+    """One random write through the services; returns what it did ("… refused" when
+    the service said no, which must change nothing)."""
+    with Session(engine) as s:
+        assignments = s.execute(
+            select(Assignment.id, Assignment.department_id)
+            .join(Task, Assignment.task_id == Task.id)
+            .where(Task.campaign_id == campaign_id)
+            .order_by(Assignment.id)
+        ).all()
+        ctx = views.context(campaign_id, DEMO_TODAY)
+        assert ctx is not None
+        periods = views.campaign_periods(ctx)
+        submitted = s.execute(
+            select(MonthlyUpdate.id, MonthlyUpdate.version)
+            .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
+            .join(Task, Assignment.task_id == Task.id)
+            .where(Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted")
+            .order_by(MonthlyUpdate.id)
+        ).all()
+        indicators = s.scalars(
+            select(Indicator.id)
+            .where(Indicator.campaign_id == campaign_id, Indicator.is_composite.is_(False))
+            .order_by(Indicator.id)
+        ).all()
+    kind = rng.choice(["report", "report", "report", "review", "indicator", "inspection"])
+    # mostly the running month and the one before (what liaisons touch), sometimes older
+    period = rng.choice(periods[-2:] * 3 + periods)
+    try:
+        with session_scope(engine) as s:
+            if kind == "report":
+                aid, dept = rng.choice(assignments)
+                existing = s.execute(
+                    select(MonthlyUpdate.version).where(
+                        MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
+                    )
+                ).scalar()
+                pct = rng.choice([0, 10, 35, 60, 99, 100, 100])
+                services.save_reports(
+                    actor=ADMIN,
+                    session=s,
+                    period=period,
+                    items=[
+                        ReportInput(
+                            aid,
+                            pct,
+                            "done" if pct == 100 else "in_progress",
+                            expected_version=existing,
+                        )
+                    ],
+                    submit=rng.random() < 0.7,
+                )
+            elif kind == "review":
+                if not submitted:
+                    return "review skipped"
+                picked = rng.sample(submitted, min(len(submitted), rng.randint(1, 3)))
+                approve = rng.random() < 0.6
+                services.review_reports(
+                    actor=ADMIN,
+                    session=s,
+                    decisions=[(i, v) for i, v in picked],
+                    approve=approve,
+                    reason=None if approve else "请补充材料",
+                )
+            elif kind == "indicator":
+                _aid, dept = rng.choice(assignments)
+                iid = rng.choice(indicators)
+                version = s.execute(
+                    select(IndicatorValue.version).where(
+                        IndicatorValue.indicator_id == iid,
+                        IndicatorValue.department_id == dept,
+                        IndicatorValue.period == period,
+                    )
+                ).scalar()
+                services.save_indicator_values(
+                    actor=ADMIN,
+                    session=s,
+                    department_id=dept,
+                    period=period,
+                    items=[IndicatorInput(iid, float(rng.randint(70, 99)), 50, version)],
+                )
+            else:
+                _aid, dept = rng.choice(assignments)
+                from lib.models import InspectionScore
+
+                version = s.execute(
+                    select(InspectionScore.version).where(
+                        InspectionScore.campaign_id == campaign_id,
+                        InspectionScore.department_id == dept,
+                        InspectionScore.period == period,
+                    )
+                ).scalar()
+                services.save_inspection_score(
+                    actor=ADMIN,
+                    session=s,
+                    campaign_id=campaign_id,
+                    department_id=dept,
+                    period=period,
+                    score=float(rng.randint(60, 100)),
+                    expected_version=version,
+                )
+    except ServiceError:
+        return f"{kind} refused"
+    return kind
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_saves_keep_the_summary_equal_to_sql(demo_engine: Engine, seed: int) -> None:
+    rng = random.Random(seed)
+    campaign_id = _campaigns(demo_engine)[-1]
+    _assert_same(campaign_id)
+    done = []
+    for _ in range(14):
+        done.append(_random_operation(rng, demo_engine, campaign_id))
+        assert _valid(demo_engine, campaign_id) is True  # kept current, not rebuilt
+        _assert_same(campaign_id)
+    applied = [d for d in done if "refused" not in d and "skipped" not in d]
+    assert len(applied) >= 7, done
+
+
+def test_a_setup_change_invalidates_and_the_next_read_rebuilds(demo_engine: Engine) -> None:
+    campaign_id = _campaigns(demo_engine)[-1]
+    _assert_same(campaign_id)
+    with Session(demo_engine) as s:
+        task = s.scalars(
+            select(Task).where(Task.campaign_id == campaign_id).order_by(Task.seq)
+        ).first()
+        assert task is not None
+        code, title, weight = task.code, task.title, task.weight
+    with session_scope(demo_engine) as s:
+        services.save_tasks(
+            actor=ADMIN,
+            session=s,
+            campaign_id=campaign_id,
+            rows=[
+                {
+                    "code": code,
+                    "title": title,
+                    "weight": weight * 5,
+                    "due_date": DEMO_TODAY - dt.timedelta(days=40),
+                    "departments": None,
+                }
+            ],
+        )
+    assert _valid(demo_engine, campaign_id) is False
+    _assert_same(campaign_id)  # rebuilt on read, equal again
+    assert _valid(demo_engine, campaign_id) is True
+
+
+def test_a_refused_save_leaves_nothing_pending(demo_engine: Engine) -> None:
+    campaign_id = _campaigns(demo_engine)[-1]
+    _assert_same(campaign_id)
+    with Session(demo_engine) as s:
+        aid = s.scalar(
+            select(Assignment.id)
+            .join(Task, Assignment.task_id == Task.id)
+            .where(Task.campaign_id == campaign_id)
+        )
+    with Session(demo_engine) as s:
+        with pytest.raises(ServiceError), s.begin():
+            services.save_reports(
+                actor=ADMIN,
+                session=s,
+                period=DEMO_TODAY.strftime("%Y-%m"),
+                items=[ReportInput(aid, 101, "in_progress")],
+            )
+        assert "summary_touched" not in s.info and "summary_invalid" not in s.info
+
+
+def test_the_summary_survives_concurrent_writers_of_one_department(
+    demo_engine: Engine,
+) -> None:
+    """Liaisons of one department saving different tasks at the same instant: each
+    save recomputes the department's rows before it commits; the campaign's state row
+    (and the data-version row every write updates) orders them, so the last one sees
+    every other save instead of writing figures from a stale snapshot."""
+    campaign_id = _campaigns(demo_engine)[-1]
+    period = DEMO_TODAY.strftime("%Y-%m")
+    with Session(demo_engine) as s:
+        dept = s.execute(
+            select(Assignment.department_id)
+            .join(Task, Assignment.task_id == Task.id)
+            .where(Task.campaign_id == campaign_id, Task.active.is_(True))
+            .group_by(Assignment.department_id)
+            .order_by(func.count().desc(), Assignment.department_id)
+        ).scalar()
+        mine = s.scalars(
+            select(Assignment.id)
+            .join(Task, Assignment.task_id == Task.id)
+            .where(
+                Task.campaign_id == campaign_id,
+                Task.active.is_(True),
+                Assignment.department_id == dept,
+            )
+            .order_by(Assignment.id)
+        ).all()
+        # start from drafts so every save below counts and moves the figures
+        s.execute(
+            update(MonthlyUpdate)
+            .where(MonthlyUpdate.assignment_id.in_(mine), MonthlyUpdate.period == period)
+            .values(review_state="draft")
+        )
+        s.commit()
+    with session_scope(demo_engine) as s:
+        summary.invalidate(s, campaign_id)
+    _assert_same(campaign_id)
+    writers = mine[:6]
+    assert len(writers) >= 3
+    barrier = threading.Barrier(len(writers))
+    errors: list[str] = []
+
+    def save(aid: int, pct: int) -> None:
+        try:
+            barrier.wait()
+            for round_ in range(3):
+                with session_scope(demo_engine) as s:
+                    version = s.execute(
+                        select(MonthlyUpdate.version).where(
+                            MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
+                        )
+                    ).scalar()
+                    services.save_reports(
+                        actor=ADMIN,
+                        session=s,
+                        period=period,
+                        items=[
+                            ReportInput(aid, pct - round_, "in_progress", expected_version=version)
+                        ],
+                        submit=True,
+                    )
+        except Exception as exc:  # any failure is a bug here
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=save, args=(aid, 90 - i)) for i, aid in enumerate(writers)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    assert errors == []
+    _assert_same(campaign_id)
+
+
+def test_heat_map_and_one_departments_rows_match_the_full_queries(demo_engine: Engine) -> None:
+    from lib import queries
+
+    for campaign_id in _campaigns(demo_engine):
+        ctx = views.context(campaign_id, DEMO_TODAY)
+        assert ctx is not None
+        for p in views.campaign_periods(ctx)[-3:]:
+            ctx_p = views.context(campaign_id, DEMO_TODAY, p)
+            assert ctx_p is not None
+            keys = ["department_id", "area_seq"]
+            cols = [*keys, "department", "department_en", "area", "completion", "assignments"]
+            fast = views.area_heatmap(ctx_p).sort_values(keys).reset_index(drop=True)[cols]
+            slow = queries.area_heatmap(campaign_id, p).sort_values(keys).reset_index(drop=True)
+            assert len(slow) > 0
+            pd.testing.assert_frame_equal(fast, slow[cols], check_dtype=False, atol=1e-6)
+        assignments, _tasks = views.task_table(ctx)
+        for department_id in sorted(set(assignments["department_id"]))[:5]:
+            whole = assignments[assignments["department_id"] == department_id]
+            one = views.department_tasks(ctx, int(department_id))
+            pd.testing.assert_frame_equal(
+                one.reset_index(drop=True), whole.reset_index(drop=True), check_dtype=False
+            )
+            values = queries.department_indicators(campaign_id, ctx.period)
+            mine = queries.department_indicators(
+                campaign_id, ctx.period, department_id=int(department_id)
+            )
+            expected = values[values["department_id"] == department_id]
+            pd.testing.assert_frame_equal(
+                mine.reset_index(drop=True).astype(object).fillna(-1),
+                expected.reset_index(drop=True).astype(object).fillna(-1),
+            )
