@@ -458,13 +458,18 @@ class DepartmentMonth(Base):
     due_before: Mapped[int] = mapped_column(Integer, default=0)
     open_before: Mapped[int] = mapped_column(Integer, default=0)
     on_time_before: Mapped[int] = mapped_column(Integer, default=0)
-    due_in_month: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    due_in_month: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # the same three counts as judged on the month's last day (the usual case: only the
+    # running month is judged before its end, and only it needs ``due_in_month``)
+    due_at_end: Mapped[int] = mapped_column(Integer, default=0)
+    open_at_end: Mapped[int] = mapped_column(Integer, default=0)
+    on_time_at_end: Mapped[int] = mapped_column(Integer, default=0)
     reports_on_time: Mapped[int] = mapped_column(Integer, default=0)
     satisfaction: Mapped[float | None] = mapped_column(Float)
     inspection: Mapped[float | None] = mapped_column(Float)
     complaints: Mapped[float | None] = mapped_column(Float)
     # per task area: {"area_id": [weighted percent sum, weight sum, assignments]}
-    areas: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    areas: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class SummaryState(Base):

@@ -13,7 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import String, and_, func, select
+from sqlalchemy import String, and_, func, select, true
 
 from lib.db import data_version, get_engine
 from lib.models import (
@@ -69,6 +69,23 @@ def versioned(fn: Callable[P, R]) -> Callable[P, R]:
 
     wrapper.uncached = fn  # type: ignore[attr-defined]
     return wrapper
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _cached_call(query_name: str, database: str, version: int, *args: Any) -> Any:
+    return _VERSIONED_CALLS[query_name](*args)
+
+
+_VERSIONED_CALLS: dict[str, Callable[..., Any]] = {}
+
+
+def versioned_call(fn: Callable[..., R], *args: Any) -> R:
+    """``fn(*args)`` cached like :func:`versioned` (for functions defined in modules that
+    ``queries`` cannot import)."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _VERSIONED_CALLS[name] = fn
+    engine = get_engine()
+    return _cached_call(name, str(engine.url), data_version(engine), *args)  # type: ignore[no-any-return]
 
 
 @versioned
@@ -140,69 +157,128 @@ def assignment_progress(
     department_id, department, department_en, is_lead, percent (latest, None if never),
     latest_period, reported (a counted report exists for ``period``).
     """
-    latest = (
-        select(
-            MonthlyUpdate.assignment_id.label("aid"),
-            func.max(MonthlyUpdate.period).label("latest_period"),
+    counted = [
+        MonthlyUpdate.period <= period,
+        MonthlyUpdate.review_state.in_(COUNTED_STATES),
+        *([MonthlyUpdate.submitted_at <= as_of] if as_of is not None else []),
+    ]
+    # ids and numbers only: task and department names are joined from their own small
+    # frames below (fetching 135 000 rows of repeated titles cost more than the query)
+    columns = [
+        Assignment.id.label("assignment_id"),
+        Assignment.task_id,
+        Assignment.department_id,
+        Assignment.is_lead,
+    ]
+    if get_engine().dialect.name == "postgresql":
+        # one index probe per assignment (newest counted report first): at province
+        # scale about 4× faster than grouping three million reports
+        lateral = (
+            select(
+                MonthlyUpdate.period.label("latest_period"),
+                MonthlyUpdate.percent_done.label("percent"),
+            )
+            .where(MonthlyUpdate.assignment_id == Assignment.id, *counted)
+            .order_by(MonthlyUpdate.period.desc())
+            .limit(1)
+            .lateral("lu")
         )
-        .where(
-            MonthlyUpdate.period <= period,
-            MonthlyUpdate.review_state.in_(COUNTED_STATES),
-            *([MonthlyUpdate.submitted_at <= as_of] if as_of is not None else []),
-            *(
-                [
-                    MonthlyUpdate.assignment_id.in_(
-                        select(Assignment.id).where(Assignment.department_id == department_id)
-                    )
-                ]
-                if department_id is not None
-                else []
-            ),
+        stmt = (
+            select(*columns, lateral.c.latest_period, lateral.c.percent)
+            .join(Task, Assignment.task_id == Task.id)
+            .join(Department, Assignment.department_id == Department.id)
+            .outerjoin(lateral, true())
         )
-        .group_by(MonthlyUpdate.assignment_id)
-        .subquery()
-    )
-    latest_row = MonthlyUpdate.__table__.alias("lu")
-    stmt = (
-        select(
-            Assignment.id.label("assignment_id"),
-            Task.id.label("task_id"),
-            Task.code,
-            Task.title,
-            Task.seq,
-            TaskArea.title.label("area"),
-            Task.weight,
-            Task.start_date,
-            Task.due_date,
-            Department.id.label("department_id"),
-            Department.name.label("department"),
-            Department.name_en.label("department_en"),
-            Assignment.is_lead,
-            latest.c.latest_period,
-            latest_row.c.percent_done.label("percent"),
+    else:
+        latest = (
+            select(
+                MonthlyUpdate.assignment_id.label("aid"),
+                func.max(MonthlyUpdate.period).label("latest_period"),
+            )
+            .where(
+                *counted,
+                *(
+                    [
+                        MonthlyUpdate.assignment_id.in_(
+                            select(Assignment.id).where(Assignment.department_id == department_id)
+                        )
+                    ]
+                    if department_id is not None
+                    else []
+                ),
+            )
+            .group_by(MonthlyUpdate.assignment_id)
+            .subquery()
         )
-        .join(Task, Assignment.task_id == Task.id)
-        .join(Department, Assignment.department_id == Department.id)
-        .outerjoin(TaskArea, Task.area_id == TaskArea.id)
-        .outerjoin(latest, latest.c.aid == Assignment.id)
-        .outerjoin(
-            latest_row,
-            and_(
-                latest_row.c.assignment_id == Assignment.id,
-                latest_row.c.period == latest.c.latest_period,
-            ),
+        latest_row = MonthlyUpdate.__table__.alias("lu")
+        stmt = (
+            select(*columns, latest.c.latest_period, latest_row.c.percent_done.label("percent"))
+            .join(Task, Assignment.task_id == Task.id)
+            .join(Department, Assignment.department_id == Department.id)
+            .outerjoin(latest, latest.c.aid == Assignment.id)
+            .outerjoin(
+                latest_row,
+                and_(
+                    latest_row.c.assignment_id == Assignment.id,
+                    latest_row.c.period == latest.c.latest_period,
+                ),
+            )
         )
-        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
-        .order_by(Task.seq, Assignment.is_lead.desc(), Department.sort_order)
+    stmt = stmt.where(
+        Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True)
     )
     if department_id is not None:
         stmt = stmt.where(Assignment.department_id == department_id)
     df = _frame(stmt)
     if df.empty:
         return df
+    tasks = task_dates(campaign_id)[
+        ["task_id", "code", "title", "seq", "area", "weight", "start_date", "due_date"]
+    ]
+    departments = _department_names()
+    df = df.merge(tasks, on="task_id", how="inner").merge(
+        departments, on="department_id", how="inner"
+    )
+    df = df.sort_values(
+        ["seq", "is_lead", "sort_order", "assignment_id"],
+        ascending=[True, False, True, True],
+        kind="stable",
+    )
+    df = df[
+        [
+            "assignment_id",
+            "task_id",
+            "code",
+            "title",
+            "seq",
+            "area",
+            "weight",
+            "start_date",
+            "due_date",
+            "department_id",
+            "department",
+            "department_en",
+            "is_lead",
+            "latest_period",
+            "percent",
+        ]
+    ].reset_index(drop=True)
     df["reported"] = df["latest_period"] == period
     df["percent"] = df["percent"].astype("float64")
     return df
+
+
+@versioned
+def _department_names() -> pd.DataFrame:
+    """Every department's id, names and sort order (thousands of rows at most)."""
+    return _frame(
+        select(
+            Department.id.label("department_id"),
+            Department.name.label("department"),
+            Department.name_en.label("department_en"),
+            Department.sort_order,
+        )
+    )
 
 
 @versioned
@@ -763,8 +839,9 @@ def tasks_for_indicators(indicator_ids: tuple[int, ...]) -> pd.DataFrame:
 
 
 @versioned
-def task_history(task_id: int, up_to: str) -> pd.DataFrame:
-    """Every report on one task, per department and month."""
+def task_history(task_id: int, up_to: str, limit: int | None = None) -> pd.DataFrame:
+    """Reports on one task, per department and month, newest first (the newest
+    ``limit`` of them: a province task has tens of thousands)."""
     stmt = (
         select(
             Department.name.label("department"),
@@ -783,7 +860,21 @@ def task_history(task_id: int, up_to: str) -> pd.DataFrame:
         .where(Assignment.task_id == task_id, MonthlyUpdate.period <= up_to)
         .order_by(MonthlyUpdate.period.desc(), Assignment.is_lead.desc(), Department.sort_order)
     )
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return _frame(stmt)
+
+
+@versioned
+def task_report_count(task_id: int, up_to: str) -> int:
+    """How many reports one task has up to a period."""
+    stmt = (
+        select(func.count(MonthlyUpdate.id))
+        .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
+        .where(Assignment.task_id == task_id, MonthlyUpdate.period <= up_to)
+    )
+    with get_engine().connect() as conn:
+        return int(conn.execute(stmt).scalar() or 0)
 
 
 @versioned

@@ -237,8 +237,11 @@ def task_statuses(
             due_date=("due_date", "first"),
             percent=("percent", "mean"),
             reported_ok=("reported_ok", "any"),
-            departments=("department", lambda s: "、".join(s)),
-            departments_en=("department_en", lambda s: ", ".join(x or "" for x in s)),
+            departments=("department", lambda s: _name_list(list(s), "zh")),
+            departments_en=(
+                "department_en",
+                lambda s: _name_list([x or "" for x in s], "en"),
+            ),
         )
         .reset_index()
         .sort_values("seq")
@@ -251,6 +254,20 @@ def task_statuses(
         thresholds=thresholds,
         reported_col="reported_ok",
     )
+
+
+NAME_LIST_MAX = 12
+
+
+def _name_list(names: list[str], lang: str) -> str:
+    """Departments of a task for a table cell: all of them up to ``NAME_LIST_MAX``;
+    a province task shared by thousands of units shows the first ten and the count."""
+    from lib.i18n import t
+
+    sep = "、" if lang == "zh" else ", "
+    if len(names) <= NAME_LIST_MAX:
+        return sep.join(names)
+    return sep.join(names[:10]) + t("list.more", lang, total=f"{len(names):,}")
 
 
 def report_rate(assignments: Any) -> tuple[int, int]:

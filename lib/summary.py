@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, func, insert, select, update
+from sqlalchemy import Engine, delete, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from lib.models import (
@@ -357,6 +357,20 @@ def compute(
     return out
 
 
+def _at_end(
+    due: int, open_: int, on_time: int, due_in_month: dict[str, list[int]], end: dt.date
+) -> dict[str, int]:
+    """The due / unfinished / finished-in-time counts as judged on the month's last day
+    (tasks due before that day)."""
+    last = end.isoformat()
+    for day, (n_due, n_open, n_on_time) in due_in_month.items():
+        if day < last:
+            due += n_due
+            open_ += n_open
+            on_time += n_on_time
+    return {"due_at_end": due, "open_at_end": open_, "on_time_at_end": on_time}
+
+
 def _department_rows(
     campaign_id: int,
     department_id: int,
@@ -458,6 +472,7 @@ def _department_rows(
                 "open_before": open_before,
                 "on_time_before": on_time_before,
                 "due_in_month": due_in_month or None,
+                **_at_end(due_before, open_before, on_time_before, due_in_month, end),
                 "reports_on_time": on_time.get(p, 0),
                 "satisfaction": satisfaction_component(
                     [(v, targets[iid]) for iid, v in sorted(latest_value.items())]
@@ -473,13 +488,38 @@ def _department_rows(
 # --- reads --------------------------------------------------------------------------------
 
 
-def department_inputs(
-    campaign_id: int, period: str, at: dt.date, due_periods: tuple[str, ...]
-) -> Any:
-    """The score inputs of every active department for ``period`` judged at ``at``
-    (a day within the period), read from the summary (rebuilt first if invalid).
-    Columns as ``views.INPUT_COLUMNS``; None if the summary has no rows for the period
-    (a campaign without tasks)."""
+FRAME_COLUMNS = [
+    "department_id",
+    "period",
+    "assignments",
+    "weight_sum",
+    "weighted_percent",
+    "expected_end",
+    "done",
+    "reported",
+    "due_before",
+    "open_before",
+    "on_time_before",
+    "due_at_end",
+    "open_at_end",
+    "on_time_at_end",
+    "reports_on_time",
+    "satisfaction",
+    "inspection",
+    "complaints",
+]
+
+
+def campaign_frame(campaign_id: int) -> Any:
+    """Every summary row of a campaign with its department's code, names and active
+    flag (rebuilt first if invalid); 72 000 rows for a province over two years.
+    Cached per process by the data version (see ``queries.versioned``)."""
+    from lib import queries
+
+    return queries.versioned_call(_campaign_frame, campaign_id)
+
+
+def _campaign_frame(campaign_id: int) -> Any:
     import pandas as pd
 
     from lib.db import get_engine
@@ -489,85 +529,127 @@ def department_inputs(
     ensure(engine, campaign_id)
     dm = DepartmentMonth
     with engine.connect() as conn:
-        rows = conn.execute(
+        result = conn.execute(
             select(
-                dm.department_id,
+                *(getattr(dm, c) for c in FRAME_COLUMNS),
                 Department.code,
                 Department.name,
                 Department.name_en,
-                dm.assignments,
-                dm.weight_sum,
-                dm.weighted_percent,
-                dm.expected_end,
-                dm.done,
-                dm.reported,
-                dm.due_before,
-                dm.open_before,
-                dm.on_time_before,
-                dm.due_in_month,
-                dm.satisfaction,
-                dm.inspection,
+                Department.active,
             )
             .join(Department, Department.id == dm.department_id)
-            .where(dm.campaign_id == campaign_id, dm.period == period, Department.active.is_(True))
+            .where(dm.campaign_id == campaign_id)
+            .order_by(dm.period, dm.department_id)
+        )
+        rows = [tuple(r) for r in result.all()]
+    return pd.DataFrame.from_records(
+        rows, columns=[*FRAME_COLUMNS, "code", "name", "name_en", "active"]
+    )
+
+
+def due_in_month(campaign_id: int, period: str) -> dict[int, dict[str, list[int]]]:
+    """department_id -> {due day: [due, unfinished, finished in time]} for one month."""
+    from lib import queries
+
+    return queries.versioned_call(_due_in_month, campaign_id, period)
+
+
+def _due_in_month(campaign_id: int, period: str) -> dict[int, dict[str, list[int]]]:
+    from lib.db import get_engine
+
+    dm = DepartmentMonth
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            select(dm.department_id, dm.due_in_month).where(
+                dm.campaign_id == campaign_id, dm.period == period, dm.due_in_month.is_not(None)
+            )
         ).all()
-        on_time: dict[int, int] = {}
-        if due_periods:
-            on_time = {
-                int(d): int(n or 0)
-                for d, n in conn.execute(
-                    select(dm.department_id, func.sum(dm.reports_on_time))
-                    .where(dm.campaign_id == campaign_id, dm.period.in_(due_periods))
-                    .group_by(dm.department_id)
-                ).all()
-            }
-        complaint_month = (
-            select(func.max(dm.period))
-            .where(dm.campaign_id == campaign_id, dm.period <= period, dm.complaints.is_not(None))
-            .scalar_subquery()
-        )
-        complaints = dict(
-            conn.execute(
-                select(dm.department_id, dm.complaints).where(
-                    dm.campaign_id == campaign_id, dm.period == complaint_month
-                )
-            ).all()
-        )
-    if not rows:
+    return {int(d): dict(v) for d, v in rows if v}
+
+
+def department_inputs(
+    campaign_id: int,
+    period: str,
+    at: dt.date,
+    due_periods: tuple[str, ...],
+    frame: Any = None,
+) -> Any:
+    """The score inputs of every active department for ``period`` judged at ``at``
+    (a day within the period), from the summary. Columns as ``views.INPUT_COLUMNS``;
+    None if the summary has no rows for the period (a campaign without tasks).
+    ``frame``: :func:`campaign_frame`'s result, when the caller reads many periods."""
+    import pandas as pd
+
+    df = campaign_frame(campaign_id) if frame is None else frame
+    if df.empty:
         return None
-    day = at.isoformat()
-    out = []
-    for r in rows:
-        due = r.due_before
-        open_ = r.open_before
-        on_time_done = r.on_time_before
-        for due_day, (n_due, n_open, n_on_time) in (r.due_in_month or {}).items():
-            if due_day < day:
-                due += n_due
-                open_ += n_open
-                on_time_done += n_on_time
-        out.append(
-            {
-                "department_id": r.department_id,
-                "code": r.code,
-                "name": r.name,
-                "name_en": r.name_en,
-                "assignments": r.assignments,
-                "completion": r.weighted_percent / r.weight_sum if r.weight_sum else 0.0,
-                "expected": r.expected_end,
-                "done": r.done,
-                "overdue": open_,
-                "reported": r.reported,
-                "reports_on_time": on_time.get(r.department_id, 0) if due_periods else None,
-                "reports": r.assignments * len(due_periods) if due_periods else None,
-                "done_on_time": on_time_done if due_periods else None,
-                "due_tasks": due if due_periods else None,
-                "satisfaction": r.satisfaction,
-                "inspection": r.inspection,
-                "complaints": complaints.get(r.department_id),
-            }
-        )
-    return pd.DataFrame(out)
+    # complaints: the latest month up to the period that has complaint figures
+    with_complaints = df.loc[df["complaints"].notna() & (df["period"] <= period), "period"]
+    complaint_month = with_complaints.max() if not with_complaints.empty else None
+    complaints: dict[int, float] = {}
+    if complaint_month is not None:
+        part = df[(df["period"] == complaint_month) & df["complaints"].notna()]
+        complaints = dict(zip(part["department_id"], part["complaints"], strict=True))
+    on_time: dict[int, int] = {}
+    if due_periods:
+        due = df[df["period"].isin(due_periods)]
+        on_time = due.groupby("department_id")["reports_on_time"].sum().to_dict()
+    rows = df[(df["period"] == period) & df["active"].astype(bool)]
+    if rows.empty:
+        return None
+    # judged before the month's end (the running month): tasks due later this month
+    # are not due yet, which only the per-day counts can tell
+    if at < period_end(period):
+        in_month = due_in_month(campaign_id, period)
+        day = at.isoformat()
+        counts = []
+        for did, due_b, open_b, ok_b in zip(
+            rows["department_id"], rows["due_before"], rows["open_before"],
+            rows["on_time_before"], strict=True,
+        ):  # fmt: skip
+            n_due, n_open, n_on_time = int(due_b), int(open_b), int(ok_b)
+            for due_day, (d, o, ok) in (in_month.get(int(did)) or {}).items():
+                if due_day < day:
+                    n_due, n_open, n_on_time = n_due + d, n_open + o, n_on_time + ok
+            counts.append((n_due, n_open, n_on_time))
+        n_due_col = [c[0] for c in counts]
+        open_col = [c[1] for c in counts]
+        on_time_col = [c[2] for c in counts]
+    else:
+        n_due_col = rows["due_at_end"].astype("int64").tolist()
+        open_col = rows["open_at_end"].astype("int64").tolist()
+        on_time_col = rows["on_time_at_end"].astype("int64").tolist()
+    ids = rows["department_id"].astype("int64")
+    assignments = rows["assignments"].astype("int64")
+    weight_sum = rows["weight_sum"].astype("float64")
+    has_due = bool(due_periods)
+    return pd.DataFrame(
+        {
+            "department_id": ids.to_numpy(),
+            "code": rows["code"].to_numpy(),
+            "name": rows["name"].to_numpy(),
+            "name_en": rows["name_en"].to_numpy(),
+            "assignments": assignments.to_numpy(),
+            "completion": (
+                rows["weighted_percent"].astype("float64") / weight_sum.where(weight_sum != 0)
+            )
+            .fillna(0.0)
+            .to_numpy(),
+            "expected": rows["expected_end"].astype("float64").to_numpy(),
+            "done": rows["done"].astype("int64").to_numpy(),
+            "overdue": open_col,
+            "reported": rows["reported"].astype("int64").to_numpy(),
+            "reports_on_time": (
+                ids.map(on_time).fillna(0).astype("int64").to_numpy() if has_due else None
+            ),
+            "reports": (assignments * len(due_periods)).to_numpy() if has_due else None,
+            "done_on_time": on_time_col if has_due else None,
+            "due_tasks": n_due_col if has_due else None,
+            "satisfaction": rows["satisfaction"].astype("float64").to_numpy(),
+            "inspection": rows["inspection"].astype("float64").to_numpy(),
+            "complaints": ids.map(complaints).astype("float64").to_numpy(),
+        }
+    )
 
 
 def area_cells(campaign_id: int, period: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import streamlit as st
@@ -224,7 +225,11 @@ def focus_note(total: int, own: bool = False) -> None:
 
 
 def chart(chart_obj, table, *, key: str) -> None:  # type: ignore[no-untyped-def]
-    """A chart with its data table one click away."""
+    """A chart with its data table one click away.
+
+    The chart is sent without Altair's JSON-schema validation (a tenth of a second per
+    chart on every run); ``tests/test_charts.py`` validates every chart builder."""
+    object.__setattr__(chart_obj, "to_dict", functools.partial(chart_obj.to_dict, validate=False))
     st.altair_chart(chart_obj, width="stretch")
     with st.expander(t("chart.show_data"), expanded=False):
         st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")

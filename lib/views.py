@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from lib import queries, scoring, summary
@@ -136,7 +137,9 @@ def _compute_department_scores(ctx: CampaignContext, period: str) -> pd.DataFram
     return _scores_from_inputs(ctx, department_inputs(ctx, period))
 
 
-def department_inputs(ctx: CampaignContext, period: str, source: str = "summary") -> pd.DataFrame:
+def department_inputs(
+    ctx: CampaignContext, period: str, source: str = "summary", frame: Any = None
+) -> pd.DataFrame:
     """What the composite score of each department is made of, for one period.
 
     ``source="summary"`` reads the pre-aggregated ``department_months`` table
@@ -146,7 +149,7 @@ def department_inputs(ctx: CampaignContext, period: str, source: str = "summary"
     at = min(ctx.today, period_end(period))
     periods, cutoffs = _due_periods(ctx, period)
     if source == "summary" and at >= period_start(period):
-        df = summary.department_inputs(ctx.campaign_id, period, at, periods)
+        df = summary.department_inputs(ctx.campaign_id, period, at, periods, frame)
         if df is not None:
             if not df.empty and at < period_end(period):
                 live = queries.department_expected(ctx.campaign_id, task_expected(ctx, at))
@@ -239,47 +242,70 @@ def _department_inputs_sql(
 
 
 def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFrame:
+    """Components, deductions, composite and rank from the inputs: the rules of
+    :mod:`lib.scoring` applied column-wise (a province has 3 000 units and the ranking
+    history 24 months of them); ``tests/test_summary.py`` checks it against the
+    row-by-row rules."""
     if inputs.empty:
         return pd.DataFrame()
     weights = ctx.settings["weights"]
     rules = ctx.settings["deductions"]
-    rows = []
-    for r in inputs.itertuples(index=False):
-        timeliness = (
-            scoring.timeliness_component(
-                int(r.reports_on_time), int(r.reports), int(r.done_on_time), int(r.due_tasks)
-            )
-            if pd.notna(r.reports)
-            else None
+
+    def col(name: str) -> np.ndarray:
+        return pd.to_numeric(inputs[name], errors="coerce").astype("float64").to_numpy()
+
+    reports, due_tasks = col("reports"), col("due_tasks")
+    denominator = reports + due_tasks
+    with np.errstate(divide="ignore", invalid="ignore"):
+        timeliness = np.where(
+            ~np.isnan(reports) & (denominator > 0),
+            100.0 * (col("reports_on_time") + col("done_on_time")) / denominator,
+            np.nan,
         )
-        satisfaction = None if pd.isna(r.satisfaction) else float(r.satisfaction)
-        insp_value = None if pd.isna(r.inspection) else float(r.inspection)
-        n_complaints = 0.0 if pd.isna(r.complaints) else float(r.complaints)
-        components = {
-            "completion": float(r.completion),
-            "timeliness": timeliness,
-            "satisfaction": satisfaction,
-            "inspection": insp_value,
+    complaints = np.nan_to_num(col("complaints"), nan=0.0)
+    overdue = col("overdue")
+    deductions = np.minimum(
+        float(rules["max"]),
+        rules["per_complaint"] * np.maximum(complaints, 0.0)
+        + rules["per_overdue"] * np.maximum(overdue, 0),
+    )
+    components = {
+        "completion": col("completion"),
+        "timeliness": timeliness,
+        "satisfaction": col("satisfaction"),
+        "inspection": col("inspection"),
+    }
+    num = np.zeros(len(inputs))
+    den = np.zeros(len(inputs))
+    for name in scoring.COMPONENTS:
+        value, weight = components[name], float(weights.get(name, 0))
+        if weight <= 0:
+            continue
+        present = ~np.isnan(value)
+        num = num + np.where(present, weight * value, 0.0)
+        den = den + np.where(present, weight, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        composite = np.where(den > 0, np.maximum(0.0, num / den - deductions), 0.0)
+    names = inputs["name"].tolist()
+    df = pd.DataFrame(
+        {
+            "department_id": inputs["department_id"].to_numpy(),
+            "code": inputs["code"].to_numpy(),
+            "department": names,
+            "department_en": [
+                en or zh for en, zh in zip(inputs["name_en"].tolist(), names, strict=True)
+            ],
+            "assignments": col("assignments").astype("int64"),
+            "expected": col("expected"),
+            "done": col("done").astype("int64"),
+            "overdue": overdue.astype("int64"),
+            "reported": col("reported").astype("int64"),
+            "complaints": complaints,
+            "deductions": deductions,
+            **components,
+            "composite": [round(float(x), 2) for x in composite],
         }
-        deduction = scoring.deduction_points(n_complaints, int(r.overdue), rules)
-        rows.append(
-            {
-                "department_id": r.department_id,
-                "code": r.code,
-                "department": r.name,
-                "department_en": r.name_en or r.name,
-                "assignments": int(r.assignments),
-                "expected": float(r.expected),
-                "done": int(r.done),
-                "overdue": int(r.overdue),
-                "reported": int(r.reported),
-                "complaints": n_complaints,
-                "deductions": deduction,
-                **components,
-                "composite": round(scoring.composite_score(components, weights, deduction), 2),
-            }
-        )
-    df = pd.DataFrame(rows)
+    )
     df["rank"] = _ranks(df["composite"].tolist())
     return df.sort_values(["rank", "department"]).reset_index(drop=True)
 
@@ -322,10 +348,11 @@ def _rank_history(campaign_id: int, today: dt.date, period: str) -> Any:
     ctx = context(campaign_id, today, period)
     assert ctx is not None
     frames = []
+    summary_rows = summary.campaign_frame(campaign_id)  # read once for every month
     for p in campaign_periods(ctx):
         if p > ctx.period:
             break
-        df = department_scores(ctx, p)
+        df = _scores_from_inputs(ctx, department_inputs(ctx, p, frame=summary_rows))
         if not df.empty:
             frames.append(
                 df[["department_id", "department", "department_en", "composite", "rank"]].assign(
@@ -452,7 +479,14 @@ def _department_tasks(campaign_id: int, today: dt.date, period: str, department_
 
 def area_heatmap(ctx: CampaignContext) -> pd.DataFrame:
     """Task-weighted completion per department × task area (from the summary; the SQL
-    aggregate for a period judged before it began)."""
+    aggregate for a period judged before it began). Cached by the data version."""
+    return _area_heatmap(ctx.campaign_id, ctx.today, ctx.period)  # type: ignore[no-any-return]
+
+
+@queries.versioned
+def _area_heatmap(campaign_id: int, today: dt.date, period: str) -> Any:
+    ctx = context(campaign_id, today, period)
+    assert ctx is not None
     if ctx.at >= period_start(ctx.period):
         df = summary.area_cells(ctx.campaign_id, ctx.period)
         if df is not None:

@@ -105,9 +105,10 @@ else:
             t("col.expected"): st.column_config.NumberColumn(format="%d%%"),
         },
     )
+    sheet = t("page.ledger")
     st.download_button(
         t("ledger.export"),
-        data=to_xlsx_bytes(table, t("page.ledger")),
+        data=lambda: to_xlsx_bytes(table, sheet),  # built when clicked, not on every run
         file_name=f"task_ledger_{ctx.period}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -136,7 +137,14 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-history = queries.task_history(int(task_id), ctx.period)
+HISTORY_ROWS = 1000
+history = queries.task_history(int(task_id), ctx.period, HISTORY_ROWS)
+if len(history) >= HISTORY_ROWS:
+    total_reports = queries.task_report_count(int(task_id), ctx.period)
+    if total_reports > HISTORY_ROWS:
+        st.caption(
+            t("ledger.history_newest", shown=f"{HISTORY_ROWS:,}", total=f"{total_reports:,}")
+        )
 if history.empty:
     st.info(t("ledger.no_reports"))
 else:

@@ -59,10 +59,18 @@ def _assert_same(campaign_id: int, today: dt.date = DEMO_TODAY) -> int:
         fast = views.department_inputs(ctx_p, p, "summary")
         slow = views.department_inputs(ctx_p, p, "sql")
         assert not slow.empty
-        fast = fast.sort_values("department_id").reset_index(drop=True)[views.INPUT_COLUMNS]
-        slow = slow.sort_values("department_id").reset_index(drop=True)[views.INPUT_COLUMNS]
+        fast, slow = _numeric(fast), _numeric(slow)
         pd.testing.assert_frame_equal(fast, slow, check_dtype=False, atol=1e-6, obj=p)
     return len(periods)
+
+
+def _numeric(df: pd.DataFrame) -> pd.DataFrame:
+    """Sorted by department, numbers as float64 (None and NaN both mean "no figure")."""
+    out = df.sort_values("department_id").reset_index(drop=True)[views.INPUT_COLUMNS].copy()
+    for col in views.INPUT_COLUMNS:
+        if col not in ("code", "name", "name_en"):
+            out[col] = pd.to_numeric(out[col]).astype("float64")
+    return out
 
 
 def _valid(engine: Engine, campaign_id: int) -> bool | None:
@@ -351,3 +359,73 @@ def test_heat_map_and_one_departments_rows_match_the_full_queries(demo_engine: E
                 mine.reset_index(drop=True).astype(object).fillna(-1),
                 expected.reset_index(drop=True).astype(object).fillna(-1),
             )
+
+
+def test_columnwise_scores_follow_the_row_by_row_rules() -> None:
+    """views._scores_from_inputs (vectorised) against lib.scoring's rules, on random
+    inputs with every kind of gap (no timeliness, no survey, no inspection)."""
+    from lib import scoring
+
+    rng = random.Random(7)
+    settings = scoring.campaign_settings({"weights": {"inspection": 0}})
+    ctx = views.CampaignContext(
+        campaign_id=1,
+        header={},
+        period="2026-11",
+        today=DEMO_TODAY,
+        settings=settings,
+        thresholds=scoring.Thresholds.from_settings(settings),
+    )
+    rows = []
+    for i in range(400):
+        has_periods = rng.random() < 0.8
+        reports = rng.choice([0, 3, 12, 45]) if has_periods else None
+        rows.append(
+            {
+                "department_id": i,
+                "code": f"D{i}",
+                "name": f"科室{i}",
+                "name_en": None if i % 3 else f"Dept {i}",
+                "assignments": rng.randint(1, 45),
+                "completion": rng.uniform(0, 100),
+                "expected": rng.uniform(0, 100),
+                "done": rng.randint(0, 5),
+                "overdue": rng.choice([0, 0, 1, 4, 30]),
+                "reported": rng.randint(0, 5),
+                "reports_on_time": rng.randint(0, reports)
+                if reports
+                else (0 if has_periods else None),
+                "reports": reports,
+                "done_on_time": rng.randint(0, 3) if has_periods else None,
+                "due_tasks": rng.choice([0, 3]) if has_periods else None,
+                "satisfaction": rng.choice([None, rng.uniform(60, 100)]),
+                "inspection": rng.choice([None, rng.uniform(60, 100)]),
+                "complaints": rng.choice([None, 0.0, 2.0, 9.0]),
+            }
+        )
+    got = views._scores_from_inputs(ctx, pd.DataFrame(rows, columns=views.INPUT_COLUMNS))
+    by_id = got.set_index("department_id")
+    weights, rules = settings["weights"], settings["deductions"]
+    for r in rows:
+        timeliness = (
+            scoring.timeliness_component(
+                r["reports_on_time"], r["reports"], r["done_on_time"], r["due_tasks"]
+            )
+            if r["reports"] is not None
+            else None
+        )
+        components = {
+            "completion": r["completion"],
+            "timeliness": timeliness,
+            "satisfaction": r["satisfaction"],
+            "inspection": r["inspection"],
+        }
+        deduction = scoring.deduction_points(r["complaints"] or 0.0, r["overdue"], rules)
+        expected = round(scoring.composite_score(components, weights, deduction), 2)
+        mine = by_id.loc[r["department_id"]]
+        assert mine["composite"] == expected
+        assert mine["deductions"] == deduction
+        assert (pd.isna(mine["timeliness"]) and timeliness is None) or mine[
+            "timeliness"
+        ] == timeliness
+    assert got["rank"].tolist() == scoring.rank_with_ties(got["composite"].tolist())

@@ -173,6 +173,8 @@ MESSAGES: dict[str, str] = {
     "chart.show_data": "Show data table",
     "chart.focus": "Many units: the chart shows the top {n} and the bottom {n} of {total}{own}; every unit is in the data table.",
     "chart.focus_own": " and your own",
+    "list.more": " … ({total} units)",
+    "ledger.history_newest": "Many reports: showing the newest {shown} of {total}.",
     "chart.target": "target {value}",
     "common.choose": "Choose",
     "overview.wow": "{value} vs last week",

@@ -183,6 +183,8 @@ MESSAGES: dict[str, str] = {
     "chart.show_data": "查看数据表",
     "chart.focus": "单位较多（共 {total} 个）：图中只显示前 {n} 名和后 {n} 名{own}，全部单位见“查看数据表”。",
     "chart.focus_own": "及本单位",
+    "list.more": " 等 {total} 个单位",
+    "ledger.history_newest": "填报记录较多：显示最新的 {shown} 条（共 {total} 条）。",
     "chart.target": "目标 {value}",
     "common.choose": "请选择",
     "overview.wow": "{value}（较上周）",
