@@ -122,10 +122,32 @@ def schema_exists(engine: Engine | None = None) -> bool:
 
 
 def bump_data_version(session: Session) -> None:
-    """Mark that data changed (read caches in every process key on this)."""
-    result = session.execute(update(DataVersion).values(version=DataVersion.version + 1))
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(DataVersion(id=1, version=1))
+    """Mark that data changed: read caches in every process key on the data version.
+
+    The stamp is bumped once per transaction, right after it commits, in a short
+    transaction of its own. Bumping inside the writer's transaction kept the one-row
+    stamp locked until COMMIT, so every save in every process queued behind every
+    other (a month-end rush at province scale: seconds). After the commit is safe for
+    the caches: a reader that sees the old stamp may cache the new data under it (and
+    recomputes when the stamp moves), but can never cache old data under the new one."""
+    session.info["bump_data_version"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _bump_after_commit(session: Session) -> None:
+    if not session.info.pop("bump_data_version", False):
+        return
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    with engine.begin() as conn:  # type: ignore[union-attr]
+        result = conn.execute(update(DataVersion).values(version=DataVersion.version + 1))
+        if result.rowcount == 0:
+            conn.execute(DataVersion.__table__.insert().values(id=1, version=1))
+
+
+@event.listens_for(Session, "after_rollback")
+def _no_bump_after_rollback(session: Session) -> None:
+    session.info.pop("bump_data_version", None)
 
 
 def data_version(engine: Engine | None = None) -> int:

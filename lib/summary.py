@@ -9,7 +9,8 @@ module keeps, per campaign, department and month, the sums those scores are made
   a report, review, indicator or inspection save marks its (campaign, department, first
   month touched); just before the transaction commits, the department's rows from that
   month on are recomputed from its own few hundred reports, under a lock on the
-  campaign's ``summary_state`` row, so two concurrent saves for one campaign never write
+  department's row (and a shared lock on the campaign's ``summary_state`` row, which a
+  rebuild takes exclusively), so two concurrent saves for one department never write
   figures computed from a snapshot that misses the other. Any other change that can
   move a score (tasks, weights, dates, indicators, settings, imports) marks the
   campaign's summary invalid instead;
@@ -115,7 +116,10 @@ def _apply_pending(session: Session) -> None:
         if campaign_id not in invalid:
             by_campaign[campaign_id][department_id] = first
     for campaign_id in sorted(by_campaign):
-        if _lock_state(session, campaign_id):
+        # shared with other savers of the campaign, exclusive against a rebuild or an
+        # invalidation; then the departments themselves, in id order (no deadlocks)
+        if _lock_state(session, campaign_id, shared=True):
+            _lock_departments(session, sorted(by_campaign[campaign_id]))
             refresh(session, campaign_id, by_campaign[campaign_id])
 
 
@@ -125,13 +129,29 @@ def _forget_pending(session: Session) -> None:
     session.info.pop("summary_invalid", None)
 
 
-def _lock_state(session: Session, campaign_id: int) -> bool:
-    """Lock the campaign's state row (waits for a writer or a rebuild of the same
-    campaign); True if its summary is valid and must be kept current."""
+def _lock_state(session: Session, campaign_id: int, shared: bool = False) -> bool:
+    """Lock the campaign's state row (PostgreSQL; SQLite has one writer at a time):
+    shared by department refreshes, exclusive for a rebuild. True if the summary is
+    valid and must be kept current."""
     valid = session.execute(
-        select(SummaryState.valid).where(SummaryState.campaign_id == campaign_id).with_for_update()
+        select(SummaryState.valid)
+        .where(SummaryState.campaign_id == campaign_id)
+        .with_for_update(read=shared)
     ).scalar()
     return bool(valid)
+
+
+def _lock_departments(session: Session, department_ids: list[int]) -> None:
+    """Serialise refreshes of the same department: after the lock, this transaction's
+    next statements see every other refresher's committed reports (READ COMMITTED)."""
+    from lib.models import Department
+
+    session.execute(
+        select(Department.id)
+        .where(Department.id.in_(department_ids))
+        .order_by(Department.id)
+        .with_for_update(key_share=True)
+    ).all()
 
 
 # --- maintenance --------------------------------------------------------------------------
@@ -139,7 +159,7 @@ def _lock_state(session: Session, campaign_id: int) -> bool:
 
 def refresh(session: Session, campaign_id: int, departments: dict[int, str]) -> None:
     """Recompute the given departments' rows from each one's first touched month on."""
-    rows = compute(session, campaign_id, sorted(departments))
+    rows = compute(session, campaign_id, sorted(departments), min(departments.values()))
     if rows is None:
         return
     for department_id, first in departments.items():
@@ -224,9 +244,11 @@ def report_deadline(period: str, report_day: int) -> dt.datetime:
 
 
 def compute(
-    session: Session, campaign_id: int, department_ids: list[int]
+    session: Session, campaign_id: int, department_ids: list[int], first: str | None = None
 ) -> list[dict[str, Any]] | None:
-    """Every month's row for the given departments (None if the campaign is gone)."""
+    """Every month's row (or every month's from ``first`` on) for the given departments
+    (None if the campaign is gone). Months before ``first`` still feed the later ones:
+    the latest report up to a month is carried forward from wherever it was."""
     from lib.scoring import campaign_settings
 
     camp = session.execute(
@@ -236,9 +258,12 @@ def compute(
     ).first()
     if camp is None or not department_ids:
         return None
-    periods = periods_between(camp.start_date, camp.end_date)
+    all_periods = periods_between(camp.start_date, camp.end_date)
     report_day = int(campaign_settings(camp.settings)["report_day"])
-    deadlines = {p: report_deadline(p, report_day) for p in periods}
+    deadlines = {p: report_deadline(p, report_day) for p in all_periods}
+    periods = [p for p in all_periods if first is None or p >= first]
+    if not periods:
+        return []
     in_depts = Assignment.department_id.in_(department_ids)
 
     assignments = session.execute(
