@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, select, text, update
+from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from lib.config import ROOT, database_url
@@ -138,11 +138,11 @@ def _bump_after_commit(session: Session) -> None:
     if not session.info.pop("bump_data_version", False):
         return
     bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
-    with engine.begin() as conn:  # type: ignore[union-attr]
+    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
+    with engine.begin() as conn:
         result = conn.execute(update(DataVersion).values(version=DataVersion.version + 1))
         if result.rowcount == 0:
-            conn.execute(DataVersion.__table__.insert().values(id=1, version=1))
+            conn.execute(insert(DataVersion).values(id=1, version=1))
 
 
 @event.listens_for(Session, "after_rollback")
