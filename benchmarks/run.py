@@ -143,12 +143,12 @@ def _replay_sql(statements: list[tuple[str, Any]]) -> float:
 
 
 def measure_pages(repeat: int, cold_repeat: int, timeout: float) -> dict[str, Any]:
-    import streamlit as st
     from sqlalchemy import event
     from streamlit.testing.v1 import AppTest
 
     import tests.apphelpers
     from benchmarks.generate import BENCH_LEADER, BENCH_PASSWORD
+    from lib import queries
     from lib.db import get_engine
     from lib.nav import PAGES as SPECS
 
@@ -164,7 +164,7 @@ def measure_pages(repeat: int, cold_repeat: int, timeout: float) -> dict[str, An
         cold, warm = [], []
         statements: list[tuple[str, Any]] = []
         for i in range(cold_repeat):
-            st.cache_data.clear()
+            queries.clear_caches()
             at.switch_page(spec.path)
             first = i == 0
             if first:
@@ -251,10 +251,8 @@ def naive_completion(period: str, campaign_id: int) -> tuple[Any, float]:
 
 
 def measure_baseline(repeat: int) -> dict[str, Any]:
-    import streamlit as st
-
     from benchmarks.generate import BENCH_TODAY
-    from lib import views
+    from lib import queries, views
 
     ctx = views.context(1, BENCH_TODAY)
     assert ctx is not None
@@ -263,7 +261,7 @@ def measure_baseline(repeat: int) -> dict[str, Any]:
         start = time.perf_counter()
         per_dept, overall = naive_completion(ctx.period, 1)
         naive.append(time.perf_counter() - start)
-        st.cache_data.clear()
+        queries.clear_caches()
         start = time.perf_counter()
         scores = views.department_scores(ctx)
         numbers = views.overview_numbers(ctx)
@@ -516,14 +514,12 @@ def measure_rss(url: str, sessions: int, parallel: int = 5) -> dict[str, Any]:
 
 
 def measure_deck() -> dict[str, Any]:
-    import streamlit as st
-
     from benchmarks.generate import BENCH_TODAY
-    from lib import reports, views
+    from lib import queries, reports, views
 
     ctx = views.context(1, BENCH_TODAY)
     assert ctx is not None
-    st.cache_data.clear()
+    queries.clear_caches()
     start = time.perf_counter()
     data = reports.meeting_data(ctx, "zh")
     numbers = time.perf_counter() - start

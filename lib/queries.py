@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -49,43 +52,105 @@ def _result_frame(result: Any) -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(result.keys()))
 
 
+class VersionedCache:
+    """Per-process read cache keyed by the data-version stamp.
+
+    For each (function, database, arguments) only the result for the newest data
+    version is kept, so a month-end rush of saves (a new version every second) does not
+    pile up stale copies of province-size frames; at most ``max_entries`` argument
+    combinations are kept (least recently used go first). Concurrent misses of the same
+    key wait for one computation instead of each computing it (25 leaders opening the
+    overview at once compute it once). Callers get their own copy of a cached frame."""
+
+    def __init__(self, max_entries: int = 256, ttl: float = 3600.0) -> None:
+        self.max_entries = max_entries
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Any, tuple[int, float, Any]] = OrderedDict()
+        self._computing: dict[Any, threading.Lock] = {}
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def _fresh(self, key: Any, version: int) -> tuple[bool, Any]:
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == version and time.monotonic() - entry[1] < self.ttl:
+            self._entries.move_to_end(key)
+            return True, entry[2]
+        return False, None
+
+    def get(self, key: Any, version: int, compute: Callable[[], Any]) -> Any:
+        try:
+            hash(key)
+        except TypeError:  # arguments that cannot be a key: no caching
+            return compute()
+        with self._lock:
+            hit, value = self._fresh(key, version)
+            if hit:
+                return _copy(value)
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                hit, value = self._fresh(key, version)
+            if hit:
+                return _copy(value)
+            value = compute()
+            with self._lock:
+                current = self._entries.get(key)
+                if current is None or current[0] <= version:  # never replace newer data
+                    self._entries[key] = (version, time.monotonic(), value)
+                    self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    old, _entry = self._entries.popitem(last=False)
+                    self._computing.pop(old, None)
+        return _copy(value)
+
+
+def _copy(value: Any) -> Any:
+    """A caller's own copy: frames deep (their cells are shared immutable objects),
+    containers element by element, everything else as is."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=True)
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+CACHE = VersionedCache()
+
+
+def clear_caches() -> None:
+    """Empty the read cache (tests, the benchmark's cold runs)."""
+    CACHE.clear()
+    st.cache_data.clear()
+
+
 def versioned(fn: Callable[P, R]) -> Callable[P, R]:
-    """Cache ``fn`` by its arguments plus the current data version."""
-
-    # st.cache_data keys on the function's source and on every argument whose name does
-    # not start with "_": the query's name, the database and its version are in the key.
-    @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
-    def cached(query_name: str, database: str, version: int, *args: Any, **kwargs: Any) -> Any:
-        return fn(*args, **kwargs)  # type: ignore[arg-type]
-
+    """Cache ``fn`` by its arguments plus the current data version (see
+    :class:`VersionedCache`)."""
     name = f"{fn.__module__}.{fn.__qualname__}"
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         engine = get_engine()
-        return cached(  # type: ignore[no-any-return]
-            name, str(engine.url), data_version(engine), *args, **kwargs
-        )
+        key = (name, str(engine.url), args, tuple(sorted(kwargs.items())))
+        return CACHE.get(key, data_version(engine), lambda: fn(*args, **kwargs))  # type: ignore[no-any-return]
 
     wrapper.uncached = fn  # type: ignore[attr-defined]
     return wrapper
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _cached_call(query_name: str, database: str, version: int, *args: Any) -> Any:
-    return _VERSIONED_CALLS[query_name](*args)
-
-
-_VERSIONED_CALLS: dict[str, Callable[..., Any]] = {}
-
-
 def versioned_call(fn: Callable[..., R], *args: Any) -> R:
     """``fn(*args)`` cached like :func:`versioned` (for functions defined in modules that
     ``queries`` cannot import)."""
-    name = f"{fn.__module__}.{fn.__qualname__}"
-    _VERSIONED_CALLS[name] = fn
     engine = get_engine()
-    return _cached_call(name, str(engine.url), data_version(engine), *args)  # type: ignore[no-any-return]
+    key = (f"{fn.__module__}.{fn.__qualname__}", str(engine.url), args, ())
+    return CACHE.get(key, data_version(engine), lambda: fn(*args))  # type: ignore[no-any-return]
 
 
 @versioned

@@ -431,7 +431,8 @@ def task_table(
 def _task_table(campaign_id: int, today: dt.date, period: str, as_of: dt.datetime | None) -> Any:
     ctx = context(campaign_id, today, period)
     assert ctx is not None
-    progress = queries.assignment_progress(ctx.campaign_id, ctx.period, as_of)
+    # uncached: the task table itself is cached, one copy of 135 000 rows is enough
+    progress = queries.assignment_progress.uncached(ctx.campaign_id, ctx.period, as_of)  # type: ignore[attr-defined]
     if progress.empty:
         return progress, progress
     assignments = scoring.assignment_statuses(

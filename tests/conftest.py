@@ -78,9 +78,10 @@ def _reset_schema(engine: Engine) -> None:
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL on each backend (same tests run on both)."""
-    import streamlit as st
 
-    st.cache_data.clear()  # read caches are keyed by URL and data version, both reused here
+    from lib.queries import clear_caches
+
+    clear_caches()  # read caches are keyed by URL and data version, both reused here
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     url: str = request.getfixturevalue("pg_server_url")

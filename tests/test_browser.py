@@ -110,7 +110,7 @@ def _settle(page) -> None:  # type: ignore[no-untyped-def]
 def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
     """Log in through the form. On a cold server the first script run can redraw the form
     while Playwright types (faster than any person), so a lost submit is retried."""
-    page.goto(url)
+    page.goto(url, timeout=90_000)  # a cold server under a loaded CI machine is slow to answer
     for attempt in range(3):
         name = page.get_by_role("textbox", name="用户名")
         name.wait_for(timeout=WAIT_MS)

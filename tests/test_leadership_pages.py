@@ -21,7 +21,6 @@ PASSWORD = "Lead3r!pass"
 
 @pytest.fixture
 def example_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    import streamlit as st
 
     from lib import config
 
@@ -35,7 +34,9 @@ def example_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     config.settings.cache_clear()
-    st.cache_data.clear()
+    from lib.queries import clear_caches
+
+    clear_caches()
     dispose_all()
     return url
 

@@ -31,3 +31,46 @@ def test_assignment_progress_takes_the_latest_counted_report(app_db: str) -> Non
     assert set(df.columns) >= {"assignment_id", "task_id", "department", "percent", "reported"}
     assert df["percent"].dropna().between(0, 100).all()
     assert (df.loc[df["reported"], "latest_period"] == "2026-11").all()
+
+
+def test_versioned_cache_keeps_only_the_newest_version_and_computes_once() -> None:
+    """One entry per key (older versions dropped), copies handed out, and concurrent
+    misses of one key computed once."""
+    import threading
+    import time as time_mod
+
+    import pandas as pd
+
+    from lib.queries import VersionedCache
+
+    cache = VersionedCache(max_entries=3)
+    calls: list[int] = []
+
+    def compute(v: int):  # type: ignore[no-untyped-def]
+        def go() -> pd.DataFrame:
+            calls.append(v)
+            time_mod.sleep(0.05)
+            return pd.DataFrame({"v": [v]})
+
+        return go
+
+    first = cache.get("k", 1, compute(1))
+    first.loc[0, "v"] = 99  # a caller's copy: the cached frame is untouched
+    assert cache.get("k", 1, compute(1))["v"].tolist() == [1]
+    assert calls == [1]
+    assert cache.get("k", 2, compute(2))["v"].tolist() == [2]  # new version: recomputed
+    assert calls == [1, 2] and len(cache._entries) == 1  # the old version is gone
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(int(cache.get("k", 3, compute(3))["v"][0])))
+        for _ in range(8)
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert results == [3] * 8 and calls.count(3) == 1  # eight misses, one computation
+    for key in ("a", "b", "c"):
+        cache.get(key, 3, compute(3))
+    assert "k" not in cache._entries and len(cache._entries) == 3  # least recently used out
+    assert cache.get(["unhashable"], 3, compute(4))["v"].tolist() == [4]  # not cached
