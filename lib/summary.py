@@ -354,6 +354,7 @@ def compute(
     ):
         inspections[did].append((period, 100.0 * score / max_score))
 
+    expected_memo: dict[Any, float] = {}  # (task span, month) -> expected %, shared
     by_department: dict[int, list[Any]] = defaultdict(list)
     for a in assignments:
         by_department[a.department_id].append(a)
@@ -377,6 +378,7 @@ def compute(
                 complaints.get(did, {}),
                 inspections.get(did, []),
                 (camp.start_date, camp.end_date),
+                expected_memo,
             )
         )
     return out
@@ -409,6 +411,7 @@ def _department_rows(
     complaints: dict[str, float],
     inspections: list[tuple[str, float]],
     campaign_span: tuple[dt.date, dt.date],
+    expected_memo: dict[Any, float],
 ) -> list[dict[str, Any]]:
     from lib.scoring import expected_progress, satisfaction_component
 
@@ -426,56 +429,71 @@ def _department_rows(
     }
     rows = []
     pointer = dict.fromkeys(reports, 0)
-    latest: dict[int, tuple[str, int] | None] = dict.fromkeys(reports)
+    latest: dict[int, tuple[str, int, Any] | None] = dict.fromkeys(reports)
     value_i = 0
     latest_value: dict[int, float] = {}
     insp_i = 0
     insp: float | None = None
+    # what does not change from month to month, once per assignment (a province
+    # rebuild walks 3 000 units × 45 tasks × 24 months)
+    statics = []
+    for a in active:
+        due_iso = a.due_date.isoformat() if a.due_date is not None else None
+        due_period = due_iso[:7] if due_iso is not None else None
+        done_first = first_done[a.id]
+        statics.append(
+            (
+                a.id,
+                float(a.weight),
+                str(a.area_id) if a.area_id is not None else None,
+                due_iso,
+                due_period,
+                done_first is not None and due_period is not None and done_first <= due_period,
+                (a.start_date or campaign_span[0], a.due_date or campaign_span[1]),
+            )
+        )
     for p in periods:
-        start, end = period_start(p), period_end(p)
+        end = period_end(p)
         weight_sum = weighted = expected = 0.0
         done = reported = due_before = open_before = on_time_before = 0
         due_in_month: dict[str, list[int]] = {}
         areas: dict[str, list[float]] = {}
-        for a in active:
-            rs = reports[a.id]
-            i = pointer[a.id]
-            while i < len(rs) and rs[i][0] <= p:
-                latest[a.id] = (rs[i][0], rs[i][1])
-                i += 1
-            pointer[a.id] = i
-            last = latest[a.id]
+        for aid, weight, area, due_iso, due_period, in_time, span in statics:
+            rs = reports[aid]
+            i = pointer[aid]
+            if i < len(rs) and rs[i][0] <= p:
+                while i < len(rs) and rs[i][0] <= p:
+                    i += 1
+                pointer[aid] = i
+                latest[aid] = rs[i - 1]
+            last = latest[aid]
             pct = last[1] if last is not None else 0
-            weight = float(a.weight)
             weight_sum += weight
             weighted += weight * pct
-            expected += weight * round(
-                expected_progress(
-                    a.start_date or campaign_span[0], a.due_date or campaign_span[1], end
-                ),
-                4,
-            )
+            share = expected_memo.get((span, p))
+            if share is None:
+                share = expected_memo[(span, p)] = round(
+                    expected_progress(span[0], span[1], end), 4
+                )
+            expected += weight * share
             done += pct >= 100
             reported += last is not None and last[0] == p
-            if a.area_id is not None:
-                cell = areas.setdefault(str(a.area_id), [0.0, 0.0, 0])
+            if area is not None:
+                cell = areas.setdefault(area, [0.0, 0.0, 0])
                 cell[0] += weight * pct
                 cell[1] += weight
                 cell[2] += 1
-            if a.due_date is None:
+            if due_period is None or due_period > p:
                 continue
-            finished_in_time = (
-                first_done[a.id] is not None and first_done[a.id] <= a.due_date.isoformat()[:7]
-            )
-            if a.due_date < start:
+            if due_period < p:
                 due_before += 1
                 open_before += pct < 100
-                on_time_before += finished_in_time
-            elif a.due_date <= end:
-                cell_due = due_in_month.setdefault(a.due_date.isoformat(), [0, 0, 0])
+                on_time_before += in_time
+            else:
+                cell_due = due_in_month.setdefault(due_iso, [0, 0, 0])  # type: ignore[arg-type]
                 cell_due[0] += 1
                 cell_due[1] += pct < 100
-                cell_due[2] += finished_in_time
+                cell_due[2] += in_time
         while value_i < len(values) and values[value_i][0] <= p:
             latest_value[values[value_i][1]] = values[value_i][2]
             value_i += 1
