@@ -138,24 +138,39 @@ def _add_status(
     thresholds: Thresholds,
     reported_col: str,
 ) -> Any:
-    """Add ``expected`` and ``status`` columns to a frame with percent/start/due."""
+    """Add ``expected`` and ``status`` columns to a frame with percent/start/due.
+
+    A province task table has 135 000 rows but only a few dozen task date spans and a
+    hundred percentages: each distinct case is worked out once."""
     expected, status = [], []
-    for row in df.itertuples(index=False):
-        start = row.start_date or campaign_start
-        due = row.due_date or campaign_end
-        exp = expected_progress(start, due, today)
+    spans: dict[tuple[Any, Any], float] = {}
+    cases: dict[tuple[Any, ...], str] = {}
+    for pct, start_date, due_date, reported in zip(
+        df["percent"].tolist(),
+        df["start_date"].tolist(),
+        df["due_date"].tolist(),
+        df[reported_col].tolist(),
+        strict=True,
+    ):
+        start = start_date or campaign_start
+        due = due_date or campaign_end
+        exp = spans.get((start, due))
+        if exp is None:
+            exp = spans[(start, due)] = expected_progress(start, due, today)
         expected.append(exp)
-        status.append(
-            work_status(
-                row.percent,
+        case = (pct, start, due, bool(reported))
+        label = cases.get(case)
+        if label is None:
+            label = cases[case] = work_status(
+                pct,
                 exp,
                 due,
                 today,
-                reported=bool(getattr(row, reported_col)),
+                reported=bool(reported),
                 started=today >= start,
                 thresholds=thresholds,
             )
-        )
+        status.append(label)
     out = df.copy()
     out["expected"] = expected
     out["status"] = status
