@@ -289,51 +289,7 @@ def measure_baseline(repeat: int) -> dict[str, Any]:
 # --- saving ------------------------------------------------------------------------------
 
 
-def _bump_mode(mode: str) -> Callable[[], None]:
-    """Experiment (``--bump-mode``) on where a save bumps the one-row data-version stamp:
-    ``in-transaction`` (the product: at the first audit row, so the row stays locked
-    until COMMIT), ``before-commit`` (once, just before COMMIT) or ``after-commit`` (in
-    its own short transaction after the data is committed). Patches the benchmark
-    process only; the product is unchanged."""
-    from sqlalchemy import event, update
-    from sqlalchemy.orm import Session
-
-    import lib.services as services
-    from lib.db import bump_data_version
-    from lib.models import DataVersion
-
-    if mode == "in-transaction":
-        return lambda: None
-
-    def mark(session: Session) -> None:
-        session.info["bump_data_version"] = True
-
-    def before_commit(session: Session) -> None:
-        if session.info.pop("bump_data_version", False):
-            bump_data_version(session)
-
-    def after_commit(session: Session) -> None:
-        if session.info.pop("bump_data_version", False):
-            bind = session.get_bind()
-            engine = getattr(bind, "engine", bind)
-            with engine.begin() as conn:  # type: ignore[union-attr]
-                conn.execute(update(DataVersion).values(version=DataVersion.version + 1))
-
-    hook = before_commit if mode == "before-commit" else after_commit
-    name = "before_commit" if mode == "before-commit" else "after_commit"
-    services.bump_data_version = mark  # type: ignore[assignment]
-    event.listen(Session, name, hook)
-
-    def undo() -> None:
-        services.bump_data_version = bump_data_version
-        event.remove(Session, name, hook)
-
-    return undo
-
-
-def measure_saves(
-    url: str, writers: int, saves: int, bump_mode: str = "in-transaction"
-) -> dict[str, Any]:
+def measure_saves(url: str, writers: int, saves: int) -> dict[str, Any]:
     from sqlalchemy import create_engine, select
 
     from benchmarks.generate import BENCH_TODAY
@@ -396,7 +352,6 @@ def measure_saves(
                 last_saved[aid] = pct
 
     # the generated month is BENCH_TODAY's, never in the future, so services accept it
-    undo = _bump_mode(bump_mode)
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
     start = time.perf_counter()
     for th in threads:
@@ -404,7 +359,6 @@ def measure_saves(
     for th in threads:
         th.join()
     wall = time.perf_counter() - start
-    undo()
     with engine.connect() as conn:
         stored = dict(
             conn.execute(
@@ -419,7 +373,6 @@ def measure_saves(
     return {
         "writers": writers,
         "saves_each": saves,
-        "bump_mode": bump_mode,
         "ok": len(latencies),
         "failed": len(errors),
         "errors": sorted(set(errors)),
@@ -513,6 +466,36 @@ def measure_rss(url: str, sessions: int, parallel: int = 5) -> dict[str, Any]:
 # --- deck ----------------------------------------------------------------------------
 
 
+def measure_summary() -> dict[str, Any]:
+    """The pre-aggregated department × month table: a whole campaign rebuilt (what the
+    first reader after a setup change waits for) and one department refreshed (what
+    every save adds)."""
+    from sqlalchemy.orm import Session
+
+    from lib import summary
+    from lib.db import get_engine, session_scope
+    from lib.models import DepartmentMonth
+
+    engine = get_engine()
+    with session_scope(engine) as s:
+        summary.invalidate(s, 1)
+    start = time.perf_counter()
+    summary.ensure(engine, 1)
+    rebuild = time.perf_counter() - start
+    with Session(engine) as s:
+        rows = s.query(DepartmentMonth).filter(DepartmentMonth.campaign_id == 1).count()
+        department = s.query(DepartmentMonth.department_id).first()
+        period = s.query(DepartmentMonth.period).order_by(DepartmentMonth.period.desc()).first()
+        assert department is not None and period is not None
+        times = []
+        for _ in range(20):
+            start = time.perf_counter()
+            summary.refresh(s, 1, {int(department[0]): str(period[0])})
+            times.append(time.perf_counter() - start)
+        s.rollback()
+    return {"rebuild_s": rebuild, "rows": rows, "refresh_one_department": _stats(times)}
+
+
 def measure_deck() -> dict[str, Any]:
     from benchmarks.generate import BENCH_TODAY
     from lib import queries, reports, views
@@ -564,6 +547,12 @@ def _table(result: dict[str, Any]) -> str:
             f"server RSS: idle {m['idle_rss_mb']:.0f} MB, peak {m['peak_rss_mb']:.0f} MB after "
             f"{m['sessions']} sessions (open median {m['session_open_s']['median']:.1f} s)"
         )
+    u = result.get("summary")
+    if u:
+        lines.append(
+            f"summary: campaign rebuilt in {u['rebuild_s']:.2f} s ({u['rows']} rows); one "
+            f"department refreshed in {1000 * u['refresh_one_department']['median']:.1f} ms"
+        )
     d = result.get("deck")
     if d:
         lines.append(
@@ -585,15 +574,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-repeat", type=int, default=3, help="cold runs per page")
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--saves", type=int, default=20, help="saves per writer")
-    parser.add_argument(
-        "--bump-mode",
-        choices=("in-transaction", "before-commit", "after-commit"),
-        default="in-transaction",
-        help="experiment: where saves bump the data-version stamp (default: as the product)",
-    )
     parser.add_argument("--sessions", type=int, default=25, help="browser sessions (0: skip)")
     parser.add_argument("--timeout", type=float, default=900, help="per script run, seconds")
-    parser.add_argument("--skip", default="", help="comma list of: pages,baseline,saves,rss,deck")
+    parser.add_argument(
+        "--skip", default="", help="comma list of: summary,pages,baseline,saves,rss,deck"
+    )
     args = parser.parse_args(argv)
     from lib.db import normalise_url
 
@@ -612,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
         "when": dt.datetime.now().isoformat(timespec="seconds"),
         "command": " ".join(["python -m benchmarks.run", *(argv or sys.argv[1:])]),
     }
+    if "summary" not in skip:
+        result["summary"] = measure_summary()
     if "pages" not in skip:
         result["pages"] = measure_pages(args.repeat, args.cold_repeat, args.timeout)
     if "baseline" not in skip:
@@ -619,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     if "deck" not in skip:
         result["deck"] = measure_deck()
     if "saves" not in skip and args.writers > 0:
-        result["saves"] = measure_saves(url, args.writers, args.saves, args.bump_mode)
+        result["saves"] = measure_saves(url, args.writers, args.saves)
     if "rss" not in skip and args.sessions > 0:
         result["rss"] = measure_rss(url, args.sessions)
     print(_table(result))

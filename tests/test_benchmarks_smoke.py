@@ -39,7 +39,8 @@ def test_generate_and_run_at_a_tiny_scale(tmp_path: Path) -> None:
     assert result["baseline"]["same_numbers"] is True
     assert result["saves"]["ok"] == 12 and result["saves"]["lost"] == 0
     assert result["deck"]["bytes"] > 0
-    assert "| overview |" in r.stdout
+    assert result["summary"]["rows"] > 0 and result["summary"]["rebuild_s"] > 0
+    assert "| overview |" in r.stdout and "summary: campaign rebuilt" in r.stdout
 
 
 @pytest.mark.parametrize("seed", range(20))

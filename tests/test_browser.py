@@ -102,7 +102,7 @@ WAIT_MS = 90_000  # the first run of a cold server imports pandas, altair and fr
 
 def _settle(page) -> None:  # type: ignore[no-untyped-def]
     """Wait until the script run and the cookie component's first rerun are over."""
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=WAIT_MS)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
     page.wait_for_timeout(500)
 
