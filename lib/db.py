@@ -7,11 +7,11 @@ when DATABASE_URL says so (psycopg 3).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text, update
+from sqlalchemy import Engine, create_engine, event, inspect, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from lib.config import ROOT, database_url
@@ -124,25 +124,37 @@ def schema_exists(engine: Engine | None = None) -> bool:
 def bump_data_version(session: Session) -> None:
     """Mark that data changed: read caches in every process key on the data version.
 
-    The stamp is bumped once per transaction, right after it commits, in a short
-    transaction of its own. Bumping inside the writer's transaction kept the one-row
-    stamp locked until COMMIT, so every save in every process queued behind every
-    other (a month-end rush at province scale: seconds). After the commit is safe for
-    the caches: a reader that sees the old stamp may cache the new data under it (and
-    recomputes when the stamp moves), but can never cache old data under the new one."""
+    The stamp is bumped once per transaction, as its last statement before COMMIT (after
+    the summary refresh, see ``before_commit_step``). Bumping at the first change kept
+    the one-row stamp locked for the whole transaction, so every save in every process
+    queued behind every other; now it is held for the commit only. It stays in the
+    writer's transaction: readers never see the new stamp before the data, a crash
+    cannot separate them, and no second connection is needed (50 concurrent savers
+    would otherwise exhaust the pool)."""
     session.info["bump_data_version"] = True
 
 
-@event.listens_for(Session, "after_commit")
-def _bump_after_commit(session: Session) -> None:
+_before_commit_steps: list[Callable[[Session], None]] = []
+
+
+def before_commit_step(fn: Callable[[Session], None]) -> Callable[[Session], None]:
+    """Register work every transaction does just before it commits (in registration
+    order), ahead of the data-version bump."""
+    _before_commit_steps.append(fn)
+    return fn
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    for step in _before_commit_steps:
+        step(session)
     if not session.info.pop("bump_data_version", False):
         return
-    bind = session.get_bind()
-    engine: Engine = bind if isinstance(bind, Engine) else bind.engine
-    with engine.begin() as conn:
-        result = conn.execute(update(DataVersion).values(version=DataVersion.version + 1))
-        if result.rowcount == 0:
-            conn.execute(insert(DataVersion).values(id=1, version=1))
+    session.flush()
+    result = session.execute(update(DataVersion).values(version=DataVersion.version + 1))
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(DataVersion(id=1, version=1))
+        session.flush()
 
 
 @event.listens_for(Session, "after_rollback")

@@ -76,7 +76,7 @@ def audit(
             after=after,
         )
     )
-    summary.note_change(session, action, entity, campaign_id, department_id, after)
+    summary.note_change(session, action, entity, campaign_id, department_id, after, before)
     bump_data_version(session)
 
 

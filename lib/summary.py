@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, event, insert, select, update
 from sqlalchemy.orm import Session
 
+from lib.db import before_commit_step
 from lib.models import (
     Assignment,
     Campaign,
@@ -75,10 +76,13 @@ def note_change(
     campaign_id: int | None,
     department_id: int | None,
     after: dict[str, Any] | None,
+    before: dict[str, Any] | None = None,
 ) -> None:
     """Remember what an audited change does to the summary (applied before commit)."""
     if entity in NEUTRAL_ENTITIES or action in NEUTRAL_ACTIONS:
         return
+    if action == "save_report" and not _counted(before) and not _counted(after):
+        return  # a draft saved over a draft (or a returned report): no score moves
     if action in DEPARTMENT_ACTIONS and campaign_id is not None and department_id is not None:
         period = (after or {}).get("period")
         touched: dict[tuple[int, int], str] = session.info.setdefault("summary_touched", {})
@@ -98,7 +102,11 @@ def invalidate(session: Session, campaign_id: int | None = None) -> None:
     session.execute(stmt)
 
 
-@event.listens_for(Session, "before_commit")
+def _counted(report: dict[str, Any] | None) -> bool:
+    return report is not None and report.get("review_state") in COUNTED_STATES
+
+
+@before_commit_step
 def _apply_pending(session: Session) -> None:
     touched = session.info.pop("summary_touched", None)
     invalid = session.info.pop("summary_invalid", None)

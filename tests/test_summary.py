@@ -429,3 +429,123 @@ def test_columnwise_scores_follow_the_row_by_row_rules() -> None:
             "timeliness"
         ] == timeliness
     assert got["rank"].tolist() == scoring.rank_with_ties(got["composite"].tolist())
+
+
+def test_a_draft_over_a_draft_leaves_the_summary_alone(demo_engine: Engine) -> None:
+    """Drafts do not count: saving one over a draft needs no refresh; submitting does."""
+    campaign_id = _campaigns(demo_engine)[-1]
+    period = DEMO_TODAY.strftime("%Y-%m")
+    with Session(demo_engine) as s:
+        aid, dept = s.execute(
+            select(Assignment.id, Assignment.department_id)
+            .join(Task, Assignment.task_id == Task.id)
+            .outerjoin(
+                MonthlyUpdate,
+                (MonthlyUpdate.assignment_id == Assignment.id) & (MonthlyUpdate.period == period),
+            )
+            .where(Task.campaign_id == campaign_id, MonthlyUpdate.id.is_(None))
+            .order_by(Assignment.id)
+        ).first()
+    _assert_same(campaign_id)
+    refreshed: list[dict[int, str]] = []
+    original = summary.refresh
+
+    def spy(session: Session, cid: int, departments: dict[int, str]) -> None:
+        refreshed.append(dict(departments))
+        original(session, cid, departments)
+
+    summary.refresh = spy  # type: ignore[assignment]
+    try:
+        with session_scope(demo_engine) as s:
+            services.save_reports(
+                actor=ADMIN, session=s, period=period, items=[ReportInput(aid, 40, "in_progress")]
+            )
+        assert refreshed == []
+        with session_scope(demo_engine) as s:
+            version = s.execute(
+                select(MonthlyUpdate.version).where(
+                    MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
+                )
+            ).scalar()
+            services.save_reports(
+                actor=ADMIN,
+                session=s,
+                period=period,
+                items=[ReportInput(aid, 40, "in_progress", expected_version=version)],
+                submit=True,
+            )
+        assert refreshed == [{dept: period}]
+    finally:
+        summary.refresh = original  # type: ignore[assignment]
+    _assert_same(campaign_id)
+
+
+def test_saves_need_one_connection_each(demo_engine: Engine, db_url: str) -> None:
+    """A save's summary refresh and data-version bump run on the save's own connection:
+    with a pool of two connections, eight writers at once all get through (a bump on a
+    second connection after COMMIT would deadlock the pool until it timed out)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy import event as sa_event
+
+    from lib.db import _sqlite_pragmas, data_version
+
+    small = create_engine(db_url, pool_size=2, max_overflow=0, pool_timeout=20)
+    if small.dialect.name == "sqlite":
+        sa_event.listen(small, "connect", _sqlite_pragmas)
+    campaign_id = _campaigns(demo_engine)[-1]
+    period = DEMO_TODAY.strftime("%Y-%m")
+    with Session(small) as s:
+        targets = (
+            s.execute(
+                select(Assignment.id)
+                .join(Task, Assignment.task_id == Task.id)
+                .where(Task.campaign_id == campaign_id, Task.active.is_(True))
+                .order_by(Assignment.id)
+                .limit(8)
+            )
+            .scalars()
+            .all()
+        )
+    before = data_version(small)
+    barrier = threading.Barrier(len(targets))
+    errors: list[str] = []
+
+    def save(aid: int) -> None:
+        try:
+            barrier.wait()
+            with session_scope(small) as s:
+                version = s.execute(
+                    select(MonthlyUpdate.version).where(
+                        MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
+                    )
+                ).scalar()
+                if version is not None:
+                    s.execute(
+                        update(MonthlyUpdate)
+                        .where(MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period)
+                        .values(review_state="draft")
+                    )
+                    version = s.execute(
+                        select(MonthlyUpdate.version).where(
+                            MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
+                        )
+                    ).scalar()
+                services.save_reports(
+                    actor=ADMIN,
+                    session=s,
+                    period=period,
+                    items=[ReportInput(aid, 77, "in_progress", expected_version=version)],
+                    submit=True,
+                )
+        except Exception as exc:  # any failure is a bug here
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=save, args=(aid,)) for aid in targets]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    small.dispose()
+    assert errors == []
+    assert data_version(demo_engine) == before + len(targets)  # one bump per save
+    _assert_same(campaign_id)
