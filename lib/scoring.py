@@ -282,7 +282,7 @@ def _name_list(names: list[str], lang: str) -> str:
     sep = "、" if lang == "zh" else ", "
     if len(names) <= NAME_LIST_MAX:
         return sep.join(names)
-    return sep.join(names[:10]) + t("list.more", lang, total=f"{len(names):,}")
+    return sep.join(names[:10]) + t("list.more", lang, total=len(names))
 
 
 def report_rate(assignments: Any) -> tuple[int, int]:

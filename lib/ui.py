@@ -218,7 +218,7 @@ def focus_note(total: int, own: bool = False) -> None:
             t(
                 "chart.focus",
                 n=CHART_DEPARTMENTS // 2,
-                total=f"{total:,}",
+                total=total,
                 own=t("chart.focus_own") if own else "",
             )
         )
