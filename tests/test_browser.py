@@ -101,8 +101,17 @@ WAIT_MS = 90_000  # the first run of a cold server imports pandas, altair and fr
 
 
 def _settle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the script run and the cookie component's first rerun are over."""
-    page.wait_for_load_state("networkidle", timeout=WAIT_MS)
+    """Wait until the script run and the cookie component's first rerun are over.
+
+    Network idle is waited for as long as it comes within 20 s: on a loaded CI machine
+    the leader's page in the two-process test was seen complete but never idle for
+    90 s (component iframes reloading), so after that the script being idle is enough."""
+    import contextlib
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_load_state("networkidle", timeout=20_000)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
     page.wait_for_timeout(500)
 
