@@ -25,7 +25,8 @@ department); ``tests/test_summary.py`` checks it against the SQL aggregates of
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -140,13 +141,14 @@ def _forget_pending(session: Session) -> None:
 def _lock_state(session: Session, campaign_id: int, shared: bool = False) -> bool:
     """Lock the campaign's state row (PostgreSQL; SQLite has one writer at a time):
     shared by department refreshes, exclusive for a rebuild. True if the summary is
-    valid and must be kept current."""
-    valid = session.execute(
-        select(SummaryState.valid)
+    valid and must be kept current (its build time is left in ``session.info``)."""
+    row = session.execute(
+        select(SummaryState.valid, SummaryState.built_at)
         .where(SummaryState.campaign_id == campaign_id)
         .with_for_update(read=shared)
-    ).scalar()
-    return bool(valid)
+    ).first()
+    session.info.setdefault("summary_built_at", {})[campaign_id] = row[1] if row else None
+    return bool(row and row[0])
 
 
 def _lock_departments(session: Session, department_ids: list[int]) -> None:
@@ -185,6 +187,8 @@ def refresh(session: Session, campaign_id: int, departments: dict[int, str]) -> 
 
 def rebuild(session: Session, campaign_id: int, batch: int = 200) -> int:
     """Recompute every row of a campaign (in batches of departments); returns rows."""
+    # a rebuild follows a setup change: read the campaign afresh, never from the cache
+    session.info.setdefault("summary_built_at", {})[campaign_id] = None
     session.execute(delete(DepartmentMonth).where(DepartmentMonth.campaign_id == campaign_id))
     department_ids = sorted(
         set(
@@ -257,18 +261,12 @@ def compute(
     """Every month's row (or every month's from ``first`` on) for the given departments
     (None if the campaign is gone). Months before ``first`` still feed the later ones:
     the latest report up to a month is carried forward from wherever it was."""
-    from lib.scoring import campaign_settings
-
-    camp = session.execute(
-        select(Campaign.start_date, Campaign.end_date, Campaign.settings).where(
-            Campaign.id == campaign_id
-        )
-    ).first()
-    if camp is None or not department_ids:
+    meta = _campaign_meta(session, campaign_id)
+    if meta is None or not department_ids:
         return None
+    camp, indicators = meta
     all_periods = periods_between(camp.start_date, camp.end_date)
-    report_day = int(campaign_settings(camp.settings)["report_day"])
-    deadlines = {p: report_deadline(p, report_day) for p in all_periods}
+    deadlines = {p: report_deadline(p, camp.report_day) for p in all_periods}
     periods = [p for p in all_periods if first is None or p >= first]
     if not periods:
         return []
@@ -307,16 +305,6 @@ def compute(
     ):
         reports[aid].append((period, pct if pct is not None else 0, submitted_at))
 
-    indicators = session.execute(
-        select(
-            Indicator.id,
-            Indicator.code,
-            Indicator.group,
-            Indicator.scale,
-            Indicator.target,
-            Indicator.is_composite,
-        ).where(Indicator.campaign_id == campaign_id)
-    ).all()
     satisfaction_items = {
         i.id: i.target
         for i in indicators
@@ -390,6 +378,59 @@ def compute(
             )
         )
     return out
+
+
+_META: OrderedDict[Any, Any] = OrderedDict()
+_META_LOCK = threading.Lock()
+
+
+def _campaign_meta(session: Session, campaign_id: int) -> tuple[Any, list[Any]] | None:
+    """The campaign's dates, report day and indicators. Every save reads them; while
+    the summary stays valid they cannot change (any change to them marks it stale and
+    the rebuild gets a new build time), so they are kept per (database, campaign,
+    build time) and a save skips two queries."""
+    from types import SimpleNamespace
+
+    from lib.scoring import campaign_settings
+
+    built_at = session.info.get("summary_built_at", {}).get(campaign_id)
+    key = (str(session.get_bind().engine.url), campaign_id, built_at)
+    if built_at is not None:
+        with _META_LOCK:
+            if key in _META:
+                return _META[key]  # type: ignore[no-any-return]
+    row = session.execute(
+        select(Campaign.start_date, Campaign.end_date, Campaign.settings).where(
+            Campaign.id == campaign_id
+        )
+    ).first()
+    if row is None:
+        return None
+    camp = SimpleNamespace(
+        start_date=row.start_date,
+        end_date=row.end_date,
+        report_day=int(campaign_settings(row.settings)["report_day"]),
+    )
+    indicators = [
+        SimpleNamespace(**r._mapping)
+        for r in session.execute(
+            select(
+                Indicator.id,
+                Indicator.code,
+                Indicator.group,
+                Indicator.scale,
+                Indicator.target,
+                Indicator.is_composite,
+            ).where(Indicator.campaign_id == campaign_id)
+        )
+    ]
+    meta = (camp, indicators)
+    if built_at is not None:
+        with _META_LOCK:
+            _META[key] = meta
+            while len(_META) > 64:
+                _META.popitem(last=False)
+    return meta
 
 
 def _at_end(

@@ -549,3 +549,59 @@ def test_saves_need_one_connection_each(demo_engine: Engine, db_url: str) -> Non
     assert errors == []
     assert data_version(demo_engine) == before + len(targets)  # one bump per save
     _assert_same(campaign_id)
+
+
+def test_a_changed_indicator_target_reaches_the_scores(demo_engine: Engine) -> None:
+    """Saves reuse the campaign's dates and indicators while the summary is valid; a
+    change to them (here a satisfaction target, through the importer's path: any
+    audited campaign change) must reach the rebuilt scores, not a remembered copy."""
+    from lib.models import Indicator as IndicatorModel
+
+    campaign_id = _campaigns(demo_engine)[-1]
+    _assert_same(campaign_id)
+    period = DEMO_TODAY.strftime("%Y-%m")
+    with Session(demo_engine) as s:
+        aid = s.scalar(
+            select(Assignment.id)
+            .join(Task, Assignment.task_id == Task.id)
+            .where(Task.campaign_id == campaign_id, Task.active.is_(True))
+            .order_by(Assignment.id)
+        )
+        version = s.scalar(
+            select(MonthlyUpdate.version).where(
+                MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
+            )
+        )
+    with session_scope(demo_engine) as s:  # a counted save: the campaign's meta is kept
+        s.execute(
+            update(MonthlyUpdate)
+            .where(MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period)
+            .values(review_state="submitted")
+        )
+        services.save_reports(
+            actor=ADMIN,
+            session=s,
+            period=period,
+            items=[ReportInput(aid, 55, "in_progress", expected_version=version)],
+            submit=True,
+        )
+    assert summary._META, "the save should have kept the campaign's meta"
+    with session_scope(demo_engine) as s:
+        ind = s.scalars(
+            select(IndicatorModel).where(
+                IndicatorModel.campaign_id == campaign_id,
+                IndicatorModel.group == "patient",
+                IndicatorModel.is_composite.is_(False),
+            )
+        ).first()
+        assert ind is not None
+        ind.target = 99.5
+        services.audit(
+            s, ADMIN, "update", "indicator", ind.id, after={"target": 99.5},
+            campaign_id=campaign_id,
+        )  # fmt: skip
+    assert _valid(demo_engine, campaign_id) is False
+    _assert_same(campaign_id)
+    for _ in range(4):
+        _random_operation(random.Random(4), demo_engine, campaign_id)
+        _assert_same(campaign_id)
