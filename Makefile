@@ -24,7 +24,7 @@ install-dev: $(VENV)/.installed-dev
 run: $(VENV)/.installed
 	$(PY) -m lib.cli init
 	@if [ "$(DEMO_MODE)" = "1" ]; then $(PY) -m lib.cli demo; fi
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+	MALLOC_ARENA_MAX=2 $(PY) -m streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
