@@ -435,15 +435,7 @@ def _task_table(campaign_id: int, today: dt.date, period: str, as_of: dt.datetim
     progress = queries.assignment_progress.uncached(ctx.campaign_id, ctx.period, as_of)  # type: ignore[attr-defined]
     if progress.empty:
         return progress, progress
-    assignments = scoring.assignment_statuses(
-        progress,
-        today=ctx.at,
-        period=ctx.period,
-        campaign_start=ctx.start,
-        campaign_end=ctx.end,
-        thresholds=ctx.thresholds,
-        report_day=ctx.report_day,
-    )
+    assignments = _assignment_statuses(ctx, progress)
     tasks = scoring.task_statuses(
         assignments,
         today=ctx.at,
@@ -467,7 +459,12 @@ def _department_tasks(campaign_id: int, today: dt.date, period: str, department_
     progress = queries.assignment_progress(ctx.campaign_id, ctx.period, department_id=department_id)
     if progress.empty:
         return progress
-    return scoring.assignment_statuses(
+    return _assignment_statuses(ctx, progress)
+
+
+def _assignment_statuses(ctx: CampaignContext, progress: pd.DataFrame) -> pd.DataFrame:
+    """Status per assignment as judged for the context's period and day."""
+    return scoring.assignment_statuses(  # type: ignore[no-any-return]
         progress,
         today=ctx.at,
         period=ctx.period,

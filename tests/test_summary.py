@@ -64,6 +64,15 @@ def _assert_same(campaign_id: int, today: dt.date = DEMO_TODAY) -> int:
     return len(periods)
 
 
+def _report_version(s: Session, assignment_id: int, period: str) -> int | None:
+    """The version of an assignment's report for a month (None: no report yet)."""
+    return s.scalar(
+        select(MonthlyUpdate.version).where(
+            MonthlyUpdate.assignment_id == assignment_id, MonthlyUpdate.period == period
+        )
+    )
+
+
 def _numeric(df: pd.DataFrame) -> pd.DataFrame:
     """Sorted by department, numbers as float64 (None and NaN both mean "no figure")."""
     out = df.sort_values("department_id").reset_index(drop=True)[views.INPUT_COLUMNS].copy()
@@ -118,11 +127,7 @@ def _random_operation(rng: random.Random, engine: Engine, campaign_id: int) -> s
         with session_scope(engine) as s:
             if kind == "report":
                 aid, dept = rng.choice(assignments)
-                existing = s.execute(
-                    select(MonthlyUpdate.version).where(
-                        MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
-                    )
-                ).scalar()
+                existing = _report_version(s, aid, period)
                 pct = rng.choice([0, 10, 35, 60, 99, 100, 100])
                 services.save_reports(
                     actor=ADMIN,
@@ -302,11 +307,7 @@ def test_the_summary_survives_concurrent_writers_of_one_department(
             barrier.wait()
             for round_ in range(3):
                 with session_scope(demo_engine) as s:
-                    version = s.execute(
-                        select(MonthlyUpdate.version).where(
-                            MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
-                        )
-                    ).scalar()
+                    version = _report_version(s, aid, period)
                     services.save_reports(
                         actor=ADMIN,
                         session=s,
@@ -462,11 +463,7 @@ def test_a_draft_over_a_draft_leaves_the_summary_alone(demo_engine: Engine) -> N
             )
         assert refreshed == []
         with session_scope(demo_engine) as s:
-            version = s.execute(
-                select(MonthlyUpdate.version).where(
-                    MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
-                )
-            ).scalar()
+            version = _report_version(s, aid, period)
             services.save_reports(
                 actor=ADMIN,
                 session=s,
@@ -514,22 +511,14 @@ def test_saves_need_one_connection_each(demo_engine: Engine, db_url: str) -> Non
         try:
             barrier.wait()
             with session_scope(small) as s:
-                version = s.execute(
-                    select(MonthlyUpdate.version).where(
-                        MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
-                    )
-                ).scalar()
+                version = _report_version(s, aid, period)
                 if version is not None:
                     s.execute(
                         update(MonthlyUpdate)
                         .where(MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period)
                         .values(review_state="draft")
                     )
-                    version = s.execute(
-                        select(MonthlyUpdate.version).where(
-                            MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
-                        )
-                    ).scalar()
+                    version = _report_version(s, aid, period)
                 services.save_reports(
                     actor=ADMIN,
                     session=s,
@@ -567,11 +556,7 @@ def test_a_changed_indicator_target_reaches_the_scores(demo_engine: Engine) -> N
             .where(Task.campaign_id == campaign_id, Task.active.is_(True))
             .order_by(Assignment.id)
         )
-        version = s.scalar(
-            select(MonthlyUpdate.version).where(
-                MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
-            )
-        )
+        version = _report_version(s, aid, period)
     with session_scope(demo_engine) as s:  # a counted save: the campaign's meta is kept
         s.execute(
             update(MonthlyUpdate)
