@@ -664,7 +664,6 @@ def department_inputs(
     (a day within the period), from the summary. Columns as ``views.INPUT_COLUMNS``;
     None if the summary has no rows for the period (a campaign without tasks).
     ``frame``: :func:`campaign_frame`'s result, when the caller reads many periods."""
-    import pandas as pd
 
     df = campaign_frame(campaign_id) if frame is None else frame
     if df.empty:
@@ -705,17 +704,36 @@ def department_inputs(
         n_due_col = rows["due_at_end"].astype("int64").tolist()
         open_col = rows["open_at_end"].astype("int64").tolist()
         on_time_col = rows["on_time_at_end"].astype("int64").tolist()
-    ids = rows["department_id"].astype("int64")
-    assignments = rows["assignments"].astype("int64")
-    weight_sum = rows["weight_sum"].astype("float64")
     has_due = bool(due_periods)
+    ids = rows["department_id"].astype("int64")
+    return _inputs_frame(
+        rows,
+        overdue=open_col,
+        done_on_time=on_time_col if has_due else None,
+        due_tasks=n_due_col if has_due else None,
+        reports_on_time=ids.map(on_time).fillna(0).astype("int64") if has_due else None,
+        reports=rows["assignments"].astype("int64") * len(due_periods) if has_due else None,
+        complaints=ids.map(complaints).astype("float64"),
+    )
+
+
+def _inputs_frame(rows: Any, **computed: Any) -> Any:
+    """The score inputs (``views.INPUT_COLUMNS``) of summary rows: the columns read as
+    they are, plus those the caller worked out (``overdue``, ``done_on_time``,
+    ``due_tasks``, ``reports_on_time``, ``reports``, ``complaints``; None: no figure)."""
+    import pandas as pd
+
+    def plain(value: Any) -> Any:
+        return value.to_numpy() if isinstance(value, pd.Series) else value
+
+    weight_sum = rows["weight_sum"].astype("float64")
     return pd.DataFrame(
         {
-            "department_id": ids.to_numpy(),
+            "department_id": rows["department_id"].astype("int64").to_numpy(),
             "code": rows["code"].to_numpy(),
             "name": rows["name"].to_numpy(),
             "name_en": rows["name_en"].to_numpy(),
-            "assignments": assignments.to_numpy(),
+            "assignments": rows["assignments"].astype("int64").to_numpy(),
             "completion": (
                 rows["weighted_percent"].astype("float64") / weight_sum.where(weight_sum != 0)
             )
@@ -723,19 +741,76 @@ def department_inputs(
             .to_numpy(),
             "expected": rows["expected_end"].astype("float64").to_numpy(),
             "done": rows["done"].astype("int64").to_numpy(),
-            "overdue": open_col,
+            "overdue": plain(computed["overdue"]),
             "reported": rows["reported"].astype("int64").to_numpy(),
-            "reports_on_time": (
-                ids.map(on_time).fillna(0).astype("int64").to_numpy() if has_due else None
-            ),
-            "reports": (assignments * len(due_periods)).to_numpy() if has_due else None,
-            "done_on_time": on_time_col if has_due else None,
-            "due_tasks": n_due_col if has_due else None,
+            "reports_on_time": plain(computed["reports_on_time"]),
+            "reports": plain(computed["reports"]),
+            "done_on_time": plain(computed["done_on_time"]),
+            "due_tasks": plain(computed["due_tasks"]),
             "satisfaction": rows["satisfaction"].astype("float64").to_numpy(),
             "inspection": rows["inspection"].astype("float64").to_numpy(),
-            "complaints": ids.map(complaints).astype("float64").to_numpy(),
+            "complaints": plain(computed["complaints"]),
         }
     )
+
+
+def history_inputs(frame: Any, due_by_period: dict[str, tuple[str, ...]]) -> Any:
+    """The score inputs of every active department for many closed periods at once
+    (each judged at its last day), stacked with a ``period`` column: the same figures
+    as :func:`department_inputs` period by period, in a few whole-frame operations
+    (a province's rank history is 24 months × 3 000 units). ``frame``:
+    :func:`campaign_frame`'s result; ``due_by_period``: each period's due periods.
+    Periods without summary rows are absent from the result."""
+    import numpy as np
+    import pandas as pd
+
+    rows = frame[frame["period"].isin(list(due_by_period)) & frame["active"].astype(bool)]
+    if rows.empty:
+        return rows
+    departments = pd.Index(frame["department_id"].unique())
+    # reports on time summed over each period's due months (0 for a month without rows)
+    on_time = frame.pivot(index="department_id", columns="period", values="reports_on_time")
+    on_time = on_time.reindex(departments).fillna(0).astype("int64")
+    # complaints: each period takes the latest month up to it that has complaint figures
+    complaints = frame.pivot(index="department_id", columns="period", values="complaints")
+    complaints = complaints.reindex(departments).astype("float64")
+    with_figures = sorted(p for p in complaints.columns if complaints[p].notna().any())
+    periods = sorted(due_by_period)
+    none = np.full(len(departments), np.nan)
+    on_time_parts, complaint_parts = [], []
+    for p in periods:
+        due = [m for m in due_by_period[p] if m in on_time.columns]
+        on_time_parts.append(
+            on_time[due].sum(axis=1).to_numpy() if due else np.zeros(len(departments))
+        )
+        month = max((m for m in with_figures if m <= p), default=None)
+        complaint_parts.append(complaints[month].to_numpy() if month is not None else none)
+    extra = pd.DataFrame(
+        {
+            "period": np.repeat(periods, len(departments)),
+            "department_id": np.tile(departments.to_numpy(), len(periods)),
+            "on_time_sum": np.concatenate(on_time_parts),
+            "complaint_figure": np.concatenate(complaint_parts),
+        }
+    )
+    rows = rows.merge(extra, on=["period", "department_id"], how="left")
+    n_due = rows["period"].map({p: len(d) for p, d in due_by_period.items()}).to_numpy()
+    has_due = n_due > 0
+
+    def when_due(values: Any) -> Any:
+        return np.where(has_due, pd.to_numeric(values).astype("float64").to_numpy(), np.nan)
+
+    inputs = _inputs_frame(
+        rows,
+        overdue=rows["open_at_end"].astype("int64"),
+        done_on_time=when_due(rows["on_time_at_end"]),
+        due_tasks=when_due(rows["due_at_end"]),
+        reports_on_time=when_due(rows["on_time_sum"]),
+        reports=when_due(rows["assignments"].astype("int64") * n_due),
+        complaints=rows["complaint_figure"].astype("float64"),
+    )
+    inputs["period"] = rows["period"].to_numpy()
+    return inputs
 
 
 def area_cells(campaign_id: int, period: str) -> Any:

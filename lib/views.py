@@ -245,7 +245,7 @@ def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFr
     """Components, deductions, composite and rank from the inputs: the rules of
     :mod:`lib.scoring` applied column-wise (a province has 3 000 units and the ranking
     history 24 months of them); ``tests/test_summary.py`` checks it against the
-    row-by-row rules."""
+    row-by-row rules. Inputs with a ``period`` column are ranked within each period."""
     if inputs.empty:
         return pd.DataFrame()
     weights = ctx.settings["weights"]
@@ -306,6 +306,12 @@ def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFr
             "composite": [round(float(x), 2) for x in composite],
         }
     )
+    if "period" in inputs:  # many periods stacked: ranked within each
+        df["period"] = inputs["period"].to_numpy()
+        df["rank"] = (
+            df.groupby("period")["composite"].rank(method="min", ascending=False).astype("int64")
+        )
+        return df.sort_values(["period", "rank", "department"]).reset_index(drop=True)
     df["rank"] = _ranks(df["composite"].tolist())
     return df.sort_values(["rank", "department"]).reset_index(drop=True)
 
@@ -347,19 +353,31 @@ def rank_history(ctx: CampaignContext) -> pd.DataFrame:
 def _rank_history(campaign_id: int, today: dt.date, period: str) -> Any:
     ctx = context(campaign_id, today, period)
     assert ctx is not None
-    frames = []
+    columns = ["department_id", "department", "department_en", "composite", "rank", "period"]
+    periods = [p for p in campaign_periods(ctx) if p <= ctx.period]
     summary_rows = summary.campaign_frame(campaign_id)  # read once for every month
-    for p in campaign_periods(ctx):
-        if p > ctx.period:
-            break
+    # closed months (judged at their last day) scored together from the summary
+    closed = {p: _due_periods(ctx, p)[0] for p in periods if period_end(p) <= ctx.today}
+    stacked = summary.history_inputs(summary_rows, closed) if closed else None
+    frames = []
+    if stacked is not None and not stacked.empty:
+        frames.append(_scores_from_inputs(ctx, stacked)[columns])
+        scored = set(stacked["period"])
+    else:
+        scored = set()
+    # the running month, and any month the summary has no rows for, one at a time
+    for p in periods:
+        if p in scored:
+            continue
         df = _scores_from_inputs(ctx, department_inputs(ctx, p, frame=summary_rows))
         if not df.empty:
-            frames.append(
-                df[["department_id", "department", "department_en", "composite", "rank"]].assign(
-                    period=p
-                )
-            )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+            frames.append(df.assign(period=p)[columns])
+    if not frames:
+        return pd.DataFrame()
+    history = pd.concat(frames, ignore_index=True)
+    return history.sort_values(["period", "rank", "department"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 CHART_DEPARTMENTS = 40  # more than this: charts draw the best and worst 20 (and your own)

@@ -64,6 +64,24 @@ def _assert_same(campaign_id: int, today: dt.date = DEMO_TODAY) -> int:
     return len(periods)
 
 
+def _assert_history_same(campaign_id: int, today: dt.date = DEMO_TODAY) -> int:
+    """The rank history (closed months scored together) equal to each month's own
+    scores and ranks; returns the months compared."""
+    ctx = views.context(campaign_id, today)
+    assert ctx is not None
+    history = views.rank_history(ctx)
+    periods = views.campaign_periods(ctx)
+    assert sorted(history["period"].unique()) == periods
+    keep = ["department_id", "department", "composite", "rank"]
+    for p in periods:
+        alone = views.department_scores(ctx, p)[keep].sort_values("department_id")
+        stacked = history.loc[history["period"] == p, keep].sort_values("department_id")
+        pd.testing.assert_frame_equal(
+            stacked.reset_index(drop=True), alone.reset_index(drop=True), check_dtype=False, obj=p
+        )
+    return len(periods)
+
+
 def _report_version(s: Session, assignment_id: int, period: str) -> int | None:
     """The version of an assignment's report for a month (None: no report yet)."""
     return s.scalar(
@@ -90,6 +108,7 @@ def _valid(engine: Engine, campaign_id: int) -> bool | None:
 def test_demo_summary_matches_sql_every_month(demo_engine: Engine) -> None:
     checked = sum(_assert_same(cid) for cid in _campaigns(demo_engine))
     assert checked >= 20
+    assert sum(_assert_history_same(cid) for cid in _campaigns(demo_engine)) == checked
     with Session(demo_engine) as s:
         assert s.scalar(select(func.count()).select_from(DepartmentMonth)) > 0
         assert set(s.scalars(select(SummaryState.valid))) == {True}
@@ -209,6 +228,7 @@ def test_random_saves_keep_the_summary_equal_to_sql(demo_engine: Engine, seed: i
         _assert_same(campaign_id)
     applied = [d for d in done if "refused" not in d and "skipped" not in d]
     assert len(applied) >= 7, done
+    _assert_history_same(campaign_id)
 
 
 def test_a_setup_change_invalidates_and_the_next_read_rebuilds(demo_engine: Engine) -> None:
