@@ -405,6 +405,33 @@ def chart_focus(
     return keep
 
 
+def department_grid(
+    df: pd.DataFrame,
+    name_col: str,
+    columns: str,
+    values: str,
+    *,
+    label: str,
+    order: Any = None,
+    column_order: Any = None,
+) -> pd.DataFrame:
+    """A chart's data table: one row per department (by id, so two units with the same
+    name stay two rows), one column per ``columns`` value, the department's name first
+    under the header ``label``. Rows in ``order`` (department ids) when given, else as
+    they first appear; columns in ``column_order`` when given, else sorted."""
+    if df.empty:
+        return pd.DataFrame(columns=[label])
+    grid = df.pivot_table(index="department_id", columns=columns, values=values, sort=False)
+    ids = pd.Index(order if order is not None else df["department_id"].unique())
+    grid = grid.reindex(ids[ids.isin(grid.index)])
+    wanted = sorted(grid.columns) if column_order is None else list(column_order)
+    grid = grid[[c for c in wanted if c in grid.columns]]
+    names = df.drop_duplicates("department_id").set_index("department_id")[name_col]
+    grid.insert(0, label, names.reindex(grid.index).to_numpy())
+    grid.columns.name = None
+    return grid.reset_index(drop=True)
+
+
 def honour_lists(ctx: CampaignContext, ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """红榜 and 黑榜 by the campaign's rules (list sizes in the campaign settings)."""
     if ranked.empty:

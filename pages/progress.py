@@ -66,8 +66,12 @@ else:
         y_sort=order,
         domain=(0, 100),
     )
-    pivot = heat.pivot_table(index=name_col, columns="area_label", values="completion").round(0)
-    ui.chart(heat_chart, pivot.reset_index(), key="heat")
+    pivot = views.department_grid(
+        heat, name_col, "area_label", "completion", label=t("col.department"),
+        order=scores["department_id"],
+        column_order=heat.sort_values("area_seq")["area_label"].unique(),
+    ).round(0)  # fmt: skip
+    ui.chart(heat_chart, pivot, key="heat")
 
 st.subheader(t("progress.department_detail"))
 options = scores[["department_id", name_col]]  # in rank order

@@ -101,11 +101,16 @@ with tab_bump:
     if history.empty or history["period"].nunique() < 2:
         st.info(t("ranking.no_history"))
     else:
-        pivot = history.pivot_table(index=name_col, columns="period", values="rank")
-        pivot.columns = [fmt_period(c) for c in pivot.columns]
+        pivot = views.department_grid(
+            history, name_col, "period", "rank", label=t("col.department"),
+            order=ranked["department_id"],
+        )  # fmt: skip
+        months = list(pivot.columns[1:])
+        pivot[months] = pivot[months].round().astype("Int64")
+        pivot.columns = [pivot.columns[0], *(fmt_period(c) for c in months)]
         ui.focus_note(len(ranked), own)
         lines = history[history["department_id"].isin(set(drawn["department_id"]))]
-        ui.chart(charts.bump_chart(lines, lang, highlight), pivot.reset_index(), key="bump")
+        ui.chart(charts.bump_chart(lines, lang, highlight), pivot, key="bump")
 with tab_parts:
     ui.focus_note(len(ranked), own)
     ui.chart(charts.component_breakdown(drawn, weights, lang), table, key="parts")

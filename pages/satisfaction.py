@@ -65,7 +65,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
         pivot.columns = [fmt_period(c) for c in pivot.columns]
         ui.chart(
             charts.trend_with_target(trend, target, lang, y_title=t("col.value")),
-            pivot.reset_index(),
+            pivot.reset_index().rename(columns={"item": t("col.item")}),
             key=f"trend_{group}",
         )
 
@@ -75,7 +75,9 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             continue
         values = values.assign(item=values[item_col].fillna(values["name"]))
         st.markdown(f"**{t('satisfaction.heatmap')}**")
-        heat_pivot = values.pivot_table(index=name_col, columns="item", values="value").round(2)
+        heat_pivot = views.department_grid(
+            values, name_col, "item", "value", label=t("col.department")
+        ).round(2)
         by_department = values.groupby("department_id", as_index=False)["value"].mean()
         drawn = views.chart_focus(by_department, "value", keep_id=user.department_id)
         ui.focus_note(len(by_department), user.department_id in set(by_department["department_id"]))
@@ -91,7 +93,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
                 fmt=".1f",
                 domain=(80, 100),
             ),
-            heat_pivot.reset_index(),
+            heat_pivot,
             key=f"heat_{group}",
         )
 

@@ -109,3 +109,29 @@ def test_worked_example_in_the_docs_matches() -> None:
     table = {name: [c.strip() for c in rest.split("|")] for name, rest in rows}
     assert table["甲科"][-2:] == ["86.60", "1"]
     assert table["乙科"][-2:] == ["59.40", "2"]
+
+
+def test_department_grid_keeps_units_with_the_same_name_apart() -> None:
+    # two township health centres called the same in different counties
+    history = pd.DataFrame(
+        {
+            "department_id": [7, 9, 4, 7, 9, 4],
+            "department": ["中心卫生院", "中心卫生院", "人民医院"] * 2,
+            "period": ["2026-01"] * 3 + ["2026-02"] * 3,
+            "rank": [1, 3, 2, 2, 1, 3],
+        }
+    )
+    grid = views.department_grid(
+        history, "department", "period", "rank", label="科室", order=[9, 7, 4]
+    )
+    assert list(grid.columns) == ["科室", "2026-01", "2026-02"]
+    assert list(grid["科室"]) == ["中心卫生院", "中心卫生院", "人民医院"]
+    assert grid.iloc[0, 1:].tolist() == [3, 1]  # unit 9, not an average of 7 and 9
+    assert grid.iloc[1, 1:].tolist() == [1, 2]
+    areas = views.department_grid(
+        history, "department", "period", "rank", label="科室", column_order=["2026-02", "2026-01"]
+    )
+    assert list(areas.columns) == ["科室", "2026-02", "2026-01"]
+    assert list(areas["科室"]) == ["中心卫生院", "中心卫生院", "人民医院"]  # first appearance
+    empty = views.department_grid(history.iloc[0:0], "department", "period", "rank", label="科室")
+    assert list(empty.columns) == ["科室"] and empty.empty

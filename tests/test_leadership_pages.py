@@ -107,3 +107,27 @@ def test_overview_headline_numbers(example_app: str) -> None:
     assert metrics["总体完成率"] == "65.0%"
     assert metrics["本月报送率"] == "75.0%"  # 3 of 4 department tasks reported in March
     assert metrics["已完成任务"] == "0 / 3"
+
+
+@pytest.mark.parametrize("page_key", ["ranking", "progress", "satisfaction"])
+def test_data_tables_have_chinese_headers_and_one_row_per_department(
+    example_app: str, page_key: str
+) -> None:
+    at = _open(page_key)
+    tables = [el.value for el in at.dataframe]
+    assert tables, "every chart has its data table"
+    raw = {"department", "department_en", "item", "period", "area_label", "value", "rank"}
+    for table in tables:
+        assert not raw & {str(c) for c in table.columns}, list(table.columns)
+    grids = [tb for tb in tables if "科室" in tb.columns]
+    assert grids, [list(tb.columns) for tb in tables]
+    for grid in grids:
+        assert sorted(grid["科室"]) == ["乙科", "甲科"]
+
+
+def test_ranking_history_table_follows_the_ranking(example_app: str) -> None:
+    at = _open("ranking")
+    bump = next(el.value for el in at.dataframe if "2026年3月" in el.value.columns)
+    assert list(bump["科室"]) == ["甲科", "乙科"]  # rank order, not name order
+    assert list(bump["2026年3月"]) == [1, 2]
+    assert list(bump.columns[1:]) == ["2026年1月", "2026年2月", "2026年3月"]
