@@ -738,9 +738,10 @@ def _inputs_frame(rows: Any, **computed: Any) -> Any:
     return pd.DataFrame(
         {
             "department_id": rows["department_id"].astype("int64").to_numpy(),
-            "code": rows["code"].to_numpy(),
-            "name": rows["name"].to_numpy(),
-            "name_en": rows["name_en"].to_numpy(),
+            # strings kept in their own arrays (no round trip through Python objects)
+            "code": rows["code"].array,
+            "name": rows["name"].array,
+            "name_en": rows["name_en"].array,
             "assignments": rows["assignments"].astype("int64").to_numpy(),
             "completion": (
                 rows["weighted_percent"].astype("float64") / weight_sum.where(weight_sum != 0)

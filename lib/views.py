@@ -286,15 +286,13 @@ def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFr
         den = den + np.where(present, weight, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         composite = np.where(den > 0, np.maximum(0.0, num / den - deductions), 0.0)
-    names = inputs["name"].tolist()
+    names, names_en = inputs["name"], inputs["name_en"]
     df = pd.DataFrame(
         {
             "department_id": inputs["department_id"].to_numpy(),
-            "code": inputs["code"].to_numpy(),
-            "department": names,
-            "department_en": [
-                en or zh for en, zh in zip(inputs["name_en"].tolist(), names, strict=True)
-            ],
+            "code": inputs["code"].array,
+            "department": names.array,
+            "department_en": names_en.mask(names_en.isna() | (names_en == ""), names).array,
             "assignments": col("assignments").astype("int64"),
             "expected": col("expected"),
             "done": col("done").astype("int64"),
