@@ -142,17 +142,21 @@ def heatmap(
     reverse: bool = False,
     fmt: str = ".0f",
     y_sort: list[str] | None = None,
+    x_sort: list[str] | None = None,
     domain: tuple[float, float] | None = None,
 ) -> alt.TopLevelMixin:
     """A labelled heat map (red = bad, green = good unless ``reverse``); a fixed ``domain``
-    keeps small differences from looking like alarms."""
+    keeps small differences from looking like alarms. Columns in ``x_sort`` order, else
+    as they first appear in ``df``."""
     scheme = alt.Scale(
         scheme="redyellowgreen",
         reverse=reverse,
         domain=list(domain) if domain else alt.Undefined,
     )
     base = alt.Chart(df).encode(
-        x=alt.X(f"{x}:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+        x=alt.X(
+            f"{x}:N", title=x_title, sort=x_sort, axis=alt.Axis(labelAngle=-40, labelLimit=160)
+        ),
         y=alt.Y(f"{y}:N", title=y_title, sort=y_sort),
     )
     rect = base.mark_rect().encode(
@@ -206,18 +210,29 @@ def ranking_bars(
 def bump_chart(
     history: pd.DataFrame, lang: str | None = None, highlight: str | None = None
 ) -> alt.TopLevelMixin:
-    """Rank over months; the selected department in the accent colour, others grey."""
+    """Rank over months, each line named at its latest month (a projected chart has no
+    hover); the selected department in the accent colour, the others one neutral hue."""
     name = _name_col(lang)
+    latest_period = history["period"].max()
     data = history.assign(
         is_selected=history[name] == highlight if highlight else False,
         month=[fmt_period(p, lang) for p in history["period"]],
+        is_latest=history["period"] == latest_period,
     )
     months = [fmt_period(p, lang) for p in sorted(history["period"].unique())]
+    # one row per rank on the axis, so the names at the right end do not overlap
+    height = max(360, 20 * int(data.loc[data["is_latest"], name].size))
     base = alt.Chart(data).encode(
-        x=alt.X("month:N", sort=months, title=None, axis=alt.Axis(labelAngle=0)),
+        x=alt.X(
+            "month:N",
+            sort=months,
+            title=None,
+            axis=alt.Axis(labelAngle=0),
+            scale=alt.Scale(paddingOuter=0.1),
+        ),
         y=alt.Y(
             "rank:Q",
-            scale=alt.Scale(reverse=True, zero=False),
+            scale=alt.Scale(reverse=True, zero=False, nice=False),
             title=t("col.rank", lang),
             axis=alt.Axis(tickMinStep=1),
         ),
@@ -228,12 +243,21 @@ def bump_chart(
             alt.Tooltip("rank:Q", title=t("col.rank", lang)),
         ],
     )
+    others = "#CFD8DC" if highlight else "#90A4AE"
     lines = base.mark_line(point=True, strokeWidth=1.5).encode(
-        color=alt.condition("datum.is_selected", alt.value(ACCENT), alt.value("#CFD8DC")),
+        color=alt.condition("datum.is_selected", alt.value(ACCENT), alt.value(others)),
         strokeWidth=alt.condition("datum.is_selected", alt.value(4), alt.value(1.5)),
         order=alt.Order("is_selected:N"),
     )
-    return themed(lines.properties(height=360))
+    labels = (
+        base.transform_filter("datum.is_latest")
+        .mark_text(align="left", dx=8, fontSize=12)
+        .encode(
+            text=alt.Text(f"{name}:N"),
+            color=alt.condition("datum.is_selected", alt.value(ACCENT), alt.value("#455A64")),
+        )
+    )
+    return themed((lines + labels).properties(height=height, padding={"right": 160}))
 
 
 COMPONENT_COLOURS = ["#1565C0", "#42A5F5", "#7E57C2", "#26A69A"]

@@ -224,7 +224,20 @@ def focus_note(total: int, own: bool = False) -> None:
         )
 
 
-def chart(chart_obj, table, *, key: str) -> None:  # type: ignore[no-untyped-def]
+MISSING = "—"  # a missing value in a table (Streamlit's own word for it is "None")
+
+
+def table(data, **kwargs):  # type: ignore[no-untyped-def]
+    """``st.dataframe`` with missing values shown as "—" in both languages."""
+    return st.dataframe(data, placeholder=MISSING, **kwargs)
+
+
+def editor(data, **kwargs):  # type: ignore[no-untyped-def]
+    """``st.data_editor`` with missing values shown as "—" in both languages."""
+    return st.data_editor(data, placeholder=MISSING, **kwargs)
+
+
+def chart(chart_obj, table_data, *, key: str) -> None:  # type: ignore[no-untyped-def]
     """A chart with its data table one click away.
 
     The chart is sent without Altair's JSON-schema validation (a tenth of a second per
@@ -232,7 +245,7 @@ def chart(chart_obj, table, *, key: str) -> None:  # type: ignore[no-untyped-def
     object.__setattr__(chart_obj, "to_dict", functools.partial(chart_obj.to_dict, validate=False))
     st.altair_chart(chart_obj, width="stretch")
     with st.expander(t("chart.show_data"), expanded=False):
-        st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
+        table(table_data, hide_index=True, width="stretch", key=f"table_{key}")
 
 
 # Markdown, HTML and Streamlit directive characters (":red[...]", ":material/x:", "$x$")

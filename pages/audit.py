@@ -65,7 +65,7 @@ table = pd.DataFrame(
     }
 )
 st.caption(t("audit.count", count=len(table)))
-st.dataframe(table, hide_index=True, width="stretch")
+ui.table(table, hide_index=True, width="stretch")
 st.download_button(
     t("audit.export"),
     data=to_csv_bytes(table),

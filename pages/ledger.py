@@ -94,7 +94,7 @@ else:
         text = "#FFFFFF" if colour in ("#2E7D32", "#C62828", "#EF6C00") else "#212121"
         return f"background-color: {colour}; color: {text}" if colour else ""
 
-    st.dataframe(
+    ui.table(
         table.style.map(_colour, subset=[status_col]),
         hide_index=True,
         width="stretch",
@@ -122,7 +122,7 @@ task_id = st.selectbox(
     t("col.task"), list(choices), format_func=lambda i: choices[i], key="ledger_task"
 )
 shares = assignments[assignments["task_id"] == task_id]
-st.dataframe(
+ui.table(
     pd.DataFrame(
         {
             t("col.department"): shares["department"] if lang == "zh" else shares["department_en"],
@@ -146,7 +146,7 @@ if len(history) >= HISTORY_ROWS:
 if history.empty:
     st.info(t("ledger.no_reports"))
 else:
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
                 t("col.period"): [fmt_period(p) for p in history["period"]],

@@ -48,7 +48,7 @@ with tab_locks:
             ],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.table(table, hide_index=True, width="stretch")
     period = st.selectbox(
         t("locks.pick_period"),
         list(reversed(periods)),
@@ -149,7 +149,7 @@ with tab_scores:
     if scores.empty:
         st.caption(t("scores.none"))
     else:
-        st.dataframe(
+        ui.table(
             pd.DataFrame(
                 {
                     t("scores.department"): [

@@ -232,7 +232,7 @@ else:
             t("col.status"): [status_label(s) for s in lagging["status"]],
         }
     )
-    st.dataframe(
+    ui.table(
         table,
         hide_index=True,
         width="stretch",

@@ -70,7 +70,7 @@ else:
             ],
         }
     )
-    st.dataframe(
+    ui.table(
         table,
         hide_index=True,
         width="stretch",

@@ -54,6 +54,7 @@ else:
         area_label=[f"{s}. {a}" for s, a in zip(heat["area_seq"], heat["area"], strict=True)]
     )
     order = drawn.sort_values("completion", ascending=False)[name_col].tolist()
+    area_order = heat.sort_values("area_seq")["area_label"].unique().tolist()
     ui.focus_note(len(scores), own)
     heat_chart = charts.heatmap(
         heat[heat["department_id"].isin(set(drawn["department_id"]))],
@@ -64,12 +65,13 @@ else:
         y_title=t("col.department"),
         value_title=t("col.progress"),
         y_sort=order,
+        x_sort=area_order,
         domain=(0, 100),
     )
     pivot = views.department_grid(
         heat, name_col, "area_label", "completion", label=t("col.department"),
         order=scores["department_id"],
-        column_order=heat.sort_values("area_seq")["area_label"].unique(),
+        column_order=area_order,
     ).round(0)  # fmt: skip
     ui.chart(heat_chart, pivot, key="heat")
 
@@ -95,7 +97,7 @@ mine = views.department_tasks(ctx, int(chosen))
 if mine.empty:
     st.info(t("progress.no_tasks_for_department"))
 else:
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
                 t("col.code"): mine["code"],
@@ -127,7 +129,7 @@ else:
     hist = history.assign(item=t("col.progress"), value=history["completion"])
     ui.chart(
         charts.trend_with_target(hist, None, lang, y_title=t("col.progress") + " (%)"),
-        history.rename(
+        history.assign(period=[fmt_period(p) for p in history["period"]]).rename(
             columns={
                 "period": t("col.period"),
                 "completion": t("col.progress"),
@@ -143,7 +145,7 @@ if sat.empty:
     st.info(t("progress.no_indicators"))
 else:
     item_col = "name" if lang == "zh" else "name_en"
-    st.dataframe(
+    ui.table(
         pd.DataFrame(
             {
                 t("col.item"): sat[item_col].fillna(sat["name"]),

@@ -69,7 +69,7 @@ table = pd.DataFrame(
         t("review.col.late"): [t("review.late") if x else t("review.on_time") for x in late],
     }
 )
-st.dataframe(
+ui.table(
     table,
     hide_index=True,
     width="stretch",

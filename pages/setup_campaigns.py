@@ -72,7 +72,7 @@ with tab_plan:
         )
         name = st.text_input(t("setup.campaign_name"), value=draft.title or "", key="plan_name")
         st.markdown(f"**{t('setup.phases')}**")
-        phases_df = st.data_editor(
+        phases_df = ui.editor(
             pd.DataFrame(phase_rows(draft), columns=["name", "start", "end"]),
             num_rows="dynamic",
             key="plan_phases",
@@ -84,7 +84,7 @@ with tab_plan:
             },
         )
         st.markdown(f"**{t('setup.tasks')}**")
-        tasks_df = st.data_editor(
+        tasks_df = ui.editor(
             pd.DataFrame(
                 task_rows(draft),
                 columns=["area", "code", "title", "due", "departments", "target"],
@@ -236,7 +236,7 @@ with tab_edit:
                     for i, (k, v) in enumerate(settings["weights"].items())
                 }
                 st.markdown(f"**{t('setup.phases')}**")
-                phases = st.data_editor(
+                phases = ui.editor(
                     pd.DataFrame(
                         detail["phases"], columns=["seq", "name", "kind", "start_date", "end_date"]
                     ).drop(columns=["seq"]),

@@ -34,7 +34,7 @@ else:
             ),
         }
     )
-    st.dataframe(view, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(view)))
+    ui.table(view, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(view)))
 
 st.subheader(t("setup.department_edit"))
 codes = table["code"].tolist() if not table.empty else []
@@ -105,7 +105,7 @@ if upload is not None and st.button(t("setup.import"), key="dept_import"):
             session.rollback()
     if result.problems:
         st.error(t("import.refused", count=len(result.problems)))
-        st.dataframe(
+        ui.table(
             pd.DataFrame([{t("setup.problem"): p.message()} for p in result.problems]),
             hide_index=True,
             width="stretch",

@@ -27,11 +27,11 @@ for col in ("area", "target_text", "target_unit", "departments", "lead"):
     table[col] = table[col].fillna("")
 st.caption(t("setup.tasks_help"))
 with st.expander(t("setup.department_codes")):
-    st.dataframe(
+    ui.table(
         pd.DataFrame({t("setup.col_code"): list(depts), t("setup.col_name"): list(depts.values())}),
         hide_index=True,
     )
-edited = st.data_editor(
+edited = ui.editor(
     table,
     num_rows="dynamic",
     width="stretch",

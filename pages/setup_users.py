@@ -31,7 +31,7 @@ view = pd.DataFrame(
         ),
     }
 )
-st.dataframe(view, hide_index=True, width="stretch")
+ui.table(view, hide_index=True, width="stretch")
 
 
 def _run(action, success: str) -> None:  # type: ignore[no-untyped-def]

@@ -70,7 +70,7 @@ def _colour(value: str) -> str:
     return f"background-color: {CELL_COLOURS[cell]}; color: {text}"
 
 
-st.dataframe(pivot.style.map(_colour), width="stretch")
+ui.table(pivot.style.map(_colour), width="stretch")
 
 period = reporting_period(info["start_date"], info["end_date"], today)
 st.subheader(t("tracker.non_reporters", period=fmt_period(period)))
@@ -92,7 +92,7 @@ table = pd.DataFrame(
         ],
     }
 )
-st.dataframe(table, hide_index=True, width="stretch")
+ui.table(table, hide_index=True, width="stretch")
 zh_names = {int(r.id): r.name for r in departments.itertuples(index=False)}
 ids = [int(d) for d in current["department_id"]]
 all_liaisons = [n for d in ids for n in liaisons.get(d, [])]

@@ -39,6 +39,8 @@ def test_page_opens_for_role(app_db: str, role: str, page_key: str) -> None:
     assert at.title, "every page has a title"
     assert raw_keys(at) == []
     assert not at.error, [e.value for e in at.error]
+    # missing values read "—", not Streamlit's English "None"
+    assert [el.proto.placeholder for el in at.dataframe] == ["—"] * len(at.dataframe)
 
 
 @pytest.mark.parametrize("page_key", [p.key for p in PAGES])
@@ -91,6 +93,18 @@ def test_pages_do_not_import_sqlalchemy() -> None:
                 names = [node.module or ""]
             if any(n.split(".")[0] == "sqlalchemy" for n in names):
                 offenders.append(path.name)
+    assert offenders == []
+
+
+def test_pages_draw_tables_through_ui() -> None:
+    """``ui.table`` / ``ui.editor`` show a missing value as "—"; Streamlit's own
+    elements would show the English word "None" in a Chinese table."""
+    offenders = [
+        path.name
+        for path in [*sorted((ROOT / "pages").glob("*.py")), ROOT / "app.py"]
+        if "st.dataframe(" in path.read_text("utf-8")
+        or "st.data_editor(" in path.read_text("utf-8")
+    ]
     assert offenders == []
 
 
