@@ -208,20 +208,27 @@ def ranking_bars(
 
 
 def bump_chart(
-    history: pd.DataFrame, lang: str | None = None, highlight: str | None = None
+    history: pd.DataFrame,
+    lang: str | None = None,
+    highlight: str | None = None,
+    *,
+    label_all: bool = True,
 ) -> alt.TopLevelMixin:
     """Rank over months, each line named at its latest month (a projected chart has no
-    hover); the selected department in the accent colour, the others one neutral hue."""
+    hover); the selected department in the accent colour, the others one neutral hue.
+    ``label_all=False`` (the best and worst of a province, whose ranks are far apart and
+    bunched): only the selected department is named."""
     name = _name_col(lang)
-    latest_period = history["period"].max()
+    selected = history[name] == highlight if highlight else pd.Series(False, index=history.index)
+    latest = history["period"] == history["period"].max()
     data = history.assign(
-        is_selected=history[name] == highlight if highlight else False,
+        is_selected=selected,
         month=[fmt_period(p, lang) for p in history["period"]],
-        is_latest=history["period"] == latest_period,
+        is_labelled=latest & (selected | label_all),
     )
     months = [fmt_period(p, lang) for p in sorted(history["period"].unique())]
     # one row per rank on the axis, so the names at the right end do not overlap
-    height = max(360, 20 * int(data.loc[data["is_latest"], name].size))
+    height = max(360, 20 * int(data["is_labelled"].sum())) if label_all else 360
     base = alt.Chart(data).encode(
         x=alt.X(
             "month:N",
@@ -250,7 +257,7 @@ def bump_chart(
         order=alt.Order("is_selected:N"),
     )
     labels = (
-        base.transform_filter("datum.is_latest")
+        base.transform_filter("datum.is_labelled")
         .mark_text(align="left", dx=8, fontSize=12)
         .encode(
             text=alt.Text(f"{name}:N"),

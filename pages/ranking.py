@@ -110,7 +110,8 @@ with tab_bump:
         pivot.columns = [pivot.columns[0], *(fmt_period(c) for c in months)]
         ui.focus_note(len(ranked), own)
         lines = history[history["department_id"].isin(set(drawn["department_id"]))]
-        ui.chart(charts.bump_chart(lines, lang, highlight), pivot, key="bump")
+        bump = charts.bump_chart(lines, lang, highlight, label_all=len(drawn) == len(ranked))
+        ui.chart(bump, pivot, key="bump")
 with tab_parts:
     ui.focus_note(len(ranked), own)
     ui.chart(charts.component_breakdown(drawn, weights, lang), table, key="parts")

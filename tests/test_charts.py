@@ -50,3 +50,30 @@ def test_chart_focus_keeps_best_worst_and_own() -> None:
     ids = set(kept["department_id"])
     assert set(range(80, 100)) <= ids and set(range(20)) <= ids and 50 in ids
     assert len(views.chart_focus(df.head(30), "score")) == 30  # small: everything drawn
+
+
+def _labelled(chart: Any) -> list[str]:
+    """Names the bump chart writes at the end of its lines."""
+    spec = chart.to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    return sorted(r["department"] for r in rows if r["is_labelled"])
+
+
+def test_bump_chart_names_lines_only_where_they_can_be_read() -> None:
+    from lib import charts
+
+    history = pd.DataFrame(
+        {
+            "department_id": [1, 2, 3] * 2,
+            "department": ["甲科", "乙科", "丙科"] * 2,
+            "department_en": ["A", "B", "C"] * 2,
+            "period": ["2026-01"] * 3 + ["2026-02"] * 3,
+            "rank": [1, 2, 3, 2, 1, 3],
+        }
+    )
+    every = charts.bump_chart(history, "zh")
+    assert _labelled(every) == ["丙科", "乙科", "甲科"]  # once each, at the latest month
+    # the best and worst of a province: bunched ranks, only your own is named
+    focus = charts.bump_chart(history, "zh", highlight="乙科", label_all=False)
+    assert _labelled(focus) == ["乙科"]
+    assert _labelled(charts.bump_chart(history, "zh", label_all=False)) == []
