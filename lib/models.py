@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     Float,
@@ -22,7 +23,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -69,6 +72,17 @@ class Department(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     parent: Mapped[Department | None] = relationship(remote_side=[id])
+
+    @hybrid_property
+    def display_en(self) -> str:
+        """The English name, or the Chinese one where none is given (read queries use
+        this: a NULL name reached pandas as NaN, which ``name_en or name`` keeps)."""
+        return self.name_en or self.name
+
+    @display_en.inplace.expression
+    @classmethod
+    def _display_en_expression(cls) -> ColumnElement[str]:
+        return func.coalesce(func.nullif(cls.name_en, ""), cls.name)
 
 
 class Campaign(Base):

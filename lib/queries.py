@@ -363,7 +363,7 @@ def _department_names() -> pd.DataFrame:
             Department.id.label("department_id"),
             Department.code,
             Department.name.label("department"),
-            Department.name_en.label("department_en"),
+            Department.display_en.label("department_en"),
             Department.sort_order,
             Department.active,
         )
@@ -421,7 +421,7 @@ def user_for_session(username: str) -> dict[str, Any] | None:
                     User.is_demo,
                     User.tokens_valid_after,
                     Department.name.label("department"),
-                    Department.name_en.label("department_en"),
+                    Department.display_en.label("department_en"),
                 )
                 .outerjoin(Department, User.department_id == Department.id)
                 .where(User.username == username)
@@ -572,7 +572,7 @@ def department_progress(
             Department.id.label("department_id"),
             Department.code,
             Department.name,
-            Department.name_en,
+            Department.display_en.label("name_en"),
             func.count(Assignment.id).label("assignments"),
             (func.sum(Task.weight * pct) / func.sum(Task.weight)).label("completion"),
             (func.sum(Task.weight * expected) / func.sum(Task.weight)).label("expected"),
@@ -616,7 +616,7 @@ def area_heatmap(campaign_id: int, period: str) -> pd.DataFrame:
         select(
             Department.id.label("department_id"),
             Department.name.label("department"),
-            Department.name_en.label("department_en"),
+            Department.display_en.label("department_en"),
             TaskArea.seq.label("area_seq"),
             TaskArea.title.label("area"),
             (func.sum(Task.weight * pct) / func.sum(Task.weight)).label("completion"),
@@ -758,7 +758,7 @@ def department_indicators(
         select(
             Department.id.label("department_id"),
             Department.name.label("department"),
-            Department.name_en.label("department_en"),
+            Department.display_en.label("department_en"),
             Indicator.id.label("indicator_id"),
             Indicator.code,
             Indicator.name,
@@ -934,7 +934,7 @@ def task_history(task_id: int, up_to: str, limit: int | None = None) -> pd.DataF
     stmt = (
         select(
             Department.name.label("department"),
-            Department.name_en.label("department_en"),
+            Department.display_en.label("department_en"),
             Assignment.is_lead,
             MonthlyUpdate.period,
             MonthlyUpdate.percent_done,

@@ -75,7 +75,12 @@ def campaign_info(campaign_id: int) -> dict[str, Any] | None:
 def campaign_departments(campaign_id: int) -> pd.DataFrame:
     """Departments with at least one active task in the campaign (id, name, name_en)."""
     stmt = (
-        select(Department.id, Department.name, Department.name_en, Department.sort_order)
+        select(
+            Department.id,
+            Department.name,
+            Department.display_en.label("name_en"),
+            Department.sort_order,
+        )
         .join(Assignment, Assignment.department_id == Department.id)
         .join(Task, Task.id == Assignment.task_id)
         .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
@@ -332,7 +337,7 @@ def review_queue(campaign_id: int) -> pd.DataFrame:
             Task.title,
             Department.id.label("department_id"),
             Department.name.label("department"),
-            Department.name_en.label("department_en"),
+            Department.display_en.label("department_en"),
         )
         .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
         .join(Task, Task.id == Assignment.task_id)
@@ -530,7 +535,7 @@ def problem_ledger(campaign_id: int) -> pd.DataFrame:
                 Assignment.task_id,
                 Assignment.is_lead,
                 Department.name,
-                Department.name_en,
+                Department.display_en.label("name_en"),
             )
             .join(Department, Department.id == Assignment.department_id)
             .where(Assignment.task_id.in_(task_ids))
@@ -584,7 +589,7 @@ def audit_departments() -> pd.DataFrame:
     """Departments that appear in the audit log (id, name, name_en)."""
     ids = select(AuditLog.department_id).where(AuditLog.department_id.is_not(None)).distinct()
     stmt = (
-        select(Department.id, Department.name, Department.name_en)
+        select(Department.id, Department.name, Department.display_en.label("name_en"))
         .where(Department.id.in_(ids))
         .order_by(Department.sort_order, Department.id)
     )

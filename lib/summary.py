@@ -835,7 +835,7 @@ def area_cells(campaign_id: int, period: str) -> Any:
     dm = DepartmentMonth
     with engine.connect() as conn:
         rows = conn.execute(
-            select(dm.department_id, Department.name, Department.name_en, dm.areas)
+            select(dm.department_id, Department.name, Department.display_en, dm.areas)
             .join(Department, Department.id == dm.department_id)
             .where(dm.campaign_id == campaign_id, dm.period == period, Department.active.is_(True))
         ).all()

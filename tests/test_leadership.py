@@ -135,3 +135,23 @@ def test_department_grid_keeps_units_with_the_same_name_apart() -> None:
     assert list(areas["科室"]) == ["中心卫生院", "中心卫生院", "人民医院"]  # first appearance
     empty = views.department_grid(history.iloc[0:0], "department", "period", "rank", label="科室")
     assert list(empty.columns) == ["科室"] and empty.empty
+
+
+def test_a_department_without_an_english_name_shows_its_chinese_one(
+    example: int, engine: Engine
+) -> None:
+    from sqlalchemy import update
+
+    from lib.models import Department
+
+    with session_scope(engine) as s:  # the setup form stores a blank English name as NULL
+        s.execute(update(Department).where(Department.name == "乙科").values(name_en=None))
+    queries.clear_caches()
+    ctx = views.context(example, TODAY, "2026-03")
+    assert ctx is not None
+    _, tasks = views.task_table(ctx)  # raised TypeError on the NaN name before
+    assert any("乙科" in names for names in tasks["departments_en"])
+    scores = _by_code(views.department_scores(ctx))
+    assert scores["B"]["department_en"] == "乙科"
+    history = views.rank_history(ctx)
+    assert set(history.loc[history["department"] == "乙科", "department_en"]) == {"乙科"}
