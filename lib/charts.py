@@ -243,7 +243,7 @@ def bump_chart(
             title=t("col.rank", lang),
             axis=alt.Axis(tickMinStep=1),
         ),
-        detail=f"{name}:N",
+        detail="department_id:N",
         tooltip=[
             alt.Tooltip(f"{name}:N", title=t("col.department", lang)),
             alt.Tooltip("month:N", title=t("col.period", lang)),

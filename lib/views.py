@@ -119,6 +119,31 @@ def _first_by_department(df: pd.DataFrame, column: str) -> dict[Any, Any]:
     return out
 
 
+def distinct_names(df: pd.DataFrame) -> pd.DataFrame:
+    """Department names as charts and lists show them: a name that several units in
+    ``df`` share gets each unit's code ("财务科（CW01）", "Finance (CW01)"), so a chart
+    never draws two units as one and a list never shows two identical names."""
+    out = df
+    codes: dict[Any, Any] | None = None
+    for col, template in (("department", "{}（{}）"), ("department_en", "{} ({})")):
+        if df.empty or col not in df:
+            continue
+        pairs = df[["department_id", col]].drop_duplicates()
+        shared = set(pairs.loc[pairs[col].duplicated(keep=False), col])
+        if not shared:
+            continue
+        if codes is None:
+            names = queries._department_names()
+            codes = dict(zip(names["department_id"], names["code"], strict=True))
+        out = out.copy() if out is df else out
+        mask = out[col].isin(shared)
+        out.loc[mask, col] = [
+            template.format(name, codes.get(did, did))
+            for name, did in zip(out.loc[mask, col], out.loc[mask, "department_id"], strict=True)
+        ]
+    return out
+
+
 def department_scores(ctx: CampaignContext, period: str | None = None) -> pd.DataFrame:
     """Composite score, its components and rank for every department, for one period.
 
@@ -304,6 +329,7 @@ def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFr
             "composite": [round(float(x), 2) for x in composite],
         }
     )
+    df = distinct_names(df)
     if "period" in inputs:  # many periods stacked: ranked within each
         df["period"] = inputs["period"].to_numpy()
         df["rank"] = (
@@ -415,13 +441,19 @@ def department_grid(
 ) -> pd.DataFrame:
     """A chart's data table: one row per department (by id, so two units with the same
     name stay two rows), one column per ``columns`` value, the department's name first
-    under the header ``label``. Rows in ``order`` (department ids) when given, else as
-    they first appear; columns in ``column_order`` when given, else sorted."""
+    under the header ``label``; a department or column without any value stays, empty.
+    Rows in ``order`` (department ids) first when given, the others as they first
+    appear; columns in ``column_order`` when given, else sorted."""
     if df.empty:
         return pd.DataFrame(columns=[label])
-    grid = df.pivot_table(index="department_id", columns=columns, values=values, sort=False)
-    ids = pd.Index(order if order is not None else df["department_id"].unique())
-    grid = grid.reindex(ids[ids.isin(grid.index)])
+    grid = df.pivot_table(
+        index="department_id", columns=columns, values=values, sort=False, dropna=False
+    )
+    ids = pd.Index(df["department_id"].unique())
+    if order is not None:  # the given order first, any other department after it
+        first = pd.Index(order)
+        ids = first[first.isin(ids)].append(ids[~ids.isin(first)])
+    grid = grid.reindex(ids)
     wanted = sorted(grid.columns) if column_order is None else list(column_order)
     grid = grid[[c for c in wanted if c in grid.columns]]
     names = df.drop_duplicates("department_id").set_index("department_id")[name_col]
@@ -538,10 +570,12 @@ def _area_heatmap(campaign_id: int, today: dt.date, period: str) -> Any:
             seq = dict(zip(areas["area_id"].astype(int), areas["area_seq"], strict=True))
             title = dict(zip(areas["area_id"].astype(int), areas["area"], strict=True))
             df = df[df["area_id"].isin(seq)]
-            return df.assign(area_seq=df["area_id"].map(seq), area=df["area_id"].map(title)).drop(
-                columns="area_id"
+            return distinct_names(
+                df.assign(area_seq=df["area_id"].map(seq), area=df["area_id"].map(title)).drop(
+                    columns="area_id"
+                )
             )
-    return queries.area_heatmap(ctx.campaign_id, ctx.period)
+    return distinct_names(queries.area_heatmap(ctx.campaign_id, ctx.period))
 
 
 def week_ago(ctx: CampaignContext) -> CampaignContext | None:

@@ -73,7 +73,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
         values = values[(values["scale"].fillna(100) <= 100) & (values["unit"] != "件")]
         if values.empty:
             continue
-        values = values.assign(item=values[item_col].fillna(values["name"]))
+        values = views.distinct_names(values.assign(item=values[item_col].fillna(values["name"])))
         st.markdown(f"**{t('satisfaction.heatmap')}**")
         heat_pivot = views.department_grid(
             values, name_col, "item", "value", label=t("col.department")

@@ -135,6 +135,22 @@ def test_department_grid_keeps_units_with_the_same_name_apart() -> None:
     assert list(areas["科室"]) == ["中心卫生院", "中心卫生院", "人民医院"]  # first appearance
     empty = views.department_grid(history.iloc[0:0], "department", "period", "rank", label="科室")
     assert list(empty.columns) == ["科室"] and empty.empty
+    # a unit only in an earlier month, and a column with no value at all, stay
+    gaps = pd.concat(
+        [
+            history,
+            pd.DataFrame(
+                {"department_id": [5], "department": ["停办站"], "period": ["2026-01"], "rank": [4]}
+            ),
+        ]
+    ).assign(blank=float("nan"))
+    grid = views.department_grid(
+        gaps, "department", "period", "rank", label="科室", order=[9, 7, 4]
+    )
+    assert list(grid["科室"]) == ["中心卫生院", "中心卫生院", "人民医院", "停办站"]
+    assert pd.isna(grid.iloc[3]["2026-02"])
+    blank = views.department_grid(gaps, "department", "period", "blank", label="科室")
+    assert len(blank) == 4 and list(blank.columns) == ["科室", "2026-01", "2026-02"]
 
 
 def test_a_department_without_an_english_name_shows_its_chinese_one(
@@ -155,3 +171,29 @@ def test_a_department_without_an_english_name_shows_its_chinese_one(
     assert scores["B"]["department_en"] == "乙科"
     history = views.rank_history(ctx)
     assert set(history.loc[history["department"] == "乙科", "department_en"]) == {"乙科"}
+
+
+def test_units_sharing_a_name_are_told_apart_by_their_code(example: int, engine: Engine) -> None:
+    from sqlalchemy import update
+
+    from lib.models import Department
+
+    with session_scope(engine) as s:
+        s.execute(
+            update(Department)
+            .where(Department.code.in_(["A", "B"]))
+            .values(name="中心卫生院", name_en="Health Centre")
+        )
+    queries.clear_caches()
+    ctx = views.context(example, TODAY, "2026-03")
+    assert ctx is not None
+    scores = views.department_scores(ctx)
+    assert sorted(scores["department"]) == ["中心卫生院（A）", "中心卫生院（B）"]
+    assert sorted(scores["department_en"]) == ["Health Centre (A)", "Health Centre (B)"]
+    history = views.rank_history(ctx)
+    assert set(history["department"]) == {"中心卫生院（A）", "中心卫生院（B）"}
+    heat = views.area_heatmap(ctx)
+    assert set(heat["department"]) == {"中心卫生院（A）", "中心卫生院（B）"}
+    # a name used once keeps its plain form
+    alone = views.distinct_names(scores.head(1).assign(department="甲科"))
+    assert list(alone["department"]) == ["甲科"]
