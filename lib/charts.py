@@ -215,55 +215,70 @@ def bump_chart(
     label_all: bool = True,
 ) -> alt.TopLevelMixin:
     """Rank over months, each line named at its latest month (a projected chart has no
-    hover); the selected department in the accent colour, the others one neutral hue.
-    ``label_all=False`` (the best and worst of a province, whose ranks are far apart and
-    bunched): only the selected department is named."""
+    hover; units tied on a rank share one label); the selected department in the accent
+    colour, the others one neutral hue. ``label_all=False`` (the best and worst of a
+    province, whose ranks are far apart and bunched): only the selected one is named."""
     name = _name_col(lang)
     selected = history[name] == highlight if highlight else pd.Series(False, index=history.index)
     latest = history["period"] == history["period"].max()
     data = history.assign(
-        is_selected=selected,
-        month=[fmt_period(p, lang) for p in history["period"]],
-        is_labelled=latest & (selected | label_all),
+        is_selected=selected, month=[fmt_period(p, lang) for p in history["period"]]
     )
     months = [fmt_period(p, lang) for p in sorted(history["period"].unique())]
-    # one row per rank on the axis, so the names at the right end do not overlap
-    height = max(360, 20 * int(data["is_labelled"].sum())) if label_all else 360
-    base = alt.Chart(data).encode(
-        x=alt.X(
-            "month:N",
-            sort=months,
-            title=None,
-            axis=alt.Axis(labelAngle=0),
-            scale=alt.Scale(paddingOuter=0.1),
-        ),
-        y=alt.Y(
-            "rank:Q",
-            scale=alt.Scale(reverse=True, zero=False, nice=False),
-            title=t("col.rank", lang),
-            axis=alt.Axis(tickMinStep=1),
-        ),
-        detail="department_id:N",
-        tooltip=[
-            alt.Tooltip(f"{name}:N", title=t("col.department", lang)),
-            alt.Tooltip("month:N", title=t("col.period", lang)),
-            alt.Tooltip("rank:Q", title=t("col.rank", lang)),
-        ],
+    sep = "、" if (lang or current_lang()) == "zh" else ", "
+    named = data[latest & (selected | label_all)]
+    labels_data = (
+        named.groupby("rank", sort=True)
+        .agg(
+            label=(name, lambda names: sep.join(names)),
+            is_selected=("is_selected", "any"),
+            month=("month", "first"),
+        )
+        .reset_index()
+    )
+    x = alt.X(
+        "month:N",
+        sort=months,
+        title=None,
+        axis=alt.Axis(labelAngle=0),
+        scale=alt.Scale(paddingOuter=0.1),
+    )
+    y = alt.Y(
+        "rank:Q",
+        scale=alt.Scale(reverse=True, zero=False, nice=False),
+        title=t("col.rank", lang),
+        axis=alt.Axis(tickMinStep=1),
     )
     others = "#CFD8DC" if highlight else "#90A4AE"
-    lines = base.mark_line(point=True, strokeWidth=1.5).encode(
-        color=alt.condition("datum.is_selected", alt.value(ACCENT), alt.value(others)),
-        strokeWidth=alt.condition("datum.is_selected", alt.value(4), alt.value(1.5)),
-        order=alt.Order("is_selected:N"),
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True, strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=y,
+            detail="department_id:N",
+            tooltip=[
+                alt.Tooltip(f"{name}:N", title=t("col.department", lang)),
+                alt.Tooltip("month:N", title=t("col.period", lang)),
+                alt.Tooltip("rank:Q", title=t("col.rank", lang)),
+            ],
+            color=alt.condition("datum.is_selected", alt.value(ACCENT), alt.value(others)),
+            strokeWidth=alt.condition("datum.is_selected", alt.value(4), alt.value(1.5)),
+            order=alt.Order("is_selected:N"),
+        )
     )
     labels = (
-        base.transform_filter("datum.is_labelled")
+        alt.Chart(labels_data)
         .mark_text(align="left", dx=8, fontSize=12)
         .encode(
-            text=alt.Text(f"{name}:N"),
+            x=x,
+            y=y,
+            text=alt.Text("label:N"),
             color=alt.condition("datum.is_selected", alt.value(ACCENT), alt.value("#455A64")),
         )
     )
+    # one row per labelled rank on the axis, so the names at the right end do not overlap
+    height = max(360, 20 * len(labels_data)) if label_all else 360
     return themed((lines + labels).properties(height=height, padding={"right": 160}))
 
 
