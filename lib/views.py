@@ -132,9 +132,9 @@ def distinct_names(df: pd.DataFrame) -> pd.DataFrame:
         shared = set(pairs.loc[pairs[col].duplicated(keep=False), col])
         if not shared:
             continue
-        if codes is None:
-            names = queries._department_names()
-            codes = dict(zip(names["department_id"], names["code"], strict=True))
+        if codes is None:  # the frame's own codes, else every department's
+            known = df if "code" in df else queries._department_names()
+            codes = dict(zip(known["department_id"], known["code"], strict=False))
         out = out.copy() if out is df else out
         mask = out[col].isin(shared)
         out.loc[mask, col] = [
@@ -311,13 +311,12 @@ def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFr
         den = den + np.where(present, weight, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         composite = np.where(den > 0, np.maximum(0.0, num / den - deductions), 0.0)
-    names, names_en = inputs["name"], inputs["name_en"]
     df = pd.DataFrame(
         {
             "department_id": inputs["department_id"].to_numpy(),
             "code": inputs["code"].array,
-            "department": names.array,
-            "department_en": names_en.mask(names_en.isna() | (names_en == ""), names).array,
+            "department": inputs["name"].array,
+            "department_en": inputs["name_en"].array,  # Department.display_en: never empty
             "assignments": col("assignments").astype("int64"),
             "expected": col("expected"),
             "done": col("done").astype("int64"),
