@@ -4,7 +4,10 @@ number formatting per language (2024年3月 / Mar 2024)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
+
+import pandas as pd
 
 from lib.locales import load
 
@@ -91,6 +94,26 @@ def fmt_num(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     return f"{value:,.{digits}f}"
+
+
+def each(
+    fn: Callable[[Any, str], str], values: Iterable[Any], lang: str | None = None
+) -> list[str]:
+    """``fn(value, lang)`` for every value of a column, worked out once per distinct value
+    (a province's table has thousands of rows and a handful of statuses or months);
+    a missing value (None, NaN, NaT) shows as "—"."""
+    lang = lang or current_lang()
+    memo: dict[Any, str] = {}
+    out = []
+    for value in values:
+        try:
+            text = memo[value]
+        except KeyError:
+            text = memo[value] = "—" if pd.isna(value) else fn(value, lang)
+        except TypeError:  # unhashable
+            text = fn(value, lang)
+        out.append(text)
+    return out
 
 
 def status_label(status: str, lang: str | None = None) -> str:

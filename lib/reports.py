@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from lib import charts, queries, scoring, views
-from lib.i18n import fmt_date, fmt_pct, fmt_period, join_list, phase_label, status_label, t
+from lib.i18n import each, fmt_date, fmt_pct, fmt_period, join_list, phase_label, status_label, t
 
 EA_FONT = "Microsoft YaHei"  # what Chinese Windows/WPS machines have; others substitute
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
@@ -660,7 +660,7 @@ def excel_report(data: MeetingData) -> bytes:
                     t("col.expected", lang): frame["expected"].round(0),
                     t("col.due", lang): frame["due_date"],
                     t("col.last_report", lang): frame["latest_period"],
-                    t("col.status", lang): [status_label(s, lang) for s in frame["status"]],
+                    t("col.status", lang): each(status_label, frame["status"], lang),
                 }
             )
     buf = io.BytesIO()

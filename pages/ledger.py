@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import queries, ui, views
 from lib.exports import to_xlsx_bytes
-from lib.i18n import current_lang, fmt_date, fmt_period, status_label, t
+from lib.i18n import current_lang, each, fmt_date, fmt_period, status_label, t
 from lib.scoring import STATUS_COLOURS, STATUSES
 
 user = ui.current_user()
@@ -69,17 +69,14 @@ table = pd.DataFrame(
     {
         t("col.code"): view["code"],
         t("col.task"): view["title"],
-        t("col.status"): [status_label(s) for s in view["status"]],
+        t("col.status"): each(status_label, view["status"]),
         t("col.progress"): view["percent"].round(0),
         t("col.expected"): view["expected"].round(0),
-        t("col.due"): [fmt_date(d) for d in view["due_date"]],
+        t("col.due"): each(fmt_date, view["due_date"]),
         t("col.departments"): view["departments"] if lang == "zh" else view["departments_en"],
         t("col.area"): view["area"].fillna(t("ledger.problem_area")),
-        t("col.last_report"): [
-            fmt_period(p) if isinstance(p, str) else "—"
-            for p in last_report.reindex(view["task_id"]).tolist()
-        ],
-        t("col.source"): [t(f"source.{s}") for s in view["source"]],
+        t("col.last_report"): each(fmt_period, last_report.reindex(view["task_id"])),
+        t("col.source"): each(lambda s, lang: t(f"source.{s}", lang), view["source"]),
     }
 )
 st.caption(t("ledger.count", shown=len(view), total=len(tasks)))
@@ -128,10 +125,8 @@ ui.table(
             t("col.department"): shares["department"] if lang == "zh" else shares["department_en"],
             t("col.lead"): [t("common.yes") if x else "" for x in shares["is_lead"]],
             t("col.progress"): shares["percent"].round(0),
-            t("col.last_report"): [
-                fmt_period(p) if isinstance(p, str) else "—" for p in shares["latest_period"]
-            ],
-            t("col.status"): [status_label(s) for s in shares["status"]],
+            t("col.last_report"): each(fmt_period, shares["latest_period"]),
+            t("col.status"): each(status_label, shares["status"]),
         }
     ),
     hide_index=True,
@@ -149,12 +144,14 @@ else:
     ui.table(
         pd.DataFrame(
             {
-                t("col.period"): [fmt_period(p) for p in history["period"]],
+                t("col.period"): each(fmt_period, history["period"]),
                 t("col.department"): history["department"]
                 if lang == "zh"
                 else history["department_en"],
                 t("col.progress"): history["percent_done"],
-                t("col.review_state"): [t(f"review.{s}") for s in history["review_state"]],
+                t("col.review_state"): each(
+                    lambda s, lang: t(f"review.{s}", lang), history["review_state"]
+                ),
                 t("col.work_done"): history["work_done"],
                 t("col.problems"): history["problems"],
                 t("col.next_steps"): history["next_steps"],

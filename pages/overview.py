@@ -10,6 +10,7 @@ import streamlit as st
 from lib import charts, queries, scoring, ui, views
 from lib.i18n import (
     current_lang,
+    each,
     fmt_date,
     fmt_pct,
     fmt_period,
@@ -228,8 +229,8 @@ else:
             else lagging["departments_en"],
             t("col.progress"): lagging["percent"].round(0),
             t("col.expected"): lagging["expected"].round(0),
-            t("col.due"): [fmt_date(d) for d in lagging["due_date"]],
-            t("col.status"): [status_label(s) for s in lagging["status"]],
+            t("col.due"): each(fmt_date, lagging["due_date"]),
+            t("col.status"): each(status_label, lagging["status"]),
         }
     )
     ui.table(

@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib import queries, reporting, services, ui
 from lib.db import session_scope
-from lib.i18n import current_lang, fmt_date, t
+from lib.i18n import current_lang, each, fmt_date, t
 from lib.periods import parse_period, period_of
 from lib.permissions import can
 from lib.services import PROBLEM_SOURCES, ServiceError
@@ -55,7 +55,7 @@ else:
             t("problems.col.code"): view["code"],
             t("problems.col.title"): view["title"],
             t("problems.col.source"): [t(f"rep.source.{s}") for s in view["source"]],
-            t("problems.col.found"): [fmt_date(d) for d in view["found_on"]],
+            t("problems.col.found"): each(fmt_date, view["found_on"]),
             t("problems.col.departments"): view["departments"]
             if lang == "zh"
             else view["departments_en"],

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts, queries, scoring, ui, views
-from lib.i18n import current_lang, fmt_date, fmt_pct, fmt_period, status_label, t
+from lib.i18n import current_lang, each, fmt_date, fmt_pct, fmt_period, status_label, t
 
 user = ui.current_user()
 ui.require_action(user, "read.all")
@@ -34,7 +34,7 @@ table = pd.DataFrame(
         t("col.department"): scores[name_col],
         t("col.progress"): scores["completion"].round(1),
         t("col.expected"): scores["expected"].round(1),
-        t("col.status"): [status_label(s) for s in scores["status"]],
+        t("col.status"): each(status_label, scores["status"]),
         t("col.assignments"): scores["assignments"],
         t("col.done"): scores["done"],
         t("col.overdue"): scores["overdue"],
@@ -105,11 +105,9 @@ else:
                 t("col.lead"): [t("common.yes") if x else "" for x in mine["is_lead"]],
                 t("col.progress"): mine["percent"].round(0),
                 t("col.expected"): mine["expected"].round(0),
-                t("col.due"): [fmt_date(d) for d in mine["due_date"]],
-                t("col.last_report"): [
-                    fmt_period(p) if isinstance(p, str) else "—" for p in mine["latest_period"]
-                ],
-                t("col.status"): [status_label(s) for s in mine["status"]],
+                t("col.due"): each(fmt_date, mine["due_date"]),
+                t("col.last_report"): each(fmt_period, mine["latest_period"]),
+                t("col.status"): each(status_label, mine["status"]),
             }
         ),
         hide_index=True,
@@ -129,7 +127,7 @@ else:
     hist = history.assign(item=t("col.progress"), value=history["completion"])
     ui.chart(
         charts.trend_with_target(hist, None, lang, y_title=t("col.progress") + " (%)"),
-        history.assign(period=[fmt_period(p) for p in history["period"]]).rename(
+        history.assign(period=each(fmt_period, history["period"])).rename(
             columns={
                 "period": t("col.period"),
                 "completion": t("col.progress"),
@@ -153,7 +151,7 @@ else:
                 t("col.target"): sat["target"],
                 t("col.unit"): sat["unit"],
                 t("col.sample"): sat["sample_size"].astype("Int64"),
-                t("col.period"): [fmt_period(p) for p in sat["period"]],
+                t("col.period"): each(fmt_period, sat["period"]),
             }
         ),
         hide_index=True,

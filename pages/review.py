@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import reporting, services, ui
 from lib.db import session_scope
-from lib.i18n import current_lang, fmt_period, t
+from lib.i18n import current_lang, each, fmt_period, t
 from lib.services import ConflictError, ServiceError
 
 user = ui.current_user()
@@ -59,7 +59,7 @@ late = [
 st.caption(t("review.count", count=len(queue)))
 table = pd.DataFrame(
     {
-        t("rep.period"): [fmt_period(p) for p in queue["period"]],
+        t("rep.period"): each(fmt_period, queue["period"]),
         t("review.col.department"): [dept_names[int(d)] for d in queue["department_id"]],
         t("review.col.task"): queue["code"] + " " + queue["title"],
         t("review.col.percent"): queue["percent_done"],
