@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from lib.i18n import CATALOGUES, fmt_date, fmt_num, fmt_pct, fmt_period, join_list, t
+from lib.i18n import (
+    CATALOGUES,
+    each,
+    fmt_date,
+    fmt_num,
+    fmt_pct,
+    fmt_period,
+    join_list,
+    status_label,
+    t,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
@@ -81,3 +91,21 @@ def test_formatting_per_language() -> None:
     assert join_list(["办公室", "人事科"], "zh") == "办公室、人事科"
     assert join_list(["Office", "HR"], "en") == "Office, HR"
     assert t("overview.day_of", "zh", day=37, total=100) == "第37天 / 共100天"
+
+
+def test_each_labels_every_value_once_per_distinct_value() -> None:
+    import pandas as pd
+
+    calls: list[object] = []
+
+    def label(value: object, lang: str) -> str:
+        calls.append(value)
+        return status_label(str(value), lang)
+
+    values = pd.Series(["done", "behind", None, "done", float("nan"), "behind", "overdue"])
+    assert each(label, values, "zh") == ["已完成", "滞后", "—", "已完成", "—", "滞后", "逾期"]
+    assert each(label, values, "en")[:3] == ["Done", "Behind", "—"]
+    assert sorted(map(str, calls)) == sorted(["done", "behind", "overdue"] * 2)
+    days = [dt.date(2026, 3, 5), pd.NaT, dt.date(2026, 3, 5)]
+    assert each(fmt_date, days, "zh") == ["2026年3月5日", "—", "2026年3月5日"]
+    assert each(fmt_period, ["2026-11", None], "en") == ["Nov 2026", "—"]
