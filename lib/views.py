@@ -388,11 +388,15 @@ def _rank_history(campaign_id: int, today: dt.date, period: str) -> Any:
         scored = set(stacked["period"])
     else:
         scored = set()
-    # the running month, and any month the summary has no rows for, one at a time
+    # the running month (its scores as the ranking has them, cached), and any month the
+    # summary has no rows for, one at a time
     for p in periods:
         if p in scored:
             continue
-        df = _scores_from_inputs(ctx, department_inputs(ctx, p, frame=summary_rows))
+        if p == ctx.period:
+            df = department_scores(ctx)
+        else:
+            df = _scores_from_inputs(ctx, department_inputs(ctx, p, frame=summary_rows))
         if not df.empty:
             frames.append(df.assign(period=p)[columns])
     if not frames:
