@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import altair as alt
 import pandas as pd
@@ -218,20 +219,18 @@ def bump_chart(
     history: pd.DataFrame,
     lang: str | None = None,
     highlight: str | None = None,
-    *,
-    label_all: bool = True,
 ) -> alt.TopLevelMixin:
     """Rank over months, each line named at its latest month (a projected chart has no
     hover; units tied on a rank share one label); the selected department in the accent
-    colour, the others one neutral hue. ``label_all=False`` (the best and worst of a
-    province, whose ranks are far apart and bunched): only the selected one is named."""
+    colour, the others one neutral hue. For a campaign of every unit drawn; a large one
+    draws :func:`rank_grid` instead."""
     name = _name_col(lang)
     selected = history[name] == highlight if highlight else pd.Series(False, index=history.index)
     latest = history["period"] == history["period"].max()
     data = history.assign(is_selected=selected, month=each(fmt_period, history["period"], lang))
     months = [fmt_period(p, lang) for p in sorted(history["period"].unique())]
     sep = "、" if (lang or current_lang()) == "zh" else ", "
-    named = data[latest & (selected | label_all)]
+    named = data[latest]
     labels_data = (
         named.groupby("rank", sort=True)
         .agg(
@@ -283,8 +282,66 @@ def bump_chart(
         )
     )
     # one row per labelled rank on the axis, so the names at the right end do not overlap
-    height = max(360, 20 * len(labels_data)) if label_all else 360
+    height = max(360, 20 * len(labels_data))
     return themed((lines + labels).properties(height=height, padding={"right": 160}))
+
+
+def rank_grid(
+    history: pd.DataFrame,
+    total: int,
+    lang: str | None = None,
+    highlight: str | None = None,
+    order: list[str] | None = None,
+) -> alt.TopLevelMixin:
+    """Rank over months for the drawn units of a large campaign: one row per unit (in
+    ``order``), one column per month, each cell the month's rank, coloured by where that
+    rank stands among all ``total`` units (green near the top, red near the bottom).
+    The lines of a bump chart of the best and worst 20 of 3 000 bunch into two bands;
+    cells stay readable, projected too. The selected unit's name in the accent colour."""
+    name = _name_col(lang)
+    span = max(total - 1, 1)
+    data = history.assign(
+        month=each(fmt_period, history["period"], lang),
+        standing=[round(100.0 * (total - int(r)) / span, 1) for r in history["rank"]],
+    )
+    months = [fmt_period(p, lang) for p in sorted(history["period"].unique())]
+    label_colour = (
+        alt.ExprRef(
+            f"datum.value === {json.dumps(highlight, ensure_ascii=False)} ? '{ACCENT}' : '#455A64'"
+        )
+        if highlight
+        else "#455A64"
+    )
+    base = alt.Chart().encode(
+        x=alt.X(
+            "month:N",
+            sort=months,
+            title=None,
+            axis=alt.Axis(labelAngle=-90, labelOverlap=False, orient="top"),
+        ),
+        y=alt.Y(f"{name}:N", sort=order, title=None, axis=alt.Axis(labelColor=label_colour)),
+    )
+    rect = base.mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
+        color=alt.Color(
+            "standing:Q",
+            scale=alt.Scale(scheme="redyellowgreen", domain=[0, 100]),
+            legend=None,
+        ),
+        tooltip=[
+            alt.Tooltip(f"{name}:N", title=t("col.department", lang)),
+            alt.Tooltip("month:N", title=t("col.period", lang)),
+            alt.Tooltip("rank:Q", title=t("col.rank", lang)),
+        ],
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("rank:Q"),
+        color=alt.condition(
+            "datum.standing < 15 || datum.standing > 85",
+            alt.value("#FFFFFF"),
+            alt.value("#212121"),
+        ),
+    )
+    return themed(_layer(data, rect, text).properties(height=alt.Step(22)))
 
 
 COMPONENT_COLOURS = ["#1565C0", "#42A5F5", "#7E57C2", "#26A69A"]

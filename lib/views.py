@@ -416,12 +416,13 @@ def chart_focus(
     *,
     ascending: bool = False,
     keep_id: Any = None,
-    limit: int = CHART_DEPARTMENTS,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """The departments a chart draws: all of them up to ``limit``; beyond that (a city or
     a province has hundreds or thousands of units, which no chart can show legibly) the
     best and the worst ``limit // 2`` by ``order_by`` plus ``keep_id``'s row. The page
     says so (:func:`lib.ui.focus_note`) and keeps every unit in the data table."""
+    limit = CHART_DEPARTMENTS if limit is None else limit
     if len(df) <= limit:
         return df
     half = limit // 2

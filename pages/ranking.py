@@ -110,8 +110,13 @@ with tab_bump:
         pivot.columns = [pivot.columns[0], *(fmt_period(c) for c in months)]
         ui.focus_note(len(ranked), own)
         lines = history[history["department_id"].isin(set(drawn["department_id"]))]
-        bump = charts.bump_chart(lines, lang, highlight, label_all=len(drawn) == len(ranked))
-        ui.chart(bump, pivot, key="bump")
+        if len(drawn) == len(ranked):
+            ui.chart(charts.bump_chart(lines, lang, highlight), pivot, key="bump")
+        else:  # the best and worst of many: a grid of ranks, lines would bunch
+            st.caption(t("ranking.grid_note", total=len(ranked)))
+            order = drawn.sort_values(["rank", name_col])[name_col].tolist()
+            grid = charts.rank_grid(lines, len(ranked), lang, highlight, order)
+            ui.chart(grid, pivot, key="bump")
 with tab_parts:
     ui.focus_note(len(ranked), own)
     ui.chart(charts.component_breakdown(drawn, weights, lang), table, key="parts")

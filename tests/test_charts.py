@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from lib import views
+from lib import queries, views
 from lib.nav import PAGES
 from tests.apphelpers import logged_in
 
@@ -75,11 +75,92 @@ def test_bump_chart_names_lines_only_where_they_can_be_read() -> None:
     )
     every = charts.bump_chart(history, "zh")
     assert _labelled(every) == ["丙科", "乙科", "甲科"]  # once each, at the latest month
-    # the best and worst of a province: bunched ranks, only your own is named
-    focus = charts.bump_chart(history, "zh", highlight="乙科", label_all=False)
-    assert _labelled(focus) == ["乙科"]
-    assert _labelled(charts.bump_chart(history, "zh", label_all=False)) == []
     # units tied on a rank share one label instead of printing over each other
     tied = history.assign(rank=[1, 2, 3, 1, 1, 3])
     assert _labelled(charts.bump_chart(tied, "zh")) == ["丙科", "甲科、乙科"]
     assert _labelled(charts.bump_chart(tied, "en")) == ["A, B", "C"]
+
+
+def test_rank_grid_colours_each_rank_by_its_standing_among_all_units() -> None:
+    from lib import charts
+
+    history = pd.DataFrame(
+        {
+            "department_id": [1, 2, 3] * 2,
+            "department": ["甲科", "乙科", "丙科"] * 2,
+            "department_en": ["A", "B", "C"] * 2,
+            "period": ["2026-01"] * 3 + ["2026-02"] * 3,
+            "rank": [1, 51, 101, 2, 60, 101],
+        }
+    )
+    chart = charts.rank_grid(history, 101, "zh", highlight="乙科", order=["甲科", "乙科", "丙科"])
+    spec = type(chart).to_dict(chart)  # validates
+    (rows,) = spec["datasets"].values()
+    standing = {(r["department"], r["month"]): r["standing"] for r in rows}
+    assert standing[("甲科", "2026年1月")] == 100.0  # first of 101
+    assert standing[("乙科", "2026年1月")] == 50.0
+    assert standing[("丙科", "2026年2月")] == 0.0  # last
+    rect, text = spec["layer"]
+    assert rect["encoding"]["y"]["sort"] == ["甲科", "乙科", "丙科"]
+    assert rect["encoding"]["x"]["sort"] == ["2026年1月", "2026年2月"]
+    assert rect["encoding"]["color"]["scale"]["domain"] == [0, 100]
+    assert text["encoding"]["text"]["field"] == "rank"
+    assert '"乙科"' in rect["encoding"]["y"]["axis"]["labelColor"]["expr"]  # your own unit
+    english = charts.rank_grid(history, 101, "en")
+    (rows,) = type(english).to_dict(english)["datasets"].values()
+    assert {r["month"] for r in rows} == {"Jan 2026", "Feb 2026"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_large_campaign_shows_ranks_by_month_as_a_grid(
+    app_db: str, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """More units than the charts draw (a province; here the demo with a smaller limit):
+    the rank-by-month tab draws the grid of the best and worst, not bunched lines."""
+    from lib.i18n import t
+
+    monkeypatch.setattr(views, "CHART_DEPARTMENTS", 10)
+    drawn: list[Any] = []
+    original = st.altair_chart
+
+    def keep(chart: Any, *args: Any, **kwargs: Any) -> Any:
+        drawn.append(chart)
+        return original(chart, *args, **kwargs)
+
+    monkeypatch.setattr(st, "altair_chart", keep)
+    at = logged_in("leader")
+    at.session_state["lang"] = lang
+    at.session_state["campaign_id"] = _largest_campaign()
+    at.switch_page(next(p for p in PAGES if p.key == "ranking").path).run()
+    assert not at.exception, at.exception
+    grids = [
+        c
+        for c in drawn
+        if isinstance(c, alt.LayerChart) and c.layer[0].mark.type == "rect"  # type: ignore[union-attr]
+    ]
+    assert len(grids) == 1
+    spec = type(grids[0]).to_dict(grids[0])  # validates
+    (rows,) = spec["datasets"].values()
+    assert len({r["department_id"] for r in rows}) == 10  # the best and worst 5
+    ranks = [r["rank"] for r in rows]
+    assert min(ranks) == 1 and max(ranks) >= 30  # the demo's hospital has 33 departments
+    total = len(views.ranking(views.context(_largest_campaign(), queries.today())))
+    assert t("ranking.grid_note", lang, total=total) in [c.value for c in at.caption]
+
+
+def _largest_campaign() -> int:
+    from sqlalchemy import func, select
+
+    from lib.db import get_engine
+    from lib.models import Assignment, Task
+
+    with get_engine().connect() as conn:
+        return int(
+            conn.execute(
+                select(Task.campaign_id)
+                .join(Assignment, Assignment.task_id == Task.id)
+                .group_by(Task.campaign_id)
+                .order_by(func.count(func.distinct(Assignment.department_id)).desc())
+                .limit(1)
+            ).scalar_one()
+        )
