@@ -252,10 +252,10 @@ def task_statuses(
             due_date=("due_date", "first"),
             percent=("percent", "mean"),
             reported_ok=("reported_ok", "any"),
-            departments=("department", lambda s: _name_list(list(s), "zh")),
+            departments=("department", lambda s: _name_list(_head(s), "zh", len(s))),
             departments_en=(
                 "department_en",
-                lambda s: _name_list([x or "" for x in s], "en"),
+                lambda s: _name_list([x or "" for x in _head(s)], "en", len(s)),
             ),
         )
         .reset_index()
@@ -274,15 +274,23 @@ def task_statuses(
 NAME_LIST_MAX = 12
 
 
-def _name_list(names: list[str], lang: str) -> str:
+def _head(names: Any) -> list[str]:
+    """The names a cell can show (all up to ``NAME_LIST_MAX``, else the first ten),
+    without turning a province task's 3 000 names into a list."""
+    return names.iloc[: NAME_LIST_MAX if len(names) <= NAME_LIST_MAX else 10].tolist()  # type: ignore[no-any-return]
+
+
+def _name_list(names: list[str], lang: str, total: int | None = None) -> str:
     """Departments of a task for a table cell: all of them up to ``NAME_LIST_MAX``;
-    a province task shared by thousands of units shows the first ten and the count."""
+    a province task shared by thousands of units shows the first ten and the count.
+    ``total``: how many there are when ``names`` holds only the first ones."""
     from lib.i18n import t
 
+    total = len(names) if total is None else total
     sep = "、" if lang == "zh" else ", "
-    if len(names) <= NAME_LIST_MAX:
+    if total <= NAME_LIST_MAX:
         return sep.join(names)
-    return sep.join(names[:10]) + t("list.more", lang, total=len(names))
+    return sep.join(names[:10]) + t("list.more", lang, total=total)
 
 
 def report_rate(assignments: Any) -> tuple[int, int]:

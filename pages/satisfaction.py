@@ -119,7 +119,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
                 value=f"{r.value:.2f}",
                 gap=gap,
             )
-            st.markdown(f"- :red[:material/trending_down:] {text}")
+            st.markdown(f"- :material/trending_down: {text}")
             st.caption(
                 t("satisfaction.linked_tasks", tasks=tasks)
                 if tasks

@@ -266,3 +266,38 @@ def test_a_task_without_due_date_runs_to_the_campaign_end() -> None:
     )
     assert a.loc[0, "expected"] == pytest.approx(100 * 90 / 364)
     assert a.loc[0, "status"] == "on_track"
+
+
+@pytest.mark.parametrize("count", [1, 12, 13, 3000])
+def test_a_tasks_department_list_shows_ten_names_and_the_count_beyond_twelve(count: int) -> None:
+    names = [f"单位{i:04d}" for i in range(count)]
+    a = pd.DataFrame(
+        {
+            "task_id": [1] * count,
+            "code": ["1.1"] * count,
+            "title": ["任务"] * count,
+            "seq": [1] * count,
+            "area": ["甲"] * count,
+            "weight": [1.0] * count,
+            "start_date": [D(2026, 1, 1)] * count,
+            "due_date": [D(2026, 6, 30)] * count,
+            "percent": [50.0] * count,
+            "reported_ok": [True] * count,
+            "department": names,
+            "department_en": [f"Unit {i}" for i in range(count)],
+        }
+    )
+    tasks = task_statuses(
+        a,
+        today=D(2026, 3, 28),
+        campaign_start=D(2026, 1, 1),
+        campaign_end=D(2026, 6, 30),
+        thresholds=Thresholds(),
+    )
+    zh, en = tasks.loc[0, "departments"], tasks.loc[0, "departments_en"]
+    if count <= 12:
+        assert zh == "、".join(names)
+        assert en == ", ".join(f"Unit {i}" for i in range(count))
+    else:
+        assert zh == "、".join(names[:10]) + f" 等 {count} 个单位"
+        assert en == ", ".join(f"Unit {i}" for i in range(10)) + f" … ({count} units)"
