@@ -202,7 +202,12 @@ def ranking_bars(
     order = data.sort_values(["rank", name])[name].tolist()
     base = alt.Chart().encode(y=alt.Y(f"{name}:N", sort=order, title=None))
     bars = base.mark_bar(cornerRadiusEnd=2).encode(
-        x=alt.X("composite:Q", title=t("col.composite", lang), scale=alt.Scale(domain=[0, 100])),
+        x=alt.X(
+            "composite:Q",
+            title=t("col.composite", lang),
+            scale=alt.Scale(domain=[0, 100]),
+            axis=alt.Axis(tickCount=10),
+        ),
         color=alt.condition("datum.is_selected", alt.value(ACCENT), alt.value(NEUTRAL)),
         tooltip=[
             alt.Tooltip(f"{name}:N", title=t("col.department", lang)),
@@ -211,8 +216,13 @@ def ranking_bars(
             alt.Tooltip("move:N", title=t("col.movement", lang)),
         ],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=12).encode(x="composite:Q", text="label:N")
-    return themed(_layer(data, bars, text).properties(height=alt.Step(22)))
+    text = base.mark_text(align="left", dx=4, fontSize=text_size).encode(
+        x="composite:Q", text="label:N"
+    )
+    # room right of the axis for the label of a bar near 100 ("#13 ▲23")
+    return themed(
+        _layer(data, bars, text).properties(height=alt.Step(22), padding={"right": 5 * text_size})
+    )
 
 
 def bump_chart(

@@ -164,3 +164,27 @@ def _largest_campaign() -> int:
                 .limit(1)
             ).scalar_one()
         )
+
+
+def test_ranking_bars_write_rank_labels_at_the_asked_size() -> None:
+    """The meeting slide and the deck ask for projector-size labels (it was ignored)."""
+    from lib import charts
+
+    df = pd.DataFrame(
+        {
+            "department": ["甲科", "乙科"],
+            "department_en": ["A", "B"],
+            "rank": [1, 2],
+            "movement": [3, None],
+            "composite": [99.5, 60.0],
+        }
+    )
+    for size in (12, 22):
+        spec = type(charts.ranking_bars(df, "zh", text_size=size)).to_dict(
+            charts.ranking_bars(df, "zh", text_size=size)
+        )
+        text = spec["layer"][1]
+        assert text["mark"]["type"] == "text" and text["mark"]["fontSize"] == size
+        assert spec["padding"]["right"] >= 4 * size  # a label near 100 stays on the canvas
+    (rows,) = spec["datasets"].values()
+    assert [r["label"] for r in rows] == ["#1 ▲3", "#2 –"]
