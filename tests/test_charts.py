@@ -18,10 +18,8 @@ from tests.apphelpers import logged_in
 PAGES_WITH_CHARTS = ["overview", "progress", "ranking", "satisfaction", "meeting"]
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_drawn_chart_validates(
-    app_db: str, monkeypatch: pytest.MonkeyPatch, lang: str
-) -> None:
+def _keep_drawn_charts(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The Altair charts the pages draw from now on, in order."""
     drawn: list[Any] = []
     original = st.altair_chart
 
@@ -30,6 +28,14 @@ def test_every_drawn_chart_validates(
         return original(chart, *args, **kwargs)
 
     monkeypatch.setattr(st, "altair_chart", keep)
+    return drawn
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_drawn_chart_validates(
+    app_db: str, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    drawn = _keep_drawn_charts(monkeypatch)
     for key in PAGES_WITH_CHARTS:
         at = logged_in("leader")  # a fresh session per page, as test_pages does
         at.session_state["lang"] = lang
@@ -61,18 +67,23 @@ def _labelled(chart: Any) -> list[str]:
     return []
 
 
-def test_bump_chart_names_lines_only_where_they_can_be_read() -> None:
-    from lib import charts
-
-    history = pd.DataFrame(
+def _three_units_two_months(ranks: list[int]) -> pd.DataFrame:
+    """A rank history: units 甲科, 乙科, 丙科 in January and February 2026."""
+    return pd.DataFrame(
         {
             "department_id": [1, 2, 3] * 2,
             "department": ["甲科", "乙科", "丙科"] * 2,
             "department_en": ["A", "B", "C"] * 2,
             "period": ["2026-01"] * 3 + ["2026-02"] * 3,
-            "rank": [1, 2, 3, 2, 1, 3],
+            "rank": ranks,
         }
     )
+
+
+def test_bump_chart_names_lines_only_where_they_can_be_read() -> None:
+    from lib import charts
+
+    history = _three_units_two_months([1, 2, 3, 2, 1, 3])
     every = charts.bump_chart(history, "zh")
     assert _labelled(every) == ["丙科", "乙科", "甲科"]  # once each, at the latest month
     # units tied on a rank share one label instead of printing over each other
@@ -84,15 +95,7 @@ def test_bump_chart_names_lines_only_where_they_can_be_read() -> None:
 def test_rank_grid_colours_each_rank_by_its_standing_among_all_units() -> None:
     from lib import charts
 
-    history = pd.DataFrame(
-        {
-            "department_id": [1, 2, 3] * 2,
-            "department": ["甲科", "乙科", "丙科"] * 2,
-            "department_en": ["A", "B", "C"] * 2,
-            "period": ["2026-01"] * 3 + ["2026-02"] * 3,
-            "rank": [1, 51, 101, 2, 60, 101],
-        }
-    )
+    history = _three_units_two_months([1, 51, 101, 2, 60, 101])
     chart = charts.rank_grid(history, 101, "zh", highlight="乙科", order=["甲科", "乙科", "丙科"])
     spec = type(chart).to_dict(chart)  # validates
     (rows,) = spec["datasets"].values()
@@ -120,14 +123,7 @@ def test_a_large_campaign_shows_ranks_by_month_as_a_grid(
     from lib.i18n import t
 
     monkeypatch.setattr(views, "CHART_DEPARTMENTS", 10)
-    drawn: list[Any] = []
-    original = st.altair_chart
-
-    def keep(chart: Any, *args: Any, **kwargs: Any) -> Any:
-        drawn.append(chart)
-        return original(chart, *args, **kwargs)
-
-    monkeypatch.setattr(st, "altair_chart", keep)
+    drawn = _keep_drawn_charts(monkeypatch)
     at = logged_in("leader")
     at.session_state["lang"] = lang
     at.session_state["campaign_id"] = _largest_campaign()
