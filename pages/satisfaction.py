@@ -69,16 +69,12 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             key=f"trend_{group}",
         )
 
-        values = queries.department_indicators(ctx.campaign_id, ctx.period, group)
-        values = values[(values["scale"].fillna(100) <= 100) & (values["unit"] != "件")]
+        values, heat_pivot, by_department = views.indicator_grid(
+            ctx.campaign_id, ctx.period, group, lang
+        )
         if values.empty:
             continue
-        values = views.distinct_names(values.assign(item=values[item_col].fillna(values["name"])))
         st.markdown(f"**{t('satisfaction.heatmap')}**")
-        heat_pivot = views.department_grid(
-            values, name_col, "item", "value", label=t("col.department")
-        ).round(2)
-        by_department = values.groupby("department_id", as_index=False)["value"].mean()
         drawn = views.chart_focus(by_department, "value", keep_id=user.department_id)
         ui.focus_note(len(by_department), user.department_id in set(by_department["department_id"]))
         ui.chart(

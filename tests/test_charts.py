@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 import streamlit as st
+from altair.utils import schemapi
 
 from lib import queries, views
 from lib.nav import PAGES
@@ -36,12 +37,23 @@ def test_every_drawn_chart_validates(
     app_db: str, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
     drawn = _keep_drawn_charts(monkeypatch)
+    # channels given as strings or condition dicts make Altair search its whole schema
+    # for their class (about 2 ms each, on every run): the builders give channel objects
+    searches: list[str] = []
+    search = schemapi._FromDict.__init__
+
+    def counted(self: Any, *args: Any) -> None:
+        searches.append(key)
+        search(self, *args)
+
+    monkeypatch.setattr(schemapi._FromDict, "__init__", counted)
     for key in PAGES_WITH_CHARTS:
         at = logged_in("leader")  # a fresh session per page, as test_pages does
         at.session_state["lang"] = lang
         spec = next(p for p in PAGES if p.key == key)
         at.switch_page(spec.path).run()
         assert not at.exception, (key, at.exception)
+        assert searches == [], key
     assert len(drawn) >= 12
     for chart in drawn:
         assert isinstance(chart, alt.TopLevelMixin)
