@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import String, and_, func, select, true
 
+from lib import gcpause
 from lib.db import data_version, get_engine
 from lib.models import (
     Assignment,
@@ -46,10 +47,11 @@ def _frame(stmt: Any) -> pd.DataFrame:
 def _result_frame(result: Any) -> pd.DataFrame:
     """A result as a DataFrame, built from plain tuples (several times faster than from
     row mappings on the 100 000-row frames of a province; same columns and dtypes)."""
-    rows = result.all()
-    if not rows:
-        return pd.DataFrame()
-    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(result.keys()))
+    with gcpause.paused():
+        rows = result.all()
+        if not rows:
+            return pd.DataFrame()
+        return pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(result.keys()))
 
 
 def _plain_frame(stmt: Any) -> pd.DataFrame:
@@ -60,14 +62,15 @@ def _plain_frame(stmt: Any) -> pd.DataFrame:
     engine = get_engine()
     if engine.dialect.name != "postgresql":
         return _frame(stmt)
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
-        columns = list(result.keys())
-        rows = result.cursor.fetchall()  # type: ignore[attr-defined]
-        result.close()
-    if not rows:
-        return pd.DataFrame()
-    return pd.DataFrame.from_records(rows, columns=columns)
+    with gcpause.paused():
+        with engine.connect() as conn:
+            result = conn.execute(stmt)
+            columns = list(result.keys())
+            rows = result.cursor.fetchall()  # type: ignore[attr-defined]
+            result.close()
+        if not rows:
+            return pd.DataFrame()
+        return pd.DataFrame.from_records(rows, columns=columns)
 
 
 class VersionedCache:

@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, event, insert, select, update
 from sqlalchemy.orm import Session
 
+from lib import gcpause
 from lib.db import before_commit_step
 from lib.models import (
     Assignment,
@@ -274,6 +275,7 @@ def report_deadline(period: str, report_day: int) -> dt.datetime:
     return dt.datetime.combine(period_start(period).replace(day=day), dt.time.max)
 
 
+@gcpause.paused()
 def compute(
     session: Session, campaign_id: int, department_ids: list[int], first: str | None = None
 ) -> list[dict[str, Any]] | None:
@@ -663,6 +665,7 @@ def due_in_month(campaign_id: int, period: str) -> Mapping[int, Mapping[str, tup
     return queries.versioned_call(_due_in_month, campaign_id, period)
 
 
+@gcpause.paused()
 def _due_in_month(campaign_id: int, period: str) -> Mapping[int, Mapping[str, tuple[int, ...]]]:
     from lib.db import get_engine
 
@@ -843,6 +846,7 @@ def history_inputs(frame: Any, due_by_period: dict[str, tuple[str, ...]]) -> Any
     return inputs
 
 
+@gcpause.paused()
 def area_cells(campaign_id: int, period: str) -> Any:
     """Per active department × task area id: task-weighted completion and assignments,
     from the summary (None if it has no rows for the period)."""

@@ -45,7 +45,7 @@ def test_migrations_create_every_model_table(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
-    assert current_revision(engine) == "0003"  # head: 0003 adds the department × month summary
+    assert current_revision(engine) == "0004"  # head: 0004 indexes the summary by month
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
@@ -66,6 +66,8 @@ def test_read_path_indexes_exist(engine: Engine) -> None:
     assert ("assignment_id", "period") in uq | idx
     assert ("campaign_id",) in {tuple(i["column_names"]) for i in insp.get_indexes("tasks")}
     assert ("department_id",) in {tuple(i["column_names"]) for i in insp.get_indexes("assignments")}
+    summary_idx = {tuple(i["column_names"]) for i in insp.get_indexes("department_months")}
+    assert ("campaign_id", "period") in summary_idx
 
 
 def test_sqlite_pragmas_on_every_connection(tmp_path) -> None:  # type: ignore[no-untyped-def]
