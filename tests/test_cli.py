@@ -30,10 +30,20 @@ def cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedP
     )
 
 
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from lib.db import ROOT
+
+    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    assert head is not None
+    return head
+
+
 def test_init_demo_users_backup_restore(db_url: str, tmp_path: Path) -> None:
     r = cli(db_url, "init")
     assert r.returncode == 0, r.stderr
-    assert "0003" in r.stdout  # the head revision
+    assert f"（版本 {_head_revision()}）" in r.stdout  # the head revision
 
     r = cli(db_url, "demo", "--today", "2026-11-22")
     assert r.returncode == 0, r.stderr
