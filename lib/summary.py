@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, insert, select, update
+from sqlalchemy import Engine, bindparam, case, delete, event, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from lib import gcpause
@@ -291,42 +291,35 @@ def compute(
     periods = [p for p in all_periods if first is None or p >= first]
     if not periods:
         return []
-    in_depts = Assignment.department_id.in_(department_ids)
     # plain column reads on the session's own connection (same transaction), without
-    # the ORM's per-row processing: a province rebuild reads three million reports
+    # the ORM's per-row processing (a province rebuild reads three million reports), by
+    # statements built once (a save's refresh runs six of them: building each anew
+    # cost more of the save's time than running it)
     db = session.connection()
-
-    assignments = db.execute(
-        select(
-            Assignment.id,
-            Assignment.department_id,
-            Task.weight,
-            Task.start_date,
-            Task.due_date,
-            Task.active,
-            Task.area_id,
-        )
-        .join(Task, Assignment.task_id == Task.id)
-        .where(Task.campaign_id == campaign_id, in_depts)
-        .order_by(Assignment.id)
-    ).all()
+    params: dict[str, Any] = {
+        "campaign": campaign_id,
+        "departments": department_ids,
+        "first": first,
+    }
+    reads = _READS
+    assignments = db.execute(reads["assignments"], params).all()
     reports: dict[int, list[tuple[str, int, dt.datetime | None]]] = defaultdict(list)
-    for aid, period, pct, submitted_at in db.execute(
-        select(
-            MonthlyUpdate.assignment_id,
-            MonthlyUpdate.period,
-            MonthlyUpdate.percent_done,
-            MonthlyUpdate.submitted_at,
-        )
-        .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
-        .join(Task, Assignment.task_id == Task.id)
-        .where(
-            Task.campaign_id == campaign_id,
-            in_depts,
-            MonthlyUpdate.review_state.in_(COUNTED_STATES),
-        )
-        .order_by(MonthlyUpdate.assignment_id, MonthlyUpdate.period)
-    ):
+    done_before: dict[int, str] = {}  # first month counted done, if before ``first``
+    if first is None:
+        report_rows: Iterable[Any] = db.execute(reads["reports"], params)
+    else:
+        # a save's refresh: the months from ``first`` on need every report of those
+        # months, but of the earlier ones only each assignment's latest (carried
+        # forward) and the month it was first done — 45 rows of a province unit's
+        # thousand, read in one statement
+        report_rows = []
+        for aid, period, pct, submitted_at, done in sorted(
+            db.execute(reads["reports_since"], params), key=lambda r: (r[0], r[1])
+        ):
+            report_rows.append((aid, period, pct, submitted_at))
+            if done is not None:
+                done_before[aid] = done
+    for aid, period, pct, submitted_at in report_rows:
         reports[aid].append((period, pct if pct is not None else 0, submitted_at))
 
     satisfaction_items = {
@@ -339,39 +332,20 @@ def compute(
     complaint_items = {i.id for i in indicators if i.code == "COMPLAINTS"}
     values: dict[int, list[tuple[str, int, float]]] = defaultdict(list)
     complaints: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    wanted = sorted(set(satisfaction_items) | complaint_items)
-    if wanted:
-        for did, iid, period, value in db.execute(
-            select(
-                IndicatorValue.department_id,
-                IndicatorValue.indicator_id,
-                IndicatorValue.period,
-                IndicatorValue.value,
-            )
-            .where(
-                IndicatorValue.indicator_id.in_(wanted),
-                IndicatorValue.department_id.in_(department_ids),
-            )
-            .order_by(IndicatorValue.period)
-        ):
+    params["indicators"] = sorted(set(satisfaction_items) | complaint_items)
+    if params["indicators"]:
+        value_rows = (
+            db.execute(reads["values"], params)
+            if first is None  # a refresh: each item's latest value of the earlier months
+            else sorted(db.execute(reads["values_since"], params), key=lambda r: r[2])
+        )
+        for did, iid, period, value in value_rows:
             if iid in satisfaction_items:
                 values[did].append((period, iid, float(value)))
             if iid in complaint_items:
                 complaints[did][period] += float(value)
     inspections: dict[int, list[tuple[str, float]]] = defaultdict(list)
-    for did, period, score, max_score in db.execute(
-        select(
-            InspectionScore.department_id,
-            InspectionScore.period,
-            InspectionScore.score,
-            InspectionScore.max_score,
-        )
-        .where(
-            InspectionScore.campaign_id == campaign_id,
-            InspectionScore.department_id.in_(department_ids),
-        )
-        .order_by(InspectionScore.period)
-    ):
+    for did, period, score, max_score in db.execute(reads["inspections"], params):
         inspections[did].append((period, 100.0 * score / max_score))
 
     expected_memo: dict[Any, float] = {}  # (task span, month) -> expected %, shared
@@ -399,10 +373,81 @@ def compute(
                 inspections.get(did, []),
                 (camp.start_date, camp.end_date),
                 expected_memo,
+                done_before,
             )
         )
     return out
 
+
+def _since(base: Any, partition: tuple[Any, ...], period: Any, extra: tuple[Any, ...] = ()) -> Any:
+    """``base``'s rows of months from ``:first`` on, and of the earlier months only the
+    newest row per ``partition`` (what is carried forward), as one statement; the
+    ``extra`` window columns (over the earlier rows of the partition) are appended to
+    the earlier rows, None to the later ones."""
+    width = len(base.selected_columns)
+    first = bindparam("first")
+    earlier = (
+        base.add_columns(
+            func.row_number().over(partition_by=partition, order_by=period.desc()), *extra
+        )
+        .where(period < first)
+        .subquery()
+    )
+    columns = list(earlier.c)
+    later = base.where(period >= first).subquery()
+    return (
+        select(*columns[:width], *columns[width + 1 :])
+        .where(columns[width] == 1)
+        .union_all(select(*later.c, *(literal(None) for _ in extra)))
+    )
+
+
+def _reads() -> dict[str, Any]:
+    """The statements :func:`compute` runs, built once (parameters: campaign,
+    departments, first, indicators)."""
+    departments = bindparam("departments", expanding=True)
+    mu, iv, ins = MonthlyUpdate, IndicatorValue, InspectionScore
+    counted = (
+        select(mu.assignment_id, mu.period, mu.percent_done, mu.submitted_at)
+        .join(Assignment, mu.assignment_id == Assignment.id)
+        .join(Task, Assignment.task_id == Task.id)
+        .where(
+            Task.campaign_id == bindparam("campaign"),
+            Assignment.department_id.in_(departments),
+            mu.review_state.in_(COUNTED_STATES),
+        )
+    )
+    values = select(iv.department_id, iv.indicator_id, iv.period, iv.value).where(
+        iv.indicator_id.in_(bindparam("indicators", expanding=True)),
+        iv.department_id.in_(departments),
+    )
+    done = func.min(case((mu.percent_done >= 100, mu.period))).over(
+        partition_by=mu.assignment_id
+    )
+    return {
+        "assignments": select(
+            Assignment.id,
+            Assignment.department_id,
+            Task.weight,
+            Task.start_date,
+            Task.due_date,
+            Task.active,
+            Task.area_id,
+        )
+        .join(Task, Assignment.task_id == Task.id)
+        .where(Task.campaign_id == bindparam("campaign"), Assignment.department_id.in_(departments))
+        .order_by(Assignment.id),
+        "reports": counted.order_by(mu.assignment_id, mu.period),
+        "reports_since": _since(counted, (mu.assignment_id,), mu.period, (done,)),
+        "values": values.order_by(iv.period),
+        "values_since": _since(values, (iv.department_id, iv.indicator_id), iv.period),
+        "inspections": select(ins.department_id, ins.period, ins.score, ins.max_score)
+        .where(ins.campaign_id == bindparam("campaign"), ins.department_id.in_(departments))
+        .order_by(ins.period),
+    }
+
+
+_READS = _reads()
 
 _META: OrderedDict[Any, Any] = OrderedDict()
 _META_LOCK = threading.Lock()
@@ -485,6 +530,7 @@ def _department_rows(
     inspections: list[tuple[str, float]],
     campaign_span: tuple[dt.date, dt.date],
     expected_memo: dict[Any, float],
+    done_before: Mapping[int, str] = MappingProxyType({}),
 ) -> list[dict[str, Any]]:
     from lib.scoring import expected_progress, satisfaction_component
 
@@ -498,7 +544,9 @@ def _department_rows(
                 on_time[period] += 1
     # each assignment: first month it was counted as done (any month), its due month
     first_done = {
-        a.id: next((p for p, pct, _s in reports[a.id] if pct >= 100), None) for a in active
+        a.id: done_before.get(a.id)
+        or next((p for p, pct, _s in reports[a.id] if pct >= 100), None)
+        for a in active
     }
     rows = []
     pointer = dict.fromkeys(reports, 0)
