@@ -144,6 +144,9 @@ def before_commit_step(fn: Callable[[Session], None]) -> Callable[[Session], Non
     return fn
 
 
+_BUMP = update(DataVersion).values(version=DataVersion.version + 1)
+
+
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     for step in _before_commit_steps:
@@ -151,7 +154,7 @@ def _before_commit(session: Session) -> None:
     if not session.info.pop("bump_data_version", False):
         return
     session.flush()
-    result = session.execute(update(DataVersion).values(version=DataVersion.version + 1))
+    result = session.execute(_BUMP)
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(DataVersion(id=1, version=1))
         session.flush()

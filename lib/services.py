@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import bcrypt
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lib import summary
@@ -370,14 +370,13 @@ def require_department(actor: Actor, department_id: int | None) -> None:
     raise PermissionDenied("error.not_your_department")
 
 
+_PERIOD_LOCKED = select(PeriodLock.locked).where(
+    PeriodLock.campaign_id == bindparam("campaign"), PeriodLock.period == bindparam("period")
+)
+
+
 def is_period_locked(session: Session, campaign_id: int, period: str) -> bool:
-    return bool(
-        session.scalar(
-            select(PeriodLock.locked).where(
-                PeriodLock.campaign_id == campaign_id, PeriodLock.period == period
-            )
-        )
-    )
+    return bool(session.scalar(_PERIOD_LOCKED, {"campaign": campaign_id, "period": period}))
 
 
 def _require_unlocked(session: Session, campaign_id: int, period: str) -> None:
@@ -458,6 +457,29 @@ def _update_id(session: Session, assignment_id: int, period: str) -> int | None:
         )
 
 
+# built once: every report save runs them (building a statement costs a save about
+# as much time as running it)
+_REPORT_TARGETS = (
+    select(Assignment, Task, Campaign)
+    .join(Task, Assignment.task_id == Task.id)
+    .join(Campaign, Task.campaign_id == Campaign.id)
+    .where(Assignment.id.in_(bindparam("ids", expanding=True)))
+)
+_REPORTS_FOR_UPDATE = (
+    select(MonthlyUpdate)
+    .where(
+        MonthlyUpdate.assignment_id.in_(bindparam("ids", expanding=True)),
+        MonthlyUpdate.period == bindparam("period"),
+    )
+    .order_by(MonthlyUpdate.assignment_id)
+    .with_for_update()
+)
+_OPEN_PROBLEMS = select(Problem).where(
+    Problem.task_id.in_(bindparam("tasks", expanding=True)),
+    Problem.state.in_(("open", "reopened")),
+)
+
+
 def save_reports(
     *,
     actor: Actor,
@@ -481,12 +503,7 @@ def save_reports(
         raise ServiceError("error.duplicate_items")
     rows = {
         a.id: (a, task, campaign)
-        for a, task, campaign in session.execute(
-            select(Assignment, Task, Campaign)
-            .join(Task, Assignment.task_id == Task.id)
-            .join(Campaign, Task.campaign_id == Campaign.id)
-            .where(Assignment.id.in_(ids))
-        ).all()
+        for a, task, campaign in session.execute(_REPORT_TARGETS, {"ids": ids}).all()
     }
     checked_campaigns: set[int] = set()
     for item in items:
@@ -520,12 +537,7 @@ def save_reports(
                 )
     existing = {
         u.assignment_id: u
-        for u in session.scalars(
-            select(MonthlyUpdate)
-            .where(MonthlyUpdate.assignment_id.in_(ids), MonthlyUpdate.period == period)
-            .order_by(MonthlyUpdate.assignment_id)
-            .with_for_update()
-        )
+        for u in session.scalars(_REPORTS_FOR_UPDATE, {"ids": ids, "period": period})
     }
     now = utcnow()
     changes: list[tuple[MonthlyUpdate, dict[str, Any] | None, Task, int]] = []
@@ -589,11 +601,7 @@ def save_reports(
 
 def _mark_problems_rectifying(session: Session, actor: Actor, task_ids: list[int]) -> None:
     """A submitted report on a problem's task moves an open problem to rectifying."""
-    problems = session.scalars(
-        select(Problem).where(
-            Problem.task_id.in_(task_ids), Problem.state.in_(("open", "reopened"))
-        )
-    ).all()
+    problems = session.scalars(_OPEN_PROBLEMS, {"tasks": task_ids}).all()
     for problem in problems:
         before = {"state": problem.state}
         problem.state = "rectifying"

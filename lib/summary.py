@@ -39,6 +39,7 @@ from lib.db import before_commit_step
 from lib.models import (
     Assignment,
     Campaign,
+    Department,
     DepartmentMonth,
     Indicator,
     IndicatorValue,
@@ -144,11 +145,7 @@ def _lock_state(session: Session, campaign_id: int, shared: bool = False) -> boo
     """Lock the campaign's state row (PostgreSQL; SQLite has one writer at a time):
     shared by department refreshes, exclusive for a rebuild. True if the summary is
     valid and must be kept current (its build time is left in ``session.info``)."""
-    row = session.execute(
-        select(SummaryState.valid, SummaryState.built_at)
-        .where(SummaryState.campaign_id == campaign_id)
-        .with_for_update(read=shared)
-    ).first()
+    row = session.connection().execute(_STATE_LOCK[shared], {"campaign": campaign_id}).first()
     session.info.setdefault("summary_built_at", {})[campaign_id] = row[1] if row else None
     return bool(row and row[0])
 
@@ -156,14 +153,28 @@ def _lock_state(session: Session, campaign_id: int, shared: bool = False) -> boo
 def _lock_departments(session: Session, department_ids: list[int]) -> None:
     """Serialise refreshes of the same department: after the lock, this transaction's
     next statements see every other refresher's committed reports (READ COMMITTED)."""
-    from lib.models import Department
+    session.connection().execute(_DEPARTMENT_LOCK, {"departments": department_ids}).all()
 
-    session.execute(
-        select(Department.id)
-        .where(Department.id.in_(department_ids))
-        .order_by(Department.id)
-        .with_for_update(key_share=True)
-    ).all()
+
+# built once: every counted save runs them
+_STATE_LOCK = {
+    shared: select(SummaryState.valid, SummaryState.built_at)
+    .where(SummaryState.campaign_id == bindparam("campaign"))
+    .with_for_update(read=shared)
+    for shared in (False, True)
+}
+_DEPARTMENT_LOCK = (
+    select(Department.id)
+    .where(Department.id.in_(bindparam("departments", expanding=True)))
+    .order_by(Department.id)
+    .with_for_update(key_share=True)
+)
+_DELETE_SINCE = delete(DepartmentMonth).where(
+    DepartmentMonth.campaign_id == bindparam("campaign"),
+    DepartmentMonth.department_id == bindparam("department"),
+    DepartmentMonth.period >= bindparam("first"),
+)
+_INSERT = insert(DepartmentMonth)
 
 
 # --- maintenance --------------------------------------------------------------------------
@@ -174,17 +185,16 @@ def refresh(session: Session, campaign_id: int, departments: dict[int, str]) -> 
     rows = compute(session, campaign_id, sorted(departments), min(departments.values()))
     if rows is None:
         return
+    # Core statements on the session's connection: no ORM object of this table is ever
+    # in a session, so the ORM's bookkeeping for bulk statements would be wasted
+    db = session.connection()
     for department_id, first in departments.items():
-        session.execute(
-            delete(DepartmentMonth).where(
-                DepartmentMonth.campaign_id == campaign_id,
-                DepartmentMonth.department_id == department_id,
-                DepartmentMonth.period >= first,
-            )
+        db.execute(
+            _DELETE_SINCE, {"campaign": campaign_id, "department": department_id, "first": first}
         )
     keep = [r for r in rows if r["period"] >= departments[r["department_id"]]]
     if keep:
-        session.execute(insert(DepartmentMonth), keep)
+        db.execute(_INSERT, keep)
 
 
 def rebuild(session: Session, campaign_id: int, batch: int = 200) -> int:
@@ -901,8 +911,6 @@ def area_cells(campaign_id: int, period: str) -> Any:
     import pandas as pd
 
     from lib.db import get_engine
-    from lib.models import Department
-
     engine = get_engine()
     ensure(engine, campaign_id)
     dm = DepartmentMonth
