@@ -289,41 +289,112 @@ def measure_baseline(repeat: int) -> dict[str, Any]:
 # --- saving ------------------------------------------------------------------------------
 
 
-def measure_saves(url: str, writers: int, saves: int) -> dict[str, Any]:
-    from sqlalchemy import create_engine, select
+def measure_saves(url: str, writers: int, saves: int, processes: int = 1) -> dict[str, Any]:
+    """``writers`` liaisons each saving ``saves`` reports back to back, released together;
+    with ``processes`` > 1 the writers are spread over that many Python processes (as
+    over the app processes of a deployment behind a proxy)."""
+    import multiprocessing
+
+    from sqlalchemy import select
 
     from benchmarks.generate import BENCH_TODAY
-    from lib.db import make_engine, normalise_url, session_scope
+    from lib.db import make_engine, normalise_url
     from lib.models import Assignment, MonthlyUpdate
     from lib.periods import period_of
+
+    url = normalise_url(url)
+    period = period_of(BENCH_TODAY)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = [
+            tuple(r)
+            for r in conn.execute(
+                select(Assignment.id, Assignment.department_id).order_by(Assignment.id)
+            )
+        ]
+    rows = random.Random(8).sample(rows, min(len(rows), writers * saves))
+    share = [rows[i::writers] or [rows[i % len(rows)]] for i in range(writers)]  # each its own
+    processes = max(1, min(processes, writers))
+    groups = [list(range(writers))[k::processes] for k in range(processes)]
+    start = time.perf_counter()
+    if processes == 1:
+        parts = [_writers(url, period, [(n, share[n]) for n in groups[0]], saves, None)]
+    else:
+        spawn = multiprocessing.get_context("spawn")
+        barrier = spawn.Barrier(processes)
+        with spawn.Pool(processes, initializer=_set_barrier, initargs=(barrier,)) as pool:
+            parts = pool.starmap(
+                _writers,
+                [(url, period, [(n, share[n]) for n in g], saves, "shared") for g in groups],
+            )
+    wall = time.perf_counter() - start
+    latencies = [x for part in parts for x in part["latencies"]]
+    errors = [x for part in parts for x in part["errors"]]
+    last_saved = {aid: pct for part in parts for aid, pct in part["last_saved"].items()}
+    with engine.connect() as conn:
+        stored = dict(
+            conn.execute(
+                select(MonthlyUpdate.assignment_id, MonthlyUpdate.percent_done).where(
+                    MonthlyUpdate.period == period,
+                    MonthlyUpdate.assignment_id.in_(list(last_saved)),
+                )
+            ).all()
+        )
+    lost = sum(1 for aid, pct in last_saved.items() if stored.get(aid) != pct)
+    engine.dispose()
+    return {
+        "writers": writers,
+        "saves_each": saves,
+        "processes": processes,
+        "ok": len(latencies),
+        "failed": len(errors),
+        "errors": sorted(set(errors)),
+        "lost": lost,
+        "latency": _stats(latencies) if latencies else {},
+        "saves_per_s": len(latencies) / wall if wall else None,
+    }
+
+
+_BARRIER: Any = None
+
+
+def _set_barrier(barrier: Any) -> None:
+    global _BARRIER
+    _BARRIER = barrier
+
+
+def _writers(
+    url: str, period: str, mine: list[tuple[int, list[Any]]], saves: int, shared: str | None
+) -> dict[str, Any]:
+    """One process's writers (threads), each saving its own reports back to back; all
+    start together (and with the other processes' writers when ``shared``)."""
+    from sqlalchemy import create_engine, select
+
+    from lib.db import make_engine, session_scope
+    from lib.models import MonthlyUpdate
     from lib.permissions import Actor
     from lib.services import ReportInput, ServiceError, save_reports
 
-    url = normalise_url(url)
     engine = (
-        create_engine(url, pool_size=writers, max_overflow=10, pool_pre_ping=True)
+        create_engine(url, pool_size=len(mine), max_overflow=10, pool_pre_ping=True)
         if url.startswith("postgresql")
         else make_engine(url)
     )
-    period = period_of(BENCH_TODAY)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(Assignment.id, Assignment.department_id).order_by(Assignment.id)
-        ).all()
-    rng = random.Random(8)
-    rows = rng.sample(rows, min(len(rows), writers * saves))
-    share = [rows[i::writers] for i in range(writers)]  # each writer has its own reports
     latencies: list[float] = []
     errors: list[str] = []
     last_saved: dict[int, int] = {}
     lock = threading.Lock()
-    barrier = threading.Barrier(writers)
 
-    def writer(n: int) -> None:
-        mine = share[n] or rows[n % len(rows) : n % len(rows) + 1]
+    def ready() -> None:  # every thread of this process, then every process
+        if shared is not None and _BARRIER is not None:
+            _BARRIER.wait()
+
+    barrier = threading.Barrier(len(mine), action=ready)
+
+    def writer(n: int, reports: list[Any]) -> None:
         barrier.wait()
         for i in range(saves):
-            aid, dept = mine[i % len(mine)]
+            aid, dept = reports[i % len(reports)]
             pct = (n * 7 + i * 5) % 100
             actor = Actor(username=f"bench_w{n}", roles=frozenset({"liaison"}), department_id=dept)
             with engine.connect() as conn:  # the version the page showed
@@ -352,34 +423,13 @@ def measure_saves(url: str, writers: int, saves: int) -> dict[str, Any]:
                 last_saved[aid] = pct
 
     # the generated month is BENCH_TODAY's, never in the future, so services accept it
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
-    start = time.perf_counter()
+    threads = [threading.Thread(target=writer, args=(n, reports)) for n, reports in mine]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    wall = time.perf_counter() - start
-    with engine.connect() as conn:
-        stored = dict(
-            conn.execute(
-                select(MonthlyUpdate.assignment_id, MonthlyUpdate.percent_done).where(
-                    MonthlyUpdate.period == period,
-                    MonthlyUpdate.assignment_id.in_(list(last_saved)),
-                )
-            ).all()
-        )
-    lost = sum(1 for aid, pct in last_saved.items() if stored.get(aid) != pct)
     engine.dispose()
-    return {
-        "writers": writers,
-        "saves_each": saves,
-        "ok": len(latencies),
-        "failed": len(errors),
-        "errors": sorted(set(errors)),
-        "lost": lost,
-        "latency": _stats(latencies) if latencies else {},
-        "saves_per_s": len(latencies) / wall if wall else None,
-    }
+    return {"latencies": latencies, "errors": errors, "last_saved": last_saved}
 
 
 # --- memory of a real server -------------------------------------------------------------
@@ -537,9 +587,12 @@ def _table(result: dict[str, Any]) -> str:
     s = result.get("saves")
     if s and s.get("latency"):
         lines.append(
-            f"saves: {s['writers']} writers × {s['saves_each']}: ok {s['ok']}, failed "
+            f"saves: {s['writers']} writers × {s['saves_each']}"
+            f"{' in ' + str(s['processes']) + ' processes' if s.get('processes', 1) > 1 else ''}"
+            f": ok {s['ok']}, failed "
             f"{s['failed']} {s['errors']}, lost {s['lost']}; latency median "
             f"{1000 * s['latency']['median']:.1f} ms, p95 {1000 * s['latency']['p95']:.1f} ms"
+            f" ({s['saves_per_s']:.0f} saves/s)"
         )
     m = result.get("rss")
     if m:
@@ -574,6 +627,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-repeat", type=int, default=3, help="cold runs per page")
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--saves", type=int, default=20, help="saves per writer")
+    parser.add_argument(
+        "--writer-processes", type=int, default=1, help="spread the writers over N processes"
+    )
     parser.add_argument("--sessions", type=int, default=25, help="browser sessions (0: skip)")
     parser.add_argument("--timeout", type=float, default=900, help="per script run, seconds")
     parser.add_argument(
@@ -606,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
     if "deck" not in skip:
         result["deck"] = measure_deck()
     if "saves" not in skip and args.writers > 0:
-        result["saves"] = measure_saves(url, args.writers, args.saves)
+        result["saves"] = measure_saves(url, args.writers, args.saves, args.writer_processes)
     if "rss" not in skip and args.sessions > 0:
         result["rss"] = measure_rss(url, args.sessions)
     print(_table(result))

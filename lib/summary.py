@@ -395,7 +395,7 @@ def _since(base: Any, partition: tuple[Any, ...], period: Any, extra: tuple[Any,
     ``extra`` window columns (over the earlier rows of the partition) are appended to
     the earlier rows, None to the later ones."""
     width = len(base.selected_columns)
-    first = bindparam("first")
+    first: Any = bindparam("first")
     earlier = (
         base.add_columns(
             func.row_number().over(partition_by=partition, order_by=period.desc()), *extra
@@ -415,7 +415,7 @@ def _since(base: Any, partition: tuple[Any, ...], period: Any, extra: tuple[Any,
 def _reads() -> dict[str, Any]:
     """The statements :func:`compute` runs, built once (parameters: campaign,
     departments, first, indicators)."""
-    departments = bindparam("departments", expanding=True)
+    departments: Any = bindparam("departments", expanding=True)
     mu, iv, ins = MonthlyUpdate, IndicatorValue, InspectionScore
     counted = (
         select(mu.assignment_id, mu.period, mu.percent_done, mu.submitted_at)
@@ -431,9 +431,7 @@ def _reads() -> dict[str, Any]:
         iv.indicator_id.in_(bindparam("indicators", expanding=True)),
         iv.department_id.in_(departments),
     )
-    done = func.min(case((mu.percent_done >= 100, mu.period))).over(
-        partition_by=mu.assignment_id
-    )
+    done = func.min(case((mu.percent_done >= 100, mu.period))).over(partition_by=mu.assignment_id)
     return {
         "assignments": select(
             Assignment.id,
@@ -554,8 +552,7 @@ def _department_rows(
                 on_time[period] += 1
     # each assignment: first month it was counted as done (any month), its due month
     first_done = {
-        a.id: done_before.get(a.id)
-        or next((p for p, pct, _s in reports[a.id] if pct >= 100), None)
+        a.id: done_before.get(a.id) or next((p for p, pct, _s in reports[a.id] if pct >= 100), None)
         for a in active
     }
     rows = []
@@ -911,6 +908,7 @@ def area_cells(campaign_id: int, period: str) -> Any:
     import pandas as pd
 
     from lib.db import get_engine
+
     engine = get_engine()
     ensure(engine, campaign_id)
     dm = DepartmentMonth

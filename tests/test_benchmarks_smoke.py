@@ -41,6 +41,16 @@ def test_generate_and_run_at_a_tiny_scale(tmp_path: Path) -> None:
     assert result["deck"]["bytes"] > 0
     assert result["summary"]["rows"] > 0 and result["summary"]["rebuild_s"] > 0
     assert "| overview |" in r.stdout and "summary: campaign rebuilt" in r.stdout
+    # the writers spread over two processes, released together
+    r = _run(
+        "benchmarks.run", "--scale", "XS", "--database-url", url, "--json", str(out),
+        "--skip", "summary,pages,baseline,deck,rss", "--writers", "4", "--saves", "3",
+        "--writer-processes", "2",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    saves = json.loads(out.read_text())["saves"]
+    assert (saves["processes"], saves["ok"], saves["lost"]) == (2, 12, 0)
+    assert "4 writers × 3 in 2 processes: ok 12" in r.stdout
 
 
 @pytest.mark.parametrize("seed", range(20))
