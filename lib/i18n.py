@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from lib.locales import load
@@ -103,6 +104,14 @@ def each(
     (a province's table has thousands of rows and a handful of statuses or months);
     a missing value (None, NaN, NaT) shows as "—"."""
     lang = lang or current_lang()
+    if isinstance(values, (pd.Series, pd.Index)):
+        try:  # distinct values found in pandas, not by iterating the column in Python
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # unhashable values
+            pass
+        else:
+            labels = np.array([*(fn(u, lang) for u in uniques), "—"], dtype=object)
+            return labels[codes].tolist()  # type: ignore[no-any-return]
     memo: dict[Any, str] = {}
     out = []
     for value in values:
@@ -114,6 +123,13 @@ def each(
             text = fn(value, lang)
         out.append(text)
     return out
+
+
+def yes_no(flags: Iterable[Any], lang: str | None = None) -> list[str]:
+    """ "是" for a true flag, nothing for a false or missing one (the language is read
+    once, not once per row)."""
+    yes = t("common.yes", lang)
+    return [yes if not pd.isna(flag) and bool(flag) else "" for flag in flags]
 
 
 def status_label(status: str, lang: str | None = None) -> str:

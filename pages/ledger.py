@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import queries, ui, views
 from lib.exports import to_xlsx_bytes
-from lib.i18n import current_lang, each, fmt_date, fmt_period, status_label, t
+from lib.i18n import current_lang, each, fmt_date, fmt_period, status_label, t, yes_no
 from lib.scoring import STATUS_COLOURS, STATUSES
 
 user = ui.current_user()
@@ -31,7 +31,9 @@ areas = sorted({a for a in tasks["area"] if isinstance(a, str)})
 area = c1.selectbox(
     t("col.area"), ["", *areas], format_func=lambda a: a or t("audit.all"), key="ledger_area"
 )
-dept_names = sorted(set(assignments["department"]))
+# distinct names in pandas: a province's 135 000 assignments iterated in Python cost
+# most of a rerun
+dept_names = sorted(assignments["department"].dropna().unique())
 dept = c2.selectbox(
     t("col.department"),
     ["", *dept_names],
@@ -123,7 +125,7 @@ ui.table(
     pd.DataFrame(
         {
             t("col.department"): shares["department"] if lang == "zh" else shares["department_en"],
-            t("col.lead"): [t("common.yes") if x else "" for x in shares["is_lead"]],
+            t("col.lead"): yes_no(shares["is_lead"]),
             t("col.progress"): shares["percent"].round(0),
             t("col.last_report"): each(fmt_period, shares["latest_period"]),
             t("col.status"): each(status_label, shares["status"]),

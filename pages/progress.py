@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts, queries, scoring, ui, views
-from lib.i18n import current_lang, each, fmt_date, fmt_pct, fmt_period, status_label, t
+from lib.i18n import current_lang, each, fmt_date, fmt_pct, fmt_period, status_label, t, yes_no
 
 user = ui.current_user()
 ui.require_action(user, "read.all")
@@ -102,7 +102,7 @@ else:
             {
                 t("col.code"): mine["code"],
                 t("col.task"): mine["title"],
-                t("col.lead"): [t("common.yes") if x else "" for x in mine["is_lead"]],
+                t("col.lead"): yes_no(mine["is_lead"]),
                 t("col.progress"): mine["percent"].round(0),
                 t("col.expected"): mine["expected"].round(0),
                 t("col.due"): each(fmt_date, mine["due_date"]),

@@ -20,6 +20,7 @@ from lib.i18n import (
     join_list,
     status_label,
     t,
+    yes_no,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +110,34 @@ def test_each_labels_every_value_once_per_distinct_value() -> None:
     days = [dt.date(2026, 3, 5), pd.NaT, dt.date(2026, 3, 5)]
     assert each(fmt_date, days, "zh") == ["2026年3月5日", "—", "2026年3月5日"]
     assert each(fmt_period, ["2026-11", None], "en") == ["Nov 2026", "—"]
+
+
+def test_yes_no_marks_true_flags_only() -> None:
+    import pandas as pd
+
+    flags = pd.Series([True, False, None, pd.NA, 1, 0], dtype=object)
+    assert yes_no(flags, "zh") == ["是", "", "", "", "是", ""]
+    assert yes_no([True, False], "en") == ["Yes", ""]
+
+
+def test_each_gives_a_column_the_same_labels_as_its_values_one_by_one() -> None:
+    """Columns are labelled through pandas' distinct values; the result must be what the
+    value-by-value path gives, missing values and every column type included."""
+    import pandas as pd
+
+    def show(value: object, lang: str) -> str:
+        return f"{lang}:{value!r}"
+
+    columns = [
+        pd.Series(["b", "a", None, "b", "c"], dtype="str"),
+        pd.Series(["2026-10", "2026-11", None, "2026-10"], dtype="string[pyarrow]"),
+        pd.Series([3, None, 3, 1], dtype="Int64"),
+        pd.Series([1.5, float("nan"), 1.5]),
+        pd.Series(pd.to_datetime(["2026-03-05", None, "2026-03-05"])),
+        pd.Series([True, False, True]),
+        pd.Series([["x"], ["y"], ["x"]]),  # unhashable: value by value
+        pd.Index(["z", "y", "z"]),
+        pd.Series([], dtype="str"),
+    ]
+    for column in columns:
+        assert each(show, column, "en") == each(show, list(column), "en"), column
