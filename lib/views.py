@@ -602,12 +602,26 @@ def _area_heatmap(campaign_id: int, today: dt.date, period: str) -> Any:
             seq = dict(zip(areas["area_id"].astype(int), areas["area_seq"], strict=True))
             title = dict(zip(areas["area_id"].astype(int), areas["area"], strict=True))
             df = df[df["area_id"].isin(seq)]
-            return distinct_names(
-                df.assign(area_seq=df["area_id"].map(seq), area=df["area_id"].map(title)).drop(
-                    columns="area_id"
+            return _area_labelled(
+                distinct_names(
+                    df.assign(
+                        area_seq=df["area_id"].map(seq), area=df["area_id"].map(title)
+                    ).drop(columns="area_id")
                 )
             )
-    return distinct_names(queries.area_heatmap(ctx.campaign_id, ctx.period))
+    return _area_labelled(distinct_names(queries.area_heatmap(ctx.campaign_id, ctx.period)))
+
+
+def _area_labelled(df: pd.DataFrame) -> pd.DataFrame:
+    """Adds ``area_label`` ("3. 环境改善"), worked out once per area, not per cell (a
+    province's grid has 27 000 cells)."""
+    if df.empty:
+        return df.assign(area_label=pd.Series(dtype=object))
+    pairs = df[["area_seq", "area"]].drop_duplicates()
+    pairs = pairs.assign(
+        area_label=[f"{s}. {a}" for s, a in zip(pairs["area_seq"], pairs["area"], strict=True)]
+    )
+    return df.merge(pairs, on=["area_seq", "area"], how="left")
 
 
 def week_ago(ctx: CampaignContext) -> CampaignContext | None:

@@ -22,8 +22,9 @@ scores = views.department_scores(ctx)
 if scores.empty:
     st.info(t("overview.no_tasks"))
     st.stop()
+at, thresholds = ctx.at, ctx.thresholds  # properties: worked out once, not per unit
 scores["status"] = [
-    scoring.work_status(c, e, None, ctx.at, thresholds=ctx.thresholds)
+    scoring.work_status(c, e, None, at, thresholds=thresholds)
     for c, e in zip(scores["completion"], scores["expected"], strict=True)
 ]
 
@@ -50,9 +51,6 @@ heat = views.area_heatmap(ctx)
 if heat.empty:
     st.info(t("progress.no_areas"))
 else:
-    heat = heat.assign(
-        area_label=[f"{s}. {a}" for s, a in zip(heat["area_seq"], heat["area"], strict=True)]
-    )
     order = drawn.sort_values("completion", ascending=False)[name_col].tolist()
     area_order = heat.sort_values("area_seq")["area_label"].unique().tolist()
     ui.focus_note(len(scores), own)
