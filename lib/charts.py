@@ -21,7 +21,7 @@ def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Apply the product's font and quiet axes, in place: the chart is the builder's own.
     (Each ``configure_*`` or ``properties`` call copies the chart, and copying a layered
     chart rebuilds and recopies all its layers: a quarter of a warm page's time.)"""
-    chart.config = alt.Config(
+    chart.config = alt.Config(  # type: ignore[attr-defined]
         font=FONT,
         axis=alt.AxisConfig(labelFontSize=13, titleFontSize=13, grid=False),
         legend=alt.LegendConfig(labelFontSize=13, titleFontSize=13, orient="bottom"),
@@ -37,7 +37,7 @@ def _when(test: str, yes: Any, no: Any, channel: Any = alt.ColorValue) -> Any:
     return channel(value=no, condition={"test": test, "value": yes})
 
 
-def _layer(data: pd.DataFrame | None, *layers: alt.Chart, **properties: Any) -> alt.LayerChart:
+def _layer(data: pd.DataFrame | None, *layers: alt.Chart, **properties: Any) -> alt.TopLevelMixin:
     """Layers drawn from one frame, the frame (and the chart's properties) given once to
     the layer. (``a + b`` with the frame on each layer makes Altair hash each layer's
     spec, the frame's text included, on every run: tens of milliseconds for a province's

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from lib import queries, scoring, summary
-from lib.i18n import t
+from lib.i18n import fmt_period, t
 from lib.periods import period_end, period_of, period_start, periods_between, reporting_period
 
 
@@ -451,9 +451,12 @@ def department_grid(
     appear; columns in ``column_order`` when given, else sorted."""
     if df.empty:
         return pd.DataFrame(columns=[label])
-    grid = df.pivot_table(
-        index="department_id", columns=columns, values=values, sort=False, dropna=False
-    )
+    if df.duplicated(["department_id", columns]).any():  # several values: their mean
+        grid = df.pivot_table(
+            index="department_id", columns=columns, values=values, sort=False, dropna=False
+        )
+    else:  # one value per cell: no grouping (a province's rank history is 72 000 cells)
+        grid = df.pivot(index="department_id", columns=columns, values=values)
     ids = pd.Index(df["department_id"].unique())
     if order is not None:  # the given order first, any other department after it
         first = pd.Index(order)
@@ -492,6 +495,29 @@ def _indicator_grid(campaign_id: int, period: str, group: str, lang: str) -> Any
     ).round(2)
     means = values.groupby("department_id", as_index=False)["value"].mean()
     return values, grid, means
+
+
+def rank_history_table(ctx: CampaignContext, name_col: str, label: str, lang: str) -> pd.DataFrame:
+    """The rank-by-month chart's data table: a row per unit in this month's rank order, a
+    column per month (its rank); cached per data version and language (a province's
+    3 000 units × 24 months were pivoted on every rerun)."""
+    return _rank_history_table(ctx.campaign_id, ctx.today, ctx.period, name_col, label, lang)  # type: ignore[no-any-return]
+
+
+@queries.versioned
+def _rank_history_table(
+    campaign_id: int, today: dt.date, period: str, name_col: str, label: str, lang: str
+) -> Any:
+    ctx = context(campaign_id, today, period)
+    assert ctx is not None
+    grid = department_grid(
+        rank_history(ctx), name_col, "period", "rank", label=label,
+        order=ranking(ctx)["department_id"],
+    )  # fmt: skip
+    months = list(grid.columns[1:])
+    grid[months] = grid[months].round().astype("Int64")
+    grid.columns = [grid.columns[0], *(fmt_period(c, lang) for c in months)]
+    return grid
 
 
 def honour_lists(ctx: CampaignContext, ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -604,9 +630,9 @@ def _area_heatmap(campaign_id: int, today: dt.date, period: str) -> Any:
             df = df[df["area_id"].isin(seq)]
             return _area_labelled(
                 distinct_names(
-                    df.assign(
-                        area_seq=df["area_id"].map(seq), area=df["area_id"].map(title)
-                    ).drop(columns="area_id")
+                    df.assign(area_seq=df["area_id"].map(seq), area=df["area_id"].map(title)).drop(
+                        columns="area_id"
+                    )
                 )
             )
     return _area_labelled(distinct_names(queries.area_heatmap(ctx.campaign_id, ctx.period)))

@@ -3,6 +3,9 @@ components, and the commend and laggard lists (红黑榜), with the weights show
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -70,8 +73,14 @@ with right:
     )
 
 
-def _fmt(value: object) -> str:
-    return "—" if value is None or pd.isna(value) else f"{float(value):.1f}"  # type: ignore[arg-type]
+def _floats(values: pd.Series) -> Any:
+    """A column as floats, missing values NaN (NaN != NaN tells them apart without a
+    pandas call per row: a province has 3 000 units)."""
+    return values.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _fmt(values: pd.Series) -> list[str]:
+    return ["—" if v != v else f"{v:.1f}" for v in _floats(values)]
 
 
 table = pd.DataFrame(
@@ -79,13 +88,11 @@ table = pd.DataFrame(
         t("col.rank"): ranked["rank"],
         t("col.department"): ranked[name_col],
         t("col.composite"): ranked["composite"],
-        t("col.movement"): [
-            "—" if m is None or pd.isna(m) else f"{int(m):+d}" for m in ranked["movement"]
-        ],
-        t("component.completion"): [_fmt(v) for v in ranked["completion"]],
-        t("component.timeliness"): [_fmt(v) for v in ranked["timeliness"]],
-        t("component.satisfaction"): [_fmt(v) for v in ranked["satisfaction"]],
-        t("component.inspection"): [_fmt(v) for v in ranked["inspection"]],
+        t("col.movement"): ["—" if m != m else f"{int(m):+d}" for m in _floats(ranked["movement"])],
+        t("component.completion"): _fmt(ranked["completion"]),
+        t("component.timeliness"): _fmt(ranked["timeliness"]),
+        t("component.satisfaction"): _fmt(ranked["satisfaction"]),
+        t("component.inspection"): _fmt(ranked["inspection"]),
         t("col.deductions"): ranked["deductions"].round(1),
     }
 )
@@ -101,13 +108,7 @@ with tab_bump:
     if history.empty or history["period"].nunique() < 2:
         st.info(t("ranking.no_history"))
     else:
-        pivot = views.department_grid(
-            history, name_col, "period", "rank", label=t("col.department"),
-            order=ranked["department_id"],
-        )  # fmt: skip
-        months = list(pivot.columns[1:])
-        pivot[months] = pivot[months].round().astype("Int64")
-        pivot.columns = [pivot.columns[0], *(fmt_period(c) for c in months)]
+        pivot = views.rank_history_table(ctx, name_col, t("col.department"), lang)
         ui.focus_note(len(ranked), own)
         lines = history[history["department_id"].isin(set(drawn["department_id"]))]
         if len(drawn) == len(ranked):

@@ -151,6 +151,10 @@ def test_department_grid_keeps_units_with_the_same_name_apart() -> None:
     assert pd.isna(grid.iloc[3]["2026-02"])
     blank = views.department_grid(gaps, "department", "period", "blank", label="科室")
     assert len(blank) == 4 and list(blank.columns) == ["科室", "2026-01", "2026-02"]
+    # several values in one cell: their mean (one value per cell is taken as it is)
+    twice = pd.concat([history, history.assign(rank=history["rank"] + 1)])
+    grid = views.department_grid(twice, "department", "period", "rank", label="科室", order=[9])
+    assert grid.iloc[0, 1:].tolist() == [3.5, 1.5]
 
 
 def test_a_department_without_an_english_name_shows_its_chinese_one(
