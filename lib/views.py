@@ -472,11 +472,11 @@ def department_grid(
 
 def indicator_grid(
     campaign_id: int, period: str, group: str, lang: str
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The satisfaction heat map of one indicator group (scores out of 100, not counts):
     every unit's latest value per item (``item`` named in ``lang``, units that share a
-    name told apart), its data table (one row per unit, one column per item) and each
-    unit's mean value. Cached per process by the data-version stamp: at province scale
+    name told apart), its data table (one row per unit, one column per item), each
+    unit's mean value and each item's mean over the units, lowest first. Cached per process by the data-version stamp: at province scale
     this shaping was a fifth of every rerun of the page."""
     return _indicator_grid(campaign_id, period, group, lang)  # type: ignore[no-any-return]
 
@@ -486,7 +486,7 @@ def _indicator_grid(campaign_id: int, period: str, group: str, lang: str) -> Any
     values = queries.department_indicators(campaign_id, period, group)
     values = values[(values["scale"].fillna(100) <= 100) & (values["unit"] != "件")]
     if values.empty:
-        return values, pd.DataFrame(), pd.DataFrame()
+        return values, pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
     item_col = "name" if lang == "zh" else "name_en"
     name_col = "department" if lang == "zh" else "department_en"
     values = distinct_names(values.assign(item=values[item_col].fillna(values["name"])))
@@ -494,7 +494,13 @@ def _indicator_grid(campaign_id: int, period: str, group: str, lang: str) -> Any
         values, name_col, "item", "value", label=t("col.department", lang)
     ).round(2)
     means = values.groupby("department_id", as_index=False)["value"].mean()
-    return values, grid, means
+    items = (
+        values.groupby(["indicator_id", "item", "target"], dropna=False)["value"]
+        .mean()
+        .reset_index()
+        .sort_values("value")
+    )
+    return values, grid, means, items
 
 
 def rank_history_table(ctx: CampaignContext, name_col: str, label: str, lang: str) -> pd.DataFrame:

@@ -69,7 +69,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             key=f"trend_{group}",
         )
 
-        values, heat_pivot, by_department = views.indicator_grid(
+        values, heat_pivot, by_department, means = views.indicator_grid(
             ctx.campaign_id, ctx.period, group, lang
         )
         if values.empty:
@@ -93,12 +93,6 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             key=f"heat_{group}",
         )
 
-        means = (
-            values.groupby(["indicator_id", "item", "target"], dropna=False)["value"]
-            .mean()
-            .reset_index()
-            .sort_values("value")
-        )
         lowest = means.head(3)
         st.markdown(f"**{t('satisfaction.lowest')}**")
         links = queries.tasks_for_indicators(tuple(int(i) for i in lowest["indicator_id"]))
