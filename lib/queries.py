@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
@@ -165,6 +167,24 @@ def versioned(fn: Callable[P, R]) -> Callable[P, R]:
 
     wrapper.uncached = fn  # type: ignore[attr-defined]
     return wrapper
+
+
+_PREFETCH = ThreadPoolExecutor(max_workers=2, thread_name_prefix="prefetch")
+
+
+def prefetch(fn: Callable[..., Any], *args: Any) -> Future[None]:
+    """Start a cached read (a :func:`versioned` function) in the background, so that its
+    SQL runs while the page works on something else: the page's own call later finds the
+    result in the cache, or waits for it (concurrent misses of one key are computed
+    once). An error is left for that call to raise."""
+
+    def run() -> None:
+        try:
+            fn(*args)
+        except Exception:  # the page's own call raises it where it can be shown
+            logging.getLogger(__name__).debug("prefetch of %s failed", fn, exc_info=True)
+
+    return _PREFETCH.submit(run)
 
 
 def versioned_call(fn: Callable[..., R], *args: Any) -> R:

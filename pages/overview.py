@@ -85,17 +85,19 @@ if header["phases"]:
     )
     ui.chart(charts.phase_timeline(phases, today, lang), phases, key="phases")
 
+live = period == views.campaign_periods(ctx)[-1]
+before_ctx = views.week_ago(ctx) if live else None
+as_of = dt.datetime.combine(before_ctx.today, dt.time.max) if before_ctx else None
+# the week-ago task table and the ranking are read while this week's table is worked
+# out (at province scale each is a second of database time)
+if before_ctx:
+    queries.prefetch(views.task_table, before_ctx, as_of)
+queries.prefetch(views.ranking, ctx)
 now = views.overview_numbers(ctx)
 if not now["tasks"]:
     st.info(t("overview.no_tasks"))
     st.stop()
-live = period == views.campaign_periods(ctx)[-1]
-before_ctx = views.week_ago(ctx) if live else None
-before = (
-    views.overview_numbers(before_ctx, dt.datetime.combine(before_ctx.today, dt.time.max))
-    if before_ctx
-    else None
-)
+before = views.overview_numbers(before_ctx, as_of) if before_ctx else None
 
 
 def _delta(key: str, digits: int = 0) -> str | None:

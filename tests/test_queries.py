@@ -74,3 +74,39 @@ def test_versioned_cache_keeps_only_the_newest_version_and_computes_once() -> No
         cache.get(key, 3, compute(3))
     assert "k" not in cache._entries and len(cache._entries) == 3  # least recently used out
     assert cache.get(["unhashable"], 3, compute(4))["v"].tolist() == [4]  # not cached
+
+
+def test_a_prefetched_read_is_computed_once_and_its_error_left_to_the_page(app_db: str) -> None:
+    """A read started in the background is found by the page's own call (waiting for it
+    if still running); an error in the background surfaces only in the page's call."""
+    import threading
+
+    import pytest
+
+    calls: list[int] = []
+    started = threading.Event()
+    release = threading.Event()
+
+    @queries.versioned
+    def slow(n: int) -> int:
+        calls.append(n)
+        started.set()
+        release.wait(5)
+        return n * 2
+
+    done = queries.prefetch(slow, 21)
+    assert started.wait(5) and not done.done()  # running while the page goes on
+    release.set()
+    assert slow(21) == 42  # waits for the background computation instead of repeating it
+    done.result(5)
+    assert calls == [21]
+
+    @queries.versioned
+    def broken(n: int) -> int:
+        calls.append(-n)
+        raise ValueError("bad")
+
+    queries.prefetch(broken, 1).result(5)  # swallowed in the background
+    with pytest.raises(ValueError):
+        broken(1)  # an error is never cached: the page's call runs it again and raises
+    assert calls == [21, -1, -1]
