@@ -326,7 +326,8 @@ def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFr
             "complaints": complaints,
             "deductions": deductions,
             **components,
-            "composite": [round(float(x), 2) for x in composite],
+            # Python's rounding (as scoring.composite_score), from Python floats made in C
+            "composite": [round(x, 2) for x in composite.tolist()],
         }
     )
     df = distinct_names(df)
@@ -386,7 +387,7 @@ def _rank_history(campaign_id: int, today: dt.date, period: str) -> Any:
     frames = []
     if stacked is not None and not stacked.empty:
         frames.append(_scores_from_inputs(ctx, stacked)[columns])
-        scored = set(stacked["period"])
+        scored = set(stacked["period"].unique())
     else:
         scored = set()
     # the running month (its scores as the ranking has them, cached), and any month the
