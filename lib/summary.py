@@ -681,6 +681,11 @@ FRAME_COLUMNS = [
 ]
 
 
+_FLOAT_COLUMNS = frozenset(
+    ("weight_sum", "weighted_percent", "expected_end", "satisfaction", "inspection", "complaints")
+)
+
+
 def campaign_frame(campaign_id: int) -> Any:
     """Every summary row of a campaign with its department's code, names and active
     flag (rebuilt first if invalid); 72 000 rows for a province over two years.
@@ -694,15 +699,10 @@ def _campaign_frame(campaign_id: int) -> Any:
     import pandas as pd
 
     from lib.db import get_engine
-    from lib.queries import _department_names, _plain_frame
+    from lib.queries import _department_names
 
     ensure(get_engine(), campaign_id)
-    dm = DepartmentMonth
-    df = _plain_frame(
-        select(*(getattr(dm, c) for c in FRAME_COLUMNS))
-        .where(dm.campaign_id == campaign_id)
-        .order_by(dm.period, dm.department_id)
-    )
+    df = _summary_rows(campaign_id)
     columns = [*FRAME_COLUMNS, "code", "name", "name_en", "active"]
     if df.empty:
         return pd.DataFrame(columns=columns)
@@ -710,6 +710,52 @@ def _campaign_frame(campaign_id: int) -> Any:
     names = _department_names()[["department_id", "code", "department", "department_en", "active"]]
     names = names.rename(columns={"department": "name", "department_en": "name_en"})
     return df.merge(names, on="department_id", how="inner")[columns]
+
+
+def _summary_rows(campaign_id: int, by_copy: bool = True) -> Any:
+    """The campaign's summary rows (:data:`FRAME_COLUMNS`, by month and unit). On
+    PostgreSQL read by ``COPY … TO STDOUT`` and parsed by pyarrow's CSV reader with the
+    table's own column types: a province's 72 000 rows turned into Python tuples and
+    then into a frame took half of a cold progress or ranking page. (PostgreSQL writes
+    floats in their shortest exact form, so they read back as the same numbers; tested
+    equal to the row-by-row read.)"""
+    import io
+
+    import pandas as pd
+
+    from lib.db import get_engine
+    from lib.queries import _plain_frame
+
+    engine = get_engine()
+    dm = DepartmentMonth
+    if not by_copy or engine.dialect.name != "postgresql":
+        return _plain_frame(
+            select(*(getattr(dm, c) for c in FRAME_COLUMNS))
+            .where(dm.campaign_id == campaign_id)
+            .order_by(dm.period, dm.department_id)
+        )
+    buffer = io.BytesIO()
+    with engine.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(_COPY_ROWS, (campaign_id,)) as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+    if not buffer.tell():
+        return pd.DataFrame()
+    buffer.seek(0)
+    return pd.read_csv(
+        buffer, names=FRAME_COLUMNS, header=None, dtype=_FRAME_DTYPES, engine="pyarrow"
+    )
+
+
+_COPY_ROWS = (
+    f"COPY (SELECT {', '.join(FRAME_COLUMNS)} FROM {DepartmentMonth.__tablename__}"
+    " WHERE campaign_id = %s ORDER BY period, department_id) TO STDOUT WITH (FORMAT csv)"
+)
+_FRAME_DTYPES = {
+    c: "str" if c == "period" else "float64" if c in _FLOAT_COLUMNS else "int64"
+    for c in FRAME_COLUMNS
+}
 
 
 def due_in_month(campaign_id: int, period: str) -> Mapping[int, Mapping[str, tuple[int, ...]]]:
