@@ -118,6 +118,22 @@ def work_status(
     return "at_risk"
 
 
+def round2(values: Any) -> Any:
+    """``round(x, 2)`` of every value of a float array, exactly as Python rounds (the
+    decimal value of the double, ties to even), without a Python call per value except
+    for the rare value within a hair of a tie, where ``x * 100`` in floating point may
+    land on the other side of it."""
+    import numpy as np
+
+    values = np.asarray(values, dtype="float64")
+    scaled = values * 100.0
+    out = np.rint(scaled) / 100.0
+    near = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    if near.any():
+        out[near] = [round(v, 2) for v in values[near].tolist()]
+    return out
+
+
 def weighted_completion(items: list[tuple[float, float]]) -> float:
     """Weighted mean of (percent, weight) pairs; 0 for no items."""
     total_w = sum(w for _, w in items if w > 0)

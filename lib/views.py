@@ -326,8 +326,7 @@ def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFr
             "complaints": complaints,
             "deductions": deductions,
             **components,
-            # Python's rounding (as scoring.composite_score), from Python floats made in C
-            "composite": [round(x, 2) for x in composite.tolist()],
+            "composite": scoring.round2(composite),  # as Python rounds composite_score
         }
     )
     df = distinct_names(df)

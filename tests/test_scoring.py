@@ -6,7 +6,10 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from lib import scoring
 from lib.scoring import (
     STATUS_COLOURS,
     STATUSES,
@@ -301,3 +304,19 @@ def test_a_tasks_department_list_shows_ten_names_and_the_count_beyond_twelve(cou
     else:
         assert zh == "、".join(names[:10]) + f" 等 {count} 个单位"
         assert en == ", ".join(f"Unit {i}" for i in range(10)) + f" … ({count} units)"
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e4, allow_nan=False), max_size=50))
+@settings(max_examples=300, deadline=None)
+def test_round2_rounds_every_value_as_python_does(values: list[float]) -> None:
+    """Composite scores of a province are rounded as one array; the result must be
+    Python's round(x, 2) for each, ties and near-ties included."""
+    import math
+
+    import numpy as np
+
+    ties = [(k + 0.5) / 100 for k in range(0, 20001, 7)]  # 0.005, 0.075, ... 200.005
+    near = [math.nextafter(x, d) for x in ties for d in (0.0, math.inf)]
+    every = values + ties + near
+    got = scoring.round2(np.array(every))
+    assert got.tolist() == [round(x, 2) for x in every]
