@@ -31,8 +31,9 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, func, insert, select, text
 
-from lib import summary
 from lib.db import bump_data_version, make_engine, normalise_url, session_scope, upgrade
+from lib.domain.periods import period_end, period_of, period_start, periods_between
+from lib.domain.scoring import DEFAULT_SETTINGS, expected_progress
 from lib.models import (
     Assignment,
     Campaign,
@@ -47,8 +48,7 @@ from lib.models import (
     TaskArea,
     TaskIndicator,
 )
-from lib.periods import period_end, period_of, period_start, periods_between
-from lib.scoring import DEFAULT_SETTINGS, expected_progress
+from lib.read import summary
 
 SEED = 20261122
 BENCH_TODAY = dt.date(2026, 11, 22)
@@ -413,8 +413,8 @@ def generate(scale: Scale, url: str, *, reset: bool = False, quiet: bool = False
         engine, InspectionScore.__table__, is_cols, inspections()
     )
 
-    from lib.permissions import Actor
-    from lib.services import create_user
+    from lib.domain.permissions import Actor
+    from lib.write import create_user
 
     with session_scope(engine) as s:
         if engine.dialect.name == "postgresql":

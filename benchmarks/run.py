@@ -13,9 +13,9 @@ Run ``python -m benchmarks.generate`` first with the same scale and URL (or pass
   the page produced; and page ÷ floor;
 - a naive baseline: the tables loaded into pandas and grouped in memory for the same
   per-department completion and overall completion, checked equal; baseline ÷ ours;
-- save latency and lost updates with concurrent writers through ``lib.services``;
+- save latency and lost updates with concurrent writers through ``lib.write``;
 - peak RSS of a ``streamlit run`` server after N browser sessions opened the overview;
-- time to build the meeting deck (``lib.reports``).
+- time to build the meeting deck (``lib.io.meeting``).
 """
 
 from __future__ import annotations
@@ -64,8 +64,9 @@ def _setup_env(url: str) -> None:
     os.environ.setdefault("COOKIE_KEY", "benchmark-cookie-key-" + "b" * 40)
     os.environ.setdefault("DEMO_MODE", "0")
     from benchmarks.generate import BENCH_TODAY
-    from lib import config, queries
+    from lib import config
     from lib.db import dispose_all
+    from lib.read import queries
 
     config.settings.cache_clear()
     dispose_all()
@@ -170,9 +171,9 @@ def measure_pages(repeat: int, cold_repeat: int, timeout: float) -> dict[str, An
 
     import tests.apphelpers
     from benchmarks.generate import BENCH_LEADER, BENCH_PASSWORD
-    from lib import queries
     from lib.db import get_engine
-    from lib.nav import PAGES as SPECS
+    from lib.read import queries
+    from lib.ui.nav import PAGES as SPECS
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     at.run()
@@ -276,7 +277,7 @@ def naive_completion(period: str, campaign_id: int) -> tuple[Any, float]:
 
 def measure_baseline(repeat: int) -> dict[str, Any]:
     from benchmarks.generate import BENCH_TODAY
-    from lib import queries, views
+    from lib.read import queries, views
 
     ctx = views.context(1, BENCH_TODAY)
     assert ctx is not None
@@ -323,8 +324,8 @@ def measure_saves(url: str, writers: int, saves: int, processes: int = 1) -> dic
 
     from benchmarks.generate import BENCH_TODAY
     from lib.db import make_engine, normalise_url
+    from lib.domain.periods import period_of
     from lib.models import Assignment, MonthlyUpdate
-    from lib.periods import period_of
 
     url = normalise_url(url)
     period = period_of(BENCH_TODAY)
@@ -395,9 +396,9 @@ def _writers(
     from sqlalchemy import create_engine, select
 
     from lib.db import make_engine, session_scope
+    from lib.domain.permissions import Actor
     from lib.models import MonthlyUpdate
-    from lib.permissions import Actor
-    from lib.services import ReportInput, ServiceError, save_reports
+    from lib.write import ReportInput, ServiceError, save_reports
 
     engine = (
         create_engine(url, pool_size=len(mine), max_overflow=10, pool_pre_ping=True)
@@ -546,9 +547,9 @@ def measure_summary() -> dict[str, Any]:
     every save adds)."""
     from sqlalchemy.orm import Session
 
-    from lib import summary
     from lib.db import get_engine, session_scope
     from lib.models import DepartmentMonth
+    from lib.read import summary
 
     engine = get_engine()
     with session_scope(engine) as s:
@@ -572,16 +573,17 @@ def measure_summary() -> dict[str, Any]:
 
 def measure_deck() -> dict[str, Any]:
     from benchmarks.generate import BENCH_TODAY
-    from lib import queries, reports, views
+    from lib.io import meeting
+    from lib.read import queries, views
 
     ctx = views.context(1, BENCH_TODAY)
     assert ctx is not None
     queries.clear_caches()
     start = time.perf_counter()
-    data = reports.meeting_data(ctx, "zh")
+    data = meeting.meeting_data(ctx, "zh")
     numbers = time.perf_counter() - start
     start = time.perf_counter()
-    deck = reports.build_deck(data)
+    deck = meeting.build_deck(data)
     build = time.perf_counter() - start
     return {"meeting_data_cold_s": numbers, "build_deck_s": build, "bytes": len(deck)}
 

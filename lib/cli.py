@@ -14,14 +14,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from lib import backup as backup_mod
 from lib import demo
 from lib.config import database_url
 from lib.db import current_revision, get_engine, session_scope, upgrade
+from lib.domain.permissions import Actor
 from lib.i18n import role_label, set_default_lang, t
+from lib.io import backup as backup_mod
 from lib.models import ROLES, Campaign, Department, MonthlyUpdate
-from lib.permissions import Actor
-from lib.services import ServiceError, create_user, set_password
+from lib.write import ServiceError, create_user, set_password
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -128,8 +128,8 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
     """Parse a plan document; --dry-run prints the draft, otherwise creates the campaign."""
     import json
 
-    from lib.plan_import import PlanFileError, parse_plan, read_plan_file
-    from lib.services import create_campaign_from_plan
+    from lib.io.plan_import import PlanFileError, parse_plan, read_plan_file
+    from lib.write import create_campaign_from_plan
 
     path = Path(args.file)
     if not path.is_file():
@@ -170,7 +170,7 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
 
 def cmd_import_excel(args: argparse.Namespace) -> int:
     """Validate a workbook whole; write it only when every row is valid."""
-    from lib.importers import import_workbook
+    from lib.io.excel_import import import_workbook
 
     path = Path(args.file)
     if not path.is_file():
@@ -199,7 +199,7 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
 
 
 def cmd_export_excel(args: argparse.Namespace) -> int:
-    from lib.excel_export import export_workbook
+    from lib.io.excel_export import export_workbook
 
     engine = _engine()
     with session_scope(engine) as session:
@@ -211,9 +211,10 @@ def cmd_export_excel(args: argparse.Namespace) -> int:
 
 def _meeting_data(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """Campaign and month from the arguments, or a ServiceError naming what is wrong."""
-    from lib import reports, views
+    from lib.domain.periods import is_period
     from lib.i18n import current_lang
-    from lib.periods import is_period
+    from lib.io import meeting
+    from lib.read import views
 
     if not is_period(args.period):
         raise ServiceError("cli.bad_period", period=args.period)
@@ -223,7 +224,7 @@ def _meeting_data(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         raise ServiceError("cli.no_campaign", campaign=args.campaign)
     if args.period not in views.campaign_periods(ctx):
         raise ServiceError("cli.period_outside", period=args.period)
-    return reports.meeting_data(ctx, args.doc_lang or current_lang())
+    return meeting.meeting_data(ctx, args.doc_lang or current_lang())
 
 
 def _write(path: str, data: bytes) -> None:
@@ -233,29 +234,29 @@ def _write(path: str, data: bytes) -> None:
 
 
 def cmd_export_deck(args: argparse.Namespace) -> int:
-    from lib import reports
+    from lib.io import meeting
 
     data = _meeting_data(args)
-    _write(args.out, reports.build_deck(data))
+    _write(args.out, meeting.build_deck(data))
     print(t("cli.written", path=args.out))
     return 0
 
 
 def cmd_circular(args: argparse.Namespace) -> int:
-    from lib import reports
+    from lib.io import meeting
 
-    text = reports.circular_text(_meeting_data(args))
+    text = meeting.circular_text(_meeting_data(args))
     _write(
-        args.out, text.encode("utf-8") if args.out.endswith(".md") else reports.circular_docx(text)
+        args.out, text.encode("utf-8") if args.out.endswith(".md") else meeting.circular_docx(text)
     )
     print(t("cli.written", path=args.out))
     return 0
 
 
 def cmd_export_report(args: argparse.Namespace) -> int:
-    from lib import reports
+    from lib.io import meeting
 
-    _write(args.out, reports.excel_report(_meeting_data(args)))
+    _write(args.out, meeting.excel_report(_meeting_data(args)))
     print(t("cli.written", path=args.out))
     return 0
 

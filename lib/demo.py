@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from lib import summary
 from lib.db import bump_data_version
+from lib.domain.periods import add_months, period_end, period_of, period_start, periods_between
+from lib.domain.scoring import expected_progress
+from lib.io.templates import create_campaign_from_template, load_template
 from lib.models import (
     Assignment,
     AuditLog,
@@ -37,10 +39,8 @@ from lib.models import (
     User,
     utcnow,
 )
-from lib.periods import add_months, period_end, period_of, period_start, periods_between
-from lib.scoring import expected_progress
-from lib.services import hash_password
-from lib.templates import create_campaign_from_template, load_template
+from lib.read import summary
+from lib.write import hash_password
 
 DEMO_PASSWORD = "Demo@2026"
 SEED = 20261122

@@ -446,7 +446,7 @@ class DataVersion(Base):
 class DepartmentMonth(Base):
     """Pre-aggregated figures of one department for one month of a campaign, as of the
     month's end: what the composite score, the ranking and its history read instead of
-    scanning every monthly report. Maintained by :mod:`lib.summary` in the same
+    scanning every monthly report. Maintained by :mod:`lib.read.summary` in the same
     transaction as every report, indicator or inspection save; rebuilt per campaign
     after setup changes. Figures that depend on the day a month is judged at (expected
     progress, overdue tasks of the running month) are finished at read time."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import services, ui
+from lib import write
 from lib.db import session_scope
 from lib.i18n import current_lang, join_list, role_label, t
+from lib.ui import page
 
-user = ui.current_user()
+user = page.current_user()
 st.title(t("account.heading"))
 lang = current_lang()
 department = (user.department if lang == "zh" else user.department_en or user.department) or t(
@@ -31,14 +32,14 @@ with st.form("change_password_form", clear_on_submit=True):
 if submitted:
     try:
         with session_scope() as session:
-            services.change_own_password(
+            write.change_own_password(
                 actor=user.actor,
                 session=session,
                 old_password=old,
                 new_password=new,
                 repeat=repeat,
             )
-    except services.ServiceError as exc:
+    except write.ServiceError as exc:
         st.error(exc.message())
     else:
         st.success(t("account.password_changed"))

@@ -8,12 +8,13 @@ import json
 import pandas as pd
 import streamlit as st
 
-from lib import queries, reporting, ui
-from lib.exports import to_csv_bytes
 from lib.i18n import current_lang, t
+from lib.io.safe_cells import to_csv_bytes
+from lib.read import queries, reporting
+from lib.ui import page
 
-user = ui.current_user()
-ui.require_action(user, "audit.read")
+user = page.current_user()
+page.require_action(user, "audit.read")
 st.title(t("page.audit"))
 
 options = queries.audit_filter_options()
@@ -65,7 +66,7 @@ table = pd.DataFrame(
     }
 )
 st.caption(t("audit.count", count=len(table)))
-ui.table(table, hide_index=True, width="stretch")
+page.table(table, hide_index=True, width="stretch")
 st.download_button(
     t("audit.export"),
     data=to_csv_bytes(table),

@@ -6,18 +6,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import queries, ui, views
-from lib.exports import to_xlsx_bytes
+from lib.domain.scoring import STATUS_COLOURS, STATUSES
 from lib.i18n import current_lang, each, fmt_date, fmt_period, status_label, t, yes_no
-from lib.scoring import STATUS_COLOURS, STATUSES
+from lib.io.safe_cells import to_xlsx_bytes
+from lib.read import queries, views
+from lib.ui import page
 
-user = ui.current_user()
-ui.require_action(user, "read.all")
-ctx = ui.campaign_context(user)
+user = page.current_user()
+page.require_action(user, "read.all")
+ctx = page.campaign_context(user)
 lang = current_lang()
 
 st.title(t("page.ledger"))
-st.caption(f"{ui.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
 
 assignments, tasks = views.task_table(ctx)
 if tasks.empty:
@@ -93,7 +94,7 @@ else:
         text = "#FFFFFF" if colour in ("#2E7D32", "#C62828", "#EF6C00") else "#212121"
         return f"background-color: {colour}; color: {text}" if colour else ""
 
-    ui.table(
+    page.table(
         table.style.map(_colour, subset=[status_col]),
         hide_index=True,
         width="stretch",
@@ -121,7 +122,7 @@ task_id = st.selectbox(
     t("col.task"), list(choices), format_func=lambda i: choices[i], key="ledger_task"
 )
 shares = assignments[assignments["task_id"] == task_id]
-ui.table(
+page.table(
     pd.DataFrame(
         {
             t("col.department"): shares["department"] if lang == "zh" else shares["department_en"],
@@ -143,7 +144,7 @@ if len(history) >= HISTORY_ROWS:
 if history.empty:
     st.info(t("ledger.no_reports"))
 else:
-    ui.table(
+    page.table(
         pd.DataFrame(
             {
                 t("col.period"): each(fmt_period, history["period"]),

@@ -6,14 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import queries, reporting, services, ui
+from lib import write
 from lib.db import session_scope
+from lib.domain.periods import period_of
 from lib.i18n import current_lang, fmt_period, t
-from lib.periods import period_of
-from lib.services import ServiceError
+from lib.read import queries, reporting
+from lib.ui import page
+from lib.write import ServiceError
 
-user = ui.current_user()
-ui.require_action(user, "period.lock")
+user = page.current_user()
+page.require_action(user, "period.lock")
 lang = current_lang()
 st.title(t("page.locks"))
 
@@ -21,7 +23,7 @@ flash = st.session_state.pop("locks_flash", None)
 if flash:
     st.success(flash)
 
-campaign_id = ui.selected_campaign_id()
+campaign_id = page.selected_campaign_id()
 info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
@@ -48,7 +50,7 @@ with tab_locks:
             ],
         }
     )
-    ui.table(table, hide_index=True, width="stretch")
+    page.table(table, hide_index=True, width="stretch")
     period = st.selectbox(
         t("locks.pick_period"),
         list(reversed(periods)),
@@ -61,7 +63,7 @@ with tab_locks:
     if st.button(label, type="primary", key="locks_toggle"):
         try:
             with session_scope() as session:
-                services.set_period_lock(
+                write.set_period_lock(
                     actor=user.actor,
                     session=session,
                     campaign_id=campaign_id,
@@ -115,7 +117,7 @@ with tab_scores:
             t("scores.comment"),
             value=(existing.comment or "") if existing is not None else "",
             key=f"score_comment_{dept}_{score_period}_{gen}",
-            max_chars=services.MAX_TEXT,
+            max_chars=write.MAX_TEXT,
         )
         save = st.form_submit_button(t("scores.save"), type="primary", key="scores_save")
     if save:
@@ -125,7 +127,7 @@ with tab_scores:
             if value is None:
                 raise ServiceError("error.score_range", max="100")
             with session_scope() as session:
-                services.save_inspection_score(
+                write.save_inspection_score(
                     actor=user.actor,
                     session=session,
                     campaign_id=campaign_id,
@@ -137,7 +139,7 @@ with tab_scores:
                 )
         except ServiceError as exc:
             st.error(exc.message())
-            if isinstance(exc, services.ConflictError):
+            if isinstance(exc, write.ConflictError):
                 st.session_state["scores_gen"] = gen + 1
         else:
             st.session_state["scores_gen"] = gen + 1
@@ -149,7 +151,7 @@ with tab_scores:
     if scores.empty:
         st.caption(t("scores.none"))
     else:
-        ui.table(
+        page.table(
             pd.DataFrame(
                 {
                     t("scores.department"): [

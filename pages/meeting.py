@@ -8,11 +8,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import charts, reports, ui, views
 from lib.i18n import current_lang, fmt_date, fmt_period, phase_label, status_label, t
+from lib.io import meeting
+from lib.read import views
+from lib.ui import charts, page
 
-user = ui.current_user()
-ui.require_action(user, "read.overview")
+user = page.current_user()
+page.require_action(user, "read.overview")
 lang = current_lang()
 
 st.markdown(
@@ -30,7 +32,7 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
-campaign_id = ui.selected_campaign_id()
+campaign_id = page.selected_campaign_id()
 if campaign_id is None:
     st.info(t("overview.no_campaign"))
     st.stop()
@@ -72,13 +74,13 @@ def frozen_data(campaign_id: int, period: str, lang: str, frozen_at: dt.datetime
     writes do not change what the room sees."""
     ctx = views.context(campaign_id, frozen_at.date(), period)
     assert ctx is not None
-    data = reports.meeting_data(ctx, lang)
+    data = meeting.meeting_data(ctx, lang)
     return data
 
 
 data = frozen_data(campaign_id, st.session_state[f"{key}_period"], lang, frozen_at)
 ctx = data.ctx
-spotlights = reports.spotlight_departments(data)
+spotlights = meeting.spotlight_departments(data)
 SLIDES = [
     "title",
     "headline",
@@ -102,14 +104,14 @@ def show(slide: str) -> None:
     name_col = data.name_col
     st.markdown('<div class="meeting">', unsafe_allow_html=True)
     if slide == "title":
-        st.title(ui.md_escape(data.title))
+        st.title(page.md_escape(data.title))
         st.markdown(t("meeting.title_period", lang, period=fmt_period(ctx.period, lang)))
         st.markdown(
-            f"{ui.md_escape(ctx.header.get('organiser') or '')} · {fmt_date(ctx.today, lang)}"
+            f"{page.md_escape(ctx.header.get('organiser') or '')} · {fmt_date(ctx.today, lang)}"
         )
     elif slide == "headline":
         st.title(t("meeting.slide_headline"))
-        pairs = reports.headline(data)
+        pairs = meeting.headline(data)
         if not pairs:
             st.info(t("overview.no_tasks"))
         for row in range(0, len(pairs), 3):
@@ -118,7 +120,7 @@ def show(slide: str) -> None:
                 col.metric(label, value)
     elif slide == "phases":
         st.title(t("meeting.slide_phases"))
-        st.markdown(f"**{reports.current_phase_name(ctx, lang)}** · {reports.days_text(ctx, lang)}")
+        st.markdown(f"**{meeting.current_phase_name(ctx, lang)}** · {meeting.days_text(ctx, lang)}")
         if ctx.header["phases"]:
             phases = pd.DataFrame(
                 [
@@ -170,7 +172,7 @@ def show(slide: str) -> None:
         for r in rows.itertuples(index=False):
             depts = r.departments if lang == "zh" else r.departments_en
             st.markdown(
-                f"- {ui.md_escape(r.code)} {ui.md_escape(r.title)}（{ui.md_escape(depts)}）"
+                f"- {page.md_escape(r.code)} {page.md_escape(r.title)}（{page.md_escape(depts)}）"
                 f"· {r.percent:.0f}% · "
                 f":{'red' if r.status == 'overdue' else 'orange'}[{status_label(r.status)}]"
             )
@@ -190,8 +192,8 @@ def show(slide: str) -> None:
     elif slide.startswith("spot:"):
         dept_id = int(slide.split(":", 1)[1])
         row = data.ranking[data.ranking["department_id"] == dept_id].iloc[0]
-        st.title(t("meeting.slide_spotlight", name=ui.md_escape(row[name_col])))
-        st.markdown("\n".join(f"- {line}" for line in reports.spotlight_lines(data, dept_id)))
+        st.title(t("meeting.slide_spotlight", name=page.md_escape(row[name_col])))
+        st.markdown("\n".join(f"- {line}" for line in meeting.spotlight_lines(data, dept_id)))
     st.markdown("</div>", unsafe_allow_html=True)
 
 
@@ -221,7 +223,7 @@ st.caption(t("meeting.exit_hint"))
 @st.cache_data(show_spinner=False, max_entries=8, ttl=6 * 3600)
 def frozen_deck(campaign_id: int, period: str, lang: str, frozen_at: dt.datetime) -> bytes:
     """The same frozen slides as an editable PowerPoint file."""
-    return reports.build_deck(frozen_data(campaign_id, period, lang, frozen_at))
+    return meeting.build_deck(frozen_data(campaign_id, period, lang, frozen_at))
 
 
 if st.toggle(t("meeting.prepare_deck"), key=f"{key}_deck"):

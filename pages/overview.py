@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import charts, queries, scoring, ui, views
+from lib.domain import scoring
 from lib.i18n import (
     current_lang,
     each,
@@ -18,27 +18,29 @@ from lib.i18n import (
     status_label,
     t,
 )
+from lib.read import queries, views
+from lib.ui import charts, page
 
-user = ui.current_user()
-ui.require_action(user, "read.overview")
+user = page.current_user()
+page.require_action(user, "read.overview")
 lang = current_lang()
-if ui.selected_campaign_id() is None:
+if page.selected_campaign_id() is None:
     st.title(t("page.overview"))
     st.info(t("overview.no_campaign"))
     st.stop()
-ctx = ui.campaign_context(user)
+ctx = page.campaign_context(user)
 header, today, period = ctx.header, ctx.today, ctx.period
 start, end = ctx.start, ctx.end
 name_col = "department" if lang == "zh" else "department_en"
 
-st.title(ui.campaign_name(header))
+st.title(page.campaign_name(header))
 colon = t("punct.colon")
 meta = [
-    f"{t('overview.organiser')}{colon}{ui.md_escape(header['organiser'] or '—')}",
+    f"{t('overview.organiser')}{colon}{page.md_escape(header['organiser'] or '—')}",
     f"{t('overview.dates')}{colon}{fmt_date(start)} – {fmt_date(end)}",
 ]
 if header["theme"]:
-    meta.append(f"{t('overview.theme')}{colon}{ui.md_escape(header['theme'])}")
+    meta.append(f"{t('overview.theme')}{colon}{page.md_escape(header['theme'])}")
 st.caption(" · ".join(meta))
 
 total_days = (end - start).days + 1
@@ -83,7 +85,7 @@ if header["phases"]:
             for p in header["phases"]
         ]
     )
-    ui.chart(charts.phase_timeline(phases, today, lang), phases, key="phases")
+    page.chart(charts.phase_timeline(phases, today, lang), phases, key="phases")
 
 live = period == views.campaign_periods(ctx)[-1]
 before_ctx = views.week_ago(ctx) if live else None
@@ -145,7 +147,7 @@ with left:
     status_counts = pd.DataFrame(
         {"status": list(scoring.STATUSES), "count": [now[s] for s in scoring.STATUSES]}
     )
-    ui.chart(
+    page.chart(
         charts.status_bar(status_counts, lang),
         status_counts.assign(status=[status_label(s) for s in status_counts["status"]]),
         key="status",
@@ -190,7 +192,7 @@ if not ranked.empty:
             st.markdown(f"**{title}**")
             for r in frame.itertuples(index=False):
                 st.markdown(
-                    f"- {ui.md_escape(getattr(r, name_col))} — {r.composite:.2f}"
+                    f"- {page.md_escape(getattr(r, name_col))} — {r.composite:.2f}"
                     f"（{t('ranking.rank_of', rank=int(r.rank), total=len(ranked))}）"
                 )
 
@@ -210,7 +212,7 @@ if before:
                 st.caption(t("overview.nothing_changed"))
             for r in frame.head(8).itertuples(index=False):
                 extra = f" · {r.delta:+.0f}" if key == "moves" else ""
-                st.markdown(f"- {ui.md_escape(r.code)} {ui.md_escape(r.title)}{extra}")
+                st.markdown(f"- {page.md_escape(r.code)} {page.md_escape(r.title)}{extra}")
 
 st.subheader(t("overview.lagging"))
 tasks = now["task_frame"]
@@ -235,7 +237,7 @@ else:
             t("col.status"): each(status_label, lagging["status"]),
         }
     )
-    ui.table(
+    page.table(
         table,
         hide_index=True,
         width="stretch",

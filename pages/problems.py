@@ -10,15 +10,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import queries, reporting, services, ui
+from lib import write
 from lib.db import session_scope
+from lib.domain.periods import parse_period, period_of
+from lib.domain.permissions import can
 from lib.i18n import current_lang, each, fmt_date, t
-from lib.periods import parse_period, period_of
-from lib.permissions import can
-from lib.services import PROBLEM_SOURCES, ServiceError
+from lib.read import queries, reporting
+from lib.ui import page
+from lib.write import PROBLEM_SOURCES, ServiceError
 
-user = ui.current_user()
-ui.require_action(user, "problem.read")
+user = page.current_user()
+page.require_action(user, "problem.read")
 lang = current_lang()
 manage = can(user.actor, "problem.manage")
 st.title(t("page.problems"))
@@ -27,7 +29,7 @@ flash = st.session_state.pop("problems_flash", None)
 if flash:
     st.success(flash)
 
-campaign_id = ui.selected_campaign_id()
+campaign_id = page.selected_campaign_id()
 info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
@@ -70,7 +72,7 @@ else:
             ],
         }
     )
-    ui.table(
+    page.table(
         table,
         hide_index=True,
         width="stretch",
@@ -109,7 +111,7 @@ if not ledger.empty:
     ):
         try:
             with session_scope() as session:
-                services.verify_problem(
+                write.verify_problem(
                     actor=user.actor,
                     session=session,
                     problem_id=int(pid),
@@ -150,15 +152,15 @@ with st.form("problem_form", border=False):
         key="pf_depts",
         placeholder=t("rep.choose"),
     )
-    measure = st.text_area(t("problems.measure"), key="pf_measure", max_chars=services.MAX_TEXT)
+    measure = st.text_area(t("problems.measure"), key="pf_measure", max_chars=write.MAX_TEXT)
     description = st.text_area(
-        t("problems.description"), key="pf_description", max_chars=services.MAX_TEXT
+        t("problems.description"), key="pf_description", max_chars=write.MAX_TEXT
     )
     register = st.form_submit_button(t("problems.save"), type="primary", key="pf_save")
 if register:
     try:
         with session_scope() as session:
-            problem = services.register_problem(
+            problem = write.register_problem(
                 actor=user.actor,
                 session=session,
                 campaign_id=campaign_id,

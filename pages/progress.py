@@ -6,17 +6,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import charts, queries, scoring, ui, views
+from lib.domain import scoring
 from lib.i18n import current_lang, each, fmt_date, fmt_pct, fmt_period, status_label, t, yes_no
+from lib.read import queries, views
+from lib.ui import charts, page
 
-user = ui.current_user()
-ui.require_action(user, "read.all")
-ctx = ui.campaign_context(user)
+user = page.current_user()
+page.require_action(user, "read.all")
+ctx = page.campaign_context(user)
 lang = current_lang()
 name_col = "department" if lang == "zh" else "department_en"
 
 st.title(t("page.progress"))
-st.caption(f"{ui.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
 
 scores = views.department_scores(ctx)
 if scores.empty:
@@ -43,8 +45,8 @@ table = pd.DataFrame(
 ).sort_values(t("col.progress"), ascending=False)
 own = user.department_id is not None and user.department_id in set(scores["department_id"])
 drawn = views.chart_focus(scores, "completion", keep_id=user.department_id)
-ui.focus_note(len(scores), own)
-ui.chart(charts.department_completion(drawn, lang), table, key="completion")
+page.focus_note(len(scores), own)
+page.chart(charts.department_completion(drawn, lang), table, key="completion")
 
 st.subheader(t("progress.heatmap"))
 heat = views.area_heatmap(ctx)
@@ -53,7 +55,7 @@ if heat.empty:
 else:
     order = drawn.sort_values("completion", ascending=False)[name_col].tolist()
     area_order = heat.sort_values("area_seq")["area_label"].unique().tolist()
-    ui.focus_note(len(scores), own)
+    page.focus_note(len(scores), own)
     heat_chart = charts.heatmap(
         heat[heat["department_id"].isin(set(drawn["department_id"]))],
         "area_label",
@@ -71,7 +73,7 @@ else:
         order=scores["department_id"],
         column_order=area_order,
     ).round(0)  # fmt: skip
-    ui.chart(heat_chart, pivot, key="heat")
+    page.chart(heat_chart, pivot, key="heat")
 
 st.subheader(t("progress.department_detail"))
 options = scores[["department_id", name_col]]  # in rank order
@@ -95,7 +97,7 @@ mine = views.department_tasks(ctx, int(chosen))
 if mine.empty:
     st.info(t("progress.no_tasks_for_department"))
 else:
-    ui.table(
+    page.table(
         pd.DataFrame(
             {
                 t("col.code"): mine["code"],
@@ -123,7 +125,7 @@ if history.empty:
     st.info(t("progress.no_history"))
 else:
     hist = history.assign(item=t("col.progress"), value=history["completion"])
-    ui.chart(
+    page.chart(
         charts.trend_with_target(hist, None, lang, y_title=t("col.progress") + " (%)"),
         history.assign(period=each(fmt_period, history["period"])).rename(
             columns={
@@ -141,7 +143,7 @@ if sat.empty:
     st.info(t("progress.no_indicators"))
 else:
     item_col = "name" if lang == "zh" else "name_en"
-    ui.table(
+    page.table(
         pd.DataFrame(
             {
                 t("col.item"): sat[item_col].fillna(sat["name"]),

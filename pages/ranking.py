@@ -9,17 +9,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import charts, scoring, ui, views
+from lib.domain import scoring
 from lib.i18n import current_lang, fmt_period, t
+from lib.read import views
+from lib.ui import charts, page
 
-user = ui.current_user()
-ui.require_action(user, "read.all")
-ctx = ui.campaign_context(user)
+user = page.current_user()
+page.require_action(user, "read.all")
+ctx = page.campaign_context(user)
 lang = current_lang()
 name_col = "department" if lang == "zh" else "department_en"
 
 st.title(t("page.ranking"))
-st.caption(f"{ui.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
 
 ranked = views.ranking(ctx)
 if ranked.empty:
@@ -101,24 +103,24 @@ tab_score, tab_bump, tab_parts = st.tabs(
     [t("ranking.tab_score"), t("ranking.tab_history"), t("ranking.tab_components")]
 )
 with tab_score:
-    ui.focus_note(len(ranked), own)
-    ui.chart(charts.ranking_bars(drawn, lang, highlight), table, key="ranking")
+    page.focus_note(len(ranked), own)
+    page.chart(charts.ranking_bars(drawn, lang, highlight), table, key="ranking")
 with tab_bump:
     history = views.rank_history(ctx)
     if history.empty or history["period"].nunique() < 2:
         st.info(t("ranking.no_history"))
     else:
         pivot = views.rank_history_table(ctx, name_col, t("col.department"), lang)
-        ui.focus_note(len(ranked), own)
+        page.focus_note(len(ranked), own)
         lines = history[history["department_id"].isin(set(drawn["department_id"]))]
         if len(drawn) == len(ranked):
-            ui.chart(charts.bump_chart(lines, lang, highlight), pivot, key="bump")
+            page.chart(charts.bump_chart(lines, lang, highlight), pivot, key="bump")
         else:  # the best and worst of many: a grid of ranks, lines would bunch
             st.caption(t("ranking.grid_note", total=len(ranked)))
             order = drawn.sort_values(["rank", name_col])[name_col].tolist()
             grid = charts.rank_grid(lines, len(ranked), lang, highlight, order)
-            ui.chart(grid, pivot, key="bump")
+            page.chart(grid, pivot, key="bump")
 with tab_parts:
-    ui.focus_note(len(ranked), own)
-    ui.chart(charts.component_breakdown(drawn, weights, lang), table, key="parts")
+    page.focus_note(len(ranked), own)
+    page.chart(charts.component_breakdown(drawn, weights, lang), table, key="parts")
 st.caption(t("ranking.method"))

@@ -7,15 +7,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import attachments, queries, reporting, services, ui
+from lib import write
 from lib.db import session_scope
+from lib.domain.periods import period_of, reporting_period
 from lib.i18n import current_lang, fmt_date, fmt_period, t
+from lib.io import attachments
 from lib.models import REPORT_STATUSES
-from lib.periods import period_of, reporting_period
-from lib.services import ConflictError, IndicatorInput, ReportInput, ServiceError
+from lib.read import queries, reporting
+from lib.ui import page
+from lib.write import ConflictError, IndicatorInput, ReportInput, ServiceError
 
-user = ui.current_user()
-ui.require_action(user, "report.write")
+user = page.current_user()
+page.require_action(user, "report.write")
 lang = current_lang()
 st.title(t("page.report"))
 
@@ -23,7 +26,7 @@ flash = st.session_state.pop("report_flash", None)
 if flash:
     st.success(flash)
 
-campaign_id = ui.selected_campaign_id()
+campaign_id = page.selected_campaign_id()
 info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
@@ -75,7 +78,7 @@ if lock is not None:
         t(
             "rep.locked_banner",
             period=fmt_period(period),
-            reason=ui.md_escape(lock["reason"] or "—"),
+            reason=page.md_escape(lock["reason"] or "—"),
         )
     )
 
@@ -131,7 +134,7 @@ with tab_tasks:
                 # the version this form was filled from: a save checks against it
                 st.session_state.setdefault(f"rp_seen_{key}", version)
                 with st.container(border=True):
-                    head = f"**{ui.md_escape(row.code)}　{ui.md_escape(row.title)}**"
+                    head = f"**{page.md_escape(row.code)}　{page.md_escape(row.title)}**"
                     st.markdown(head)
                     meta = [t("report.state_line", state=_state_label(row.review_state))]
                     if row.source != "plan":
@@ -143,7 +146,7 @@ with tab_tasks:
                     st.caption(" · ".join(meta))
                     if row.review_state == "returned" and row.reviewer_comment:
                         st.warning(
-                            t("report.returned_reason", reason=ui.md_escape(row.reviewer_comment))
+                            t("report.returned_reason", reason=page.md_escape(row.reviewer_comment))
                         )
                     elif row.review_state == "approved":
                         st.caption(t("report.approved_note"))
@@ -188,7 +191,7 @@ with tab_tasks:
                             value=_text(value),
                             key=f"rp_{field}_{key}",
                             height=100,
-                            max_chars=services.MAX_TEXT,
+                            max_chars=write.MAX_TEXT,
                             disabled=not editable,
                         )
                     if editable:
@@ -228,7 +231,7 @@ with tab_tasks:
                     files.append((aid, upload))
             try:
                 with session_scope() as session:
-                    saved = services.save_reports(
+                    saved = write.save_reports(
                         actor=user.actor,
                         session=session,
                         period=period,
@@ -237,7 +240,7 @@ with tab_tasks:
                     )
                     by_assignment = {u.assignment_id: u.id for u in saved}
                     for aid, upload in files:
-                        services.add_attachment(
+                        write.add_attachment(
                             actor=user.actor,
                             session=session,
                             update_id=by_assignment[aid],
@@ -290,7 +293,7 @@ with tab_tasks:
                 ):
                     try:
                         with session_scope() as session:
-                            services.remove_attachment(
+                            write.remove_attachment(
                                 actor=user.actor, session=session, attachment_id=int(f.id)
                             )
                     except ServiceError as exc:
@@ -360,7 +363,7 @@ with tab_indicators:
                 )
             try:
                 with session_scope() as session:
-                    count = services.save_indicator_values(
+                    count = write.save_indicator_values(
                         actor=user.actor,
                         session=session,
                         department_id=department_id,

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import reports, ui
 from lib.i18n import current_lang, fmt_period, t
+from lib.io import meeting
+from lib.ui import page
 
-user = ui.current_user()
-ui.require_action(user, "data.export")
-ctx = ui.campaign_context(user)
+user = page.current_user()
+page.require_action(user, "data.export")
+ctx = page.campaign_context(user)
 lang = current_lang()
 
 st.title(t("page.reports"))
-st.caption(f"{ui.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
-data = reports.meeting_data(ctx, lang)
+st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+data = meeting.meeting_data(ctx, lang)
 stem = f"campaign{ctx.campaign_id}_{ctx.period}_{lang}"
 
 st.subheader(t("reports.circular"))
@@ -23,7 +24,7 @@ st.caption(t("reports.circular_help"))
 draft_key = f"circular_{ctx.campaign_id}_{ctx.period}_{lang}"
 text = st.text_area(
     t("reports.circular"),
-    value=reports.circular_text(data),
+    value=meeting.circular_text(data),
     height=420,
     key=draft_key,
     label_visibility="collapsed",
@@ -31,7 +32,7 @@ text = st.text_area(
 c1, c2 = st.columns(2)
 c1.download_button(
     t("reports.download_docx"),
-    data=reports.circular_docx(text),
+    data=meeting.circular_docx(text),
     file_name=f"{stem}_circular.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
@@ -46,7 +47,7 @@ st.subheader(t("reports.excel"))
 st.caption(t("reports.excel_help"))
 st.download_button(
     t("reports.download_excel"),
-    data=reports.excel_report(data),
+    data=meeting.excel_report(data),
     file_name=f"{stem}_report.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
@@ -56,12 +57,12 @@ st.caption(t("reports.deck_help"))
 deck_key = f"deck_{ctx.campaign_id}_{ctx.period}_{lang}"
 if st.button(t("reports.build"), key="build_deck"):
     with st.spinner(t("reports.building")):
-        reports.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today)
+        meeting.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today)
     st.session_state[deck_key] = True
 if st.session_state.get(deck_key):
     st.download_button(
         t("meeting.download_deck"),
-        data=reports.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today),
+        data=meeting.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today),
         file_name=f"{stem}_deck.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
     )

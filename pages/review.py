@@ -6,13 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import reporting, services, ui
+from lib import write
 from lib.db import session_scope
 from lib.i18n import current_lang, each, fmt_period, t
-from lib.services import ConflictError, ServiceError
+from lib.read import reporting
+from lib.ui import page
+from lib.write import ConflictError, ServiceError
 
-user = ui.current_user()
-ui.require_action(user, "report.review")
+user = page.current_user()
+page.require_action(user, "report.review")
 lang = current_lang()
 st.title(t("page.review"))
 
@@ -20,7 +22,7 @@ flash = st.session_state.pop("review_flash", None)
 if flash:
     st.success(flash)
 
-campaign_id = ui.selected_campaign_id()
+campaign_id = page.selected_campaign_id()
 info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
@@ -69,7 +71,7 @@ table = pd.DataFrame(
         t("review.col.late"): [t("review.late") if x else t("review.on_time") for x in late],
     }
 )
-ui.table(
+page.table(
     table,
     hide_index=True,
     width="stretch",
@@ -95,7 +97,7 @@ versions = {
 def _decide(ids: list[int], approve: bool, reason: str | None = None) -> None:
     try:
         with session_scope() as session:
-            count = services.review_reports(
+            count = write.review_reports(
                 actor=user.actor,
                 session=session,
                 decisions=[(i, versions[i]) for i in ids],
@@ -121,12 +123,12 @@ current = st.selectbox(
 row = queue[queue["id"] == current].iloc[0]
 with st.container(border=True):
     st.markdown(
-        f"**{ui.md_escape(row['code'])} {ui.md_escape(row['title'])}** · "
+        f"**{page.md_escape(row['code'])} {page.md_escape(row['title'])}** · "
         f"{int(row['percent_done'])}%"
     )
     for field in ("work_done", "problems", "next_steps"):
         if isinstance(row[field], str) and row[field]:
-            st.markdown(f"**{t('report.' + field)}**　{ui.md_escape(row[field])}")
+            st.markdown(f"**{t('report.' + field)}**　{page.md_escape(row[field])}")
     files = reporting.report_attachments((int(current),))
     if files.empty:
         st.caption(t("review.attachments_none"))

@@ -7,18 +7,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import charts, queries, ui, views
 from lib.i18n import current_lang, fmt_period, t
+from lib.read import queries, views
+from lib.ui import charts, page
 
-user = ui.current_user()
-ui.require_action(user, "read.all")
-ctx = ui.campaign_context(user)
+user = page.current_user()
+page.require_action(user, "read.all")
+ctx = page.campaign_context(user)
 lang = current_lang()
 name_col = "department" if lang == "zh" else "department_en"
 item_col = "name" if lang == "zh" else "name_en"
 
 st.title(t("page.satisfaction"))
-st.caption(f"{ui.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
 
 bench = queries.peer_benchmarks(ctx.campaign_id, ctx.period)
 if not bench.empty:
@@ -63,7 +64,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
         st.markdown(f"**{t('satisfaction.trend')}**")
         pivot = trend.pivot_table(index="item", columns="period", values="value").round(2)
         pivot.columns = [fmt_period(c) for c in pivot.columns]
-        ui.chart(
+        page.chart(
             charts.trend_with_target(trend, target, lang, y_title=t("col.value")),
             pivot.reset_index().rename(columns={"item": t("col.item")}),
             key=f"trend_{group}",
@@ -76,8 +77,10 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             continue
         st.markdown(f"**{t('satisfaction.heatmap')}**")
         drawn = views.chart_focus(by_department, "value", keep_id=user.department_id)
-        ui.focus_note(len(by_department), user.department_id in set(by_department["department_id"]))
-        ui.chart(
+        page.focus_note(
+            len(by_department), user.department_id in set(by_department["department_id"])
+        )
+        page.chart(
             charts.heatmap(
                 values[values["department_id"].isin(set(drawn["department_id"]))],
                 "item",
@@ -100,12 +103,12 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             gap = f"{r.value - r.target:+.2f}" if pd.notna(r.target) else "—"
             linked = links[links["indicator_id"] == r.indicator_id] if not links.empty else links
             tasks = "；".join(
-                f"{ui.md_escape(x.code)} {ui.md_escape(x.title)}"
+                f"{page.md_escape(x.code)} {page.md_escape(x.title)}"
                 for x in linked.itertuples(index=False)
             )
             text = t(
                 "satisfaction.lowest_item",
-                item=ui.md_escape(r.item),
+                item=page.md_escape(r.item),
                 value=f"{r.value:.2f}",
                 gap=gap,
             )

@@ -8,10 +8,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import queries, setup_queries, ui
 from lib.db import session_scope
 from lib.i18n import current_lang, t
-from lib.plan_import import (
+from lib.io.plan_import import (
     PlanFileError,
     draft_from_rows,
     draft_problems,
@@ -20,17 +19,19 @@ from lib.plan_import import (
     read_plan_bytes,
     task_rows,
 )
-from lib.services import (
+from lib.io.templates import list_templates
+from lib.read import queries, setup_queries
+from lib.ui import page
+from lib.write import (
     ServiceError,
     create_campaign_from_plan,
     create_campaign_from_template_key,
     set_campaign_archived,
     update_campaign,
 )
-from lib.templates import list_templates
 
-user = ui.current_user()
-ui.require_action(user, "campaign.setup")
+user = page.current_user()
+page.require_action(user, "campaign.setup")
 st.title(t("page.setup_campaigns"))
 today = queries.today()
 lang = current_lang()
@@ -72,7 +73,7 @@ with tab_plan:
         )
         name = st.text_input(t("setup.campaign_name"), value=draft.title or "", key="plan_name")
         st.markdown(f"**{t('setup.phases')}**")
-        phases_df = ui.editor(
+        phases_df = page.editor(
             pd.DataFrame(phase_rows(draft), columns=["name", "start", "end"]),
             num_rows="dynamic",
             key="plan_phases",
@@ -84,7 +85,7 @@ with tab_plan:
             },
         )
         st.markdown(f"**{t('setup.tasks')}**")
-        tasks_df = ui.editor(
+        tasks_df = page.editor(
             pd.DataFrame(
                 task_rows(draft),
                 columns=["area", "code", "title", "due", "departments", "target"],
@@ -111,7 +112,7 @@ with tab_plan:
         unknown = sorted({d for tk in edited.tasks for d in tk.departments if d not in known})
         if unknown:
             st.info(
-                t("setup.unknown_departments", names="、".join(ui.md_escape(u) for u in unknown))
+                t("setup.unknown_departments", names="、".join(page.md_escape(u) for u in unknown))
             )
         start_default, end_default = edited.span(today)
         c1, c2 = st.columns(2)
@@ -135,7 +136,7 @@ with tab_plan:
                 st.error(exc.message())
             else:
                 st.session_state.pop("plan_source", None)
-                st.success(t("setup.created", name=ui.md_escape(edited.title or "")))
+                st.success(t("setup.created", name=page.md_escape(edited.title or "")))
 
 # --- from a template ------------------------------------------------------------------
 with tab_template:
@@ -174,7 +175,7 @@ with tab_template:
         except ServiceError as exc:
             st.error(exc.message())
         else:
-            st.success(t("setup.created", name=ui.md_escape(tname or names[key])))
+            st.success(t("setup.created", name=page.md_escape(tname or names[key])))
 
 # --- edit -------------------------------------------------------------------------------
 with tab_edit:
@@ -187,7 +188,7 @@ with tab_edit:
             r.id: r.name + (f"（{t('setup.archived')}）" if r.archived else "")
             for r in table.itertuples()
         }
-        current = ui.selected_campaign_id()
+        current = page.selected_campaign_id()
         chosen = st.selectbox(
             t("sidebar.campaign"),
             ids,
@@ -236,7 +237,7 @@ with tab_edit:
                     for i, (k, v) in enumerate(settings["weights"].items())
                 }
                 st.markdown(f"**{t('setup.phases')}**")
-                phases = ui.editor(
+                phases = page.editor(
                     pd.DataFrame(
                         detail["phases"], columns=["seq", "name", "kind", "start_date", "end_date"]
                     ).drop(columns=["seq"]),

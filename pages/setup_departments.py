@@ -5,15 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import setup_queries, ui
 from lib.db import session_scope
 from lib.i18n import current_lang, t
-from lib.importers import import_workbook, template_workbook
+from lib.io.excel_import import import_workbook, template_workbook
 from lib.models import DEPARTMENT_KINDS
-from lib.services import ServiceError, upsert_department
+from lib.read import setup_queries
+from lib.ui import page
+from lib.write import ServiceError, upsert_department
 
-user = ui.current_user()
-ui.require_action(user, "campaign.setup")
+user = page.current_user()
+page.require_action(user, "campaign.setup")
 st.title(t("page.setup_departments"))
 lang = current_lang()
 
@@ -34,7 +35,7 @@ else:
             ),
         }
     )
-    ui.table(view, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(view)))
+    page.table(view, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(view)))
 
 st.subheader(t("setup.department_edit"))
 codes = table["code"].tolist() if not table.empty else []
@@ -105,7 +106,7 @@ if upload is not None and st.button(t("setup.import"), key="dept_import"):
             session.rollback()
     if result.problems:
         st.error(t("import.refused", count=len(result.problems)))
-        ui.table(
+        page.table(
             pd.DataFrame([{t("setup.problem"): p.message()} for p in result.problems]),
             hide_index=True,
             width="stretch",

@@ -8,15 +8,16 @@ import re
 import pandas as pd
 import streamlit as st
 
-from lib import setup_queries, ui
 from lib.db import session_scope
 from lib.i18n import t
-from lib.services import ServiceError, save_tasks
+from lib.read import setup_queries
+from lib.ui import page
+from lib.write import ServiceError, save_tasks
 
-user = ui.current_user()
-ui.require_action(user, "campaign.setup")
+user = page.current_user()
+page.require_action(user, "campaign.setup")
 st.title(t("page.setup_tasks"))
-campaign_id = ui.selected_campaign_id()
+campaign_id = page.selected_campaign_id()
 if campaign_id is None:
     st.info(t("sidebar.no_campaign"))
     st.stop()
@@ -27,11 +28,11 @@ for col in ("area", "target_text", "target_unit", "departments", "lead"):
     table[col] = table[col].fillna("")
 st.caption(t("setup.tasks_help"))
 with st.expander(t("setup.department_codes")):
-    ui.table(
+    page.table(
         pd.DataFrame({t("setup.col_code"): list(depts), t("setup.col_name"): list(depts.values())}),
         hide_index=True,
     )
-edited = ui.editor(
+edited = page.editor(
     table,
     num_rows="dynamic",
     width="stretch",

@@ -6,14 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import setup_queries, ui
 from lib.db import session_scope
 from lib.i18n import join_list, role_label, t
 from lib.models import ROLES
-from lib.services import ServiceError, create_user, set_password, set_user_active, update_user
+from lib.read import setup_queries
+from lib.ui import page
+from lib.write import ServiceError, create_user, set_password, set_user_active, update_user
 
-user = ui.current_user()
-ui.require_action(user, "users.admin")
+user = page.current_user()
+page.require_action(user, "users.admin")
 st.title(t("page.setup_users"))
 
 users = setup_queries.users_table()
@@ -31,7 +32,7 @@ view = pd.DataFrame(
         ),
     }
 )
-ui.table(view, hide_index=True, width="stretch")
+page.table(view, hide_index=True, width="stretch")
 
 
 def _run(action, success: str) -> None:  # type: ignore[no-untyped-def]

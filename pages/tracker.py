@@ -6,17 +6,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import queries, reporting, ui
+from lib.domain.periods import reporting_period
+from lib.domain.scoring import STATUS_COLOURS
 from lib.i18n import current_lang, fmt_date, fmt_period, join_list, t
-from lib.periods import reporting_period
-from lib.scoring import STATUS_COLOURS
+from lib.read import queries, reporting
+from lib.ui import page
 
-user = ui.current_user()
-ui.require_action(user, "tracker.read")
+user = page.current_user()
+page.require_action(user, "tracker.read")
 lang = current_lang()
 st.title(t("page.tracker"))
 
-campaign_id = ui.selected_campaign_id()
+campaign_id = page.selected_campaign_id()
 info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
@@ -70,7 +71,7 @@ def _colour(value: str) -> str:
     return f"background-color: {CELL_COLOURS[cell]}; color: {text}"
 
 
-ui.table(pivot.style.map(_colour), width="stretch")
+page.table(pivot.style.map(_colour), width="stretch")
 
 period = reporting_period(info["start_date"], info["end_date"], today)
 st.subheader(t("tracker.non_reporters", period=fmt_period(period)))
@@ -92,7 +93,7 @@ table = pd.DataFrame(
         ],
     }
 )
-ui.table(table, hide_index=True, width="stretch")
+page.table(table, hide_index=True, width="stretch")
 zh_names = {int(r.id): r.name for r in departments.itertuples(index=False)}
 ids = [int(d) for d in current["department_id"]]
 all_liaisons = [n for d in ids for n in liaisons.get(d, [])]

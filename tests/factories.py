@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from lib.db import bump_data_version
+from lib.domain.scoring import DEFAULT_SETTINGS
 from lib.models import (
     Assignment,
     Campaign,
@@ -18,7 +19,6 @@ from lib.models import (
     Task,
     TaskArea,
 )
-from lib.scoring import DEFAULT_SETTINGS
 
 D = dt.date
 TODAY = D(2026, 3, 31)

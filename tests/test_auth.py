@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from lib.db import get_engine, session_scope
 from lib.demo import DEMO_PASSWORD
+from lib.domain.permissions import Actor
 from lib.models import AuditLog, User, utcnow
-from lib.permissions import Actor
-from lib.services import set_password, set_user_active
+from lib.write import set_password, set_user_active
 from tests.apphelpers import logged_in, login, new_app
 
 ROLE_USERS = ["admin", "office", "leader", "viewer", "liaison_card"]

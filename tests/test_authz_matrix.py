@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from lib import reporting, services
+from lib import write
 from lib.db import dispose_all, make_engine, session_scope, upgrade
+from lib.domain.permissions import ACTIONS, Actor, can
 from lib.i18n import t
 from lib.models import ROLES, Attachment, MonthlyUpdate, Problem, User
-from lib.nav import PAGES
-from lib.permissions import ACTIONS, Actor, can
-from lib.services import IndicatorInput, PermissionDenied, ReportInput
+from lib.read import reporting
+from lib.ui.nav import PAGES
+from lib.write import IndicatorInput, PermissionDenied, ReportInput
 from tests.conftest import ROOT
 from tests.test_reporting_services import PNG, World, make_world
 from tests.test_security_common import checksum
@@ -71,7 +72,7 @@ def _expected(action: str, role: str, scoped: bool) -> str:
 
 # --- pages ------------------------------------------------------------------------------
 
-GUARD = re.compile(r'ui\.require_action\(user, "([a-z_.]+)"\)')
+GUARD = re.compile(r'page\.require_action\(user, "([a-z_.]+)"\)')
 
 
 def _page_action(path: str) -> str:
@@ -103,8 +104,8 @@ ROLE_USER = {
 
 
 def _current_user(username: str):  # type: ignore[no-untyped-def]
-    from lib.auth import CurrentUser
-    from lib.queries import user_for_session
+    from lib.read.queries import user_for_session
+    from lib.ui.auth import CurrentUser
 
     row = user_for_session(username)
     assert row is not None
@@ -174,7 +175,7 @@ class Ctx:
 
 
 def _draft() -> Any:
-    from lib.plan_import import parse_plan
+    from lib.io.plan_import import parse_plan
 
     return parse_plan(
         "关于开展服务提升活动的实施方案\n一、工作任务\n（一）优化预约流程，责任科室：甲科\n"
@@ -183,17 +184,17 @@ def _draft() -> Any:
     )
 
 
-S = services
+S = write
 SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
     # name: (action, liaison limited to own department, call)
-    "services.create_user": (
+    "write.create_user": (
         "users.admin",
         False,
         lambda c, a, s: S.create_user(
             actor=a, session=s, username="new.user", password="Str0ng!pass", roles=["leader"]
         ),
     ),
-    "services.update_user": (
+    "write.update_user": (
         "users.admin",
         False,
         lambda c, a, s: S.update_user(
@@ -205,19 +206,19 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             department_code=None,
         ),
     ),
-    "services.set_password": (
+    "write.set_password": (
         "users.admin",
         False,
         lambda c, a, s: S.set_password(
             actor=a, session=s, username="leader", new_password="An0ther!pass"
         ),
     ),
-    "services.set_user_active": (
+    "write.set_user_active": (
         "users.admin",
         False,
         lambda c, a, s: S.set_user_active(actor=a, session=s, username="leader", active=False),
     ),
-    "services.change_own_password": (
+    "write.change_own_password": (
         "account.self",
         False,
         lambda c, a, s: S.change_own_password(
@@ -228,7 +229,7 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             repeat="New!pass456",
         ),
     ),
-    "services.save_reports": (
+    "write.save_reports": (
         "report.write",
         True,
         lambda c, a, s: S.save_reports(
@@ -238,7 +239,7 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             items=[ReportInput(c.w.asg_a2, 30, "in_progress")],
         ),
     ),
-    "services.save_indicator_values": (
+    "write.save_indicator_values": (
         "report.write",
         True,
         lambda c, a, s: S.save_indicator_values(
@@ -249,33 +250,33 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             items=[IndicatorInput(c.w.sat_id, 95.0, 100)],
         ),
     ),
-    "services.add_attachment": (
+    "write.add_attachment": (
         "report.write",
         True,
         lambda c, a, s: S.add_attachment(
             actor=a, session=s, update_id=c.submitted_id, filename="证明.png", data=PNG
         ),
     ),
-    "services.remove_attachment": (
+    "write.remove_attachment": (
         "report.write",
         True,
         lambda c, a, s: S.remove_attachment(actor=a, session=s, attachment_id=c.attachment_id),
     ),
-    "services.review_reports": (
+    "write.review_reports": (
         "report.review",
         False,
         lambda c, a, s: S.review_reports(
             actor=a, session=s, decisions=[(c.submitted_id, c.submitted_version)], approve=True
         ),
     ),
-    "services.set_period_lock": (
+    "write.set_period_lock": (
         "period.lock",
         False,
         lambda c, a, s: S.set_period_lock(
             actor=a, session=s, campaign_id=c.w.campaign_id, period=c.w.period, locked=True
         ),
     ),
-    "services.save_inspection_score": (
+    "write.save_inspection_score": (
         "inspection.score",
         False,
         lambda c, a, s: S.save_inspection_score(
@@ -287,7 +288,7 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             score=88,
         ),
     ),
-    "services.register_problem": (
+    "write.register_problem": (
         "problem.manage",
         False,
         lambda c, a, s: S.register_problem(
@@ -302,7 +303,7 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             due_date=dt.date.today() + dt.timedelta(days=30),
         ),
     ),
-    "services.verify_problem": (
+    "write.verify_problem": (
         "problem.manage",
         False,
         lambda c, a, s: S.verify_problem(
@@ -314,7 +315,7 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             expected_version=c.problem_version,
         ),
     ),
-    "services.create_campaign_from_template_key": (
+    "write.create_campaign_from_template_key": (
         "campaign.setup",
         False,
         lambda c, a, s: S.create_campaign_from_template_key(
@@ -325,7 +326,7 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             end=dt.date(2027, 6, 30),
         ),
     ),
-    "services.create_campaign_from_plan": (
+    "write.create_campaign_from_plan": (
         "campaign.setup",
         False,
         lambda c, a, s: S.create_campaign_from_plan(
@@ -336,7 +337,7 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             end=dt.date(2027, 6, 30),
         ),
     ),
-    "services.update_campaign": (
+    "write.update_campaign": (
         "campaign.setup",
         False,
         lambda c, a, s: S.update_campaign(
@@ -348,19 +349,19 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             end=dt.date.today() + dt.timedelta(days=120),
         ),
     ),
-    "services.set_campaign_archived": (
+    "write.set_campaign_archived": (
         "campaign.setup",
         False,
         lambda c, a, s: S.set_campaign_archived(
             actor=a, session=s, campaign_id=c.w.campaign_id, archived=True
         ),
     ),
-    "services.upsert_department": (
+    "write.upsert_department": (
         "campaign.setup",
         False,
         lambda c, a, s: S.upsert_department(actor=a, session=s, code="NEW", name="新科室"),
     ),
-    "services.save_tasks": (
+    "write.save_tasks": (
         "campaign.setup",
         False,
         lambda c, a, s: S.save_tasks(
@@ -384,7 +385,7 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
 
 
 def _import(actor: Actor, session: Any) -> Any:
-    from lib.importers import import_workbook
+    from lib.io.excel_import import import_workbook
     from tests.test_security_input import department_workbook
 
     result = import_workbook(department_workbook([("IMP", "导入科")]), actor=actor, session=session)
@@ -410,7 +411,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ctx]
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     w = make_world(engine)
-    hashed = services.hash_password("Old!pass123", rounds=4)
+    hashed = write.hash_password("Old!pass123", rounds=4)
     with session_scope(engine) as s:
         for u in s.scalars(select(User)):
             u.password_hash = hashed
@@ -424,17 +425,17 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ctx]
         mp.setenv("ATTACHMENTS_DIR", str(root / "files"))
         config.settings.cache_clear()
         with session_scope(engine) as s:
-            [report] = services.save_reports(
+            [report] = write.save_reports(
                 actor=w.liaison_a,
                 session=s,
                 period=w.period,
                 items=[ReportInput(w.asg_a1, 50, "in_progress", work_done="完成培训")],
                 submit=True,
             )
-            att = services.add_attachment(
+            att = write.add_attachment(
                 actor=w.liaison_a, session=s, update_id=report.id, filename="a.png", data=PNG
             )
-            problem = services.register_problem(
+            problem = write.register_problem(
                 actor=w.office,
                 session=s,
                 campaign_id=w.campaign_id,
@@ -496,14 +497,14 @@ def test_service_table_in_the_doc_matches_the_code() -> None:
 
 
 def test_every_write_service_is_in_the_matrix() -> None:
-    """A new public write function in lib/services.py must be added to the matrix."""
+    """A new public write function in lib/write/ must be added to the matrix."""
     import inspect
 
     public = {
-        f"services.{name}"
-        for name, fn in vars(services).items()
+        f"write.{name}"
+        for name, fn in vars(write).items()
         if inspect.isfunction(fn)
-        and fn.__module__ == "lib.services"
+        and fn.__module__.startswith("lib.write.")
         and not name.startswith("_")
         and "actor" in inspect.signature(fn).parameters
         and name not in ("audit", "require", "require_department")

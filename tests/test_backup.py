@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from lib import backup as backup_mod
-from lib import services
+from lib import write
 from lib.db import make_engine, session_scope, upgrade
-from lib.permissions import Actor
+from lib.domain.permissions import Actor
+from lib.io import backup as backup_mod
 from tests.test_security_common import all_rows
 
 pytestmark = pytest.mark.xdist_group("backup")
@@ -28,9 +28,7 @@ def _writer(engine: Engine, stop: threading.Event, written: list[int]) -> None:
     while not stop.is_set():
         i += 1
         with session_scope(engine) as s:
-            services.upsert_department(
-                actor=Actor.system(), session=s, code=f"W{i}", name=f"科室{i}"
-            )
+            write.upsert_department(actor=Actor.system(), session=s, code=f"W{i}", name=f"科室{i}")
         written.append(i)
 
 
@@ -82,7 +80,7 @@ def test_backup_while_writing_is_consistent_and_restores_identically(
 
 def test_restore_refuses_a_database_that_is_not_empty(engine: Engine, tmp_path: Path) -> None:
     with session_scope(engine) as s:
-        services.upsert_department(actor=Actor.system(), session=s, code="A", name="甲科")
+        write.upsert_department(actor=Actor.system(), session=s, code="A", name="甲科")
     path = tmp_path / "b.json"
     backup_mod.backup(engine, path)
     before = all_rows(engine)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lib import scoring, views
+from lib.domain import scoring
+from lib.read import views
 from tests.conftest import ROOT
 
 

@@ -1,5 +1,5 @@
 """Every chart the leadership and meeting pages draw is valid Vega-Lite: pages send
-charts without Altair's schema validation (lib/ui.py, for speed), so it is done here on
+charts without Altair's schema validation (lib/ui/page.py, for speed), so it is done here on
 the charts of the demo, in both languages, including the province-size focus."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 import streamlit as st
 from altair.utils import schemapi
 
-from lib import queries, views
-from lib.nav import PAGES
+from lib.read import queries, views
+from lib.ui.nav import PAGES
 from tests.apphelpers import logged_in
 
 PAGES_WITH_CHARTS = ["overview", "progress", "ranking", "satisfaction", "meeting"]
@@ -93,7 +93,7 @@ def _three_units_two_months(ranks: list[int]) -> pd.DataFrame:
 
 
 def test_bump_chart_names_lines_only_where_they_can_be_read() -> None:
-    from lib import charts
+    from lib.ui import charts
 
     history = _three_units_two_months([1, 2, 3, 2, 1, 3])
     every = charts.bump_chart(history, "zh")
@@ -105,7 +105,7 @@ def test_bump_chart_names_lines_only_where_they_can_be_read() -> None:
 
 
 def test_rank_grid_colours_each_rank_by_its_standing_among_all_units() -> None:
-    from lib import charts
+    from lib.ui import charts
 
     history = _three_units_two_months([1, 51, 101, 2, 60, 101])
     chart = charts.rank_grid(history, 101, "zh", highlight="乙科", order=["甲科", "乙科", "丙科"])
@@ -176,7 +176,7 @@ def _largest_campaign() -> int:
 
 def test_ranking_bars_write_rank_labels_at_the_asked_size() -> None:
     """The meeting slide and the deck ask for projector-size labels (it was ignored)."""
-    from lib import charts
+    from lib.ui import charts
 
     df = pd.DataFrame(
         {

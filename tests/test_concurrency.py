@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lib import services
+from lib import write
 from lib.db import session_scope
 from lib.models import Assignment, AuditLog, Department, MonthlyUpdate, Task
-from lib.services import ConflictError, ReportInput
+from lib.write import ConflictError, ReportInput
 from tests.test_reporting_services import make_world
 
 THREADS = 12
@@ -51,7 +51,7 @@ def _run(workers: list) -> list[str]:  # type: ignore[type-arg]
 def test_same_report_from_the_same_version_one_wins(engine: Engine) -> None:
     w = make_world(engine)
     with session_scope(engine) as s:
-        [row] = services.save_reports(
+        [row] = write.save_reports(
             actor=w.liaison_a,
             session=s,
             period=w.period,
@@ -63,7 +63,7 @@ def test_same_report_from_the_same_version_one_wins(engine: Engine) -> None:
         def go() -> None:
             actor = w.office if pct % 2 else w.liaison_a
             with session_scope(engine) as s:
-                services.save_reports(
+                write.save_reports(
                     actor=actor,
                     session=s,
                     period=w.period,
@@ -93,7 +93,7 @@ def test_first_save_of_a_new_report_races(engine: Engine) -> None:
     def saver(pct: int):  # type: ignore[no-untyped-def]
         def go() -> None:
             with session_scope(engine) as s:
-                services.save_reports(
+                write.save_reports(
                     actor=w.liaison_a,
                     session=s,
                     period=w.period,
@@ -120,7 +120,7 @@ def test_different_reports_all_land(engine: Engine) -> None:
         s.add_all(assignments)
         s.flush()
         plan = [(a.id, d.id) for a, d in zip(assignments, depts, strict=True)]
-    from lib.permissions import Actor
+    from lib.domain.permissions import Actor
 
     rounds = 3
 
@@ -131,7 +131,7 @@ def test_different_reports_all_land(engine: Engine) -> None:
             version = None
             for r in range(rounds):
                 with session_scope(engine) as s:
-                    [row] = services.save_reports(
+                    [row] = write.save_reports(
                         actor=actor,
                         session=s,
                         period=w.period,
@@ -163,17 +163,17 @@ WRITER = r"""
 import os, sys, time
 url, start_at, asg, pct, version, dept, period = sys.argv[1:8]
 os.environ["DATABASE_URL"] = url
-from lib import services
+from lib import write
 from lib.db import make_engine, session_scope
-from lib.permissions import Actor
-from lib.services import ConflictError, ReportInput
+from lib.domain.permissions import Actor
+from lib.write import ConflictError, ReportInput
 engine = make_engine(url)
 actor = Actor(username="p" + pct, roles=frozenset({"liaison"}), department_id=int(dept))
 expected = None if version == "none" else int(version)
 time.sleep(max(0.0, float(start_at) - time.time()))  # both start together
 try:
     with session_scope(engine) as s:
-        services.save_reports(actor=actor, session=s, period=period,
+        write.save_reports(actor=actor, session=s, period=period,
             items=[ReportInput(int(asg), int(pct), "in_progress", expected_version=expected)])
     print("ok")
 except ConflictError:
@@ -216,7 +216,7 @@ def _two_processes(engine: Engine, jobs: list[tuple[int, int, int | None, int, s
 def test_two_processes_same_report_one_wins_the_other_is_told(engine: Engine) -> None:
     w = make_world(engine)
     with session_scope(engine) as s:
-        [row] = services.save_reports(
+        [row] = write.save_reports(
             actor=w.liaison_a,
             session=s,
             period=w.period,
@@ -254,7 +254,7 @@ def test_a_batch_with_one_stale_report_writes_none_of_it(engine: Engine) -> None
     meanwhile, are refused together; the fresh one keeps its old content too."""
     w = make_world(engine)
     with session_scope(engine) as s:
-        rows = services.save_reports(
+        rows = write.save_reports(
             actor=w.liaison_a,
             session=s,
             period=w.period,
@@ -265,14 +265,14 @@ def test_a_batch_with_one_stale_report_writes_none_of_it(engine: Engine) -> None
         )
         seen = {r.assignment_id: r.version for r in rows}
     with session_scope(engine) as s:  # the office edits task 2 in between
-        services.save_reports(
+        write.save_reports(
             actor=w.office,
             session=s,
             period=w.period,
             items=[ReportInput(w.asg_a2, 20, "in_progress", expected_version=seen[w.asg_a2])],
         )
     with pytest.raises(ConflictError) as refused, session_scope(engine) as s:
-        services.save_reports(
+        write.save_reports(
             actor=w.liaison_a,
             session=s,
             period=w.period,
@@ -293,18 +293,18 @@ def test_a_batch_with_one_stale_report_writes_none_of_it(engine: Engine) -> None
 
 def test_same_indicator_value_and_score_from_many_threads_one_wins(engine: Engine) -> None:
     from lib.models import IndicatorValue, InspectionScore
-    from lib.services import IndicatorInput
+    from lib.write import IndicatorInput
 
     w = make_world(engine)
     with session_scope(engine) as s:
-        services.save_indicator_values(
+        write.save_indicator_values(
             actor=w.liaison_a,
             session=s,
             department_id=w.dept_a,
             period=w.period,
             items=[IndicatorInput(w.sat_id, 90.0)],
         )
-        services.save_inspection_score(
+        write.save_inspection_score(
             actor=w.office,
             session=s,
             campaign_id=w.campaign_id,
@@ -320,7 +320,7 @@ def test_same_indicator_value_and_score_from_many_threads_one_wins(engine: Engin
     def value_saver(n: int):  # type: ignore[no-untyped-def]
         def go() -> None:
             with session_scope(engine) as s:
-                services.save_indicator_values(
+                write.save_indicator_values(
                     actor=w.liaison_a,
                     session=s,
                     department_id=w.dept_a,
@@ -333,7 +333,7 @@ def test_same_indicator_value_and_score_from_many_threads_one_wins(engine: Engin
     def score_saver(n: int):  # type: ignore[no-untyped-def]
         def go() -> None:
             with session_scope(engine) as s:
-                services.save_inspection_score(
+                write.save_inspection_score(
                     actor=w.office,
                     session=s,
                     campaign_id=w.campaign_id,

@@ -188,8 +188,8 @@ def test_optimistic_version_check_refuses_a_stale_write(engine: Engine) -> None:
 
 
 def test_data_version_moves_on_every_service_write(engine: Engine) -> None:
-    from lib.permissions import Actor
-    from lib.services import create_user
+    from lib.domain.permissions import Actor
+    from lib.write import create_user
 
     before = data_version(engine)
     with session_scope(engine) as s:

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lib import demo
-from lib.excel_export import export_workbook, sheet_rows
-from lib.importers import import_workbook, template_workbook
+from lib.domain.permissions import Actor
+from lib.io.excel_export import export_workbook, sheet_rows
+from lib.io.excel_import import import_workbook, template_workbook
 from lib.models import AuditLog, Campaign, DataVersion, Department, Task, User
-from lib.permissions import Actor
 
 ADMIN = Actor.system()
 OFFICE = Actor(username="office", roles=frozenset({"office"}))
@@ -93,7 +93,7 @@ def test_export_is_a_proper_workbook(small_demo: Session) -> None:
 
 
 def test_formula_text_is_exported_as_text(session: Session) -> None:
-    from lib.services import upsert_department
+    from lib.write import upsert_department
 
     upsert_department(actor=ADMIN, session=session, code="EVIL", name='=HYPERLINK("x")')
     session.commit()

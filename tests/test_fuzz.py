@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from lib import services
+from lib import write
 from lib.db import make_engine, session_scope, upgrade
-from lib.periods import shift_period
-from lib.permissions import Actor
-from lib.services import IndicatorInput, ReportInput, ServiceError
+from lib.domain.periods import shift_period
+from lib.domain.permissions import Actor
+from lib.write import IndicatorInput, ReportInput, ServiceError
 from tests.test_reporting_services import World, make_world
 from tests.test_security_common import checksum
 
@@ -65,7 +65,7 @@ class Fuzz:
                 call(s)
         except ServiceError as exc:
             for lang in ("zh", "en"):
-                assert services.t(exc.key, lang) != exc.key, f"untranslated {exc.key}"
+                assert write.t(exc.key, lang) != exc.key, f"untranslated {exc.key}"
                 assert exc.message(lang)
             assert checksum(self.engine) == self.digest, f"refused ({exc.key}) but wrote"
             self.refused += 1
@@ -85,7 +85,7 @@ def fuzz(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzz]:
     w = make_world(engine)
     with session_scope(engine) as s:
         for asg, submit in ((w.asg_a1, True), (w.asg_a2, False)):
-            services.save_reports(
+            write.save_reports(
                 actor=w.liaison_a,
                 session=s,
                 period=w.period,
@@ -178,7 +178,7 @@ def test_fuzz_save_reports(fuzz: Fuzz, data: st.DataObject) -> None:
     period = data.draw(_periods(w))
     submit = data.draw(st.booleans())
     fuzz.run(
-        lambda s: services.save_reports(
+        lambda s: write.save_reports(
             actor=actor, session=s, period=period, items=items, submit=submit
         )
     )
@@ -204,7 +204,7 @@ def test_fuzz_save_indicator_values(fuzz: Fuzz, data: st.DataObject) -> None:
     dept = data.draw(_ids(w.dept_a, w.dept_b))
     period = data.draw(_periods(w))
     fuzz.run(
-        lambda s: services.save_indicator_values(
+        lambda s: write.save_indicator_values(
             actor=actor, session=s, department_id=dept, period=period, items=items
         )
     )
@@ -227,7 +227,7 @@ def test_fuzz_review_and_lock(fuzz: Fuzz, data: st.DataObject) -> None:
         approve = data.draw(st.booleans())
         reason = data.draw(TEXT)
         fuzz.run(
-            lambda s: services.review_reports(
+            lambda s: write.review_reports(
                 actor=actor, session=s, decisions=decisions, approve=approve, reason=reason
             )
         )
@@ -237,7 +237,7 @@ def test_fuzz_review_and_lock(fuzz: Fuzz, data: st.DataObject) -> None:
         locked = data.draw(st.booleans())
         reason = data.draw(TEXT)
         fuzz.run(
-            lambda s: services.set_period_lock(
+            lambda s: write.set_period_lock(
                 actor=actor,
                 session=s,
                 campaign_id=campaign,
@@ -264,7 +264,7 @@ def test_fuzz_inspection_scores(fuzz: Fuzz, data: st.DataObject) -> None:
         ),
         "expected_version": data.draw(st.one_of(st.none(), st.integers(0, 4))),
     }
-    fuzz.run(lambda s: services.save_inspection_score(actor=actor, session=s, **kwargs))
+    fuzz.run(lambda s: write.save_inspection_score(actor=actor, session=s, **kwargs))
 
 
 @CASES
@@ -283,7 +283,7 @@ def test_fuzz_problem_ledger(fuzz: Fuzz, data: st.DataObject) -> None:
             "due_date": data.draw(DATES),
             "description": data.draw(TEXT),
         }
-        fuzz.run(lambda s: services.register_problem(actor=actor, session=s, **kwargs))
+        fuzz.run(lambda s: write.register_problem(actor=actor, session=s, **kwargs))
     else:
         kwargs = {
             "problem_id": data.draw(st.integers(-1, 30)),
@@ -292,7 +292,7 @@ def test_fuzz_problem_ledger(fuzz: Fuzz, data: st.DataObject) -> None:
             "expected_version": data.draw(st.integers(0, 4)),
             "new_due_date": data.draw(st.one_of(st.none(), DATES)),
         }
-        fuzz.run(lambda s: services.verify_problem(actor=actor, session=s, **kwargs))
+        fuzz.run(lambda s: write.verify_problem(actor=actor, session=s, **kwargs))
 
 
 @CASES
@@ -310,7 +310,7 @@ def test_fuzz_departments_and_users(fuzz: Fuzz, data: st.DataObject) -> None:
             "sort_order": data.draw(st.integers(-5, 10**6)),
             "active": data.draw(st.booleans()),
         }
-        fuzz.run(lambda s: services.upsert_department(actor=actor, session=s, **kwargs))
+        fuzz.run(lambda s: write.upsert_department(actor=actor, session=s, **kwargs))
     else:
         roles = data.draw(
             st.lists(
@@ -326,7 +326,7 @@ def test_fuzz_departments_and_users(fuzz: Fuzz, data: st.DataObject) -> None:
         }
         # a ready hash: bcrypt would cost 0.25 s a case and adds nothing here
         fuzz.run(
-            lambda s: services.create_user(
+            lambda s: write.create_user(
                 actor=actor, session=s, password_hash="$2b$04$" + "x" * 53, **kwargs
             )
         )
@@ -358,9 +358,7 @@ def test_fuzz_campaign_and_tasks(fuzz: Fuzz, data: st.DataObject) -> None:
             )
         )
         fuzz.run(
-            lambda s: services.save_tasks(
-                actor=actor, session=s, campaign_id=w.campaign_id, rows=rows
-            )
+            lambda s: write.save_tasks(actor=actor, session=s, campaign_id=w.campaign_id, rows=rows)
         )
     else:
         today = dt.date.today()
@@ -389,7 +387,7 @@ def test_fuzz_campaign_and_tasks(fuzz: Fuzz, data: st.DataObject) -> None:
                 )
             ),
         }
-        fuzz.run(lambda s: services.update_campaign(actor=actor, session=s, **kwargs))
+        fuzz.run(lambda s: write.update_campaign(actor=actor, session=s, **kwargs))
 
 
 @CASES
@@ -406,7 +404,7 @@ def test_fuzz_attachments(fuzz: Fuzz, data: st.DataObject) -> None:
     body = data.draw(st.binary(max_size=64))
     update = data.draw(st.one_of(st.sampled_from([1, 2]), st.integers(-1, 8)))
     fuzz.run(
-        lambda s: services.add_attachment(
+        lambda s: write.add_attachment(
             actor=actor, session=s, update_id=update, filename=name, data=head + body
         )
     )
@@ -425,7 +423,7 @@ CELL = st.one_of(
 @CASES
 @given(rows=st.lists(st.tuples(CELL, CELL), max_size=4), raw=st.binary(max_size=64))
 def test_fuzz_import_workbook(fuzz: Fuzz, rows: list[tuple[str, str]], raw: bytes) -> None:
-    from lib.importers import import_workbook
+    from lib.io.excel_import import import_workbook
     from tests.test_security_input import department_workbook
 
     actor = fuzz.actors[0] if rows else fuzz.actors[4]
@@ -460,7 +458,7 @@ def test_non_finite_numbers_are_refused(engine: Engine, change: dict[str, Any]) 
     today = dt.date.today()
     with pytest.raises(ServiceError), session_scope(engine) as s:
         if "weights" in change:
-            services.update_campaign(
+            write.update_campaign(
                 actor=w.office,
                 session=s,
                 campaign_id=w.campaign_id,
@@ -470,7 +468,7 @@ def test_non_finite_numbers_are_refused(engine: Engine, change: dict[str, Any]) 
                 **change,
             )
         else:
-            services.save_inspection_score(
+            write.save_inspection_score(
                 actor=w.office,
                 session=s,
                 campaign_id=w.campaign_id,

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from lib import gcpause
+from lib.read import gcpause
 
 
 def test_nested_blocks_share_one_pause_and_restore_the_collector() -> None:

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from lib import queries, views
 from lib.db import dispose_all, session_scope
+from lib.read import queries, views
 from tests.factories import TODAY, build_worked_example
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from lib.db import dispose_all, make_engine, session_scope, upgrade
-from lib.nav import PAGES
-from lib.permissions import Actor
-from lib.services import create_user
+from lib.domain.permissions import Actor
+from lib.ui.nav import PAGES
+from lib.write import create_user
 from tests.apphelpers import login, new_app
 from tests.factories import build_worked_example
 
@@ -34,7 +34,7 @@ def example_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     config.settings.cache_clear()
-    from lib.queries import clear_caches
+    from lib.read.queries import clear_caches
 
     clear_caches()
     dispose_all()

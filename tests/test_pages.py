@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lib.models import ROLES
-from lib.nav import PAGES, pages_for
+from lib.ui.nav import PAGES, pages_for
 from tests.apphelpers import logged_in, raw_keys, visible_text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from lib.periods import (
+from lib.domain.periods import (
     add_months,
     is_period,
     period_end,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.plan_import import (
+from lib.io.plan_import import (
     PlanFileError,
     draft_problems,
     draft_to_template,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lib import queries
 from lib.db import session_scope
+from lib.domain.permissions import Actor
 from lib.models import Campaign
-from lib.permissions import Actor
-from lib.services import audit
+from lib.read import queries
+from lib.write import audit
 
 
 def test_cache_sees_a_write_and_queries_do_not_collide(app_db: str) -> None:
@@ -41,7 +41,7 @@ def test_versioned_cache_keeps_only_the_newest_version_and_computes_once() -> No
 
     import pandas as pd
 
-    from lib.queries import VersionedCache
+    from lib.read.queries import VersionedCache
 
     cache = VersionedCache(max_entries=3)
     calls: list[int] = []

@@ -93,9 +93,9 @@ def test_bad_entry_is_refused_with_a_message_and_nothing_changes(app_db: str) ->
 
 
 def test_stale_save_names_who_changed_the_report(app_db: str) -> None:
-    from lib import services
+    from lib import write
     from lib.db import get_engine, session_scope
-    from lib.permissions import Actor
+    from lib.domain.permissions import Actor
 
     at = _report_page("liaison_card")
     key = _keys(at, "rp_pct_")[0]
@@ -107,12 +107,12 @@ def test_stale_save_names_who_changed_the_report(app_db: str) -> None:
         actor = Actor("office", frozenset({"office"}), office.id)
     # the office edits the same report after the liaison opened the page
     with session_scope(get_engine()) as s:
-        services.save_reports(
+        write.save_reports(
             actor=actor,
             session=s,
             period=period,
             items=[
-                services.ReportInput(
+                write.ReportInput(
                     aid,
                     35,
                     "in_progress",

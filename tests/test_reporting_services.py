@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lib import services
+from lib import write
 from lib.db import session_scope
+from lib.domain.periods import period_of, shift_period
+from lib.domain.permissions import Actor
 from lib.models import (
     Assignment,
     Attachment,
@@ -30,9 +32,7 @@ from lib.models import (
     Task,
     User,
 )
-from lib.periods import period_of, shift_period
-from lib.permissions import Actor
-from lib.services import ConflictError, IndicatorInput, PermissionDenied, ReportInput, ServiceError
+from lib.write import ConflictError, IndicatorInput, PermissionDenied, ReportInput, ServiceError
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"x" * 64
@@ -160,9 +160,7 @@ def report(w: World, aid: int, pct: int = 40, version: int | None = None, **kw) 
 
 def save(engine: Engine, actor: Actor, period: str, items: list[ReportInput], submit=False):  # type: ignore[no-untyped-def]
     with session_scope(engine) as s:
-        rows = services.save_reports(
-            actor=actor, session=s, period=period, items=items, submit=submit
-        )
+        rows = write.save_reports(actor=actor, session=s, period=period, items=items, submit=submit)
         return [(r.id, r.version, r.review_state) for r in rows]
 
 
@@ -202,12 +200,12 @@ def test_draft_then_submit_then_edit_until_reviewed(engine: Engine, world: World
         assert last.department_id == w.dept_a
     # approved: no more edits
     with session_scope(engine) as s:
-        services.review_reports(actor=w.office, session=s, decisions=[(uid, v3)], approve=True)
+        write.review_reports(actor=w.office, session=s, decisions=[(uid, v3)], approve=True)
     with Session(engine) as s:
         v4 = s.get(MonthlyUpdate, uid).version  # type: ignore[union-attr]
     err = refused(
         engine,
-        lambda s: services.save_reports(
+        lambda s: write.save_reports(
             actor=w.liaison_a, session=s, period=w.period, items=[report(w, w.asg_a1, 50, v4)]
         ),
     )
@@ -219,12 +217,12 @@ def test_returned_report_shows_reason_and_goes_back_to_draft(engine: Engine, wor
     [(uid, v, _)] = save(engine, w.liaison_a, w.period, [report(w, w.asg_a1)], submit=True)
     refused(
         engine,
-        lambda s: services.review_reports(
+        lambda s: write.review_reports(
             actor=w.office, session=s, decisions=[(uid, v)], approve=False, reason="  "
         ),
     )
     with session_scope(engine) as s:
-        services.review_reports(
+        write.review_reports(
             actor=w.office, session=s, decisions=[(uid, v)], approve=False, reason="请补充佐证"
         )
     with Session(engine) as s:
@@ -237,7 +235,7 @@ def test_returned_report_shows_reason_and_goes_back_to_draft(engine: Engine, wor
     # a draft cannot be approved
     err = refused(
         engine,
-        lambda s: services.review_reports(
+        lambda s: write.review_reports(
             actor=w.office, session=s, decisions=[(uid, v)], approve=True
         ),
     )
@@ -248,7 +246,7 @@ def test_liaison_of_another_department_is_refused(engine: Engine, world: World) 
     w = world
     err = refused(
         engine,
-        lambda s: services.save_reports(
+        lambda s: write.save_reports(
             actor=w.liaison_b, session=s, period=w.period, items=[report(w, w.asg_a1)]
         ),
         PermissionDenied,
@@ -257,7 +255,7 @@ def test_liaison_of_another_department_is_refused(engine: Engine, world: World) 
     # one foreign item in a batch refuses the whole batch
     refused(
         engine,
-        lambda s: services.save_reports(
+        lambda s: write.save_reports(
             actor=w.liaison_b,
             session=s,
             period=w.period,
@@ -267,7 +265,7 @@ def test_liaison_of_another_department_is_refused(engine: Engine, world: World) 
     )
     refused(
         engine,
-        lambda s: services.save_indicator_values(
+        lambda s: write.save_indicator_values(
             actor=w.liaison_b,
             session=s,
             department_id=w.dept_a,
@@ -288,7 +286,7 @@ def test_liaison_cannot_attach_to_another_departments_report(
     [(uid, _, _)] = save(engine, w.liaison_a, w.period, [report(w, w.asg_a1)])
     refused(
         engine,
-        lambda s: services.add_attachment(
+        lambda s: write.add_attachment(
             actor=w.liaison_b, session=s, update_id=uid, filename="a.png", data=PNG
         ),
         PermissionDenied,
@@ -314,13 +312,13 @@ def test_roles_without_the_right_are_refused(
     [(uid, v, _)] = save(engine, w.liaison_a, w.period, [report(w, w.asg_a1)], submit=True)
     actor = getattr(w, actor_name)
     fns = {
-        "review": lambda s: services.review_reports(
+        "review": lambda s: write.review_reports(
             actor=actor, session=s, decisions=[(uid, v)], approve=True
         ),
-        "lock": lambda s: services.set_period_lock(
+        "lock": lambda s: write.set_period_lock(
             actor=actor, session=s, campaign_id=w.campaign_id, period=w.period, locked=True
         ),
-        "score": lambda s: services.save_inspection_score(
+        "score": lambda s: write.save_inspection_score(
             actor=actor,
             session=s,
             campaign_id=w.campaign_id,
@@ -328,7 +326,7 @@ def test_roles_without_the_right_are_refused(
             period=w.period,
             score=90,
         ),
-        "problem": lambda s: services.register_problem(
+        "problem": lambda s: write.register_problem(
             actor=actor,
             session=s,
             campaign_id=w.campaign_id,
@@ -339,7 +337,7 @@ def test_roles_without_the_right_are_refused(
             measure="m",
             due_date=dt.date.today(),
         ),
-        "report": lambda s: services.save_reports(
+        "report": lambda s: write.save_reports(
             actor=actor, session=s, period=w.period, items=[report(w, w.asg_a1)]
         ),
     }
@@ -364,7 +362,7 @@ def test_bad_report_input_is_refused_naming_the_task(
     pct = item.pop("pct", 40)
     err = refused(
         engine,
-        lambda s: services.save_reports(
+        lambda s: write.save_reports(
             actor=w.liaison_a,
             session=s,
             period=w.period,
@@ -381,7 +379,7 @@ def test_periods_outside_campaign_or_in_future_are_refused(engine: Engine, world
     for period in ("2026-13", "1999-01", shift_period(w.period, 1)):
         refused(
             engine,
-            lambda s, p=period: services.save_reports(
+            lambda s, p=period: write.save_reports(
                 actor=w.liaison_a, session=s, period=p, items=[report(w, w.asg_a1)]
             ),
         )
@@ -393,7 +391,7 @@ def test_stale_save_is_refused_naming_who_and_when(engine: Engine, world: World)
     save(engine, w.office, w.period, [report(w, w.asg_a1, 20, v1)])  # office edits first
     err = refused(
         engine,
-        lambda s: services.save_reports(
+        lambda s: write.save_reports(
             actor=w.liaison_a, session=s, period=w.period, items=[report(w, w.asg_a1, 30, v1)]
         ),
         ConflictError,
@@ -404,7 +402,7 @@ def test_stale_save_is_refused_naming_who_and_when(engine: Engine, world: World)
     # a page that saw no report while someone created one is refused too
     err = refused(
         engine,
-        lambda s: services.save_reports(
+        lambda s: write.save_reports(
             actor=w.liaison_a, session=s, period=w.period, items=[report(w, w.asg_a1, 30, None)]
         ),
         ConflictError,
@@ -417,25 +415,25 @@ def test_locked_month_refuses_edits_and_unlock_needs_reason(engine: Engine, worl
     w = world
     [(uid, v, _)] = save(engine, w.liaison_a, w.period, [report(w, w.asg_a1)], submit=True)
     with session_scope(engine) as s:
-        services.set_period_lock(
+        write.set_period_lock(
             actor=w.office, session=s, campaign_id=w.campaign_id, period=w.period, locked=True
         )
     err = refused(
         engine,
-        lambda s: services.save_reports(
+        lambda s: write.save_reports(
             actor=w.liaison_a, session=s, period=w.period, items=[report(w, w.asg_a1, 50, v)]
         ),
     )
     assert err.key == "error.period_locked"
     refused(
         engine,
-        lambda s: services.review_reports(
+        lambda s: write.review_reports(
             actor=w.office, session=s, decisions=[(uid, v)], approve=True
         ),
     )
     refused(
         engine,
-        lambda s: services.save_indicator_values(
+        lambda s: write.save_indicator_values(
             actor=w.liaison_a,
             session=s,
             department_id=w.dept_a,
@@ -445,13 +443,13 @@ def test_locked_month_refuses_edits_and_unlock_needs_reason(engine: Engine, worl
     )
     err = refused(
         engine,
-        lambda s: services.set_period_lock(
+        lambda s: write.set_period_lock(
             actor=w.office, session=s, campaign_id=w.campaign_id, period=w.period, locked=False
         ),
     )
     assert err.key == "error.unlock_needs_reason"
     with session_scope(engine) as s:
-        services.set_period_lock(
+        write.set_period_lock(
             actor=w.office,
             session=s,
             campaign_id=w.campaign_id,
@@ -482,13 +480,13 @@ def test_bulk_approve_is_all_or_nothing(engine: Engine, world: World) -> None:
     decisions = [(i, v) for i, v, _ in rows] + [(bid, bv + 5)]  # one stale
     refused(
         engine,
-        lambda s: services.review_reports(
+        lambda s: write.review_reports(
             actor=w.office, session=s, decisions=decisions, approve=True
         ),
         ConflictError,
     )
     with session_scope(engine) as s:
-        n = services.review_reports(
+        n = write.review_reports(
             actor=w.office,
             session=s,
             decisions=[(i, v) for i, v, _ in rows] + [(bid, bv)],
@@ -507,7 +505,7 @@ def test_indicator_values_range_checked_naming_the_field(engine: Engine, world: 
     w = world
     err = refused(
         engine,
-        lambda s: services.save_indicator_values(
+        lambda s: write.save_indicator_values(
             actor=w.liaison_a,
             session=s,
             department_id=w.dept_a,
@@ -519,7 +517,7 @@ def test_indicator_values_range_checked_naming_the_field(engine: Engine, world: 
     assert "服务态度" in err.message("zh")
     err = refused(
         engine,
-        lambda s: services.save_indicator_values(
+        lambda s: write.save_indicator_values(
             actor=w.liaison_a,
             session=s,
             department_id=w.dept_a,
@@ -530,7 +528,7 @@ def test_indicator_values_range_checked_naming_the_field(engine: Engine, world: 
     assert err.key == "error.indicator_below" and err.params["field"] == "投诉件数"
     refused(
         engine,
-        lambda s: services.save_indicator_values(
+        lambda s: write.save_indicator_values(
             actor=w.liaison_a,
             session=s,
             department_id=w.dept_a,
@@ -541,7 +539,7 @@ def test_indicator_values_range_checked_naming_the_field(engine: Engine, world: 
     # department B does not report the satisfaction item
     refused(
         engine,
-        lambda s: services.save_indicator_values(
+        lambda s: write.save_indicator_values(
             actor=w.liaison_b,
             session=s,
             department_id=w.dept_b,
@@ -551,7 +549,7 @@ def test_indicator_values_range_checked_naming_the_field(engine: Engine, world: 
         PermissionDenied,
     )
     with session_scope(engine) as s:
-        n = services.save_indicator_values(
+        n = write.save_indicator_values(
             actor=w.liaison_a,
             session=s,
             department_id=w.dept_a,
@@ -566,7 +564,7 @@ def test_indicator_values_range_checked_naming_the_field(engine: Engine, world: 
     # stale version is refused; the right one updates
     refused(
         engine,
-        lambda s: services.save_indicator_values(
+        lambda s: write.save_indicator_values(
             actor=w.liaison_a,
             session=s,
             department_id=w.dept_a,
@@ -576,7 +574,7 @@ def test_indicator_values_range_checked_naming_the_field(engine: Engine, world: 
         ConflictError,
     )
     with session_scope(engine) as s:
-        services.save_indicator_values(
+        write.save_indicator_values(
             actor=w.liaison_a,
             session=s,
             department_id=w.dept_a,
@@ -610,14 +608,14 @@ def test_attachments_checked_stored_under_generated_names(
     ):
         err = refused(
             engine,
-            lambda s, n=name, d=data: services.add_attachment(
+            lambda s, n=name, d=data: write.add_attachment(
                 actor=w.liaison_a, session=s, update_id=uid, filename=n, data=d
             ),
         )
         assert err.key == key
         assert name in err.message("zh")
     with session_scope(engine) as s:
-        row = services.add_attachment(
+        row = write.add_attachment(
             actor=w.liaison_a, session=s, update_id=uid, filename="../../etc/整改照片.png", data=PNG
         )
         stored, aid = row.stored_name, row.id
@@ -626,7 +624,7 @@ def test_attachments_checked_stored_under_generated_names(
     assert [f.name for f in files] == [stored] and files[0].read_bytes() == PNG
     assert "整改" not in stored and stored.endswith(".png")
     with session_scope(engine) as s:
-        services.remove_attachment(actor=w.liaison_a, session=s, attachment_id=aid)
+        write.remove_attachment(actor=w.liaison_a, session=s, attachment_id=aid)
     assert list(store.iterdir()) == []
 
 
@@ -639,7 +637,7 @@ def test_inspection_score_range_and_versions(engine: Engine, world: World) -> No
     for score in (-1, 101, float("nan")):
         refused(
             engine,
-            lambda s, sc=score: services.save_inspection_score(
+            lambda s, sc=score: write.save_inspection_score(
                 actor=w.office,
                 session=s,
                 campaign_id=w.campaign_id,
@@ -649,7 +647,7 @@ def test_inspection_score_range_and_versions(engine: Engine, world: World) -> No
             ),
         )
     with session_scope(engine) as s:
-        row = services.save_inspection_score(
+        row = write.save_inspection_score(
             actor=w.office,
             session=s,
             campaign_id=w.campaign_id,
@@ -661,7 +659,7 @@ def test_inspection_score_range_and_versions(engine: Engine, world: World) -> No
         v = row.version
     refused(
         engine,
-        lambda s: services.save_inspection_score(
+        lambda s: write.save_inspection_score(
             actor=w.office,
             session=s,
             campaign_id=w.campaign_id,
@@ -673,7 +671,7 @@ def test_inspection_score_range_and_versions(engine: Engine, world: World) -> No
         ConflictError,
     )
     with session_scope(engine) as s:
-        row = services.save_inspection_score(
+        row = write.save_inspection_score(
             actor=w.office,
             session=s,
             campaign_id=w.campaign_id,
@@ -690,7 +688,7 @@ def test_problem_ledger_register_report_close_reopen(engine: Engine, world: Worl
     today = dt.date.today()
     refused(
         engine,
-        lambda s: services.register_problem(
+        lambda s: write.register_problem(
             actor=w.office,
             session=s,
             campaign_id=w.campaign_id,
@@ -704,7 +702,7 @@ def test_problem_ledger_register_report_close_reopen(engine: Engine, world: Worl
     )
     refused(
         engine,
-        lambda s: services.register_problem(
+        lambda s: write.register_problem(
             actor=w.office,
             session=s,
             campaign_id=w.campaign_id,
@@ -717,7 +715,7 @@ def test_problem_ledger_register_report_close_reopen(engine: Engine, world: Worl
         ),
     )
     with session_scope(engine) as s:
-        p = services.register_problem(
+        p = write.register_problem(
             actor=w.office,
             session=s,
             campaign_id=w.campaign_id,
@@ -744,18 +742,18 @@ def test_problem_ledger_register_report_close_reopen(engine: Engine, world: Worl
         v = p.version
     refused(
         engine,
-        lambda s: services.verify_problem(
+        lambda s: write.verify_problem(
             actor=w.office, session=s, problem_id=pid, close=True, note="", expected_version=v
         ),
     )
     refused(
         engine,
-        lambda s: services.verify_problem(
+        lambda s: write.verify_problem(
             actor=w.office, session=s, problem_id=pid, close=False, note="x", expected_version=v
         ),
     )
     with session_scope(engine) as s:
-        services.verify_problem(
+        write.verify_problem(
             actor=w.office,
             session=s,
             problem_id=pid,
@@ -765,7 +763,7 @@ def test_problem_ledger_register_report_close_reopen(engine: Engine, world: Worl
         )
     refused(
         engine,
-        lambda s: services.verify_problem(
+        lambda s: write.verify_problem(
             actor=w.office, session=s, problem_id=pid, close=False, note="x", expected_version=v
         ),
         ConflictError,
@@ -775,7 +773,7 @@ def test_problem_ledger_register_report_close_reopen(engine: Engine, world: Worl
         assert p is not None and p.state == "closed" and p.closed_period == period_of(today)
         v = p.version
     with session_scope(engine) as s:
-        services.verify_problem(
+        write.verify_problem(
             actor=w.office,
             session=s,
             problem_id=pid,

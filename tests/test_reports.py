@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from lib import reports, views
 from lib.db import dispose_all, session_scope
+from lib.io import meeting
+from lib.read import views
 from tests.conftest import ARTIFACTS, ROOT, need
 from tests.factories import TODAY, build_worked_example
 
@@ -27,7 +28,7 @@ def example_data(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch): 
     dispose_all()
     ctx = views.context(cid, TODAY, "2026-03")
     assert ctx is not None
-    yield reports.meeting_data(ctx, "zh")
+    yield meeting.meeting_data(ctx, "zh")
     dispose_all()
 
 
@@ -46,7 +47,7 @@ def example_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ig
     dispose_all()
     ctx = views.context(cid, TODAY, "2026-03")
     assert ctx is not None
-    yield reports.meeting_data(ctx, "zh"), url
+    yield meeting.meeting_data(ctx, "zh"), url
     dispose_all()
 
 
@@ -64,7 +65,7 @@ def test_deck_slides_titles_and_pictures(example_data) -> None:  # type: ignore[
     from pptx import Presentation
     from pptx.util import Inches
 
-    deck = reports.build_deck(example_data)
+    deck = meeting.build_deck(example_data)
     prs = Presentation(io.BytesIO(deck))
     assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))  # 16:9
     texts = _slide_texts(deck)
@@ -95,26 +96,26 @@ def test_deck_slides_titles_and_pictures(example_data) -> None:  # type: ignore[
 
 
 def test_circular_names_departments_and_numbers(example_data) -> None:  # type: ignore[no-untyped-def]
-    text = reports.circular_text(example_data)
+    text = meeting.circular_text(example_data)
     assert text.startswith("# 关于示例活动2026年3月进展情况的通报")
     assert "本月应报送 4 项，已报送 3 项，报送率 75.0%" in text
     assert "总体完成率 65.0%" in text
     assert "甲科（86.60）" in text and "乙科（59.40）" in text
     assert "1 优化预约流程" in text  # the task at risk, by name
     assert "患者满意度平均 89.50 分" in text  # (93 + 86) / 2
-    docx = reports.circular_docx(text)
+    docx = meeting.circular_docx(text)
     from docx import Document
 
     doc = Document(io.BytesIO(docx))
     assert doc.paragraphs[0].text.startswith("关于示例活动")
-    en = reports.circular_text(reports.meeting_data(example_data.ctx, "en"))
+    en = meeting.circular_text(meeting.meeting_data(example_data.ctx, "en"))
     assert "Dept A (86.60)" in en and "3 of 4 reports" in en
 
 
 def test_excel_report_sheets(example_data) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(reports.excel_report(example_data)))
+    wb = load_workbook(io.BytesIO(meeting.excel_report(example_data)))
     assert wb.sheetnames == ["汇总", "排名", "甲科", "乙科"]
     ranking = list(wb["排名"].iter_rows(values_only=True))
     assert ranking[0][:3] == ("排名", "科室", "综合得分")
@@ -131,7 +132,7 @@ def test_deck_renders_in_libreoffice(example_sqlite) -> None:  # type: ignore[no
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     deck = out / "deck.pptx"
-    deck.write_bytes(reports.build_deck(example_data))
+    deck.write_bytes(meeting.build_deck(example_data))
     profile = out / "lo-profile"
     subprocess.run(
         [
@@ -202,7 +203,7 @@ def test_meeting_page_next_previous_and_frozen(app_db: str) -> None:
     from sqlalchemy import select
 
     from lib.models import Assignment, MonthlyUpdate, Task
-    from lib.nav import PAGES
+    from lib.ui.nav import PAGES
     from tests.apphelpers import logged_in
 
     at = logged_in("leader")
@@ -254,7 +255,7 @@ def test_meeting_page_next_previous_and_frozen(app_db: str) -> None:
 
 
 def test_meeting_page_offers_the_frozen_deck(app_db: str) -> None:
-    from lib.nav import PAGES
+    from lib.ui.nav import PAGES
     from tests.apphelpers import logged_in
 
     at = logged_in("leader")

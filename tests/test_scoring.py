@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import scoring
-from lib.scoring import (
+from lib.domain import scoring
+from lib.domain.scoring import (
     STATUS_COLOURS,
     STATUSES,
     Thresholds,
@@ -171,7 +171,7 @@ def test_after_report_day_a_missing_report_is_not_reported() -> None:
 
 # --- composite score and ranking ----------------------------------------------------------
 
-from lib.scoring import (  # noqa: E402
+from lib.domain.scoring import (  # noqa: E402
     commend_and_laggard,
     composite_score,
     deduction_points,

@@ -46,12 +46,12 @@ def checksum(engine: Engine) -> str:
 
 
 def test_checksum_sees_any_change(engine: Engine) -> None:
-    from lib import services
+    from lib import write
     from lib.db import session_scope
-    from lib.permissions import Actor
+    from lib.domain.permissions import Actor
 
     before = checksum(engine)
     assert checksum(engine) == before
     with session_scope(engine) as s:
-        services.upsert_department(actor=Actor.system(), session=s, code="X", name="某科")
+        write.upsert_department(actor=Actor.system(), session=s, code="X", name="某科")
     assert checksum(engine) != before

@@ -17,13 +17,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from lib import attachments, services
+from lib import write
 from lib.db import make_engine, session_scope
-from lib.exports import to_csv_bytes, to_xlsx_bytes
-from lib.importers import MAX_ROWS, import_workbook, read_workbook
-from lib.permissions import Actor
-from lib.services import ServiceError
-from lib.ui import md_escape
+from lib.domain.permissions import Actor
+from lib.io import attachments
+from lib.io.excel_import import MAX_ROWS, import_workbook, read_workbook
+from lib.io.safe_cells import to_csv_bytes, to_xlsx_bytes
+from lib.ui.page import md_escape
+from lib.write import ServiceError
 from tests.conftest import ROOT
 from tests.test_security_common import checksum
 
@@ -95,7 +96,7 @@ TEXT_KINDS = (
 def test_hostile_text_shows_as_text_on_every_page(
     app_db: str, username: str, pages: list[str]
 ) -> None:
-    from lib.nav import PAGES
+    from lib.ui.nav import PAGES
     from tests.apphelpers import logged_in
 
     _poison(app_db)
@@ -194,16 +195,16 @@ def test_wrong_or_oversized_uploads_are_refused_and_write_nothing(
     config.settings.cache_clear()
     w = make_world(engine)
     with session_scope(engine) as s:
-        [report] = services.save_reports(
+        [report] = write.save_reports(
             actor=w.liaison_a,
             session=s,
             period=w.period,
-            items=[services.ReportInput(w.asg_a1, 10, "in_progress")],
+            items=[write.ReportInput(w.asg_a1, 10, "in_progress")],
         )
         update_id = report.id
     before = checksum(engine)
     with pytest.raises(ServiceError) as refused, session_scope(engine) as s:
-        services.add_attachment(
+        write.add_attachment(
             actor=w.liaison_a, session=s, update_id=update_id, filename=name, data=data
         )
     assert refused.value.key == key
@@ -310,7 +311,7 @@ def test_small_raw_workbook_imports(engine: Engine) -> None:
 PROBE = r"""
 import sys, time
 sys.path.insert(0, sys.argv[2])
-from lib.importers import read_workbook
+from lib.io.excel_import import read_workbook
 data = open(sys.argv[1], "rb").read()
 start = time.perf_counter()
 _rows, _names, problems = read_workbook(data)
@@ -355,7 +356,7 @@ def test_zip_bomb_and_million_rows_are_refused_fast_in_little_memory(
 
 
 def test_docx_zip_bomb_plan_is_refused() -> None:
-    from lib.plan_import import PlanFileError, read_plan_bytes
+    from lib.io.plan_import import PlanFileError, read_plan_bytes
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

@@ -12,9 +12,9 @@ import jwt
 import pytest
 import streamlit as st
 
-from lib import config, services
+from lib import config, write
 from lib.db import session_scope
-from lib.permissions import Actor
+from lib.domain.permissions import Actor
 from tests.apphelpers import logged_in, new_app
 
 
@@ -39,7 +39,7 @@ def test_cookie_issued_before_logout_is_refused(
     assert at.session_state["username"] == "leader"
 
     with session_scope() as s:
-        services.record_logout(session=s, username="leader")
+        write.record_logout(session=s, username="leader")
     replay = new_app()  # the copied cookie, in another browser, after the logout
     assert not replay.session_state["authentication_status"]
     assert any("登录已失效" in e.value for e in replay.error)
@@ -55,7 +55,7 @@ def test_cookie_issued_before_logout_is_refused(
 def test_role_change_ends_open_sessions(app_db: str) -> None:
     at = logged_in("leader")
     with session_scope() as s:
-        services.update_user(
+        write.update_user(
             actor=Actor.system(),
             session=s,
             username="leader",
@@ -86,7 +86,7 @@ def test_unknown_user_and_wrong_password_take_the_same_time(app_db: str) -> None
     """Both cost one bcrypt check of the same cost factor; timed, they agree."""
     import bcrypt
 
-    from lib.auth import _DUMMY_HASH, LoginUsers
+    from lib.ui.auth import _DUMMY_HASH, LoginUsers
 
     users = LoginUsers(config.settings())
     known, unknown = users["leader"]["password"], users["nobody_here"]["password"]

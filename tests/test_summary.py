@@ -1,5 +1,5 @@
-"""The pre-aggregated department × month table (lib/summary.py) must always give the
-same score inputs as the SQL aggregates over the report tables (lib/queries.py), for
+"""The pre-aggregated department × month table (lib/read/summary.py) must always give the
+same score inputs as the SQL aggregates over the report tables (lib/read/queries.py), for
 every month, on both backends: after the demo load, after random sequences of saves,
 reviews, indicator values and inspection scores (failed ones included), after setup
 changes, and with many writers of one department at once."""
@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from lib import demo, services, summary, views
+from lib import demo, write
 from lib.db import dispose_all, session_scope
+from lib.domain.permissions import Actor
 from lib.models import (
     Assignment,
     DepartmentMonth,
@@ -26,8 +27,8 @@ from lib.models import (
     SummaryState,
     Task,
 )
-from lib.permissions import Actor
-from lib.services import IndicatorInput, ReportInput, ServiceError
+from lib.read import summary, views
+from lib.write import IndicatorInput, ReportInput, ServiceError
 from tests.conftest import DEMO_TODAY
 
 ADMIN = Actor.system()
@@ -148,7 +149,7 @@ def _random_operation(rng: random.Random, engine: Engine, campaign_id: int) -> s
                 aid, dept = rng.choice(assignments)
                 existing = _report_version(s, aid, period)
                 pct = rng.choice([0, 10, 35, 60, 99, 100, 100])
-                services.save_reports(
+                write.save_reports(
                     actor=ADMIN,
                     session=s,
                     period=period,
@@ -167,7 +168,7 @@ def _random_operation(rng: random.Random, engine: Engine, campaign_id: int) -> s
                     return "review skipped"
                 picked = rng.sample(submitted, min(len(submitted), rng.randint(1, 3)))
                 approve = rng.random() < 0.6
-                services.review_reports(
+                write.review_reports(
                     actor=ADMIN,
                     session=s,
                     decisions=[(i, v) for i, v in picked],
@@ -184,7 +185,7 @@ def _random_operation(rng: random.Random, engine: Engine, campaign_id: int) -> s
                         IndicatorValue.period == period,
                     )
                 ).scalar()
-                services.save_indicator_values(
+                write.save_indicator_values(
                     actor=ADMIN,
                     session=s,
                     department_id=dept,
@@ -202,7 +203,7 @@ def _random_operation(rng: random.Random, engine: Engine, campaign_id: int) -> s
                         InspectionScore.period == period,
                     )
                 ).scalar()
-                services.save_inspection_score(
+                write.save_inspection_score(
                     actor=ADMIN,
                     session=s,
                     campaign_id=campaign_id,
@@ -245,7 +246,7 @@ def test_a_setup_change_invalidates_and_the_next_read_rebuilds(demo_engine: Engi
         assert task is not None
         code, title, weight = task.code, task.title, task.weight
     with session_scope(demo_engine) as s:
-        services.save_tasks(
+        write.save_tasks(
             actor=ADMIN,
             session=s,
             campaign_id=campaign_id,
@@ -275,7 +276,7 @@ def test_a_refused_save_leaves_nothing_pending(demo_engine: Engine) -> None:
         )
     with Session(demo_engine) as s:
         with pytest.raises(ServiceError), s.begin():
-            services.save_reports(
+            write.save_reports(
                 actor=ADMIN,
                 session=s,
                 period=DEMO_TODAY.strftime("%Y-%m"),
@@ -332,7 +333,7 @@ def test_the_summary_survives_concurrent_writers_of_one_department(
             for round_ in range(3):
                 with session_scope(demo_engine) as s:
                     version = _report_version(s, aid, period)
-                    services.save_reports(
+                    write.save_reports(
                         actor=ADMIN,
                         session=s,
                         period=period,
@@ -354,7 +355,7 @@ def test_the_summary_survives_concurrent_writers_of_one_department(
 
 
 def test_heat_map_and_one_departments_rows_match_the_full_queries(demo_engine: Engine) -> None:
-    from lib import queries
+    from lib.read import queries
 
     for campaign_id in _campaigns(demo_engine):
         ctx = views.context(campaign_id, DEMO_TODAY)
@@ -387,9 +388,9 @@ def test_heat_map_and_one_departments_rows_match_the_full_queries(demo_engine: E
 
 
 def test_columnwise_scores_follow_the_row_by_row_rules() -> None:
-    """views._scores_from_inputs (vectorised) against lib.scoring's rules, on random
+    """views._scores_from_inputs (vectorised) against lib.domain.scoring's rules, on random
     inputs with every kind of gap (no timeliness, no survey, no inspection)."""
-    from lib import scoring
+    from lib.domain import scoring
 
     rng = random.Random(7)
     settings = scoring.campaign_settings({"weights": {"inspection": 0}})
@@ -482,13 +483,13 @@ def test_a_draft_over_a_draft_leaves_the_summary_alone(demo_engine: Engine) -> N
     summary.refresh = spy  # type: ignore[assignment]
     try:
         with session_scope(demo_engine) as s:
-            services.save_reports(
+            write.save_reports(
                 actor=ADMIN, session=s, period=period, items=[ReportInput(aid, 40, "in_progress")]
             )
         assert refreshed == []
         with session_scope(demo_engine) as s:
             version = _report_version(s, aid, period)
-            services.save_reports(
+            write.save_reports(
                 actor=ADMIN,
                 session=s,
                 period=period,
@@ -543,7 +544,7 @@ def test_saves_need_one_connection_each(demo_engine: Engine, db_url: str) -> Non
                         .values(review_state="draft")
                     )
                     version = _report_version(s, aid, period)
-                services.save_reports(
+                write.save_reports(
                     actor=ADMIN,
                     session=s,
                     period=period,
@@ -587,7 +588,7 @@ def test_a_changed_indicator_target_reaches_the_scores(demo_engine: Engine) -> N
             .where(MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period)
             .values(review_state="submitted")
         )
-        services.save_reports(
+        write.save_reports(
             actor=ADMIN,
             session=s,
             period=period,
@@ -605,7 +606,7 @@ def test_a_changed_indicator_target_reaches_the_scores(demo_engine: Engine) -> N
         ).first()
         assert ind is not None
         ind.target = 99.5
-        services.audit(
+        write.audit(
             s, ADMIN, "update", "indicator", ind.id, after={"target": 99.5},
             campaign_id=campaign_id,
         )  # fmt: skip

@@ -1,5 +1,5 @@
 """Read side of monthly reporting (issue 5): what the report, review, tracker, locks and
-problem pages show. Cached per data version (see :func:`lib.queries.versioned`); pages
+problem pages show. Cached per data version (see :func:`lib.read.queries.versioned`); pages
 get plain data and DataFrames, never sessions."""
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 
 from lib.db import get_engine
+from lib.domain.periods import period_end, period_of, periods_between
+from lib.domain.permissions import Actor, can
+from lib.domain.scoring import campaign_settings
 from lib.models import (
     Assignment,
     Attachment,
@@ -27,10 +30,7 @@ from lib.models import (
     Task,
     User,
 )
-from lib.periods import period_end, period_of, periods_between
-from lib.permissions import Actor, can
-from lib.queries import _frame, versioned
-from lib.scoring import campaign_settings
+from lib.read.queries import _frame, versioned
 
 COUNTED = ("submitted", "approved")
 
@@ -235,8 +235,8 @@ def report_attachments(update_ids: tuple[int, ...]) -> pd.DataFrame:
 def attachment_file(actor: Actor, attachment_id: int) -> tuple[str, str, bytes] | None:
     """(original name, content type, bytes) of an evidence file the actor may read:
     a liaison only their own department's, office/admin/leader any. Not cached."""
-    from lib import attachments
     from lib.config import settings
+    from lib.io import attachments
 
     with get_engine().connect() as conn:
         row = conn.execute(

@@ -205,7 +205,7 @@ def assignment_statuses(
 ) -> Any:
     """Status per assignment. Until the month's report day, last month's report still
     counts as reported (liaisons are not late before the deadline)."""
-    from lib.periods import period_of, shift_period
+    from lib.domain.periods import period_of, shift_period
 
     df = progress.copy()
     df["percent"] = df["percent"].fillna(0.0)

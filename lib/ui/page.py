@@ -7,11 +7,11 @@ import re
 
 import streamlit as st
 
-from lib import queries
-from lib.auth import CurrentUser
 from lib.config import settings
+from lib.domain.permissions import can
 from lib.i18n import LANG_LABELS, LANGS, current_lang, join_list, role_label, t
-from lib.permissions import can
+from lib.read import queries
+from lib.ui.auth import CurrentUser
 
 HIDE_DEPLOY_CSS = """
 <style>
@@ -193,7 +193,7 @@ def period_selector(periods: list[str]) -> str:
 
 def campaign_context(user: CurrentUser):  # type: ignore[no-untyped-def]
     """The selected campaign for the selected period, or stop with an explanation."""
-    from lib import views
+    from lib.read import views
 
     campaign_id = selected_campaign_id()
     if campaign_id is None:
@@ -211,7 +211,7 @@ def campaign_context(user: CurrentUser):  # type: ignore[no-untyped-def]
 
 def focus_note(total: int, own: bool = False) -> None:
     """Say that a chart draws only the best and worst units (see views.chart_focus)."""
-    from lib.views import CHART_DEPARTMENTS
+    from lib.read.views import CHART_DEPARTMENTS
 
     if total > CHART_DEPARTMENTS:
         st.caption(

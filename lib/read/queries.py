@@ -20,7 +20,6 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import String, and_, func, select, true
 
-from lib import gcpause
 from lib.db import data_version, get_engine
 from lib.models import (
     Assignment,
@@ -34,6 +33,7 @@ from lib.models import (
     TaskArea,
     User,
 )
+from lib.read import gcpause
 
 P = ParamSpec("P")
 R = TypeVar("R")

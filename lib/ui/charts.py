@@ -9,8 +9,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from lib.domain.scoring import STATUS_COLOURS, STATUSES
 from lib.i18n import current_lang, each, fmt_period, status_label, t
-from lib.scoring import STATUS_COLOURS, STATUSES
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 NEUTRAL = "#90A4AE"

@@ -21,13 +21,13 @@ def feature_modules() -> list[str]:
 
 def load() -> tuple[dict[str, str], dict[str, str], list[str]]:
     """(zh, en, duplicated keys) from the shared catalogues and every feature module."""
-    from lib.locales import en, zh_cn
+    from lib.i18n.locales import en, zh_cn
 
     zh: dict[str, str] = dict(zh_cn.MESSAGES)
     eng: dict[str, str] = dict(en.MESSAGES)
     duplicates: list[str] = []
     for name in feature_modules():
-        mod = importlib.import_module(f"lib.locales.{name}")
+        mod = importlib.import_module(f"lib.i18n.locales.{name}")
         for target, extra in ((zh, mod.ZH), (eng, mod.EN)):
             duplicates.extend(k for k in extra if k in target)
             target.update(extra)

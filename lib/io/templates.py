@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lib.config import DATA_DIR
+from lib.domain.scoring import DEFAULT_SETTINGS
 from lib.models import (
     Assignment,
     Campaign,
@@ -26,7 +27,6 @@ from lib.models import (
     TaskArea,
     TaskIndicator,
 )
-from lib.scoring import DEFAULT_SETTINGS
 
 TEMPLATE_DIR = DATA_DIR / "templates"
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from lib.db import get_engine
+from lib.domain.scoring import campaign_settings
 from lib.models import Assignment, Campaign, Department, Phase, Task, TaskArea, User
-from lib.queries import versioned
-from lib.scoring import campaign_settings
+from lib.read.queries import versioned
 
 
 @versioned

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.locales import load
+from lib.i18n.locales import load
 
 LANGS = ("zh", "en")
 _ZH, _EN, DUPLICATE_KEYS = load()
@@ -59,6 +59,19 @@ def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
     """Translate ``key``; a missing key shows as the key itself (tests catch that)."""
     text = CATALOGUES[lang or current_lang()].get(key, key)
     return text.format(**kwargs) if kwargs else text
+
+
+def local_name(name: str | None, name_en: str | None, lang: str | None = None) -> str:
+    """The one zh/en choice for a named thing (department, task, indicator, campaign):
+    the Chinese name in Chinese; in English the English name, else the Chinese one."""
+    if (lang or current_lang()) == "zh":
+        return name or name_en or ""
+    return name_en or name or ""
+
+
+def local_col(column: str, lang: str | None = None) -> str:
+    """The frame column holding ``column`` in the language: ``name`` or ``name_en``."""
+    return column if (lang or current_lang()) == "zh" else f"{column}_en"
 
 
 def fmt_period(period: str, lang: str | None = None) -> str:

@@ -23,16 +23,16 @@ import streamlit_authenticator as stauth
 from sqlalchemy import select
 from streamlit_authenticator.utilities import LoginError
 
-from lib import services
+from lib import write
 from lib.config import Settings, settings
 from lib.db import session_scope
+from lib.domain.permissions import Actor
 from lib.i18n import t
 from lib.models import User, utcnow
-from lib.permissions import Actor
-from lib.queries import user_for_session
+from lib.read.queries import user_for_session
 
 # A real bcrypt hash of a random secret: checking against it takes as long as a real check.
-_DUMMY_HASH = services.hash_password(secrets.token_urlsafe(24))
+_DUMMY_HASH = write.hash_password(secrets.token_urlsafe(24))
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def authenticate() -> CurrentUser | None:
             if st.session_state.get("_login_via_form"):
                 auth_at = utcnow()
                 with session_scope() as session:
-                    services.record_login(session=session, username=username)
+                    write.record_login(session=session, username=username)
             else:
                 auth_at = _token_issued_at(cfg) or dt.datetime.min
             st.session_state["_auth_user"] = username
@@ -182,7 +182,7 @@ def authenticate() -> CurrentUser | None:
     for name in attempted:
         if users[name]["_known"]:
             with session_scope() as session:
-                locked = services.record_failed_login(
+                locked = write.record_failed_login(
                     session=session,
                     username=name,
                     max_attempts=cfg.lockout_attempts,
@@ -226,7 +226,7 @@ def logout_button(user: CurrentUser) -> None:
 
     def _revoke(_event: dict[str, Any]) -> None:
         with session_scope() as session:
-            services.record_logout(session=session, username=user.username)
+            write.record_logout(session=session, username=user.username)
 
     authenticator.logout(
         t("sidebar.logout"), location="sidebar", key="sidebar_logout_button", callback=_revoke

@@ -14,8 +14,10 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from lib import charts, queries, scoring, views
+from lib.domain import scoring
 from lib.i18n import each, fmt_date, fmt_pct, fmt_period, join_list, phase_label, status_label, t
+from lib.read import queries, views
+from lib.ui import charts
 
 EA_FONT = "Microsoft YaHei"  # what Chinese Windows/WPS machines have; others substitute
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
@@ -620,7 +622,7 @@ def excel_report(data: MeetingData) -> bytes:
     """One workbook for the period: summary, ranking, a sheet per department."""
     from openpyxl.utils import get_column_letter
 
-    from lib.exports import neutralise
+    from lib.io.safe_cells import neutralise
 
     lang, ctx = data.lang, data.ctx
     sheets: dict[str, pd.DataFrame] = {}

@@ -19,7 +19,7 @@ module keeps, per campaign, department and month, the sums those scores are made
 
 :func:`compute` is the one definition of the figures (pure Python over rows fetched by
 department); ``tests/test_summary.py`` checks it against the SQL aggregates of
-``lib/queries.py`` month by month after random sequences of saves.
+``lib/read/queries.py`` month by month after random sequences of saves.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, case, delete, event, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from lib import gcpause
 from lib.db import before_commit_step
+from lib.domain.periods import period_end, period_start, periods_between
 from lib.models import (
     Assignment,
     Campaign,
@@ -49,7 +49,7 @@ from lib.models import (
     Task,
     utcnow,
 )
-from lib.periods import period_end, period_start, periods_between
+from lib.read import gcpause
 
 COUNTED_STATES = ("submitted", "approved")
 # audited actions whose effect on scores is confined to one department of one campaign
@@ -468,7 +468,7 @@ def _campaign_meta(session: Session, campaign_id: int) -> tuple[Any, list[Any]] 
     build time) and a save skips two queries."""
     from types import SimpleNamespace
 
-    from lib.scoring import campaign_settings
+    from lib.domain.scoring import campaign_settings
 
     built_at = session.info.get("summary_built_at", {}).get(campaign_id)
     key = (str(session.get_bind().engine.url), campaign_id, built_at)
@@ -540,7 +540,7 @@ def _department_rows(
     expected_memo: dict[Any, float],
     done_before: Mapping[int, str] = MappingProxyType({}),
 ) -> list[dict[str, Any]]:
-    from lib.scoring import expected_progress, satisfaction_component
+    from lib.domain.scoring import expected_progress, satisfaction_component
 
     # reports on time per month: every counted report of the department's tasks (the
     # SQL aggregate counts inactive tasks' reports too)
@@ -690,7 +690,7 @@ def campaign_frame(campaign_id: int) -> Any:
     """Every summary row of a campaign with its department's code, names and active
     flag (rebuilt first if invalid); 72 000 rows for a province over two years.
     Cached per process by the data version (see ``queries.versioned``)."""
-    from lib import queries
+    from lib.read import queries
 
     return queries.versioned_call(_campaign_frame, campaign_id)
 
@@ -699,7 +699,7 @@ def _campaign_frame(campaign_id: int) -> Any:
     import pandas as pd
 
     from lib.db import get_engine
-    from lib.queries import _department_names
+    from lib.read.queries import _department_names
 
     ensure(get_engine(), campaign_id)
     df = _summary_rows(campaign_id)
@@ -724,7 +724,7 @@ def _summary_rows(campaign_id: int, by_copy: bool = True) -> Any:
     import pandas as pd
 
     from lib.db import get_engine
-    from lib.queries import _plain_frame
+    from lib.read.queries import _plain_frame
 
     engine = get_engine()
     dm = DepartmentMonth
@@ -761,7 +761,7 @@ _FRAME_DTYPES = {
 def due_in_month(campaign_id: int, period: str) -> Mapping[int, Mapping[str, tuple[int, ...]]]:
     """department_id -> {due day: (due, unfinished, finished in time)} for one month;
     read-only, so the cache hands it out without copying 3 000 departments' dicts."""
-    from lib import queries
+    from lib.read import queries
 
     return queries.versioned_call(_due_in_month, campaign_id, period)
 

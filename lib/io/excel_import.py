@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lib.domain.permissions import Actor
 from lib.i18n import t
 from lib.models import (
     DEPARTMENT_KINDS,
@@ -42,8 +43,7 @@ from lib.models import (
     Task,
     User,
 )
-from lib.permissions import Actor
-from lib.services import (
+from lib.write import (
     ServiceError,
     audit,
     create_user,
@@ -397,7 +397,7 @@ def read_workbook(
     """Typed rows per sheet key, the sheet names as written, and reading problems."""
     from openpyxl import load_workbook
 
-    from lib.attachments import zip_problem
+    from lib.io.attachments import zip_problem
 
     problems: list[Problem] = []
     bomb = zip_problem(data)
@@ -812,7 +812,7 @@ def import_workbook(
     sheets, names, problems = read_workbook(data, lang)
     result = ImportResult(rows={k: len(v) for k, v in sheets.items()})
     if sheets.get("users"):
-        from lib.permissions import can
+        from lib.domain.permissions import can
 
         if not can(actor, "users.admin"):
             problems.append(Problem(names["users"], 1, "—", "error.permission_denied"))
@@ -857,7 +857,7 @@ def _write(
     result: ImportResult,
     progress: Callable[[float, str], None] | None,
 ) -> None:
-    from lib.scoring import DEFAULT_SETTINGS
+    from lib.domain.scoring import DEFAULT_SETTINGS
 
     total = max(sum(len(v) for v in sheets.values()), 1)
     done = 0

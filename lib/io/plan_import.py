@@ -942,7 +942,7 @@ def read_plan_bytes(name: str, data: bytes) -> str:
     """Text of an uploaded ``.txt`` (UTF-8, UTF-16 or GB18030) or ``.docx`` file."""
     lower = name.lower()
     if lower.endswith(".docx"):
-        from lib.attachments import zip_problem
+        from lib.io.attachments import zip_problem
 
         bomb = zip_problem(data)
         if bomb:
@@ -1008,7 +1008,7 @@ def draft_problems(draft: PlanDraft) -> list[tuple[str, dict[str, Any]]]:
 
 
 def draft_to_template(draft: PlanDraft, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The draft as a template dict on its own dates (see lib.templates)."""
+    """The draft as a template dict on its own dates (see lib.io.templates)."""
     phases = []
     prev_end = start - dt.timedelta(days=1)
     for seq, ph in enumerate(draft.phases, start=1):

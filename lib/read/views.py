@@ -12,9 +12,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib import queries, scoring, summary
+from lib.domain import scoring
+from lib.domain.periods import (
+    period_end,
+    period_of,
+    period_start,
+    periods_between,
+    reporting_period,
+)
 from lib.i18n import fmt_period, t
-from lib.periods import period_end, period_of, period_start, periods_between, reporting_period
+from lib.read import queries, summary
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,7 @@ def department_inputs(
     """What the composite score of each department is made of, for one period.
 
     ``source="summary"`` reads the pre-aggregated ``department_months`` table
-    (:mod:`lib.summary`); ``"sql"`` computes the same figures from the report tables
+    (:mod:`lib.read.summary`); ``"sql"`` computes the same figures from the report tables
     (the reference the summary is tested against, and the path for a period judged
     before it began)."""
     at = min(ctx.today, period_end(period))
@@ -269,7 +276,7 @@ def _department_inputs_sql(
 
 def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFrame:
     """Components, deductions, composite and rank from the inputs: the rules of
-    :mod:`lib.scoring` applied column-wise (a province has 3 000 units and the ranking
+    :mod:`lib.domain.scoring` applied column-wise (a province has 3 000 units and the ranking
     history 24 months of them); ``tests/test_summary.py`` checks it against the
     row-by-row rules. Inputs with a ``period`` column are ranked within each period."""
     if inputs.empty:
@@ -422,7 +429,7 @@ def chart_focus(
     """The departments a chart draws: all of them up to ``limit``; beyond that (a city or
     a province has hundreds or thousands of units, which no chart can show legibly) the
     best and the worst ``limit // 2`` by ``order_by`` plus ``keep_id``'s row. The page
-    says so (:func:`lib.ui.focus_note`) and keeps every unit in the data table."""
+    says so (:func:`lib.ui.page.focus_note`) and keeps every unit in the data table."""
     limit = CHART_DEPARTMENTS if limit is None else limit
     if len(df) <= limit:
         return df

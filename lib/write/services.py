@@ -17,11 +17,11 @@ import bcrypt
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from lib import summary
 from lib.db import bump_data_version
+from lib.domain.permissions import Actor, can
 from lib.i18n import t
 from lib.models import ROLES, AuditLog, Department, User, utcnow
-from lib.permissions import Actor, can
+from lib.read import summary
 
 BCRYPT_ROUNDS = 12
 USERNAME_RE = re.compile(r"^[a-z0-9_.\-]{3,80}$")
@@ -238,7 +238,7 @@ def set_user_active(*, actor: Actor, session: Session, username: str, active: bo
     )
 
 
-# --- login bookkeeping (called by lib.auth; the actor is the user logging in) -----------
+# --- login bookkeeping (called by lib.ui.auth; the actor is the user logging in) -----------
 
 
 def record_failed_login(
@@ -306,7 +306,8 @@ from sqlalchemy import Engine  # noqa: E402
 from sqlalchemy.exc import IntegrityError  # noqa: E402
 from sqlalchemy.orm.exc import StaleDataError  # noqa: E402
 
-from lib import attachments as attachment_files  # noqa: E402
+from lib.domain.periods import is_period, period_of, periods_between  # noqa: E402
+from lib.io import attachments as attachment_files  # noqa: E402
 from lib.models import (  # noqa: E402
     REPORT_STATUSES,
     TASK_SOURCES,
@@ -322,7 +323,6 @@ from lib.models import (  # noqa: E402
     Problem,
     Task,
 )
-from lib.periods import is_period, period_of, periods_between  # noqa: E402
 
 MAX_TEXT = 4000
 MAX_REASON = 1000
@@ -1245,7 +1245,7 @@ def verify_problem(
 
 # --- campaign setup (issue 6) ---
 # Campaigns from templates and plan documents, campaign settings, departments, the task
-# table and user details. Imports (lib/importers.py) reuse these checks.
+# table and user details. Imports (lib/io/excel_import.py) reuse these checks.
 
 SETUP_PHASE_KINDS = ("mobilise", "self_check", "rectify", "assess", "review")
 
@@ -1289,7 +1289,7 @@ def create_campaign_from_template_key(
     name: str | None = None,
 ) -> Any:
     """A new campaign from ``data/templates``; phases and deadlines keep their shape."""
-    from lib.templates import create_campaign_from_template, departments_by_name, load_template
+    from lib.io.templates import create_campaign_from_template, departments_by_name, load_template
 
     require(actor, "campaign.setup")
     _check_span(start, end)
@@ -1329,13 +1329,13 @@ def create_campaign_from_plan(
     organisation_code: str | None = None,
     today: dt.date | None = None,
 ) -> Any:
-    """A new campaign from a reviewed plan draft (``lib.plan_import.PlanDraft``).
+    """A new campaign from a reviewed plan draft (``lib.io.plan_import.PlanDraft``).
 
     Responsible departments are matched by name; names not found are left for the office
     to assign (they are listed in the audit row).
     """
-    from lib.plan_import import draft_problems, draft_to_template
-    from lib.templates import create_campaign_from_template, departments_by_name
+    from lib.io.plan_import import draft_problems, draft_to_template
+    from lib.io.templates import create_campaign_from_template, departments_by_name
 
     require(actor, "campaign.setup")
     problems = draft_problems(draft)

@@ -1,6 +1,6 @@
 """Excel export: a campaign (or every campaign) as one workbook, a sheet per table.
 
-Same sheets and headers as the import (``lib.importers.SHEETS``), so an exported file
+Same sheets and headers as the import (``lib.io.excel_import.SHEETS``), so an exported file
 imports back unchanged. Header row frozen, widths fitted, dates stored as dates; text
 cells that a spreadsheet would run as formulas are stored as plain text.
 """
@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from lib.exports import FORMULA_PREFIXES
-from lib.importers import SHEETS
+from lib.io.excel_import import SHEETS
+from lib.io.safe_cells import FORMULA_PREFIXES
 from lib.models import (
     Assignment,
     Campaign,

@@ -1,0 +1,1 @@
+"""Pure rules, no I/O: periods, statuses and scoring, permissions."""

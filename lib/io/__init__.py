@@ -1,0 +1,1 @@
+"""Files in and out: Excel, plan documents, meeting material, backups."""

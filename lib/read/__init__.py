@@ -1,0 +1,1 @@
+"""The read side: SQL aggregates cached per data version, view models."""
