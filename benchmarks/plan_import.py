@@ -9,7 +9,8 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from lib.io.plan_import import parse_plan, read_plan_file
+from lib.domain.plan import parse_plan
+from lib.io.plan_file import read_plan_file
 
 SEEDS = Path(__file__).resolve().parent.parent / "tests" / "data" / "seeds"
 

@@ -128,7 +128,8 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
     """Parse a plan document; --dry-run prints the draft, otherwise creates the campaign."""
     import json
 
-    from lib.io.plan_import import PlanFileError, parse_plan, read_plan_file
+    from lib.domain.plan import parse_plan
+    from lib.io.plan_file import PlanFileError, read_plan_file
     from lib.write import create_campaign_from_plan
 
     path = Path(args.file)

@@ -9,16 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from lib.db import session_scope
+from lib.domain.plan import draft_from_rows, draft_problems, parse_plan, phase_rows, task_rows
 from lib.i18n import current_lang, t
-from lib.io.plan_import import (
-    PlanFileError,
-    draft_from_rows,
-    draft_problems,
-    parse_plan,
-    phase_rows,
-    read_plan_bytes,
-    task_rows,
-)
+from lib.io.plan_file import PlanFileError, read_plan_bytes
 from lib.io.templates import list_templates
 from lib.read import queries, setup_queries
 from lib.ui import page

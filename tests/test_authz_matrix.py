@@ -175,7 +175,7 @@ class Ctx:
 
 
 def _draft() -> Any:
-    from lib.io.plan_import import parse_plan
+    from lib.domain.plan import parse_plan
 
     return parse_plan(
         "关于开展服务提升活动的实施方案\n一、工作任务\n（一）优化预约流程，责任科室：甲科\n"

@@ -13,15 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.io.plan_import import (
-    PlanFileError,
-    draft_problems,
-    draft_to_template,
-    parse_date_range,
-    parse_plan,
-    read_plan_bytes,
-    read_plan_file,
-)
+from lib.domain.plan import draft_problems, draft_to_template, parse_date_range, parse_plan
+from lib.io.plan_file import PlanFileError, read_plan_bytes, read_plan_file
 
 ROOT = Path(__file__).resolve().parent.parent
 # the four real plans the product is built from (copies of the shared seeds)

@@ -356,7 +356,7 @@ def test_zip_bomb_and_million_rows_are_refused_fast_in_little_memory(
 
 
 def test_docx_zip_bomb_plan_is_refused() -> None:
-    from lib.io.plan_import import PlanFileError, read_plan_bytes
+    from lib.io.plan_file import PlanFileError, read_plan_bytes
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

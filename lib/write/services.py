@@ -1329,12 +1329,12 @@ def create_campaign_from_plan(
     organisation_code: str | None = None,
     today: dt.date | None = None,
 ) -> Any:
-    """A new campaign from a reviewed plan draft (``lib.io.plan_import.PlanDraft``).
+    """A new campaign from a reviewed plan draft (``lib.domain.plan.PlanDraft``).
 
     Responsible departments are matched by name; names not found are left for the office
     to assign (they are listed in the audit row).
     """
-    from lib.io.plan_import import draft_problems, draft_to_template
+    from lib.domain.plan import draft_problems, draft_to_template
     from lib.io.templates import create_campaign_from_template, departments_by_name
 
     require(actor, "campaign.setup")

@@ -1,0 +1,298 @@
+"""A plan's text into a :class:`~lib.domain.plan.draft.PlanDraft`, in named steps:
+
+1. lines without noise, built into an outline tree (:mod:`lib.domain.plan.outline`);
+2. the title from the preamble, the plan's year (:func:`lib.domain.plan.dates.document_year`);
+3. phases: the headings under the phase sections, dated, years carried from phase to phase;
+4. areas: the task sections, their sub-headings as areas and numbered items as tasks;
+5. work items under the phases when the task sections give fewer than three tasks;
+6. a flat area for a plain numbered list without any 一、 sections;
+7. task codes made unique.
+
+Each task's deadline, departments and target are read by
+:func:`lib.domain.plan.tasks.task_from_node`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from lib.domain.plan.dates import DATE_PART, document_year, parse_date_range
+from lib.domain.plan.draft import PlanArea, PlanDraft, PlanPhase
+from lib.domain.plan.outline import (
+    Node,
+    build_tree,
+    numbered_children,
+    phase_kind,
+    section_kind,
+    split_lines,
+)
+from lib.domain.plan.tasks import task_from_node
+from lib.domain.plan.text import CLAUSE, cn_code, is_noise, shadow, short_title, strip_end
+
+
+def parse_plan(text: str, *, today: dt.date | None = None) -> PlanDraft:
+    """Parse a plan's text into a :class:`PlanDraft` (never raises on any text)."""
+    lines = [(o, s) for o, s in split_lines(text) if not is_noise(o, s)]
+    preamble, tops = build_tree(lines)
+    title = _title(preamble[:40])
+    year, doc_date = document_year(lines, shadow(title or ""))
+    phase_nodes = _phase_nodes(tops)
+    phases = _phases(phase_nodes, year)
+    if year is None:
+        year = next((p.start.year for p in phases if p.start), None)
+    areas = _section_areas(tops, year)
+    if sum(len(a.tasks) for a in areas) < 3:
+        areas += _phase_work_areas(phase_nodes, phases, year)
+    if not areas:
+        areas = _flat_area(tops, title, year)
+    _unique_codes(areas)
+    return PlanDraft(title=title, phases=phases, areas=areas, document_date=doc_date)
+
+
+# --- title ----------------------------------------------------------------------------
+
+_ISSUE_PREFIX = re.compile(r"^(关于)?(印发|下发|转发|发布)")
+_QUOTED_TITLE = re.compile(r"(?:关于)?(?:印发|下发|转发|发布)[^《]{0,20}《([^》]{2,120})》")
+
+
+def _title(preamble: list[tuple[str, str]]) -> str | None:
+    """The plan's title: quoted in an issuing notice (印发《…》), else the first line naming
+    a 方案 / 计划 / 实施意见, else the first line of some length."""
+    joined = "".join(o.strip() for o, _ in preamble)
+    m = _QUOTED_TITLE.search(shadow(joined))
+    if m:
+        return re.sub(r"\s+", " ", joined[m.start(1) : m.end(1)]).strip()
+    for i, (orig, sh) in enumerate(preamble):
+        title = _plan_word_title(orig, sh)
+        if title is not None:
+            # an organisation name on its own line just above belongs to the title
+            if i > 0 and _is_organisation_line(preamble[i - 1][1]):
+                title = preamble[i - 1][0].strip() + title
+            return title.strip()
+    for orig, sh in preamble:
+        s = sh.strip()
+        if len(s) >= 4 and not s.endswith((":", "：")):
+            return strip_end(orig)[:60]
+    return None
+
+
+def _plan_word_title(orig: str, sh: str) -> str | None:
+    """The line up to 方案 / 计划 / 实施意见 when one of them comes early in it."""
+    s = sh.strip()
+    if _ISSUE_PREFIX.match(s) or s.startswith("《"):
+        return None
+    for word in ("方案", "计划", "实施意见"):
+        pos = s.find(word)
+        if 0 <= pos <= 60:
+            return orig.strip()[: pos + len(word)]
+    return None
+
+
+def _is_organisation_line(sh: str) -> bool:
+    return len(sh.strip()) <= 20 and not CLAUSE.search(sh) and not _ISSUE_PREFIX.match(sh.strip())
+
+
+# --- phases ---------------------------------------------------------------------------
+
+_HAS_YEAR = re.compile(r"(19|20)\d{2}")
+
+
+def _phase_nodes(tops: list[Node]) -> list[Node]:
+    """The phase headings: those under the phase sections, else headings such as
+    （一）动员部署阶段（…）anywhere in the plan."""
+    nodes: list[Node] = []
+    for node in tops:
+        if section_kind(node.heading_sh)[0] == "phase":
+            nodes.extend(c for c in node.children if c.level == 2)
+            if not nodes:
+                nodes.extend(c for c in node.children if c.level >= 3)
+    if nodes:
+        return nodes
+    return [
+        child
+        for node in tops
+        for child in node.walk()
+        if "阶段" in child.heading_sh[:20] and DATE_PART.search(child.heading_sh[:60])
+    ]
+
+
+def _phases(nodes: list[Node], year: int | None) -> list[PlanPhase]:
+    """The dated phases; a missing year is the one of the phase before (or the plan's)."""
+    phases: list[PlanPhase] = []
+    running_year = year
+    prev_end: dt.date | None = None
+    for pn in nodes:
+        phase, used = _read_phase(pn, running_year)
+        if (
+            phase.start
+            and prev_end
+            and phase.start < prev_end - dt.timedelta(days=31)
+            and not _HAS_YEAR.search(pn.heading_sh[:60])
+        ):
+            # month went backwards without a year: the plan crossed into the next year
+            phase.start = _next_year(phase.start)
+            if phase.end:
+                phase.end = _next_year(phase.end)
+        if used:
+            running_year = (phase.end or phase.start or dt.date(used, 1, 1)).year
+        if phase.end or phase.start:
+            prev_end = phase.end or phase.start
+        phases.append(phase)
+    _fill_gaps(phases)
+    return phases
+
+
+def _read_phase(node: Node, year: int | None) -> tuple[PlanPhase, int | None]:
+    """A phase from its heading (name up to the first date or bracket) and the year used."""
+    head, head_sh = node.heading, node.heading_sh
+    first_date = DATE_PART.search(head_sh)
+    cut = len(head_sh)
+    for ch in ("(", ":", "。", ";", ","):
+        p = head_sh.find(ch)
+        if 0 <= p < cut:
+            cut = p
+    if first_date and first_date.start() < cut:
+        cut = first_date.start()
+    name = strip_end(head[:cut]).strip("（(")
+    name = re.sub(r"^第[一二三四五六七八九十\d]+阶段\s*[:：]?\s*", "", name) or name
+    name = name[:60] or strip_end(head)[:60]
+    probe = head_sh[:200]
+    start, end, used = parse_date_range(probe, year)
+    if start is None and node.body:
+        start, end, used = parse_date_range(node.body[0][1][:120], year)
+    return PlanPhase(name=name, start=start, end=end, kind=phase_kind(shadow(name))), used
+
+
+def _next_year(day: dt.date) -> dt.date:
+    """The same day a year later (29 February stays where it is)."""
+    return day.replace(year=day.year + 1) if day.month != 2 or day.day < 29 else day
+
+
+def _fill_gaps(phases: list[PlanPhase]) -> None:
+    """A phase without a start begins the day after the one before; without an end, it
+    ends the day before the next one."""
+    for i, ph in enumerate(phases):
+        if ph.start is None and i > 0 and phases[i - 1].end:
+            prev = phases[i - 1].end
+            assert prev is not None
+            ph.start = prev + dt.timedelta(days=1)
+        if ph.end is None and i + 1 < len(phases) and phases[i + 1].start:
+            nxt = phases[i + 1].start
+            assert nxt is not None
+            ph.end = nxt - dt.timedelta(days=1)
+        if ph.start and ph.end and ph.end < ph.start:
+            ph.end = None
+
+
+# --- areas ----------------------------------------------------------------------------
+
+
+def _task_sections(tops: list[Node]) -> list[Node]:
+    """The task sections, else every section (not skipped) that has sub-headings."""
+    sections = [n for n in tops if section_kind(n.heading_sh)[0] == "task"]
+    if sections:
+        return sections
+    return [
+        n
+        for n in tops
+        if section_kind(n.heading_sh)[0] == "other" and any(c.level >= 2 for c in n.walk())
+    ]
+
+
+def _section_areas(tops: list[Node], year: int | None) -> list[PlanArea]:
+    areas: list[PlanArea] = []
+    for section in _task_sections(tops):
+        areas.extend(_areas_of_section(section, year))
+    return areas
+
+
+def _areas_of_section(sec: Node, year: int | None) -> list[PlanArea]:
+    """A sub-heading with numbered items is an area of its own; the other sub-headings
+    (and a section without any) are tasks of an area named after the section."""
+    word = section_kind(sec.heading_sh)[1]
+    loose = PlanArea(title=_section_title(sec, word), code=cn_code(sec.number))
+    grouped: list[tuple[PlanArea, list[Node]]] = []
+    for child in sec.children:
+        items = numbered_children(child) if child.level == 2 else []
+        if items:
+            title = short_title(child.heading, 20, merge_short=False)
+            grouped.append((PlanArea(title=title, code=cn_code(child.number)), items))
+        elif child.level == 2:
+            code = str(len(loose.tasks) + 1)
+            loose.tasks.append(task_from_node(child, code, year, heading_title=True))
+        else:
+            loose.tasks.append(task_from_node(child, str(child.number), year, heading_title=False))
+    body = _section_body(sec, word)
+    if body is not None:
+        loose.tasks.append(task_from_node(body, "1", year, heading_title=False))
+    _number_items(grouped, year)
+    return ([loose] if loose.tasks else []) + [area for area, _ in grouped]
+
+
+def _section_title(sec: Node, word: str | None) -> str:
+    head = strip_end(sec.heading)
+    title = word if word and len(head) > len(word) + 8 else head
+    return short_title(title, 20) or (word or "")
+
+
+def _section_body(sec: Node, word: str | None) -> Node | None:
+    """A section without sub-headings as one task: its lines, or the text run together
+    with its heading (web copies: 四、活动内容坚持…)."""
+    if sec.children:
+        return None
+    body_lines = list(sec.body)
+    if not body_lines and word and len(sec.heading_sh) > len(word) + 8:
+        cut = sec.heading_sh.find(word) + len(word)
+        body_lines = [(sec.heading[cut:], sec.heading_sh[cut:])]
+    return Node(3, 1, "", "", body=body_lines) if body_lines else None
+
+
+def _number_items(grouped: list[tuple[PlanArea, list[Node]]], year: int | None) -> None:
+    """Plan-wide numbering (1…45) keeps its codes; numbering restarting per area becomes
+    area.item (1.1, 1.2 … 2.1)."""
+    numbers = [n.number for _, items in grouped for n in items]
+    continuous = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else True
+    for idx, (area, items) in enumerate(grouped, start=1):
+        for n in items:
+            code = str(n.number) if continuous else f"{idx}.{n.number}"
+            area.tasks.append(task_from_node(n, code, year, heading_title=False))
+
+
+def _phase_work_areas(
+    phase_nodes: list[Node], phases: list[PlanPhase], year: int | None
+) -> list[PlanArea]:
+    """Work items numbered under their phases (plans such as 001), an area per phase."""
+    areas: list[PlanArea] = []
+    for pn, ph in zip(phase_nodes, phases, strict=False):
+        items = numbered_children(pn)
+        if items:
+            tasks = [task_from_node(n, "", year, heading_title=False) for n in items]
+            areas.append(PlanArea(title=ph.name, tasks=tasks))
+    return areas
+
+
+def _flat_area(tops: list[Node], title: str | None, year: int | None) -> list[PlanArea]:
+    """A plain numbered list without any 一、 sections, as one area."""
+    flat = [n for n in tops if n.level >= 2]
+    if not flat:
+        return []
+    tasks = [task_from_node(n, str(n.number), year, heading_title=False) for n in flat]
+    return [PlanArea(title=title or "任务", tasks=tasks)]
+
+
+def _unique_codes(areas: list[PlanArea]) -> None:
+    """Every task gets a code unique in the campaign (duplicates get a suffix)."""
+    seen: set[str] = set()
+    counter = 0
+    multi = len(areas) > 1
+    for a_idx, area in enumerate(areas, start=1):
+        for t_idx, task in enumerate(area.tasks, start=1):
+            counter += 1
+            code = task.code or (f"{a_idx}.{t_idx}" if multi else str(t_idx))
+            if code in seen:
+                code = f"{a_idx}.{t_idx}"
+            while code in seen:
+                code = f"{code}-{counter}"
+            seen.add(code)
+            task.code = code
