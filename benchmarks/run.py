@@ -15,7 +15,7 @@ Run ``python -m benchmarks.generate`` first with the same scale and URL (or pass
   per-department completion and overall completion, checked equal; baseline ÷ ours;
 - save latency and lost updates with concurrent writers through ``lib.write``;
 - peak RSS of a ``streamlit run`` server after N browser sessions opened the overview;
-- time to build the meeting deck (``lib.io.meeting``).
+- time to build the meeting deck (``lib.io.deck``).
 """
 
 from __future__ import annotations
@@ -574,6 +574,7 @@ def measure_summary() -> dict[str, Any]:
 def measure_deck() -> dict[str, Any]:
     from benchmarks.generate import BENCH_TODAY
     from lib.io import meeting
+    from lib.io.deck import build_deck
     from lib.read import queries, views
 
     ctx = views.context(1, BENCH_TODAY)
@@ -583,7 +584,7 @@ def measure_deck() -> dict[str, Any]:
     data = meeting.meeting_data(ctx, "zh")
     numbers = time.perf_counter() - start
     start = time.perf_counter()
-    deck = meeting.build_deck(data)
+    deck = build_deck(data)
     build = time.perf_counter() - start
     return {"meeting_data_cold_s": numbers, "build_deck_s": build, "bytes": len(deck)}
 

@@ -235,29 +235,29 @@ def _write(path: str, data: bytes) -> None:
 
 
 def cmd_export_deck(args: argparse.Namespace) -> int:
-    from lib.io import meeting
+    from lib.io import deck
 
     data = _meeting_data(args)
-    _write(args.out, meeting.build_deck(data))
+    _write(args.out, deck.build_deck(data))
     print(t("cli.written", path=args.out))
     return 0
 
 
 def cmd_circular(args: argparse.Namespace) -> int:
-    from lib.io import meeting
+    from lib.io import circular
 
-    text = meeting.circular_text(_meeting_data(args))
+    text = circular.circular_text(_meeting_data(args))
     _write(
-        args.out, text.encode("utf-8") if args.out.endswith(".md") else meeting.circular_docx(text)
+        args.out, text.encode("utf-8") if args.out.endswith(".md") else circular.circular_docx(text)
     )
     print(t("cli.written", path=args.out))
     return 0
 
 
 def cmd_export_report(args: argparse.Namespace) -> int:
-    from lib.io import meeting
+    from lib.io import report_xlsx
 
-    _write(args.out, meeting.excel_report(_meeting_data(args)))
+    _write(args.out, report_xlsx.excel_report(_meeting_data(args)))
     print(t("cli.written", path=args.out))
     return 0
 

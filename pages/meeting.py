@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.i18n import current_lang, fmt_date, fmt_period, phase_label, status_label, t
 from lib.io import meeting
+from lib.io.deck import build_deck
 from lib.read import views
 from lib.ui import charts, page
 
@@ -223,7 +224,7 @@ st.caption(t("meeting.exit_hint"))
 @st.cache_data(show_spinner=False, max_entries=8, ttl=6 * 3600)
 def frozen_deck(campaign_id: int, period: str, lang: str, frozen_at: dt.datetime) -> bytes:
     """The same frozen slides as an editable PowerPoint file."""
-    return meeting.build_deck(frozen_data(campaign_id, period, lang, frozen_at))
+    return build_deck(frozen_data(campaign_id, period, lang, frozen_at))
 
 
 if st.toggle(t("meeting.prepare_deck"), key=f"{key}_deck"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.i18n import current_lang, fmt_period, t
-from lib.io import meeting
+from lib.io import circular, deck, meeting, report_xlsx
 from lib.ui import page
 
 user = page.current_user()
@@ -24,7 +24,7 @@ st.caption(t("reports.circular_help"))
 draft_key = f"circular_{ctx.campaign_id}_{ctx.period}_{lang}"
 text = st.text_area(
     t("reports.circular"),
-    value=meeting.circular_text(data),
+    value=circular.circular_text(data),
     height=420,
     key=draft_key,
     label_visibility="collapsed",
@@ -32,7 +32,7 @@ text = st.text_area(
 c1, c2 = st.columns(2)
 c1.download_button(
     t("reports.download_docx"),
-    data=meeting.circular_docx(text),
+    data=circular.circular_docx(text),
     file_name=f"{stem}_circular.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
@@ -47,7 +47,7 @@ st.subheader(t("reports.excel"))
 st.caption(t("reports.excel_help"))
 st.download_button(
     t("reports.download_excel"),
-    data=meeting.excel_report(data),
+    data=report_xlsx.excel_report(data),
     file_name=f"{stem}_report.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
@@ -57,12 +57,12 @@ st.caption(t("reports.deck_help"))
 deck_key = f"deck_{ctx.campaign_id}_{ctx.period}_{lang}"
 if st.button(t("reports.build"), key="build_deck"):
     with st.spinner(t("reports.building")):
-        meeting.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today)
+        deck.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today)
     st.session_state[deck_key] = True
 if st.session_state.get(deck_key):
     st.download_button(
         t("meeting.download_deck"),
-        data=meeting.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today),
+        data=deck.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today),
         file_name=f"{stem}_deck.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
     )

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import Engine
 
 from lib.db import dispose_all, session_scope
-from lib.io import meeting
+from lib.io import circular, meeting, report_xlsx
+from lib.io.deck import build_deck
 from lib.read import views
 from tests.conftest import ARTIFACTS, ROOT, need
 from tests.factories import TODAY, build_worked_example
@@ -65,7 +66,7 @@ def test_deck_slides_titles_and_pictures(example_data) -> None:  # type: ignore[
     from pptx import Presentation
     from pptx.util import Inches
 
-    deck = meeting.build_deck(example_data)
+    deck = build_deck(example_data)
     prs = Presentation(io.BytesIO(deck))
     assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))  # 16:9
     texts = _slide_texts(deck)
@@ -96,26 +97,26 @@ def test_deck_slides_titles_and_pictures(example_data) -> None:  # type: ignore[
 
 
 def test_circular_names_departments_and_numbers(example_data) -> None:  # type: ignore[no-untyped-def]
-    text = meeting.circular_text(example_data)
+    text = circular.circular_text(example_data)
     assert text.startswith("# 关于示例活动2026年3月进展情况的通报")
     assert "本月应报送 4 项，已报送 3 项，报送率 75.0%" in text
     assert "总体完成率 65.0%" in text
     assert "甲科（86.60）" in text and "乙科（59.40）" in text
     assert "1 优化预约流程" in text  # the task at risk, by name
     assert "患者满意度平均 89.50 分" in text  # (93 + 86) / 2
-    docx = meeting.circular_docx(text)
+    docx = circular.circular_docx(text)
     from docx import Document
 
     doc = Document(io.BytesIO(docx))
     assert doc.paragraphs[0].text.startswith("关于示例活动")
-    en = meeting.circular_text(meeting.meeting_data(example_data.ctx, "en"))
+    en = circular.circular_text(meeting.meeting_data(example_data.ctx, "en"))
     assert "Dept A (86.60)" in en and "3 of 4 reports" in en
 
 
 def test_excel_report_sheets(example_data) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(meeting.excel_report(example_data)))
+    wb = load_workbook(io.BytesIO(report_xlsx.excel_report(example_data)))
     assert wb.sheetnames == ["汇总", "排名", "甲科", "乙科"]
     ranking = list(wb["排名"].iter_rows(values_only=True))
     assert ranking[0][:3] == ("排名", "科室", "综合得分")
@@ -132,7 +133,7 @@ def test_deck_renders_in_libreoffice(example_sqlite) -> None:  # type: ignore[no
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     deck = out / "deck.pptx"
-    deck.write_bytes(meeting.build_deck(example_data))
+    deck.write_bytes(build_deck(example_data))
     profile = out / "lo-profile"
     subprocess.run(
         [
