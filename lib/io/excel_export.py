@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -32,15 +33,46 @@ from lib.models import (
 )
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """What every sheet's rows are read for: the campaigns exported, their names and the
+    department codes (rows name campaigns and departments, never ids)."""
+
+    session: Session
+    ids: list[int]
+    name_of: dict[int, str]  # campaign name by id
+    code_of: dict[int, str]  # department code by id
+
+
 def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every sheet, keyed by ``Sheet.key``."""
     camp_q = select(Campaign).order_by(Campaign.name, Campaign.id)
     if campaign_id is not None:
         camp_q = camp_q.where(Campaign.id == campaign_id)
     campaigns = list(session.scalars(camp_q))
-    ids = [c.id for c in campaigns]
-    name_of = {c.id: c.name for c in campaigns}
-    out: dict[str, list[dict[str, Any]]] = {}
-    out["campaigns"] = [
+    depts = list(session.scalars(select(Department).order_by(Department.code)))
+    scope = _Scope(
+        session,
+        ids=[c.id for c in campaigns],
+        name_of={c.id: c.name for c in campaigns},
+        code_of={d.id: d.code for d in depts},
+    )
+    indicators, values = _indicator_rows(scope)
+    return {
+        "campaigns": _campaign_rows(campaigns),
+        "phases": _phase_rows(scope),
+        "departments": _department_rows(depts, scope.code_of),
+        "tasks": _task_rows(scope),
+        "users": _user_rows(session),
+        "indicators": indicators,
+        "indicator_values": values,
+        "monthly_updates": _update_rows(scope),
+        "benchmarks": _benchmark_rows(scope),
+    }
+
+
+def _campaign_rows(campaigns: list[Campaign]) -> list[dict[str, Any]]:
+    return [
         {
             "name": c.name,
             "name_en": c.name_en,
@@ -54,22 +86,28 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
         }
         for c in campaigns
     ]
-    out["phases"] = [
+
+
+def _phase_rows(scope: _Scope) -> list[dict[str, Any]]:
+    return [
         {
-            "campaign": name_of[p.campaign_id],
+            "campaign": scope.name_of[p.campaign_id],
             "seq": p.seq,
             "name": p.name,
             "kind": p.kind,
             "start_date": p.start_date,
             "end_date": p.end_date,
         }
-        for p in session.scalars(
-            select(Phase).where(Phase.campaign_id.in_(ids)).order_by(Phase.campaign_id, Phase.seq)
+        for p in scope.session.scalars(
+            select(Phase)
+            .where(Phase.campaign_id.in_(scope.ids))
+            .order_by(Phase.campaign_id, Phase.seq)
         )
     ]
-    depts = list(session.scalars(select(Department).order_by(Department.code)))
-    code_of = {d.id: d.code for d in depts}
-    # parents first, so the sheet also reads as a tree
+
+
+def _department_rows(depts: list[Department], code_of: dict[int, str]) -> list[dict[str, Any]]:
+    """Every department, parents first, so the sheet also reads as a tree."""
     ordered: list[Department] = []
     placed: set[int] = set()
     remaining = depts
@@ -80,7 +118,7 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
         ordered.extend(ready)
         placed.update(d.id for d in ready)
         remaining = [d for d in remaining if d.id not in placed]
-    out["departments"] = [
+    return [
         {
             "code": d.code,
             "name": d.name,
@@ -92,6 +130,11 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
         }
         for d in ordered
     ]
+
+
+def _task_rows(scope: _Scope) -> list[dict[str, Any]]:
+    """Tasks with their area and departments (lead first, then by code)."""
+    session, ids, code_of = scope.session, scope.ids, scope.code_of
     assignments: dict[int, list[Assignment]] = {}
     for a in session.scalars(
         select(Assignment).join(Task).where(Task.campaign_id.in_(ids)).order_by(Assignment.id)
@@ -111,7 +154,7 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
         lead = next((code_of[a.department_id] for a in links if a.is_lead), None)
         tasks.append(
             {
-                "campaign": name_of[tk.campaign_id],
+                "campaign": scope.name_of[tk.campaign_id],
                 "code": tk.code,
                 "area": area_title.get(tk.area_id) if tk.area_id else None,
                 "title": tk.title,
@@ -126,9 +169,13 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
                 "lead": lead,
             }
         )
-    out["tasks"] = tasks
+    return tasks
+
+
+def _user_rows(session: Session) -> list[dict[str, Any]]:
+    """Every login (all campaigns share them), without passwords."""
     dept_alias = aliased(Department)
-    out["users"] = [
+    return [
         {
             "username": u.username,
             "display_name": u.display_name,
@@ -142,15 +189,20 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
             .order_by(User.username)
         )
     ]
+
+
+def _indicator_rows(scope: _Scope) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The indicators, and their values by campaign, indicator, month and department."""
+    session, name_of = scope.session, scope.name_of
     indicators = list(
         session.scalars(
             select(Indicator)
-            .where(Indicator.campaign_id.in_(ids))
+            .where(Indicator.campaign_id.in_(scope.ids))
             .order_by(Indicator.campaign_id, Indicator.seq, Indicator.code)
         )
     )
     ind_key = {i.id: (name_of[i.campaign_id], i.code) for i in indicators}
-    out["indicators"] = [
+    rows = [
         {
             "campaign": name_of[i.campaign_id],
             "code": i.code,
@@ -175,29 +227,33 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
             {
                 "campaign": camp_name,
                 "indicator_code": ind_code,
-                "department_code": code_of[iv.department_id],
+                "department_code": scope.code_of[iv.department_id],
                 "period": iv.period,
                 "value": iv.value,
                 "sample_size": iv.sample_size,
                 "note": iv.note,
             }
         )
-    out["indicator_values"] = sorted(
-        values,
-        key=lambda r: (r["campaign"], r["indicator_code"], r["period"], r["department_code"]),
+    values.sort(
+        key=lambda r: (r["campaign"], r["indicator_code"], r["period"], r["department_code"])
     )
+    return rows, values
+
+
+def _update_rows(scope: _Scope) -> list[dict[str, Any]]:
+    """Monthly reports by campaign, month, task and department."""
     updates = []
-    for upd, a, tk in session.execute(
+    for upd, a, tk in scope.session.execute(
         select(MonthlyUpdate, Assignment, Task)
         .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Task.campaign_id.in_(ids))
+        .where(Task.campaign_id.in_(scope.ids))
     ):
         updates.append(
             {
-                "campaign": name_of[tk.campaign_id],
+                "campaign": scope.name_of[tk.campaign_id],
                 "task_code": tk.code,
-                "department_code": code_of[a.department_id],
+                "department_code": scope.code_of[a.department_id],
                 "period": upd.period,
                 "percent_done": upd.percent_done,
                 "status": upd.status,
@@ -207,29 +263,33 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
                 "review_state": upd.review_state,
             }
         )
-    out["monthly_updates"] = sorted(
-        updates, key=lambda r: (r["campaign"], r["period"], r["task_code"], r["department_code"])
-    )
-    out["benchmarks"] = sorted(
-        (
-            {
-                "campaign": name_of[b.campaign_id],
-                "period": b.period,
-                "label": b.label,
-                "group": b.group,
-                "department_code": code_of.get(b.department_id) if b.department_id else None,
-                "score": b.score,
-                "scale": b.scale,
-                "rate": b.rate,
-                "rank": b.rank,
-                "peer_count": b.peer_count,
-                "peer_group": b.peer_group,
-                "source": b.source,
-            }
-            for b in session.scalars(
-                select(PeerBenchmark).where(PeerBenchmark.campaign_id.in_(ids))
-            )
-        ),
+    updates.sort(key=lambda r: (r["campaign"], r["period"], r["task_code"], r["department_code"]))
+    return updates
+
+
+def _benchmark_rows(scope: _Scope) -> list[dict[str, Any]]:
+    """Peer benchmarks: an external survey's score and rank among N peers."""
+    code_of = scope.code_of
+    rows = [
+        {
+            "campaign": scope.name_of[b.campaign_id],
+            "period": b.period,
+            "label": b.label,
+            "group": b.group,
+            "department_code": code_of.get(b.department_id) if b.department_id else None,
+            "score": b.score,
+            "scale": b.scale,
+            "rate": b.rate,
+            "rank": b.rank,
+            "peer_count": b.peer_count,
+            "peer_group": b.peer_group,
+            "source": b.source,
+        }
+        for b in scope.session.scalars(
+            select(PeerBenchmark).where(PeerBenchmark.campaign_id.in_(scope.ids))
+        )
+    ]
+    rows.sort(
         key=lambda r: (
             r["campaign"],
             r["period"],
@@ -237,9 +297,9 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
             r["label"],
             r["department_code"] or "",
             r["peer_group"] or "",
-        ),
+        )
     )
-    return out
+    return rows
 
 
 def _width(value: Any) -> int:
