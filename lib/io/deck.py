@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from lib.domain import scoring
-from lib.i18n import fmt_date, fmt_period, local_col, phase_label, status_label, t
+from lib.i18n import fmt_date, fmt_period, local_col, status_label, t
 from lib.io.meeting import (
     EA_FONT,
     MeetingData,
@@ -23,6 +23,7 @@ from lib.io.meeting import (
     days_text,
     headline,
     meeting_data,
+    phase_frame,
     spotlight_departments,
     spotlight_lines,
 )
@@ -289,7 +290,7 @@ def slide_charts(data: MeetingData) -> dict[str, bytes]:
     lang = data.lang
     out: dict[str, bytes] = {}
     if data.ctx.header["phases"]:
-        phases = _phase_frame(data.ctx.header["phases"], lang)
+        phases = phase_frame(data.ctx.header["phases"], lang)
         out["phases"] = chart_png(
             _sized(charts.phase_timeline(phases, data.ctx.today, lang), 1100, step=70)
         )
@@ -314,19 +315,3 @@ def slide_charts(data: MeetingData) -> dict[str, bytes]:
             _sized(charts.trend_with_target(trend, target, lang, t("col.value", lang)), 1000, 380)
         )
     return out
-
-
-def _phase_frame(phases: list[dict[str, Any]], lang: str) -> pd.DataFrame:
-    """The campaign's phases as the timeline chart wants them (numbered in English)."""
-    return pd.DataFrame(
-        [
-            {
-                "name": p["name"]
-                if lang == "zh"
-                else f"{p['seq']}. {phase_label(p['name'], p['kind'], lang)}",
-                "start": p["start_date"],
-                "end": p["end_date"],
-            }
-            for p in phases
-        ]
-    )

@@ -39,6 +39,8 @@ class MeetingData:
 
 
 def meeting_data(ctx: views.CampaignContext, lang: str) -> MeetingData:
+    """The numbers, ranking, honour lists, lagging tasks (overdue first), patient
+    satisfaction trend and problem counts for the context's period."""
     header = ctx.header
     numbers = views.overview_numbers(ctx)
     ranked = views.ranking(ctx)
@@ -66,6 +68,22 @@ def meeting_data(ctx: views.CampaignContext, lang: str) -> MeetingData:
         satisfaction=trend,
         history=views.rank_history(ctx) if not ranked.empty else pd.DataFrame(),
         problems=queries.problem_counts(ctx.campaign_id),
+    )
+
+
+def phase_frame(phases: list[dict[str, Any]], lang: str) -> pd.DataFrame:
+    """The campaign's phases as the timeline chart wants them (numbered in English)."""
+    return pd.DataFrame(
+        [
+            {
+                "name": p["name"]
+                if lang == "zh"
+                else f"{p['seq']}. {phase_label(p['name'], p['kind'], lang)}",
+                "start": p["start_date"],
+                "end": p["end_date"],
+            }
+            for p in phases
+        ]
     )
 
 

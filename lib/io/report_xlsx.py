@@ -10,7 +10,7 @@ import pandas as pd
 
 from lib.i18n import each, fmt_date, fmt_period, status_label, t
 from lib.io.meeting import MeetingData, headline
-from lib.io.safe_cells import neutralise
+from lib.io.safe_cells import neutralise, write_sheet
 from lib.read import views
 
 
@@ -80,8 +80,6 @@ def _department_sheets(data: MeetingData) -> dict[str, pd.DataFrame]:
 def _workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
     """The sheets under names Excel accepts (unique, 31 characters), header row frozen,
     columns as wide as their text."""
-    from openpyxl.utils import get_column_letter
-
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         used: set[str] = set()
@@ -90,11 +88,5 @@ def _workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
             while safe_name in used:
                 safe_name = safe_name[:29] + "_" + str(len(used))
             used.add(safe_name)
-            frame = frame.map(neutralise)
-            frame.to_excel(writer, index=False, sheet_name=safe_name)
-            ws = writer.sheets[safe_name]
-            ws.freeze_panes = "A2"
-            for i, col in enumerate(frame.columns, start=1):
-                width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
-                ws.column_dimensions[get_column_letter(i)].width = min(60, 4 + width * 1.5)
+            write_sheet(writer, frame.map(neutralise), safe_name, rows=200, per_char=1.5)
     return buf.getvalue()
