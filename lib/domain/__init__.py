@@ -1,1 +1,1 @@
-"""Pure rules, no I/O: periods, statuses and scoring, permissions."""
+"""Pure rules, no I/O: periods, statuses and scoring, permissions, plan parsing (plan/)."""

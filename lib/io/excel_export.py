@@ -312,7 +312,6 @@ def _width(value: Any) -> int:
 def export_workbook(session: Session, *, campaign_id: int | None = None, lang: str = "zh") -> bytes:
     """The campaign (or all campaigns) as .xlsx bytes."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     data = _rows(session, campaign_id)
     wb = Workbook()
@@ -329,25 +328,39 @@ def export_workbook(session: Session, *, campaign_id: int | None = None, lang: s
             r = ws.max_row
             for i, col in enumerate(sheet.columns, start=1):
                 cell = ws.cell(r, i)
-                value = cell.value
-                if col.kind == "date" and value is not None:
-                    cell.number_format = "yyyy-mm-dd"
-                elif isinstance(value, str):
-                    if value.startswith(FORMULA_PREFIXES):
-                        cell.data_type = "s"  # text, never a formula
-                        cell.alignment = Alignment(horizontal="left")
-                    if col.kind == "str" or col.kind == "period":
-                        cell.number_format = "@"
-                widths[i - 1] = max(widths[i - 1], _width(value))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="E3F2FD")
-        ws.freeze_panes = "A2"
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(w + 2, 8), 60)
+                _format_cell(cell, col.kind)
+                widths[i - 1] = max(widths[i - 1], _width(cell.value))
+        _finish_sheet(ws, widths)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _format_cell(cell: Any, kind: str) -> None:
+    """Dates as dates; text as text (formula-like text stored as text, never a formula)."""
+    from openpyxl.styles import Alignment
+
+    value = cell.value
+    if kind == "date" and value is not None:
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, str):
+        if value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"  # text, never a formula
+            cell.alignment = Alignment(horizontal="left")
+        if kind == "str" or kind == "period":
+            cell.number_format = "@"
+
+
+def _finish_sheet(ws: Any, widths: list[int]) -> None:
+    """Bold shaded header row, frozen; columns as wide as their text (8 to 60)."""
+    from openpyxl.styles import Font, PatternFill
+
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E3F2FD")
+    ws.freeze_panes = "A2"
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(w + 2, 8), 60)
 
 
 def sheet_rows(session: Session, campaign_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
