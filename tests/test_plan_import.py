@@ -292,3 +292,26 @@ def test_ten_megabytes_of_noise_completes() -> None:
     one_line = line * 20_000  # a web copy with no line breaks
     assert parse_plan(text) is not None
     assert parse_plan(one_line) is not None
+
+
+def test_plan_parsing_is_pure() -> None:
+    """lib/domain/plan reads text only: the standard library and its own modules at the
+    top of every module (pandas, for the review table's empty cells, only inside a
+    function); files are lib/io/plan_file.py's business."""
+    import ast
+
+    for path in sorted((ROOT / "lib" / "domain" / "plan").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                assert top in sys.stdlib_module_names or name.startswith("lib.domain.plan"), (
+                    path.name,
+                    name,
+                )
