@@ -11,6 +11,13 @@ from lib.demo import DEMO_PASSWORD
 from lib.i18n import CATALOGUES
 
 TIMEOUT = 60
+ROLE_USER = {  # the demo account that logs in for each role
+    "admin": "admin",
+    "office": "office",
+    "leader": "leader",
+    "viewer": "viewer",
+    "liaison": "liaison_card",
+}
 
 
 class _RouterPagesManager(PagesManager):

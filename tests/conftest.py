@@ -133,20 +133,14 @@ def app_db(tmp_path: Path, demo_db: str, monkeypatch: pytest.MonkeyPatch) -> str
     """A private copy of the demo database wired into the app's environment."""
     import shutil
 
-    from lib import config
-    from lib.db import dispose_all
-
     src = Path(demo_db.split("///", 1)[1])
     dst = tmp_path / "app.db"
     shutil.copy(src, dst)
     url = f"sqlite:///{dst}"
-    monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("DEMO_MODE", "1")
-    config.settings.cache_clear()
-    dispose_all()
+    point_app_at(url, monkeypatch)
     yield url
-    config.settings.cache_clear()
-    dispose_all()
+    _forget_app_database()
 
 
 def chromium_path() -> str:
@@ -154,3 +148,69 @@ def chromium_path() -> str:
     if not Path(path).exists():
         need("Chromium is not installed at /usr/bin/chromium")
     return path
+
+
+def point_app_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the app's own reads (``get_engine``, settings, read caches) use ``url``."""
+    from lib import config
+    from lib.db import dispose_all
+    from lib.read.queries import clear_caches
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    config.settings.cache_clear()
+    clear_caches()
+    dispose_all()
+
+
+def _forget_app_database() -> None:
+    from lib import config
+    from lib.db import dispose_all
+
+    config.settings.cache_clear()
+    dispose_all()
+
+
+@pytest.fixture
+def app_engine(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """The migrated test database on each backend, which the app reads too."""
+    point_app_at(db_url, monkeypatch)
+    yield engine
+    _forget_app_database()
+
+
+@pytest.fixture
+def world(engine: Engine):  # type: ignore[no-untyped-def]
+    """``tests.factories.make_world`` on each backend."""
+    from tests.factories import make_world
+
+    return make_world(engine)
+
+
+@pytest.fixture
+def worked_example(app_engine: Engine) -> int:
+    """The worked example of docs/scoring.md on each backend, read by the app; its id."""
+    from lib.db import session_scope
+    from tests.factories import build_worked_example
+
+    with session_scope(app_engine) as s:
+        return build_worked_example(s)
+
+
+@pytest.fixture
+def worked_example_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[int, str]]:
+    """The worked example in a SQLite file only (for the slow checks that do not touch
+    SQL, and for AppTest pages), read by the app; its id and database URL."""
+    from lib.db import session_scope
+    from tests.factories import build_worked_example, sqlite_database
+
+    path = tmp_path / "example.db"
+    engine = sqlite_database(path)
+    with session_scope(engine) as s:
+        campaign_id = build_worked_example(s)
+    engine.dispose()
+    url = f"sqlite:///{path}"
+    point_app_at(url, monkeypatch)
+    yield campaign_id, url
+    _forget_app_database()

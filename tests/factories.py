@@ -1,24 +1,168 @@
-"""Hand-built campaign with known answers (the worked example of docs/scoring.md)."""
+"""Builders of test data, shared by every test module.
+
+- ``make_world``: two departments, two tasks, indicators and one user per role, around
+  today; built through the write services (``from lib import write``) wherever one exists.
+- ``build_worked_example``: the hand-built campaign with known answers of docs/scoring.md.
+- ``sqlite_database``: a migrated SQLite file; ``raw_workbook`` / ``department_workbook``:
+  hand-streamed .xlsx files; ``PNG``: the smallest file that passes as an image.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from lib.db import bump_data_version
+from lib import write
+from lib.db import bump_data_version, make_engine, session_scope, upgrade
+from lib.domain.periods import period_of
+from lib.domain.permissions import Actor
 from lib.domain.scoring import DEFAULT_SETTINGS
 from lib.models import (
     Assignment,
     Campaign,
+    DataVersion,
     Department,
     Indicator,
+    IndicatorDepartment,
     IndicatorValue,
     InspectionScore,
     MonthlyUpdate,
     Task,
     TaskArea,
 )
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def sqlite_database(path: Path) -> Engine:
+    """A migrated, empty SQLite database in ``path``."""
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    return engine
+
+
+# --- the world of the service tests ----------------------------------------------------
+
+
+@dataclass
+class World:
+    campaign_id: int
+    dept_a: int
+    dept_b: int
+    task1: int
+    asg_a1: int  # task 1, department A
+    asg_a2: int  # task 2, department A
+    asg_b1: int  # task 1, department B
+    sat_id: int  # satisfaction item, 0..100, A only
+    complaints_id: int  # complaints, >= 0, every department
+    liaison_a: Actor
+    liaison_b: Actor
+    office: Actor
+    leader: Actor
+    period: str
+
+
+WORLD_USERS = (  # username, role, department code, display name
+    ("liaison_a", "liaison", "A", "liaison_a"),
+    ("liaison_b", "liaison", "B", "liaison_b"),
+    ("office", "office", None, "办公室张三"),
+    ("leader", "leader", None, "leader"),
+)
+
+
+def make_world(engine: Engine) -> World:
+    """Two departments, two tasks, indicators and users; the campaign runs around today.
+
+    Departments, tasks with their assignments and users go through the write services
+    (so they carry their audit rows); the campaign itself and its indicators have no
+    write service of their own (campaigns come from a template or a plan, indicators from
+    a template or the Excel import), so those rows are added directly.
+    """
+    today = dt.date.today()
+    start = (today.replace(day=1) - dt.timedelta(days=75)).replace(day=1)
+    end = today + dt.timedelta(days=120)
+    system = Actor.system()
+    with session_scope(engine) as s:
+        s.merge(DataVersion(id=1, version=0))  # upgrade() may have made it
+        depts = {
+            code: write.upsert_department(
+                actor=system, session=s, code=code, name=name, name_en=name_en
+            )[0].id
+            for code, name, name_en in (("A", "甲科", "Dept A"), ("B", "乙科", "Dept B"))
+        }
+        c = Campaign(name="测试活动", start_date=start, end_date=end, settings={})
+        s.add(c)
+        s.flush()
+        write.save_tasks(
+            actor=system,
+            session=s,
+            campaign_id=c.id,
+            rows=[
+                {"code": "1", "title": "任务一", "due_date": end, "departments": ["A", "B"]},
+                {"code": "2", "title": "任务二", "due_date": end, "departments": ["A"]},
+            ],
+        )
+        tasks = {t.code: t.id for t in s.scalars(select(Task).where(Task.campaign_id == c.id))}
+        assignment = {
+            (code, dept): s.scalar(
+                select(Assignment.id).where(
+                    Assignment.task_id == tasks[code], Assignment.department_id == depts[dept]
+                )
+            )
+            for code, dept in (("1", "A"), ("2", "A"), ("1", "B"))
+        }
+        sat = Indicator(
+            campaign_id=c.id, code="SAT", name="服务态度", scale=100, min_value=0, max_value=100
+        )
+        comp = Indicator(
+            campaign_id=c.id, code="COMP", name="投诉件数", unit="件", group="operations"
+        )
+        s.add_all([sat, comp])
+        s.flush()
+        s.add(IndicatorDepartment(indicator_id=sat.id, department_id=depts["A"]))
+        users = {}
+        for name, role, dept, display in WORLD_USERS:
+            u = write.create_user(
+                actor=system,
+                session=s,
+                username=name,
+                password_hash="x",
+                roles=[role],
+                display_name=display,
+                department_code=dept,
+            )
+            users[name] = Actor(
+                username=name,
+                roles=frozenset({role}),
+                user_id=u.id,
+                department_id=depts[dept] if dept else None,
+            )
+        return World(
+            campaign_id=c.id,
+            dept_a=depts["A"],
+            dept_b=depts["B"],
+            task1=tasks["1"],
+            asg_a1=int(assignment["1", "A"] or 0),
+            asg_a2=int(assignment["2", "A"] or 0),
+            asg_b1=int(assignment["1", "B"] or 0),
+            sat_id=sat.id,
+            complaints_id=comp.id,
+            liaison_a=users["liaison_a"],
+            liaison_b=users["liaison_b"],
+            office=users["office"],
+            leader=users["leader"],
+            period=period_of(today),
+        )
+
+
+# --- the worked example of docs/scoring.md ----------------------------------------------
 
 D = dt.date
 TODAY = D(2026, 3, 31)
@@ -29,7 +173,9 @@ def _at(month: int, day: int) -> dt.datetime:
 
 
 def build_worked_example(session: Session) -> int:
-    """Departments 甲科 (A), 乙科 (B), 丙科 (C, no tasks); tasks T1 (weight 2, due 31 Mar),
+    """The worked example's rows, written directly: its reports carry hand-set submission
+    times and review states (late, draft, submitted) that the services would stamp with
+    the clock. Departments 甲科 (A), 乙科 (B), 丙科 (C, no tasks); tasks T1 (weight 2, due 31 Mar),
     T2 (due 30 Jun), T3 (no due date). Returns the campaign id."""
     a = Department(code="A", name="甲科", name_en="Dept A", sort_order=1)
     b = Department(code="B", name="乙科", name_en="Dept B", sort_order=2)
@@ -150,3 +296,73 @@ def build_worked_example(session: Session) -> int:
     bump_data_version(session)
     session.flush()
     return int(camp.id)
+
+
+# --- hand-streamed workbooks -------------------------------------------------------------
+
+_CT = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+    'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+    '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>'
+)
+_WB = (
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships"><sheets><sheet name="科室" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WB_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def _cell(ref: str, value: str) -> bytes:
+    from xml.sax.saxutils import escape
+
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'.encode()
+
+
+def raw_workbook(body: Callable[[], Iterable[bytes]]) -> bytes:
+    """A minimal .xlsx (one sheet 科室, header 科室代码/科室名称) whose rows are streamed
+    from ``body()`` straight into the zip, so huge sheets cost little to build."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CT)
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WB)
+        z.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+                + _cell("A1", "科室代码")
+                + _cell("B1", "科室名称")
+                + b"</row>"
+            )
+            for chunk in body():
+                fh.write(chunk)
+            fh.write(b"</sheetData></worksheet>")
+    return buf.getvalue()
+
+
+def department_workbook(rows: list[tuple[str, str]]) -> bytes:
+    """The 科室 sheet with one row per (code, name)."""
+
+    def body() -> Iterable[bytes]:
+        for i, (code, name) in enumerate(rows, start=2):
+            yield f'<row r="{i}">'.encode() + _cell(f"A{i}", code) + _cell(f"B{i}", name)
+            yield b"</row>"
+
+    return raw_workbook(body)

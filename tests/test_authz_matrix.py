@@ -17,15 +17,16 @@ import pytest
 from sqlalchemy import Engine, select
 
 from lib import write
-from lib.db import dispose_all, make_engine, session_scope, upgrade
+from lib.db import dispose_all, make_engine, session_scope
 from lib.domain.permissions import ACTIONS, Actor, can
 from lib.i18n import t
 from lib.models import ROLES, Attachment, MonthlyUpdate, Problem, User
 from lib.read import reporting
 from lib.ui.nav import PAGES
 from lib.write import IndicatorInput, PermissionDenied, ReportInput
+from tests.apphelpers import ROLE_USER
 from tests.conftest import ROOT
-from tests.test_reporting_services import PNG, World, make_world
+from tests.factories import PNG, World, department_workbook, make_world, sqlite_database
 from tests.test_security_common import checksum
 
 DOC = ROOT / "docs" / "security.md"
@@ -94,13 +95,6 @@ def test_page_table_in_the_doc_matches_navigation_and_guards() -> None:
 
 
 PAGE_CELLS = [(spec.key, role) for spec in PAGES for role in COLUMNS]
-ROLE_USER = {
-    "admin": "admin",
-    "office": "office",
-    "leader": "leader",
-    "viewer": "viewer",
-    "liaison": "liaison_card",
-}
 
 
 def _current_user(username: str):  # type: ignore[no-untyped-def]
@@ -386,7 +380,6 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
 
 def _import(actor: Actor, session: Any) -> Any:
     from lib.io.excel_import import import_workbook
-    from tests.test_security_input import department_workbook
 
     result = import_workbook(department_workbook([("IMP", "导入科")]), actor=actor, session=session)
     assert not result.problems, [p.message() for p in result.problems]
@@ -408,8 +401,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ctx]
 
     root = tmp_path_factory.mktemp("authz")
     path = root / "world.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
+    engine = sqlite_database(path)
     w = make_world(engine)
     hashed = write.hash_password("Old!pass123", rounds=4)
     with session_scope(engine) as s:

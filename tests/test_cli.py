@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from lib.db import make_engine
 from lib.models import Base, User
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def cli(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ from lib import write
 from lib.db import session_scope
 from lib.models import Assignment, AuditLog, Department, MonthlyUpdate, Task
 from lib.write import ConflictError, ReportInput
-from tests.test_reporting_services import make_world
+from tests.factories import make_world
 
 THREADS = 12
 

@@ -21,6 +21,7 @@ from lib.db import make_engine, session_scope
 from lib.domain.permissions import Actor
 from lib.models import Campaign
 from tests.conftest import ROOT
+from tests.factories import make_world
 from tests.test_security_common import checksum
 
 pytestmark = pytest.mark.xdist_group("crash")
@@ -121,8 +122,6 @@ def test_sigkill_during_excel_import_leaves_database_as_before(
 
 
 def test_sigkill_during_month_lock_leaves_database_as_before(engine: Engine, db_url: str) -> None:
-    from tests.test_reporting_services import make_world
-
     w = make_world(engine)
     with session_scope(engine) as s:
         write.save_reports(

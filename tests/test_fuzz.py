@@ -23,11 +23,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from lib import write
-from lib.db import make_engine, session_scope, upgrade
+from lib.db import session_scope
 from lib.domain.periods import shift_period
 from lib.domain.permissions import Actor
 from lib.write import IndicatorInput, ReportInput, ServiceError
-from tests.test_reporting_services import World, make_world
+from tests.factories import World, department_workbook, make_world, sqlite_database
 from tests.test_security_common import checksum
 
 CASES = settings(
@@ -80,8 +80,7 @@ def fuzz(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzz]:
 
     root = tmp_path_factory.mktemp("fuzz")
     path = root / "fuzz.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
+    engine = sqlite_database(path)
     w = make_world(engine)
     with session_scope(engine) as s:
         for asg, submit in ((w.asg_a1, True), (w.asg_a2, False)):
@@ -424,7 +423,6 @@ CELL = st.one_of(
 @given(rows=st.lists(st.tuples(CELL, CELL), max_size=4), raw=st.binary(max_size=64))
 def test_fuzz_import_workbook(fuzz: Fuzz, rows: list[tuple[str, str]], raw: bytes) -> None:
     from lib.io.excel_import import import_workbook
-    from tests.test_security_input import department_workbook
 
     actor = fuzz.actors[0] if rows else fuzz.actors[4]
     data = department_workbook(rows) if rows or not raw else raw

@@ -22,8 +22,8 @@ from lib.i18n import (
     t,
     yes_no,
 )
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 KEY_CALL = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
 
 
@@ -31,10 +31,50 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def test_no_key_is_defined_twice_across_feature_catalogues() -> None:
+def test_no_key_is_defined_twice_across_catalogue_files() -> None:
     from lib.i18n import DUPLICATE_KEYS
 
     assert DUPLICATE_KEYS == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_key_lives_in_the_file_of_its_prefix_group(lang: str) -> None:
+    """``error.*`` in ``<lang>/error.py``, ``cli.*`` in ``<lang>/cli.py``…: one file per
+    prefix group (``locales.GROUPS``) and language, and no other file."""
+    from lib.i18n.locales import GROUPS, group_modules, group_of, sources
+
+    assert group_modules(lang) == sorted(GROUPS)
+    misplaced = {
+        key: f"{name} -> {group_of(key)}"
+        for name, messages in sources(lang)
+        for key in messages
+        if group_of(key) != name
+    }
+    assert misplaced == {}, "run: python -m lib.i18n.locales.regroup"
+
+
+def test_each_prefix_belongs_to_one_group() -> None:
+    from lib.i18n.locales import GROUP_OF_PREFIX, GROUPS
+
+    assert sum(len(p) for p in GROUPS.values()) == len(GROUP_OF_PREFIX)
+
+
+def test_regroup_writes_back_exactly_the_catalogues(tmp_path: Path) -> None:
+    """The tool that wrote the group files changes no text, drops no key, and writes
+    each key into its group's file."""
+    import runpy
+
+    from lib.i18n.locales import GROUPS, group_of
+    from lib.i18n.locales.regroup import write_all
+
+    write_all(CATALOGUES, root=tmp_path)
+    for lang in ("zh", "en"):
+        merged: dict[str, str] = {}
+        for group in GROUPS:
+            messages = runpy.run_path(str(tmp_path / lang / f"{group}.py"))["MESSAGES"]
+            assert {group_of(k) for k in messages} <= {group}
+            merged.update(messages)
+        assert merged == CATALOGUES[lang]
 
 
 def test_catalogues_have_the_same_keys() -> None:

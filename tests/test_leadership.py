@@ -4,27 +4,21 @@ and the worked example in docs/scoring.md."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from lib.db import dispose_all, session_scope
+from lib.db import session_scope
 from lib.read import queries, views
-from tests.factories import TODAY, build_worked_example
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+from tests.factories import TODAY
 
 
 @pytest.fixture
-def example(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    with session_scope(engine) as s:
-        cid = build_worked_example(s)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    dispose_all()
-    yield cid
-    dispose_all()
+def example(worked_example: int) -> int:
+    """The worked example's campaign id, on each backend (``worked_example`` in conftest)."""
+    return worked_example
 
 
 def _by_code(df: pd.DataFrame) -> dict[str, dict]:  # type: ignore[type-arg]

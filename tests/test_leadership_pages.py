@@ -4,40 +4,27 @@ hand-computed ones (chart data read from the chart element)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from lib.db import dispose_all, make_engine, session_scope, upgrade
+from lib.db import make_engine, session_scope
 from lib.domain.permissions import Actor
 from lib.ui.nav import PAGES
 from lib.write import create_user
 from tests.apphelpers import login, new_app
-from tests.factories import build_worked_example
 
 PASSWORD = "Lead3r!pass"
 
 
 @pytest.fixture
-def example_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-
-    from lib import config
-
-    url = f"sqlite:///{tmp_path / 'example.db'}"
+def example_app(worked_example_sqlite: tuple[int, str]) -> str:
+    _cid, url = worked_example_sqlite
     engine = make_engine(url)
-    upgrade(engine)
     with session_scope(engine) as s:
-        build_worked_example(s)
         create_user(actor=Actor.system(), session=s, username="chief", password=PASSWORD,
                     roles=["leader"], display_name="院长")  # fmt: skip
     engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    config.settings.cache_clear()
-    from lib.read.queries import clear_caches
-
-    clear_caches()
-    dispose_all()
     return url
 
 

@@ -4,22 +4,14 @@ no raw i18n key; a role cannot reach a page it lacks; pages never import sqlalch
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
 from lib.models import ROLES
 from lib.ui.nav import PAGES, pages_for
-from tests.apphelpers import logged_in, raw_keys, visible_text
+from tests.apphelpers import ROLE_USER, logged_in, raw_keys, visible_text
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-ROLE_USER = {
-    "admin": "admin",
-    "office": "office",
-    "leader": "leader",
-    "viewer": "viewer",
-    "liaison": "liaison_card",
-}
 CASES = [(role, spec.key) for role in ROLES for spec in pages_for({role})]
 
 

@@ -4,7 +4,6 @@ the forbidden ones called directly, leaves nothing written when it refuses."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,114 +18,17 @@ from lib.models import (
     Assignment,
     Attachment,
     AuditLog,
-    Campaign,
-    DataVersion,
-    Department,
-    Indicator,
-    IndicatorDepartment,
     IndicatorValue,
     InspectionScore,
     MonthlyUpdate,
     PeriodLock,
     Problem,
     Task,
-    User,
 )
 from lib.write import ConflictError, IndicatorInput, PermissionDenied, ReportInput, ServiceError
+from tests.factories import PNG, World
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"x" * 64
-
-
-@dataclass
-class World:
-    campaign_id: int
-    dept_a: int
-    dept_b: int
-    task1: int
-    asg_a1: int  # task 1, department A
-    asg_a2: int  # task 2, department A
-    asg_b1: int  # task 1, department B
-    sat_id: int  # satisfaction item, 0..100, A only
-    complaints_id: int  # complaints, >= 0, every department
-    liaison_a: Actor
-    liaison_b: Actor
-    office: Actor
-    leader: Actor
-    period: str
-
-
-def make_world(engine: Engine) -> World:
-    """Two departments, two tasks, indicators and users; the campaign runs around today."""
-    today = dt.date.today()
-    start = (today.replace(day=1) - dt.timedelta(days=75)).replace(day=1)
-    end = today + dt.timedelta(days=120)
-    with session_scope(engine) as s:
-        s.merge(DataVersion(id=1, version=0))  # upgrade() may have made it
-        a = Department(code="A", name="甲科", name_en="Dept A")
-        b = Department(code="B", name="乙科", name_en="Dept B")
-        s.add_all([a, b])
-        s.flush()
-        c = Campaign(name="测试活动", start_date=start, end_date=end, settings={})
-        s.add(c)
-        s.flush()
-        t1 = Task(campaign_id=c.id, seq=1, code="1", title="任务一", due_date=end)
-        t2 = Task(campaign_id=c.id, seq=2, code="2", title="任务二", due_date=end)
-        s.add_all([t1, t2])
-        s.flush()
-        a1 = Assignment(task_id=t1.id, department_id=a.id, is_lead=True)
-        a2 = Assignment(task_id=t2.id, department_id=a.id, is_lead=True)
-        b1 = Assignment(task_id=t1.id, department_id=b.id)
-        s.add_all([a1, a2, b1])
-        sat = Indicator(
-            campaign_id=c.id, code="SAT", name="服务态度", scale=100, min_value=0, max_value=100
-        )
-        comp = Indicator(
-            campaign_id=c.id, code="COMP", name="投诉件数", unit="件", group="operations"
-        )
-        s.add_all([sat, comp])
-        s.flush()
-        s.add(IndicatorDepartment(indicator_id=sat.id, department_id=a.id))
-        users = {}
-        for name, role, dept in (
-            ("liaison_a", "liaison", a.id),
-            ("liaison_b", "liaison", b.id),
-            ("office", "office", None),
-            ("leader", "leader", None),
-        ):
-            u = User(
-                username=name,
-                display_name={"office": "办公室张三"}.get(name, name),
-                password_hash="x",
-                roles=role,
-                department_id=dept,
-            )
-            s.add(u)
-            s.flush()
-            users[name] = Actor(
-                username=name, roles=frozenset({role}), user_id=u.id, department_id=dept
-            )
-        return World(
-            campaign_id=c.id,
-            dept_a=a.id,
-            dept_b=b.id,
-            task1=t1.id,
-            asg_a1=a1.id,
-            asg_a2=a2.id,
-            asg_b1=b1.id,
-            sat_id=sat.id,
-            complaints_id=comp.id,
-            liaison_a=users["liaison_a"],
-            liaison_b=users["liaison_b"],
-            office=users["office"],
-            leader=users["leader"],
-            period=period_of(today),
-        )
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return make_world(engine)
 
 
 def counts(engine: Engine) -> dict[str, int]:

@@ -11,45 +11,29 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 
-from lib.db import dispose_all, session_scope
+from lib.db import session_scope
 from lib.io import circular, meeting, report_xlsx
 from lib.io.deck import build_deck
 from lib.read import views
 from tests.conftest import ARTIFACTS, ROOT, need
-from tests.factories import TODAY, build_worked_example
+from tests.factories import TODAY
 
 
 @pytest.fixture
-def example_data(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    with session_scope(engine) as s:
-        cid = build_worked_example(s)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    dispose_all()
-    ctx = views.context(cid, TODAY, "2026-03")
+def example_data(worked_example: int):  # type: ignore[no-untyped-def]
+    ctx = views.context(worked_example, TODAY, "2026-03")
     assert ctx is not None
-    yield meeting.meeting_data(ctx, "zh")
-    dispose_all()
+    return meeting.meeting_data(ctx, "zh")
 
 
 @pytest.fixture
-def example_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def example_sqlite(worked_example_sqlite: tuple[int, str]):  # type: ignore[no-untyped-def]
     """The worked example on SQLite only, for the slow checks that do not touch SQL."""
-    from lib.db import make_engine, upgrade
-
-    url = f"sqlite:///{tmp_path / 'example.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    with session_scope(engine) as s:
-        cid = build_worked_example(s)
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    dispose_all()
+    cid, url = worked_example_sqlite
     ctx = views.context(cid, TODAY, "2026-03")
     assert ctx is not None
-    yield meeting.meeting_data(ctx, "zh"), url
-    dispose_all()
+    return meeting.meeting_data(ctx, "zh"), url
 
 
 def _slide_texts(deck: bytes) -> list[str]:

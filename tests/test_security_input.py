@@ -26,6 +26,7 @@ from lib.io.safe_cells import to_csv_bytes, to_xlsx_bytes
 from lib.ui.page import md_escape
 from lib.write import ServiceError
 from tests.conftest import ROOT
+from tests.factories import PNG, department_workbook, make_world, raw_workbook
 from tests.test_security_common import checksum
 
 PAYLOAD = (
@@ -139,7 +140,6 @@ def test_xlsx_export_neutralises_formula_cells() -> None:
 
 # --- attachments ------------------------------------------------------------------------------
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 HOSTILE_NAMES = [
     "../../../../etc/passwd.png",
     "..\\..\\windows\\system32\\evil.png",
@@ -189,7 +189,6 @@ def test_wrong_or_oversized_uploads_are_refused_and_write_nothing(
     key: str,
 ) -> None:
     from lib import config
-    from tests.test_reporting_services import make_world
 
     monkeypatch.setenv("ATTACHMENTS_DIR", str(tmp_path / "files"))
     config.settings.cache_clear()
@@ -216,71 +215,6 @@ def test_wrong_or_oversized_uploads_are_refused_and_write_nothing(
 
 
 # --- zip bombs and huge sheets -----------------------------------------------------------------
-
-_CT = (
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-    'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-    'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
-    '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-)
-_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
-    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-    'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-    'Target="xl/workbook.xml"/></Relationships>'
-)
-_WB = (
-    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
-    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships"><sheets><sheet name="科室" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-_WB_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
-    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-    'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-    'Target="worksheets/sheet1.xml"/></Relationships>'
-)
-
-
-def _cell(ref: str, value: str) -> bytes:
-    from xml.sax.saxutils import escape
-
-    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'.encode()
-
-
-def raw_workbook(body) -> bytes:  # type: ignore[no-untyped-def]
-    """A minimal .xlsx (one sheet 科室, header 科室代码/科室名称) whose rows are streamed
-    from ``body()`` straight into the zip, so huge sheets cost little to build."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CT)
-        z.writestr("_rels/.rels", _RELS)
-        z.writestr("xl/workbook.xml", _WB)
-        z.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
-        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            fh.write(
-                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
-                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
-                + _cell("A1", "科室代码")
-                + _cell("B1", "科室名称")
-                + b"</row>"
-            )
-            for chunk in body():
-                fh.write(chunk)
-            fh.write(b"</sheetData></worksheet>")
-    return buf.getvalue()
-
-
-def department_workbook(rows: list[tuple[str, str]]) -> bytes:
-    def body():  # type: ignore[no-untyped-def]
-        for i, (code, name) in enumerate(rows, start=2):
-            yield f'<row r="{i}">'.encode() + _cell(f"A{i}", code) + _cell(f"B{i}", name)
-            yield b"</row>"
-
-    return raw_workbook(body)
 
 
 def _million_rows():  # type: ignore[no-untyped-def]

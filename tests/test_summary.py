@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from lib import demo, write
-from lib.db import dispose_all, session_scope
+from lib.db import session_scope
 from lib.domain.permissions import Actor
 from lib.models import (
     Assignment,
@@ -35,13 +35,10 @@ ADMIN = Actor.system()
 
 
 @pytest.fixture
-def demo_engine(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    with session_scope(engine) as s:
+def demo_engine(app_engine: Engine) -> Engine:
+    with session_scope(app_engine) as s:
         demo.load_demo(s, today=DEMO_TODAY)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    dispose_all()
-    yield engine
-    dispose_all()
+    return app_engine
 
 
 def _campaigns(engine: Engine) -> list[int]:

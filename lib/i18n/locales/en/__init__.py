@@ -1,0 +1,1 @@
+"""English (second language): one module per key-prefix group."""

@@ -1,0 +1,59 @@
+"""English (second language): login.*, account.*, role.*, audit.*"""
+
+MESSAGES: dict[str, str] = {
+    "login.form": "Log in",
+    "login.username": "Username",
+    "login.password": "Password",
+    "login.submit": "Log in",
+    "login.failed": "Wrong username or password.",
+    "login.locked": (
+        "This account is locked after {attempts} failed logins. Try again in {minutes} minutes or"
+        " ask an administrator."
+    ),
+    "login.session_revoked": (
+        "Your session has ended (logged out, password changed or account deactivated). Please log"
+        " in again."
+    ),
+    "login.demo_notice": (
+        "Demo system: all data shown is fictitious demo data. Every demo account's password is "
+        "{password}."
+    ),
+    "login.demo_accounts": "Demo accounts",
+    "login.demo_liaisons": (
+        "Department liaisons: liaison_ plus the department code in lower case, e.g. {examples}"
+    ),
+    "login.intro": "Log in with the account your organisation gave you.",
+    "account.heading": "My account",
+    "account.username": "Username",
+    "account.roles": "Roles",
+    "account.department": "Department",
+    "account.none": "None",
+    "account.change_password": "Change password",
+    "account.old_password": "Current password",
+    "account.new_password": "New password",
+    "account.repeat_password": "Repeat new password",
+    "account.submit": "Save new password",
+    "account.password_rules": (
+        "At least 8 characters with three of: upper case, lower case, digits, symbols. Other "
+        "devices are logged out after the change."
+    ),
+    "account.password_changed": "Password changed. Please log in again with the new password.",
+    "role.admin": "Administrator",
+    "role.office": "Campaign office",
+    "role.leader": "Leadership",
+    "role.liaison": "Department liaison",
+    "role.viewer": "Viewer",
+    "audit.user": "User",
+    "audit.all": "All",
+    "audit.action": "Action",
+    "audit.dates": "Date range",
+    "audit.pick_range": "Pick a start and an end date.",
+    "audit.empty": "No audit records in this range.",
+    "audit.at": "Time (UTC)",
+    "audit.entity": "Record",
+    "audit.before": "Before",
+    "audit.after": "After",
+    "audit.count": "{count} records (at most 2,000 shown)",
+    "audit.export": "Export CSV",
+    "audit.department": "Department",
+}

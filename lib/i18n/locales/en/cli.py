@@ -1,0 +1,28 @@
+"""English (second language): cli.*"""
+
+MESSAGES: dict[str, str] = {
+    "cli.init_done": "Database ready (revision {revision}): {url}",
+    "cli.demo_loaded": (
+        "Demo data loaded: {campaigns} campaigns, {departments} departments, {updates} monthly "
+        "reports."
+    ),
+    "cli.demo_exists": "The database already has data; demo not loaded (use --reset to rebuild).",
+    "cli.demo_accounts": "Demo accounts (password {password} for all):",
+    "cli.user_created": "User {username} created ({roles}).",
+    "cli.password_set": "New password set for {username}.",
+    "cli.password_stdin_empty": "Provide the password on standard input (--password-stdin).",
+    "cli.backup_done": "Backed up {rows} rows to {path}.",
+    "cli.restore_done": "Restored {rows} rows from {path}.",
+    "cli.restore_not_empty": (
+        "The target database is not empty; restore refused (use an empty database)."
+    ),
+    "cli.backup_invalid": "Backup file is invalid or damaged: {path}",
+    "cli.file_missing": "No such file: {path}",
+    "cli.error": "Error: {message}",
+    "cli.bad_period": "The month must be YYYY-MM: {period}",
+    "cli.no_campaign": "No campaign {campaign}.",
+    "cli.period_outside": "{period} is not a month of this campaign so far.",
+    "cli.written": "Written to {path}",
+    "cli.plan_summary": "Plan: {title}; {phases} phases, {areas} areas, {tasks} tasks.",
+    "cli.export_done": "Exported to {path}.",
+}

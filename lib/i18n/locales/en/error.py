@@ -1,0 +1,80 @@
+"""English (second language): error.*"""
+
+MESSAGES: dict[str, str] = {
+    "error.permission_denied": "You are not allowed to do this.",
+    "error.username_invalid": (
+        "Usernames use lower-case letters, digits, _ . and -, 3 to 80 characters."
+    ),
+    "error.role_invalid": "Invalid role; choose from: {roles}.",
+    "error.username_taken": "The username {username} already exists.",
+    "error.department_unknown": "No department with code {code}.",
+    "error.liaison_needs_department": "A department liaison needs a department.",
+    "error.password_required": "Please enter a password.",
+    "error.password_too_short": "The password needs at least 8 characters.",
+    "error.password_too_long": "The password is too long (72 bytes at most).",
+    "error.password_too_simple": (
+        "The password needs three of: upper case, lower case, digits, symbols."
+    ),
+    "error.user_unknown": "No user {username}.",
+    "error.old_password_wrong": "The current password is wrong.",
+    "error.password_mismatch": "The two new passwords differ.",
+    "error.password_unchanged": "The new password must differ from the current one.",
+    "error.config": "Configuration error: {message}",
+    "error.database": "Cannot reach the database; please contact the administrator.",
+    "error.not_your_department": "You may only report for your own department.",
+    "error.period_invalid": "Month {period} is not valid; expected YYYY-MM.",
+    "error.period_outside_campaign": "{period} is not a reporting month of this campaign.",
+    "error.period_locked": (
+        "{period} is locked and can no longer be changed. Ask the campaign office to unlock it."
+    ),
+    "error.nothing_to_save": "There is nothing to save.",
+    "error.nothing_selected": "Select the reports to process first.",
+    "error.duplicate_items": "The same item was sent more than once.",
+    "error.assignment_unknown": "Assignment #{id} does not exist.",
+    "error.percent_range": "Task {task}: 'Progress' must be a whole number from 0 to 100.",
+    "error.report_status_invalid": "Task {task}: 'Status' is not valid.",
+    "error.done_needs_100": "Task {task}: a task marked done needs 'Progress' at 100%.",
+    "error.text_too_long": "Task {task}: '{field}' is too long (at most {max} characters).",
+    "error.stale": (
+        "This record was changed by {who} at {when}; your changes were not saved. Reload the page"
+        " to see the latest version, then edit again."
+    ),
+    "error.report_approved": (
+        "Task {task}: the report has been approved and can no longer be changed."
+    ),
+    "error.report_unknown": "The report does not exist.",
+    "error.report_not_submitted": (
+        "Task {task}: the report is not in the 'submitted' state and cannot be reviewed."
+    ),
+    "error.return_needs_reason": "Give a reason when returning a report.",
+    "error.indicator_unknown": "Indicator #{id} does not exist.",
+    "error.indicator_not_assigned": "'{field}' is not an indicator of this department.",
+    "error.indicator_not_number": "'{field}' must be a number.",
+    "error.indicator_range": "'{field}' must be between {low} and {high}.",
+    "error.indicator_below": "'{field}' must not be less than {low}.",
+    "error.sample_size_invalid": "'{field}': the sample size must be a whole number of 0 or more.",
+    "error.attachment_type": "File {name}: this file type is not allowed. Allowed: {types}.",
+    "error.attachment_empty": "File {name} is empty.",
+    "error.attachment_too_large": "File {name} is larger than {max_mb} MB.",
+    "error.attachment_content": "File {name}: the content does not match its extension.",
+    "error.attachment_too_many": "At most {max} evidence files per report.",
+    "error.attachment_unknown": "The evidence file does not exist.",
+    "error.campaign_unknown": "The campaign does not exist.",
+    "error.unlock_needs_reason": "Give a reason for unlocking.",
+    "error.lock_unchanged": "This month is already locked.",
+    "error.unlock_unchanged": "This month is not locked.",
+    "error.score_range": "The inspection score must be between 0 and {max}.",
+    "error.problem_title_required": "Describe the problem.",
+    "error.problem_title_too_long": "The problem description is too long (at most 500 characters).",
+    "error.problem_source_invalid": "The problem source is not valid.",
+    "error.problem_measure_required": "Give the rectification measure.",
+    "error.problem_departments_required": "Choose at least one responsible department.",
+    "error.date_invalid": "The date is not valid.",
+    "error.problem_due_before_found": (
+        "The deadline cannot be before the date the problem was found."
+    ),
+    "error.problem_unknown": "The problem does not exist.",
+    "error.problem_note_required": "Give a verification note or the reason for reopening.",
+    "error.problem_already_closed": "This problem is already closed out.",
+    "error.problem_not_closed": "Only a closed-out problem can be reopened.",
+}

@@ -1,0 +1,1 @@
+"""简体中文 (default): one module per key-prefix group."""
