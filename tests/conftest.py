@@ -79,7 +79,7 @@ def _reset_schema(engine: Engine) -> None:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL on each backend (same tests run on both)."""
 
-    from lib.read.queries import clear_caches
+    from lib.read.cache import clear_caches
 
     clear_caches()  # read caches are keyed by URL and data version, both reused here
     if request.param == "sqlite":

@@ -34,7 +34,7 @@ def example_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     config.settings.cache_clear()
-    from lib.read.queries import clear_caches
+    from lib.read.cache import clear_caches
 
     clear_caches()
     dispose_all()

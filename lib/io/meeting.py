@@ -15,8 +15,19 @@ import altair as alt
 import pandas as pd
 
 from lib.domain import scoring
-from lib.i18n import each, fmt_date, fmt_pct, fmt_period, join_list, phase_label, status_label, t
+from lib.i18n import (
+    each,
+    fmt_date,
+    fmt_pct,
+    fmt_period,
+    join_list,
+    local_name,
+    phase_label,
+    status_label,
+    t,
+)
 from lib.read import queries, views
+from lib.read.cache import versioned
 from lib.ui import charts
 
 EA_FONT = "Microsoft YaHei"  # what Chinese Windows/WPS machines have; others substitute
@@ -45,7 +56,6 @@ class MeetingData:
 
 
 def meeting_data(ctx: views.CampaignContext, lang: str) -> MeetingData:
-    header = ctx.header
     numbers = views.overview_numbers(ctx)
     ranked = views.ranking(ctx)
     commend, laggard = views.honour_lists(ctx, ranked)
@@ -63,7 +73,7 @@ def meeting_data(ctx: views.CampaignContext, lang: str) -> MeetingData:
     return MeetingData(
         ctx=ctx,
         lang=lang,
-        title=str(header["name"] if lang == "zh" else header["name_en"] or header["name"]),
+        title=local_name(ctx.header.name, ctx.header.name_en, lang),
         numbers=numbers,
         ranking=ranked,
         commend=commend,
@@ -110,20 +120,8 @@ def slide_charts(data: MeetingData) -> dict[str, bytes]:
     """PNG of each chart the deck shows."""
     lang = data.lang
     out: dict[str, bytes] = {}
-    header = data.ctx.header
-    if header["phases"]:
-        phases = pd.DataFrame(
-            [
-                {
-                    "name": p["name"]
-                    if lang == "zh"
-                    else f"{p['seq']}. {phase_label(p['name'], p['kind'], lang)}",
-                    "start": p["start_date"],
-                    "end": p["end_date"],
-                }
-                for p in header["phases"]
-            ]
-        )
+    phases = views.phase_timeline(data.ctx.header, lang)
+    if not phases.empty:
         out["phases"] = chart_png(
             _sized(charts.phase_timeline(phases, data.ctx.today, lang), 1100, step=70)
         )
@@ -183,10 +181,8 @@ def days_text(ctx: views.CampaignContext, lang: str) -> str:
 
 
 def current_phase_name(ctx: views.CampaignContext, lang: str) -> str:
-    for p in ctx.header["phases"]:
-        if p["start_date"] <= ctx.today <= p["end_date"]:
-            return phase_label(p["name"], p["kind"], lang)
-    return t("overview.no_phase", lang)
+    phase = ctx.header.phase_at(ctx.today)
+    return phase_label(phase.name, phase.kind, lang) if phase else t("overview.no_phase", lang)
 
 
 def spotlight_lines(data: MeetingData, department_id: int) -> list[str]:
@@ -319,7 +315,7 @@ def build_deck(data: MeetingData) -> bytes:
         [
             t("meeting.title_period", lang, period=fmt_period(ctx.period, lang)),
             t("meeting.title_date", lang, date=fmt_date(ctx.today, lang)),
-            ctx.header.get("organiser") or "",
+            ctx.header.organiser or "",
         ],
         24,
     )
@@ -533,7 +529,7 @@ def circular_text(data: MeetingData) -> str:
                 lang,
                 value=f"{float(latest['value'].mean()):.2f}",
                 period=fmt_period(latest["period"].iloc[0], lang),
-                target=f"{ctx.header['target_satisfaction'] or 0:g}",
+                target=f"{ctx.header.target_satisfaction or 0:g}",
             )
             + delta,
             t(
@@ -577,7 +573,7 @@ def circular_text(data: MeetingData) -> str:
         t(
             "circular.sign",
             lang,
-            organiser=ctx.header.get("organiser") or "",
+            organiser=ctx.header.organiser or "",
             date=fmt_date(ctx.today, lang),
         ),
     ]
@@ -690,7 +686,7 @@ def _context_for(campaign_id: int, period: str, today: dt.date) -> views.Campaig
     return ctx
 
 
-@queries.versioned
+@versioned
 def deck_bytes(campaign_id: int, period: str, lang: str, today: dt.date) -> bytes:
     """The deck, built once per data version (building renders every chart)."""
     return build_deck(meeting_data(_context_for(campaign_id, period, today), lang))
