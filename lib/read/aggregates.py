@@ -38,6 +38,28 @@ def _latest_counted(period: str, as_of: dt.datetime | None = None) -> Any:
     return stmt.group_by(MonthlyUpdate.assignment_id).subquery()
 
 
+def _latest_reports(period: str, as_of: dt.datetime | None = None) -> tuple[Any, Any, Any]:
+    """(each assignment's latest counted month up to ``period``, the report table as
+    ``lu`` to join that month's report, its percentage: 0 without a report)."""
+    lu = MonthlyUpdate.__table__.alias("lu")
+    return _latest_counted(period, as_of), lu, func.coalesce(lu.c.percent_done, 0)
+
+
+def _over_active_assignments(stmt: Any, campaign_id: int, latest: Any, lu: Any) -> Any:
+    """``stmt`` over the campaign's active assignments (active tasks of active
+    departments), each joined to its latest counted report (:func:`_latest_reports`)."""
+    return (
+        stmt.select_from(Assignment)
+        .join(Task, Assignment.task_id == Task.id)
+        .join(Department, Assignment.department_id == Department.id)
+        .outerjoin(latest, latest.c.aid == Assignment.id)
+        .outerjoin(
+            lu, and_(lu.c.assignment_id == Assignment.id, lu.c.period == latest.c.latest_period)
+        )
+        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
+    )
+
+
 def _expected_case(task_expected: dict[int, float]) -> Any:
     """SQL expression: the expected progress of each task (computed from its dates)."""
     if not task_expected:
@@ -55,11 +77,9 @@ def department_progress(
 ) -> pd.DataFrame:
     """Per department: task-weighted completion, expected progress, assignment counts,
     done / overdue counts. ``task_expected`` is ((task_id, expected %), ...)."""
-    latest = _latest_counted(period, as_of)
-    lu = MonthlyUpdate.__table__.alias("lu")
-    pct = func.coalesce(lu.c.percent_done, 0)
+    latest, lu, pct = _latest_reports(period, as_of)
     expected = _expected_case(dict(task_expected))
-    stmt = (
+    stmt = _over_active_assignments(
         select(
             Department.id.label("department_id"),
             Department.code,
@@ -79,45 +99,34 @@ def department_progress(
                 )
             ).label("overdue"),
             func.sum(case((latest.c.latest_period == period, 1), else_=0)).label("reported"),
-        )
-        .select_from(Assignment)
-        .join(Task, Assignment.task_id == Task.id)
-        .join(Department, Assignment.department_id == Department.id)
-        .outerjoin(latest, latest.c.aid == Assignment.id)
-        .outerjoin(
-            lu, and_(lu.c.assignment_id == Assignment.id, lu.c.period == latest.c.latest_period)
-        )
-        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
-        .group_by(Department.id, Department.code, Department.name, Department.name_en)
-    )
+        ),
+        campaign_id,
+        latest,
+        lu,
+    ).group_by(Department.id, Department.code, Department.name, Department.name_en)
     return frame(stmt, floats=("completion", "expected"))
 
 
 @versioned
 def area_heatmap(campaign_id: int, period: str) -> pd.DataFrame:
     """Task-weighted completion per department × task area."""
-    latest = _latest_counted(period)
-    lu = MonthlyUpdate.__table__.alias("lu")
-    pct = func.coalesce(lu.c.percent_done, 0)
+    latest, lu, pct = _latest_reports(period)
     stmt = (
-        select(
-            Department.id.label("department_id"),
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
-            TaskArea.seq.label("area_seq"),
-            TaskArea.title.label("area"),
-            (func.sum(Task.weight * pct) / func.sum(Task.weight)).label("completion"),
-            func.count(Assignment.id).label("assignments"),
+        _over_active_assignments(
+            select(
+                Department.id.label("department_id"),
+                Department.name.label("department"),
+                Department.display_en.label("department_en"),
+                TaskArea.seq.label("area_seq"),
+                TaskArea.title.label("area"),
+                (func.sum(Task.weight * pct) / func.sum(Task.weight)).label("completion"),
+                func.count(Assignment.id).label("assignments"),
+            ),
+            campaign_id,
+            latest,
+            lu,
         )
-        .select_from(Assignment)
-        .join(Task, Assignment.task_id == Task.id)
         .join(TaskArea, Task.area_id == TaskArea.id)
-        .join(Department, Assignment.department_id == Department.id)
-        .outerjoin(latest, latest.c.aid == Assignment.id)
-        .outerjoin(
-            lu, and_(lu.c.assignment_id == Assignment.id, lu.c.period == latest.c.latest_period)
-        )
-        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
         .group_by(Department.id, Department.name, Department.name_en, TaskArea.seq, TaskArea.title)
     )
     return frame(stmt, floats=("completion",))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
@@ -31,8 +30,10 @@ class PhaseRecord:
 
 @dataclass(frozen=True)
 class CampaignRecord:
-    """A campaign's descriptive fields, its settings merged over the defaults
-    (read-only mappings) and its phases in order."""
+    """A campaign's descriptive fields, its settings merged over the defaults and its
+    phases in order. Shared by every caller of the cache: read it, never change it
+    (``settings`` is typed read-only; it stays a plain dict so that pages can cache
+    what holds it with ``st.cache_data``, which pickles)."""
 
     id: int
     name: str
@@ -94,13 +95,6 @@ def record(campaign_id: int) -> CampaignRecord | None:
     stored = fields.pop("settings")
     return CampaignRecord(
         **{**fields, "archived": bool(fields["archived"])},
-        settings=_frozen(campaign_settings(stored)),
+        settings=campaign_settings(stored),
         phases=tuple(PhaseRecord(*p) for p in phases),
     )
-
-
-def _frozen(value: Any) -> Any:
-    """A read-only view of nested dicts (the cached record is shared by every caller)."""
-    if isinstance(value, Mapping):
-        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
-    return value

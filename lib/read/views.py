@@ -1,6 +1,8 @@
-"""View models: the numbers each leadership page shows, from queries (SQL aggregates)
-and scoring (pure rules). No Streamlit here; pages, the meeting deck and the circular
-all use these so they always agree."""
+"""View models: the numbers each leadership page shows, from the summary table
+(:mod:`lib.read.summary`) or SQL aggregates (:mod:`lib.read.aggregates`,
+:mod:`lib.read.queries`) put through the rules of :mod:`lib.domain.scoring`. No
+Streamlit here; pages, the meeting deck and the circular all use these so they always
+agree."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType, SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -228,7 +228,15 @@ _META: OrderedDict[Any, Any] = OrderedDict()
 _META_LOCK = threading.Lock()
 
 
-def _campaign_meta(session: Session, campaign_id: int) -> tuple[Any, list[Any]] | None:
+class CampaignDates(NamedTuple):
+    """What the figures need of the campaign (read in the saving transaction)."""
+
+    start_date: dt.date
+    end_date: dt.date
+    report_day: int
+
+
+def _campaign_meta(session: Session, campaign_id: int) -> tuple[CampaignDates, list[Any]] | None:
     """The campaign's dates, report day and indicators. Every save reads them; while
     the summary stays valid they cannot change (any change to them marks it stale and
     the rebuild gets a new build time), so they are kept per (database, campaign,
@@ -246,10 +254,8 @@ def _campaign_meta(session: Session, campaign_id: int) -> tuple[Any, list[Any]] 
     ).first()
     if row is None:
         return None
-    camp = SimpleNamespace(
-        start_date=row.start_date,
-        end_date=row.end_date,
-        report_day=int(campaign_settings(row.settings)["report_day"]),
+    camp = CampaignDates(
+        row.start_date, row.end_date, int(campaign_settings(row.settings)["report_day"])
     )
     indicators = [
         SimpleNamespace(**r._mapping)
