@@ -48,7 +48,7 @@ from lib.models import (
     TaskArea,
     TaskIndicator,
 )
-from lib.read import summary
+from lib.write import summary
 
 SEED = 20261122
 BENCH_TODAY = dt.date(2026, 11, 22)

@@ -172,7 +172,7 @@ def measure_pages(repeat: int, cold_repeat: int, timeout: float) -> dict[str, An
     import tests.apphelpers
     from benchmarks.generate import BENCH_LEADER, BENCH_PASSWORD
     from lib.db import get_engine
-    from lib.read import queries
+    from lib.read import cache
     from lib.ui.nav import PAGES as SPECS
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
@@ -188,7 +188,7 @@ def measure_pages(repeat: int, cold_repeat: int, timeout: float) -> dict[str, An
         cold, warm = [], []
         statements: list[tuple[str, Any]] = []
         for i in range(cold_repeat):
-            queries.clear_caches()
+            cache.clear_caches()
             at.switch_page(spec.path)
             first = i == 0
             if first:
@@ -277,7 +277,7 @@ def naive_completion(period: str, campaign_id: int) -> tuple[Any, float]:
 
 def measure_baseline(repeat: int) -> dict[str, Any]:
     from benchmarks.generate import BENCH_TODAY
-    from lib.read import queries, views
+    from lib.read import cache, views
 
     ctx = views.context(1, BENCH_TODAY)
     assert ctx is not None
@@ -286,7 +286,7 @@ def measure_baseline(repeat: int) -> dict[str, Any]:
         start = time.perf_counter()
         per_dept, overall = naive_completion(ctx.period, 1)
         naive.append(time.perf_counter() - start)
-        queries.clear_caches()
+        cache.clear_caches()
         start = time.perf_counter()
         scores = views.department_scores(ctx)
         numbers = views.overview_numbers(ctx)
@@ -549,7 +549,7 @@ def measure_summary() -> dict[str, Any]:
 
     from lib.db import get_engine, session_scope
     from lib.models import DepartmentMonth
-    from lib.read import summary
+    from lib.write import summary
 
     engine = get_engine()
     with session_scope(engine) as s:
@@ -575,11 +575,11 @@ def measure_deck() -> dict[str, Any]:
     from benchmarks.generate import BENCH_TODAY
     from lib.io import meeting
     from lib.io.deck import build_deck
-    from lib.read import queries, views
+    from lib.read import cache, views
 
     ctx = views.context(1, BENCH_TODAY)
     assert ctx is not None
-    queries.clear_caches()
+    cache.clear_caches()
     start = time.perf_counter()
     data = meeting.meeting_data(ctx, "zh")
     numbers = time.perf_counter() - start

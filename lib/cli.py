@@ -215,12 +215,12 @@ def _meeting_data(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from lib.domain.periods import is_period
     from lib.i18n import current_lang
     from lib.io import meeting
-    from lib.read import views
+    from lib.read import queries, views
 
     if not is_period(args.period):
         raise ServiceError("cli.bad_period", period=args.period)
     get_engine(database_url())
-    ctx = views.context(args.campaign, dt.date.today(), args.period)
+    ctx = views.context(args.campaign, queries.today(), args.period)
     if ctx is None:
         raise ServiceError("cli.no_campaign", campaign=args.campaign)
     if args.period not in views.campaign_periods(ctx):

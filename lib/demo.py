@@ -39,8 +39,7 @@ from lib.models import (
     User,
     utcnow,
 )
-from lib.read import summary
-from lib.write import hash_password
+from lib.write import hash_password, summary
 
 DEMO_PASSWORD = "Demo@2026"
 SEED = 20261122

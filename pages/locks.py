@@ -10,7 +10,7 @@ from lib import write
 from lib.db import session_scope
 from lib.domain.periods import period_of
 from lib.i18n import current_lang, fmt_period, t
-from lib.read import queries, reporting
+from lib.read import campaigns, queries, reporting
 from lib.ui import page
 from lib.write import ServiceError
 
@@ -24,13 +24,13 @@ if flash:
     st.success(flash)
 
 campaign_id = page.selected_campaign_id()
-info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
+info = campaigns.record(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
     st.stop()
 
 today = queries.today()
-periods = [p for p in info["periods"] if p <= period_of(today)] or info["periods"][:1]
+periods = [p for p in info.periods if p <= period_of(today)] or info.periods[:1]
 tab_locks, tab_scores = st.tabs([t("locks.tab_locks"), t("locks.tab_scores")])
 
 with tab_locks:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
-from lib.i18n import current_lang, fmt_date, fmt_period, phase_label, status_label, t
+from lib.i18n import current_lang, fmt_date, fmt_period, status_label, t
 from lib.io import meeting
 from lib.io.deck import build_deck
-from lib.read import views
+from lib.read import queries, views
 from lib.ui import charts, page
 
 user = page.current_user()
@@ -37,7 +36,7 @@ campaign_id = page.selected_campaign_id()
 if campaign_id is None:
     st.info(t("overview.no_campaign"))
     st.stop()
-base = views.context(campaign_id, dt.date.today())
+base = views.context(campaign_id, queries.today())
 if base is None:
     st.info(t("overview.no_campaign"))
     st.stop()
@@ -107,9 +106,7 @@ def show(slide: str) -> None:
     if slide == "title":
         st.title(page.md_escape(data.title))
         st.markdown(t("meeting.title_period", lang, period=fmt_period(ctx.period, lang)))
-        st.markdown(
-            f"{page.md_escape(ctx.header.get('organiser') or '')} · {fmt_date(ctx.today, lang)}"
-        )
+        st.markdown(f"{page.md_escape(ctx.header.organiser or '')} · {fmt_date(ctx.today, lang)}")
     elif slide == "headline":
         st.title(t("meeting.slide_headline"))
         pairs = meeting.headline(data)
@@ -122,19 +119,8 @@ def show(slide: str) -> None:
     elif slide == "phases":
         st.title(t("meeting.slide_phases"))
         st.markdown(f"**{meeting.current_phase_name(ctx, lang)}** · {meeting.days_text(ctx, lang)}")
-        if ctx.header["phases"]:
-            phases = pd.DataFrame(
-                [
-                    {
-                        "name": p["name"]
-                        if lang == "zh"
-                        else f"{p['seq']}. {phase_label(p['name'], p['kind'])}",
-                        "start": p["start_date"],
-                        "end": p["end_date"],
-                    }
-                    for p in ctx.header["phases"]
-                ]
-            )
+        phases = views.phase_timeline(ctx.header, lang)
+        if not phases.empty:
             st.altair_chart(
                 charts.large(charts.phase_timeline(phases, ctx.today, lang), step=70),
                 width="stretch",

@@ -18,7 +18,7 @@ from lib.i18n import (
     status_label,
     t,
 )
-from lib.read import queries, views
+from lib.read import cache, queries, views
 from lib.ui import charts, page
 
 user = page.current_user()
@@ -36,11 +36,11 @@ name_col = "department" if lang == "zh" else "department_en"
 st.title(page.campaign_name(header))
 colon = t("punct.colon")
 meta = [
-    f"{t('overview.organiser')}{colon}{page.md_escape(header['organiser'] or '—')}",
+    f"{t('overview.organiser')}{colon}{page.md_escape(header.organiser or '—')}",
     f"{t('overview.dates')}{colon}{fmt_date(start)} – {fmt_date(end)}",
 ]
-if header["theme"]:
-    meta.append(f"{t('overview.theme')}{colon}{page.md_escape(header['theme'])}")
+if header.theme:
+    meta.append(f"{t('overview.theme')}{colon}{page.md_escape(header.theme)}")
 st.caption(" · ".join(meta))
 
 total_days = (end - start).days + 1
@@ -55,36 +55,23 @@ else:
         + " · "
         + t("overview.days_left", days=(end - today).days)
     )
-current_phase = next(
-    (p for p in header["phases"] if p["start_date"] <= today <= p["end_date"]), None
-)
+current_phase = header.phase_at(today)
 phase_text = (
-    f"{phase_label(current_phase['name'], current_phase['kind'])} "
-    f"({fmt_date(current_phase['start_date'])} – {fmt_date(current_phase['end_date'])})"
+    f"{phase_label(current_phase.name, current_phase.kind)} "
+    f"({fmt_date(current_phase.start_date)} – {fmt_date(current_phase.end_date)})"
     if current_phase
     else t("overview.no_phase")
 )
 col_a, col_b = st.columns([1, 2])
 col_a.metric(
     t("overview.current_phase"),
-    phase_label(current_phase["name"], current_phase["kind"]) if current_phase else "—",
+    phase_label(current_phase.name, current_phase.kind) if current_phase else "—",
     help=phase_text,
 )
 col_b.markdown(f"#### {progress_text}\n{t('overview.period')}{colon}{fmt_period(period)}")
 
-if header["phases"]:
-    phases = pd.DataFrame(
-        [
-            {
-                "name": p["name"]
-                if lang == "zh"
-                else f"{p['seq']}. {phase_label(p['name'], p['kind'])}",
-                "start": p["start_date"],
-                "end": p["end_date"],
-            }
-            for p in header["phases"]
-        ]
-    )
+phases = views.phase_timeline(header, lang)
+if not phases.empty:
     page.chart(charts.phase_timeline(phases, today, lang), phases, key="phases")
 
 live = period == views.campaign_periods(ctx)[-1]
@@ -93,8 +80,8 @@ as_of = dt.datetime.combine(before_ctx.today, dt.time.max) if before_ctx else No
 # the week-ago task table and the ranking are read while this week's table is worked
 # out (at province scale each is a second of database time)
 if before_ctx:
-    queries.prefetch(views.task_table, before_ctx, as_of)
-queries.prefetch(views.ranking, ctx)
+    cache.prefetch(views.task_table, before_ctx, as_of)
+cache.prefetch(views.ranking, ctx)
 now = views.overview_numbers(ctx)
 if not now["tasks"]:
     st.info(t("overview.no_tasks"))
@@ -166,7 +153,7 @@ with right:
         if not prev.empty:
             prev_mean = float(prev[prev["period"] == prev["period"].max()]["value"].mean())
             delta = t("overview.vs_last_month", value=f"{mean_value - prev_mean:+.2f}")
-        target = header["target_satisfaction"]
+        target = header.target_satisfaction
         st.metric(
             f"{t('overview.satisfaction')} · {fmt_period(latest_period)}",
             f"{mean_value:.2f}",

@@ -15,7 +15,7 @@ from lib.db import session_scope
 from lib.domain.periods import parse_period, period_of
 from lib.domain.permissions import can
 from lib.i18n import current_lang, each, fmt_date, t
-from lib.read import queries, reporting
+from lib.read import campaigns, queries, reporting
 from lib.ui import page
 from lib.write import PROBLEM_SOURCES, ServiceError
 
@@ -30,7 +30,7 @@ if flash:
     st.success(flash)
 
 campaign_id = page.selected_campaign_id()
-info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
+info = campaigns.record(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
     st.stop()

@@ -9,11 +9,11 @@ import streamlit as st
 
 from lib import write
 from lib.db import session_scope
-from lib.domain.periods import period_of, reporting_period
+from lib.domain.periods import period_of, report_deadline, reporting_period
 from lib.i18n import current_lang, fmt_date, fmt_period, t
 from lib.io import attachments
 from lib.models import REPORT_STATUSES
-from lib.read import queries, reporting
+from lib.read import campaigns, queries, reporting
 from lib.ui import page
 from lib.write import ConflictError, IndicatorInput, ReportInput, ServiceError
 
@@ -27,7 +27,7 @@ if flash:
     st.success(flash)
 
 campaign_id = page.selected_campaign_id()
-info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
+info = campaigns.record(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
     st.stop()
@@ -54,11 +54,11 @@ if department_id is None or department_id not in names:
     st.stop()
 
 today = queries.today()
-periods = [p for p in info["periods"] if p <= period_of(today)]
+periods = [p for p in info.periods if p <= period_of(today)]
 if not periods:
     st.info(t("report.no_tasks"))
     st.stop()
-default_period = reporting_period(info["start_date"], info["end_date"], today)
+default_period = reporting_period(info.start_date, info.end_date, today)
 if st.session_state.get("report_period") not in periods:
     st.session_state["report_period"] = default_period if default_period in periods else periods[-1]
 period = st.selectbox(
@@ -70,7 +70,7 @@ period = st.selectbox(
 st.caption(
     t("report.intro", department=names[department_id], period=fmt_period(period))
     + " · "
-    + t("rep.deadline", date=fmt_date(reporting.deadline_of(period, info["report_day"])))
+    + t("rep.deadline", date=fmt_date(report_deadline(period, info.report_day)))
 )
 lock = reporting.lock_of(campaign_id, period)
 if lock is not None:

@@ -8,8 +8,9 @@ import streamlit as st
 
 from lib import write
 from lib.db import session_scope
+from lib.domain.periods import is_late
 from lib.i18n import current_lang, each, fmt_period, t
-from lib.read import reporting
+from lib.read import campaigns, reporting
 from lib.ui import page
 from lib.write import ConflictError, ServiceError
 
@@ -23,7 +24,7 @@ if flash:
     st.success(flash)
 
 campaign_id = page.selected_campaign_id()
-info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
+info = campaigns.record(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
     st.stop()
@@ -49,9 +50,9 @@ if queue.empty:
     st.info(t("review.empty"))
     st.stop()
 
-report_day = info["report_day"]
+report_day = info.report_day
 late = [
-    reporting.is_late(
+    is_late(
         None if pd.isna(r.submitted_at) else pd.Timestamp(r.submitted_at).to_pydatetime(),
         r.period,
         report_day,

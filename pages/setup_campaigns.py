@@ -13,7 +13,7 @@ from lib.domain.plan import draft_from_rows, draft_problems, parse_plan, phase_r
 from lib.i18n import current_lang, t
 from lib.io.plan_file import PlanFileError, read_plan_bytes
 from lib.io.templates import list_templates
-from lib.read import queries, setup_queries
+from lib.read import campaigns, queries, setup_queries
 from lib.ui import page
 from lib.write import (
     ServiceError,
@@ -189,22 +189,22 @@ with tab_edit:
             format_func=lambda i: labels[i],
             key="edit_campaign",
         )
-        detail = setup_queries.campaign_detail(int(chosen))
+        detail = campaigns.record(int(chosen))
         if detail:
-            settings = detail["settings"]
+            settings = detail.settings
             with st.form("campaign_form"):
-                ename = st.text_input(t("setup.campaign_name"), value=detail["name"])
-                ename_en = st.text_input(t("setup.name_en"), value=detail["name_en"] or "")
-                etheme = st.text_input(t("overview.theme"), value=detail["theme"] or "")
-                eorg = st.text_input(t("overview.organiser"), value=detail["organiser"] or "")
+                ename = st.text_input(t("setup.campaign_name"), value=detail.name)
+                ename_en = st.text_input(t("setup.name_en"), value=detail.name_en or "")
+                etheme = st.text_input(t("overview.theme"), value=detail.theme or "")
+                eorg = st.text_input(t("overview.organiser"), value=detail.organiser or "")
                 c1, c2, c3 = st.columns(3)
-                estart = c1.date_input(t("setup.col_start"), value=detail["start_date"])
-                eend = c2.date_input(t("setup.col_end"), value=detail["end_date"])
+                estart = c1.date_input(t("setup.col_start"), value=detail.start_date)
+                eend = c2.date_input(t("setup.col_end"), value=detail.end_date)
                 etarget = c3.number_input(
                     t("setup.target_satisfaction"),
                     min_value=0.0,
                     max_value=100.0,
-                    value=float(detail["target_satisfaction"] or 90.0),
+                    value=float(detail.target_satisfaction or 90.0),
                     step=0.5,
                 )
                 st.markdown(f"**{t('setup.thresholds')}**")
@@ -232,7 +232,7 @@ with tab_edit:
                 st.markdown(f"**{t('setup.phases')}**")
                 phases = page.editor(
                     pd.DataFrame(
-                        detail["phases"], columns=["seq", "name", "kind", "start_date", "end_date"]
+                        detail.phases, columns=["seq", "name", "kind", "start_date", "end_date"]
                     ).drop(columns=["seq"]),
                     num_rows="dynamic",
                     width="stretch",
@@ -284,7 +284,7 @@ with tab_edit:
                     st.error(exc.message())
                 else:
                     st.success(t("setup.saved"))
-            archived = bool(detail["archived"])
+            archived = bool(detail.archived)
             if st.button(
                 t("setup.unarchive") if archived else t("setup.archive"), key="archive_button"
             ):

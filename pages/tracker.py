@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.domain.periods import reporting_period
+from lib.domain.periods import report_deadline, reporting_period
 from lib.domain.scoring import STATUS_COLOURS
 from lib.i18n import current_lang, fmt_date, fmt_period, join_list, t
-from lib.read import queries, reporting
+from lib.read import campaigns, queries, reporting
 from lib.ui import page
 
 user = page.current_user()
@@ -18,7 +18,7 @@ lang = current_lang()
 st.title(t("page.tracker"))
 
 campaign_id = page.selected_campaign_id()
-info = reporting.campaign_info(campaign_id) if campaign_id is not None else None
+info = campaigns.record(campaign_id) if campaign_id is not None else None
 if campaign_id is None or info is None:
     st.info(t("rep.no_campaign"))
     st.stop()
@@ -44,7 +44,7 @@ CELL_COLOURS = {
 label_to_cell = {t(f"tracker.cell.{c}"): c for c in CELL_COLOURS}
 
 st.subheader(t("tracker.grid"))
-st.caption(t("tracker.legend", day=info["report_day"]))
+st.caption(t("tracker.legend", day=info.report_day))
 shown = grid.assign(
     department=grid["department_id"].map(names),
     month=grid["period"].map(fmt_period),
@@ -73,7 +73,7 @@ def _colour(value: str) -> str:
 
 page.table(pivot.style.map(_colour), width="stretch")
 
-period = reporting_period(info["start_date"], info["end_date"], today)
+period = reporting_period(info.start_date, info.end_date, today)
 st.subheader(t("tracker.non_reporters", period=fmt_period(period)))
 current = grid[(grid["period"] == period) & grid["cell"].isin(["missing", "pending", "returned"])]
 if current.empty:
@@ -100,8 +100,8 @@ all_liaisons = [n for d in ids for n in liaisons.get(d, [])]
 reminder = t(
     "tracker.reminder_text",
     lang="zh",
-    date=fmt_date(reporting.deadline_of(period, info["report_day"]), "zh"),
-    campaign=info["name"],
+    date=fmt_date(report_deadline(period, info.report_day), "zh"),
+    campaign=info.name,
     period=fmt_period(period, "zh"),
     departments="、".join(zh_names[d] for d in ids),
     liaisons="、".join(all_liaisons) or "—",

@@ -79,7 +79,7 @@ def _reset_schema(engine: Engine) -> None:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL on each backend (same tests run on both)."""
 
-    from lib.read.queries import clear_caches
+    from lib.read.cache import clear_caches
 
     clear_caches()  # read caches are keyed by URL and data version, both reused here
     if request.param == "sqlite":
@@ -154,7 +154,7 @@ def point_app_at(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the app's own reads (``get_engine``, settings, read caches) use ``url``."""
     from lib import config
     from lib.db import dispose_all
-    from lib.read.queries import clear_caches
+    from lib.read.cache import clear_caches
 
     monkeypatch.setenv("DATABASE_URL", url)
     config.settings.cache_clear()

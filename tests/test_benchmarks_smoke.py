@@ -4,15 +4,10 @@ is asserted here: the speed goals live in benchmarks/README.md."""
 from __future__ import annotations
 
 import json
-import random
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from lib.domain import scoring
-from lib.read import views
 from tests.conftest import ROOT
 
 
@@ -52,17 +47,3 @@ def test_generate_and_run_at_a_tiny_scale(tmp_path: Path) -> None:
     saves = json.loads(out.read_text())["saves"]
     assert (saves["processes"], saves["ok"], saves["lost"]) == (2, 12, 0)
     assert "4 writers × 3 in 2 processes: ok 12" in r.stdout
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_fast_ranks_match_the_scoring_rules(seed: int) -> None:
-    """views keeps O(n log n) copies of the ranking rules; they give the same answers."""
-    rng = random.Random(seed)
-    scores = [round(rng.choice([50, 60, 70, 80]) + rng.choice([0, 0.001, 0.004, 0.5]), 3)
-              for _ in range(rng.randint(0, 40))]  # fmt: skip
-    assert views._ranks(scores) == scoring.rank_with_ties(scores)
-    pairs = list(enumerate(scores))
-    for commend, laggard in ((3, 3), (1, 5), (10, 10)):
-        assert views._commend_and_laggard(pairs, commend, laggard) == (
-            scoring.commend_and_laggard(pairs, commend, laggard)
-        )

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from lib.db import session_scope
-from lib.read import queries, views
+from lib.read import aggregates, cache, queries, views
 from tests.conftest import ROOT
 from tests.factories import TODAY
 
@@ -70,7 +70,7 @@ def test_task_statuses(example: int) -> None:
 
 
 def test_heatmap_and_history(example: int) -> None:
-    heat = queries.area_heatmap(example, "2026-03")
+    heat = aggregates.area_heatmap(example, "2026-03")
     cells = {(r.department, r.area): r.completion for r in heat.itertuples(index=False)}
     assert cells[("甲科", "服务流程")] == pytest.approx(100)
     assert cells[("甲科", "服务态度")] == pytest.approx(50)
@@ -103,6 +103,40 @@ def test_worked_example_in_the_docs_matches() -> None:
     table = {name: [c.strip() for c in rest.split("|")] for name, rest in rows}
     assert table["甲科"][-2:] == ["86.60", "1"]
     assert table["乙科"][-2:] == ["59.40", "2"]
+
+
+def test_the_docs_worked_example_is_what_the_ranking_page_shows(example: int) -> None:
+    """Every figure of the worked example's table in docs/scoring.md, and its February
+    composites, against ``views.ranking`` / ``views.department_scores`` -- the calls the
+    ranking page, the meeting deck and the circular draw their numbers from. Editing a
+    rule in lib/domain/scoring.py without the docs (or the docs without the rule) fails."""
+    text = (ROOT / "docs" / "scoring.md").read_text("utf-8")
+    header = re.search(r"^\|\s*科室\s*\|(.+)\|\s*$", text, flags=re.M)
+    assert header is not None
+    columns = [c.strip() for c in header.group(1).split("|")]
+    assert columns == ["任务完成", "按时", "满意度", "督查", "扣分", "综合得分", "排名"]
+    rows = re.findall(r"^\|\s*(甲科|乙科)\s*\|(.+)\|\s*$", text, flags=re.M)
+    documented = {name: [c.strip() for c in rest.split("|")] for name, rest in rows}
+    ctx = views.context(example, TODAY, "2026-03")
+    assert ctx is not None
+    ranked = views.ranking(ctx).set_index("department")
+    assert sorted(documented) == sorted(ranked.index)
+    for name, cells in documented.items():
+        r = ranked.loc[name]
+        shown = [
+            *(f"{r[c]:.2f}" for c in ("completion", "timeliness", "satisfaction", "inspection")),
+            f"{r['deductions']:g}",
+            f"{r['composite']:.2f}",
+            str(int(r["rank"])),
+        ]
+        assert cells == shown, name
+    february = re.search(
+        r"甲科 \(40×63\.33 \+ 20×75\) ÷ 60 = ([\d.]+), 乙科\s+\(40×33\.33 \+ 20×25\) ÷ 60 = ([\d.]+)",
+        text,
+    )
+    assert february is not None, "the February sentence of the worked example"
+    feb = views.department_scores(ctx, "2026-02").set_index("department")["composite"]
+    assert [f"{feb['甲科']:.2f}", f"{feb['乙科']:.2f}"] == list(february.groups())
 
 
 def test_department_grid_keeps_units_with_the_same_name_apart() -> None:
@@ -160,7 +194,7 @@ def test_a_department_without_an_english_name_shows_its_chinese_one(
 
     with session_scope(engine) as s:  # the setup form stores a blank English name as NULL
         s.execute(update(Department).where(Department.name == "乙科").values(name_en=None))
-    queries.clear_caches()
+    cache.clear_caches()
     ctx = views.context(example, TODAY, "2026-03")
     assert ctx is not None
     _, tasks = views.task_table(ctx)  # raised TypeError on the NaN name before
@@ -182,7 +216,7 @@ def test_units_sharing_a_name_are_told_apart_by_their_code(example: int, engine:
             .where(Department.code.in_(["A", "B"]))
             .values(name="中心卫生院", name_en="Health Centre")
         )
-    queries.clear_caches()
+    cache.clear_caches()
     ctx = views.context(example, TODAY, "2026-03")
     assert ctx is not None
     scores = views.department_scores(ctx)

@@ -7,7 +7,7 @@ import datetime as dt
 from lib.db import session_scope
 from lib.domain.permissions import Actor
 from lib.models import Campaign
-from lib.read import queries
+from lib.read import cache, queries
 from lib.write import audit
 
 
@@ -41,7 +41,7 @@ def test_versioned_cache_keeps_only_the_newest_version_and_computes_once() -> No
 
     import pandas as pd
 
-    from lib.read.queries import VersionedCache
+    from lib.read.cache import VersionedCache
 
     cache = VersionedCache(max_entries=3)
     calls: list[int] = []
@@ -87,26 +87,26 @@ def test_a_prefetched_read_is_computed_once_and_its_error_left_to_the_page(app_d
     started = threading.Event()
     release = threading.Event()
 
-    @queries.versioned
+    @cache.versioned
     def slow(n: int) -> int:
         calls.append(n)
         started.set()
         release.wait(5)
         return n * 2
 
-    done = queries.prefetch(slow, 21)
+    done = cache.prefetch(slow, 21)
     assert started.wait(5) and not done.done()  # running while the page goes on
     release.set()
     assert slow(21) == 42  # waits for the background computation instead of repeating it
     done.result(5)
     assert calls == [21]
 
-    @queries.versioned
+    @cache.versioned
     def broken(n: int) -> int:
         calls.append(-n)
         raise ValueError("bad")
 
-    queries.prefetch(broken, 1).result(5)  # swallowed in the background
+    cache.prefetch(broken, 1).result(5)  # swallowed in the background
     with pytest.raises(ValueError):
         broken(1)  # an error is never cached: the page's call runs it again and raises
     assert calls == [21, -1, -1]

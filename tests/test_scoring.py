@@ -320,3 +320,45 @@ def test_round2_rounds_every_value_as_python_does(values: list[float]) -> None:
     every = values + ties + near
     got = scoring.round2(np.array(every))
     assert got.tolist() == [round(x, 2) for x in every]
+
+
+def _ranks_by_definition(scores: list[float]) -> list[int]:
+    """1 + how many scores are higher (to two decimals): the rule as docs/scoring.md
+    states it, quadratic."""
+    rounded = [round(s, 2) for s in scores]
+    return [1 + sum(1 for other in rounded if other > mine) for mine in rounded]
+
+
+def _lists_by_definition(
+    ranked: list[tuple[int, float]], commend: int, laggard: int
+) -> tuple[list[int], list[int]]:
+    ordered = sorted(ranked, key=lambda x: -x[1])
+    ranks = _ranks_by_definition([s for _, s in ordered])
+    top = [d for (d, _), r in zip(ordered, ranks, strict=True) if r <= commend]
+    bottom_ranks = _ranks_by_definition([-s for _, s in ordered])
+    bottom = [
+        d for (d, _), r in zip(ordered, bottom_ranks, strict=True) if r <= laggard and d not in top
+    ]
+    return top, bottom[::-1]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_ranks_and_honour_lists_follow_the_definition(seed: int) -> None:
+    """The one ranking (column-wise, O(n log n): the province has thousands of units)
+    gives the answers of the rule as written, ties and near-ties included."""
+    import random
+
+    rng = random.Random(seed)
+    scores = [round(rng.choice([50, 60, 70, 80]) + rng.choice([0, 0.001, 0.004, 0.5]), 3)
+              for _ in range(rng.randint(0, 40))]  # fmt: skip
+    assert rank_with_ties(scores) == _ranks_by_definition(scores)
+    periods = [rng.choice(["2026-01", "2026-02"]) for _ in scores]
+    grouped = scoring.competition_ranks(scores, groups=periods).tolist()
+    for period in set(periods):
+        mine = [i for i, p in enumerate(periods) if p == period]
+        assert [grouped[i] for i in mine] == _ranks_by_definition([scores[i] for i in mine])
+    pairs = list(enumerate(scores))
+    for commend, laggard in ((3, 3), (1, 5), (10, 10)):
+        assert commend_and_laggard(pairs, commend, laggard) == (
+            _lists_by_definition(pairs, commend, laggard)
+        )

@@ -1,6 +1,6 @@
-"""The pre-aggregated department × month table (lib/read/summary.py) must always give the
-same score inputs as the SQL aggregates over the report tables (lib/read/queries.py), for
-every month, on both backends: after the demo load, after random sequences of saves,
+"""The pre-aggregated department × month table (kept by lib/write/summary.py, read by
+lib/read/summary.py) must always give the same score inputs as the SQL aggregates over
+the report tables (lib/read/aggregates.py), for every month, on both backends: after the demo load, after random sequences of saves,
 reviews, indicator values and inspection scores (failed ones included), after setup
 changes, and with many writers of one department at once."""
 
@@ -27,8 +27,9 @@ from lib.models import (
     SummaryState,
     Task,
 )
-from lib.read import summary, views
-from lib.write import IndicatorInput, ReportInput, ServiceError
+from lib.read import summary as summary_reads
+from lib.read import views
+from lib.write import IndicatorInput, ReportInput, ServiceError, summary, summary_rows
 from tests.conftest import DEMO_TODAY
 
 ADMIN = Actor.system()
@@ -228,9 +229,9 @@ def test_random_saves_keep_the_summary_equal_to_sql(demo_engine: Engine, seed: i
     assert len(applied) >= 7, done
     _assert_history_same(campaign_id)
     # PostgreSQL reads the rows by COPY and a CSV parser: the same frame, nulls included
-    by_copy = summary._summary_rows(campaign_id)
+    by_copy = summary_reads._summary_rows(campaign_id)
     assert by_copy[["satisfaction", "inspection", "complaints"]].isna().any().any()
-    pd.testing.assert_frame_equal(by_copy, summary._summary_rows(campaign_id, by_copy=False))
+    pd.testing.assert_frame_equal(by_copy, summary_reads._summary_rows(campaign_id, by_copy=False))
 
 
 def test_a_setup_change_invalidates_and_the_next_read_rebuilds(demo_engine: Engine) -> None:
@@ -352,7 +353,7 @@ def test_the_summary_survives_concurrent_writers_of_one_department(
 
 
 def test_heat_map_and_one_departments_rows_match_the_full_queries(demo_engine: Engine) -> None:
-    from lib.read import queries
+    from lib.read import aggregates, queries
 
     for campaign_id in _campaigns(demo_engine):
         ctx = views.context(campaign_id, DEMO_TODAY)
@@ -363,7 +364,7 @@ def test_heat_map_and_one_departments_rows_match_the_full_queries(demo_engine: E
             keys = ["department_id", "area_seq"]
             cols = [*keys, "department", "department_en", "area", "completion", "assignments"]
             fast = views.area_heatmap(ctx_p).sort_values(keys).reset_index(drop=True)[cols]
-            slow = queries.area_heatmap(campaign_id, p).sort_values(keys).reset_index(drop=True)
+            slow = aggregates.area_heatmap(campaign_id, p).sort_values(keys).reset_index(drop=True)
             assert len(slow) > 0
             pd.testing.assert_frame_equal(fast, slow[cols], check_dtype=False, atol=1e-6)
         assignments, _tasks = views.task_table(ctx)
@@ -592,7 +593,7 @@ def test_a_changed_indicator_target_reaches_the_scores(demo_engine: Engine) -> N
             items=[ReportInput(aid, 55, "in_progress", expected_version=version)],
             submit=True,
         )
-    assert summary._META, "the save should have kept the campaign's meta"
+    assert summary_rows._META, "the save should have kept the campaign's meta"
     with session_scope(demo_engine) as s:
         ind = s.scalars(
             select(IndicatorModel).where(

@@ -62,3 +62,20 @@ def reporting_period(start: dt.date, end: dt.date, today: dt.date) -> str:
     if today > end:
         return period_of(end)
     return period_of(today)
+
+
+def report_deadline(period: str, report_day: int) -> dt.date:
+    """The day a month's reports are due: its report day (a campaign setting), or its
+    last day if the month is shorter. A report submitted by the end of that day is on
+    time; until then last month's report still counts as this month's."""
+    end = period_end(period)
+    return end.replace(day=min(max(1, report_day), end.day))
+
+
+def report_cutoff(period: str, report_day: int) -> dt.datetime:
+    """The last moment a month's report counts as on time (the deadline's end)."""
+    return dt.datetime.combine(report_deadline(period, report_day), dt.time.max)
+
+
+def is_late(submitted_at: dt.datetime | None, period: str, report_day: int) -> bool:
+    return submitted_at is not None and submitted_at.date() > report_deadline(period, report_day)

@@ -1,11 +1,15 @@
-"""Pure scoring and status rules: expected progress, status of a piece of work.
+"""Pure scoring and status rules: expected progress, status of a piece of work, the
+composite score and the ranking (the rules of docs/scoring.md, in one place).
 
-No database and no Streamlit here; every function is unit-tested with hand-computed cases.
+No database and no Streamlit here; every function is unit-tested with hand-computed
+cases, and the worked example of docs/scoring.md is tested through the ranking page's
+own call (tests/test_leadership.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +23,9 @@ STATUSES = (
     "not_reported",
     "not_started",
 )
+
+# Reports that count (progress, timeliness, scores): drafts and returned reports do not.
+COUNTED_STATES = ("submitted", "approved")
 
 # One colour per status, everywhere (DESIGN.md).
 STATUS_COLOURS = {
@@ -50,13 +57,13 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 
-def campaign_settings(stored: dict[str, Any] | None) -> dict[str, Any]:
+def campaign_settings(stored: Mapping[str, Any] | None) -> dict[str, Any]:
     """Stored campaign settings merged over the defaults (one level deep)."""
     merged: dict[str, Any] = {}
     stored = stored or {}
     for key, default in DEFAULT_SETTINGS.items():
         value = stored.get(key, default)
-        if isinstance(default, dict) and isinstance(value, dict):
+        if isinstance(default, dict) and isinstance(value, Mapping):
             merged[key] = {**default, **value}
         else:
             merged[key] = value
@@ -72,13 +79,19 @@ def expected_progress(start: dt.date, due: dt.date, at: dt.date) -> float:
     return 100.0 * (at - start).days / (due - start).days
 
 
+def expected_share(start: dt.date, due: dt.date, at: dt.date) -> float:
+    """:func:`expected_progress` to four decimals, as a department's expected progress
+    is summed from it (the same from the summary table and from SQL)."""
+    return round(expected_progress(start, due, at), 4)
+
+
 @dataclass(frozen=True)
 class Thresholds:
     on_track: float = 0.95
     behind: float = 0.85
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> Thresholds:
+    def from_settings(cls, settings: Mapping[str, Any]) -> Thresholds:
         th = campaign_settings(settings)["thresholds"]
         return cls(on_track=float(th["on_track"]), behind=float(th["behind"]))
 
@@ -205,11 +218,11 @@ def assignment_statuses(
 ) -> Any:
     """Status per assignment. Until the month's report day, last month's report still
     counts as reported (liaisons are not late before the deadline)."""
-    from lib.domain.periods import period_of, shift_period
+    from lib.domain.periods import period_of, report_deadline, shift_period
 
     df = progress.copy()
     df["percent"] = df["percent"].fillna(0.0)
-    grace = period_of(today) == period and today.day <= report_day
+    grace = period_of(today) == period and today <= report_deadline(period, report_day)
     previous = shift_period(period, -1)
     df["reported_ok"] = df["reported"] | (
         grace & (df["latest_period"] == previous) if grace else df["reported"]
@@ -317,6 +330,13 @@ def report_rate(assignments: Any) -> tuple[int, int]:
 
 
 # --- composite score and ranking (leadership views) -----------------------------------
+#
+# One implementation, column-wise over numpy arrays (a province ranks 3 000 units, its
+# rank history 24 months of them): the ranking page, the meeting deck, the circular and
+# the benchmarks all get their numbers from :func:`score_columns` and
+# :func:`competition_ranks`. The one-department forms below (``composite_score``,
+# ``deduction_points``, ``timeliness_component``, ``rank_with_ties``) call the same code
+# on one value; docs/scoring.md describes these rules.
 
 COMPONENTS = ("completion", "timeliness", "satisfaction", "inspection")
 
@@ -332,45 +352,147 @@ def satisfaction_component(values: list[tuple[float, float | None]]) -> float | 
     return sum(parts) / len(parts) if parts else None
 
 
+def timeliness(reports_on_time: Any, reports: Any, done_on_time: Any, due_tasks: Any) -> Any:
+    """Share (0–100) of reports on time and of due tasks finished in their due month,
+    per department; NaN where there is no figure (no report due yet, or ``reports``
+    unknown)."""
+    import numpy as np
+
+    reports, due_tasks = _floats(reports), _floats(due_tasks)
+    denominator = reports + due_tasks
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            ~np.isnan(reports) & (denominator > 0),
+            100.0 * (_floats(reports_on_time) + _floats(done_on_time)) / denominator,
+            np.nan,
+        )
+
+
+def deductions(complaints: Any, overdue: Any, rules: Mapping[str, float]) -> Any:
+    """Points taken off the composite per department: per complaint and per overdue
+    assignment, at most ``rules["max"]`` (complaints: 0 where unknown)."""
+    import numpy as np
+
+    complaints = np.nan_to_num(_floats(complaints), nan=0.0)
+    return np.minimum(
+        float(rules["max"]),
+        rules["per_complaint"] * np.maximum(complaints, 0.0)
+        + rules["per_overdue"] * np.maximum(_floats(overdue), 0),
+    )
+
+
+def composite(
+    components: Mapping[str, Any], weights: Mapping[str, float], deducted: Any = 0.0
+) -> Any:
+    """Weighted mean of the available components minus deductions, never below 0, per
+    department (not rounded).
+
+    A component a department has no data for (NaN; e.g. no satisfaction survey for a
+    back office) is left out and the remaining weights are rescaled, so nobody is
+    punished for what is not measured."""
+    import numpy as np
+
+    size = len(next(iter(components.values()))) if components else 0
+    num = np.zeros(size)
+    den = np.zeros(size)
+    for name in COMPONENTS:
+        weight = float(weights.get(name, 0))
+        if name not in components or weight <= 0:
+            continue
+        value = _floats(components[name])
+        present = ~np.isnan(value)
+        num = num + np.where(present, weight * value, 0.0)
+        den = den + np.where(present, weight, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, np.maximum(0.0, num / den - deducted), 0.0)
+
+
+def score_columns(inputs: Any, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The composite score of every row of a score-inputs frame (columns as
+    ``views.INPUT_COLUMNS``) by the campaign's weights and deduction rules: complaints
+    (0 where unknown), deductions, the four components and the composite, rounded to
+    two decimals as Python rounds. Arrays in that order, one value per row."""
+    import numpy as np
+
+    parts = {
+        "completion": _floats(inputs["completion"]),
+        "timeliness": timeliness(
+            inputs["reports_on_time"],
+            inputs["reports"],
+            inputs["done_on_time"],
+            inputs["due_tasks"],
+        ),
+        "satisfaction": _floats(inputs["satisfaction"]),
+        "inspection": _floats(inputs["inspection"]),
+    }
+    deducted = deductions(inputs["complaints"], inputs["overdue"], settings["deductions"])
+    return {
+        "complaints": np.nan_to_num(_floats(inputs["complaints"]), nan=0.0),
+        "deductions": deducted,
+        **parts,
+        "composite": round2(composite(parts, settings["weights"], deducted)),
+    }
+
+
+def competition_ranks(scores: Any, groups: Any = None) -> Any:
+    """Competition ranks (1, 2, 2, 4) of scores, highest first: scores equal to two
+    decimals share a rank. With ``groups`` (one label per score), ranked within each
+    group. An int64 array in the order of ``scores``."""
+    import pandas as pd
+
+    rounded = pd.Series(round2(scores))
+    if groups is not None:
+        ranked = rounded.groupby(pd.Series(groups).to_numpy()).rank(method="min", ascending=False)
+    else:
+        ranked = rounded.rank(method="min", ascending=False)
+    return ranked.to_numpy(dtype="int64")
+
+
+def _floats(values: Any) -> Any:
+    """Values as a float64 array, missing or non-numeric ones NaN."""
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(values, pd.Series | pd.Index):
+        array = np.asarray(values)
+        if array.dtype.kind in "fiub":
+            return array.astype("float64")
+        values = pd.Series(array, dtype=object)
+    return pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+
+
+# one department at a time: the same functions on one value
+
+
+def _one(value: Any) -> float | None:
+    number = float(value[0])
+    return None if number != number else number
+
+
 def timeliness_component(
     reports_on_time: int, reports_due: int, done_on_time: int, tasks_due: int
 ) -> float | None:
     """Share of reports on time and of due tasks finished in their due month (0–100)."""
-    denominator = reports_due + tasks_due
-    if denominator <= 0:
-        return None
-    return 100.0 * (reports_on_time + done_on_time) / denominator
+    return _one(timeliness([reports_on_time], [reports_due], [done_on_time], [tasks_due]))
 
 
-def deduction_points(complaints: float, overdue: int, rules: dict[str, float]) -> float:
-    raw = rules["per_complaint"] * max(complaints, 0.0) + rules["per_overdue"] * max(overdue, 0)
-    return min(float(rules["max"]), raw)
+def deduction_points(complaints: float, overdue: int, rules: Mapping[str, float]) -> float:
+    return float(deductions([complaints], [overdue], rules)[0])
 
 
 def composite_score(
-    components: dict[str, float | None], weights: dict[str, float], deductions: float = 0.0
+    components: Mapping[str, float | None],
+    weights: Mapping[str, float],
+    deductions: float = 0.0,
 ) -> float:
-    """Weighted mean of the available components minus deductions, never below 0.
-
-    A component a department has no data for (e.g. no satisfaction survey for a back
-    office) is left out and the remaining weights are rescaled, so nobody is punished
-    for what is not measured."""
-    num = den = 0.0
-    for name in COMPONENTS:
-        value, weight = components.get(name), float(weights.get(name, 0))
-        if value is None or weight <= 0:
-            continue
-        num += weight * value
-        den += weight
-    if den <= 0:
-        return 0.0
-    return max(0.0, num / den - deductions)
+    """:func:`composite` of one department (components None where there is no data)."""
+    one = {name: [components.get(name)] for name in COMPONENTS}
+    return float(composite(one, weights, deductions)[0])
 
 
-def rank_with_ties(scores: list[float], digits: int = 2) -> list[int]:
-    """Competition ranking (1, 2, 2, 4): equal scores (to ``digits``) share a rank."""
-    rounded = [round(s, digits) for s in scores]
-    return [1 + sum(1 for other in rounded if other > mine) for mine in rounded]
+def rank_with_ties(scores: list[float]) -> list[int]:
+    """Competition ranking (1, 2, 2, 4): equal scores (to two decimals) share a rank."""
+    return [int(r) for r in competition_ranks(scores)] if len(scores) else []
 
 
 def movement(rank_now: int | None, rank_before: int | None) -> int | None:
@@ -381,8 +503,8 @@ def movement(rank_now: int | None, rank_before: int | None) -> int | None:
 
 
 def commend_and_laggard(
-    ranked: list[tuple[int, float]], commend: int, laggard: int
-) -> tuple[list[int], list[int]]:
+    ranked: list[tuple[Any, float]], commend: int, laggard: int
+) -> tuple[list[Any], list[Any]]:
     """(commend list, laggard list) of department ids from (id, score) pairs.
 
     Ties at the cut are all included (a shared rank is never split). The two lists never
@@ -390,10 +512,14 @@ def commend_and_laggard(
     if not ranked:
         return [], []
     ordered = sorted(ranked, key=lambda x: -x[1])
-    ranks = rank_with_ties([s for _, s in ordered])
+    scores = [s for _, s in ordered]
+    ranks = competition_ranks(scores)
     top = [d for (d, _), r in zip(ordered, ranks, strict=True) if r <= commend]
-    bottom_ranks = rank_with_ties([-s for _, s in ordered])
+    in_top = set(top)
+    bottom_ranks = competition_ranks([-s for s in scores])
     bottom = [
-        d for (d, _), r in zip(ordered, bottom_ranks, strict=True) if r <= laggard and d not in top
+        d
+        for (d, _), r in zip(ordered, bottom_ranks, strict=True)
+        if r <= laggard and d not in in_top
     ]
     return top, bottom[::-1]  # worst first

@@ -45,7 +45,7 @@ def circular_text(data: MeetingData) -> str:
         _next_deadlines,
     ):
         parts += section(data)
-    organiser = ctx.header.get("organiser") or ""
+    organiser = ctx.header.organiser or ""
     parts += ["", t("circular.sign", lang, organiser=organiser, date=fmt_date(ctx.today, lang))]
     return "\n".join(parts)
 
@@ -168,7 +168,7 @@ def _satisfaction(data: MeetingData) -> list[str]:
         lang,
         value=f"{float(latest['value'].mean()):.2f}",
         period=fmt_period(latest["period"].iloc[0], lang),
-        target=f"{data.ctx.header['target_satisfaction'] or 0:g}",
+        target=f"{data.ctx.header.target_satisfaction or 0:g}",
     )
     items = [
         f"{getattr(r, item_col) or r.name} {float(r.value):.2f}"

@@ -23,18 +23,18 @@ from lib.io.meeting import (
     days_text,
     headline,
     meeting_data,
-    phase_frame,
     spotlight_departments,
     spotlight_lines,
 )
-from lib.read import queries, views
+from lib.read import views
+from lib.read.cache import versioned
 from lib.ui import charts
 
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
 TITLE_COLOUR = "#0D47A1"
 
 
-@queries.versioned
+@versioned
 def deck_bytes(campaign_id: int, period: str, lang: str, today: dt.date) -> bytes:
     """The deck, built once per data version (building renders every chart)."""
     ctx = views.context(campaign_id, today, period)
@@ -80,7 +80,7 @@ def _title_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> None:
     lines = [
         t("meeting.title_period", lang, period=fmt_period(ctx.period, lang)),
         t("meeting.title_date", lang, date=fmt_date(ctx.today, lang)),
-        ctx.header.get("organiser") or "",
+        ctx.header.organiser or "",
     ]
     _textbox(s, 0.8, 3.8, 11.7, 1.6, lines, 24)
 
@@ -289,8 +289,8 @@ def slide_charts(data: MeetingData) -> dict[str, bytes]:
     """PNG of each chart the deck shows (a key only when there is something to draw)."""
     lang = data.lang
     out: dict[str, bytes] = {}
-    if data.ctx.header["phases"]:
-        phases = phase_frame(data.ctx.header["phases"], lang)
+    phases = views.phase_timeline(data.ctx.header, lang)
+    if not phases.empty:
         out["phases"] = chart_png(
             _sized(charts.phase_timeline(phases, data.ctx.today, lang), 1100, step=70)
         )

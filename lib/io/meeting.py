@@ -41,7 +41,6 @@ class MeetingData:
 def meeting_data(ctx: views.CampaignContext, lang: str) -> MeetingData:
     """The numbers, ranking, honour lists, lagging tasks (overdue first), patient
     satisfaction trend and problem counts for the context's period."""
-    header = ctx.header
     numbers = views.overview_numbers(ctx)
     ranked = views.ranking(ctx)
     commend, laggard = views.honour_lists(ctx, ranked)
@@ -59,7 +58,7 @@ def meeting_data(ctx: views.CampaignContext, lang: str) -> MeetingData:
     return MeetingData(
         ctx=ctx,
         lang=lang,
-        title=local_name(header["name"], header["name_en"], lang),
+        title=local_name(ctx.header.name, ctx.header.name_en, lang),
         numbers=numbers,
         ranking=ranked,
         commend=commend,
@@ -68,22 +67,6 @@ def meeting_data(ctx: views.CampaignContext, lang: str) -> MeetingData:
         satisfaction=trend,
         history=views.rank_history(ctx) if not ranked.empty else pd.DataFrame(),
         problems=queries.problem_counts(ctx.campaign_id),
-    )
-
-
-def phase_frame(phases: list[dict[str, Any]], lang: str) -> pd.DataFrame:
-    """The campaign's phases as the timeline chart wants them (numbered in English)."""
-    return pd.DataFrame(
-        [
-            {
-                "name": p["name"]
-                if lang == "zh"
-                else f"{p['seq']}. {phase_label(p['name'], p['kind'], lang)}",
-                "start": p["start_date"],
-                "end": p["end_date"],
-            }
-            for p in phases
-        ]
     )
 
 
@@ -118,10 +101,8 @@ def days_text(ctx: views.CampaignContext, lang: str) -> str:
 
 
 def current_phase_name(ctx: views.CampaignContext, lang: str) -> str:
-    for p in ctx.header["phases"]:
-        if p["start_date"] <= ctx.today <= p["end_date"]:
-            return phase_label(p["name"], p["kind"], lang)
-    return t("overview.no_phase", lang)
+    phase = ctx.header.phase_at(ctx.today)
+    return phase_label(phase.name, phase.kind, lang) if phase else t("overview.no_phase", lang)
 
 
 def spotlight_lines(data: MeetingData, department_id: int) -> list[str]:

@@ -1,5 +1,5 @@
 """Read side of monthly reporting (issue 5): what the report, review, tracker, locks and
-problem pages show. Cached per data version (see :func:`lib.read.queries.versioned`); pages
+problem pages show. Cached per data version (see :func:`lib.read.cache.versioned`); pages
 get plain data and DataFrames, never sessions."""
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 
 from lib.db import get_engine
-from lib.domain.periods import period_end, period_of, periods_between
+from lib.domain.periods import is_late, period_end, period_of, report_deadline
 from lib.domain.permissions import Actor, can
-from lib.domain.scoring import campaign_settings
+from lib.domain.scoring import COUNTED_STATES
 from lib.models import (
     Assignment,
     Attachment,
     AuditLog,
-    Campaign,
     Department,
     Indicator,
     IndicatorDepartment,
@@ -30,45 +29,9 @@ from lib.models import (
     Task,
     User,
 )
-from lib.read.queries import _frame, versioned
-
-COUNTED = ("submitted", "approved")
-
-
-def deadline_of(period: str, report_day: int) -> dt.date:
-    """The report deadline of a month: its report day, or its last day if shorter."""
-    end = period_end(period)
-    return end.replace(day=min(max(1, report_day), end.day))
-
-
-def is_late(submitted_at: dt.datetime | None, period: str, report_day: int) -> bool:
-    return submitted_at is not None and submitted_at.date() > deadline_of(period, report_day)
-
-
-@versioned
-def campaign_info(campaign_id: int) -> dict[str, Any] | None:
-    """Name, dates, report day and the months the campaign reports for."""
-    with get_engine().connect() as conn:
-        row = (
-            conn.execute(
-                select(
-                    Campaign.id,
-                    Campaign.name,
-                    Campaign.name_en,
-                    Campaign.start_date,
-                    Campaign.end_date,
-                    Campaign.settings,
-                ).where(Campaign.id == campaign_id)
-            )
-            .mappings()
-            .first()
-        )
-    if row is None:
-        return None
-    out = dict(row)
-    out["report_day"] = int(campaign_settings(row["settings"])["report_day"])
-    out["periods"] = periods_between(row["start_date"], row["end_date"])
-    return out
+from lib.read import campaigns
+from lib.read.cache import versioned
+from lib.read.frames import frame, table
 
 
 @versioned
@@ -87,10 +50,7 @@ def campaign_departments(campaign_id: int) -> pd.DataFrame:
         .group_by(Department.id, Department.name, Department.name_en, Department.sort_order)
         .order_by(Department.sort_order, Department.id)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(
-            conn.execute(stmt).mappings().all(), columns=["id", "name", "name_en", "sort_order"]
-        )
+    return table(stmt)
 
 
 @versioned
@@ -100,11 +60,7 @@ def period_locks(campaign_id: int) -> pd.DataFrame:
         .where(PeriodLock.campaign_id == campaign_id)
         .order_by(PeriodLock.period)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(
-            conn.execute(stmt).mappings().all(),
-            columns=["period", "locked", "reason", "changed_at"],
-        )
+    return table(stmt)
 
 
 def lock_of(campaign_id: int, period: str) -> dict[str, Any] | None:
@@ -200,11 +156,7 @@ def department_reports(campaign_id: int, department_id: int, period: str) -> pd.
         )
         .order_by(Task.seq, Task.id)
     )
-    with get_engine().connect() as conn:
-        df = pd.DataFrame(
-            conn.execute(stmt).mappings().all(),
-            columns=[*_REPORT_COLUMNS, "problem_state", "closed_period", "seq"],
-        )
+    df = table(stmt)
     if df.empty:
         return df[_REPORT_COLUMNS]
     gone = (df["problem_state"] == "closed") & (df["closed_period"].fillna("9999-99") < period)
@@ -228,8 +180,7 @@ def report_attachments(update_ids: tuple[int, ...]) -> pd.DataFrame:
         .where(Attachment.update_id.in_(update_ids))
         .order_by(Attachment.id)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=columns)
+    return table(stmt)
 
 
 def attachment_file(actor: Actor, attachment_id: int) -> tuple[str, str, bytes] | None:
@@ -316,7 +267,7 @@ def department_indicators(campaign_id: int, department_id: int, period: str) -> 
         )
         .order_by(Indicator.seq, Indicator.id)
     )
-    return _frame(stmt)
+    return frame(stmt)
 
 
 @versioned
@@ -345,7 +296,7 @@ def review_queue(campaign_id: int) -> pd.DataFrame:
         .where(Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted")
         .order_by(MonthlyUpdate.submitted_at, MonthlyUpdate.id)
     )
-    return _frame(stmt)
+    return frame(stmt)
 
 
 TRACKER_CELLS = ("on_time", "late", "missing", "returned", "pending")
@@ -359,51 +310,16 @@ def tracker(campaign_id: int, today: dt.date) -> pd.DataFrame:
     no submitted report (*pending* instead while this month's deadline has not passed),
     *late* if any report came after the report day, else *on time*.
     """
-    info = campaign_info.uncached(campaign_id)  # type: ignore[attr-defined]
-    if info is None:
+    campaign = campaigns.record(campaign_id)
+    if campaign is None:
         return pd.DataFrame()
-    report_day = info["report_day"]
-    months = [p for p in info["periods"] if p <= period_of(today)]
-    with get_engine().connect() as conn:
-        asg = pd.DataFrame(
-            conn.execute(
-                select(
-                    Assignment.id.label("assignment_id"),
-                    Assignment.department_id,
-                    Task.start_date,
-                )
-                .join(Task, Task.id == Assignment.task_id)
-                .join(Department, Department.id == Assignment.department_id)
-                .where(
-                    Task.campaign_id == campaign_id,
-                    Task.active.is_(True),
-                    Department.active.is_(True),
-                )
-            )
-            .mappings()
-            .all(),
-            columns=["assignment_id", "department_id", "start_date"],
-        )
-        ups = pd.DataFrame(
-            conn.execute(
-                select(
-                    MonthlyUpdate.assignment_id,
-                    MonthlyUpdate.period,
-                    MonthlyUpdate.review_state,
-                    MonthlyUpdate.submitted_at,
-                )
-                .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-                .join(Task, Task.id == Assignment.task_id)
-                .where(Task.campaign_id == campaign_id)
-            )
-            .mappings()
-            .all(),
-            columns=["assignment_id", "period", "review_state", "submitted_at"],
-        )
-    rows = []
+    report_day = campaign.report_day
     current = period_of(today)
-    by_key = {(r.assignment_id, r.period): r for r in ups.itertuples(index=False)}
-    for dept_id, group in asg.groupby("department_id"):
+    months = [p for p in campaign.periods if p <= current]
+    assignments, reports = _tracker_inputs(campaign_id)
+    by_key = {(r.assignment_id, r.period): r for r in reports.itertuples(index=False)}
+    rows = []
+    for dept_id, group in assignments.groupby("department_id"):
         for period in months:
             start_limit = period_end(period)
             due = [
@@ -420,7 +336,7 @@ def tracker(campaign_id: int, today: dt.date) -> pd.DataFrame:
                     continue
                 if r.review_state == "returned":
                     returned += 1
-                elif r.review_state in COUNTED:
+                elif r.review_state in COUNTED_STATES:
                     counted += 1
                     if is_late(_as_datetime(r.submitted_at), period, report_day):
                         late += 1
@@ -429,7 +345,7 @@ def tracker(campaign_id: int, today: dt.date) -> pd.DataFrame:
             elif counted < len(due):
                 cell = (
                     "pending"
-                    if period == current and today <= deadline_of(period, report_day)
+                    if period == current and today <= report_deadline(period, report_day)
                     else "missing"
                 )
             elif late:
@@ -450,6 +366,28 @@ def tracker(campaign_id: int, today: dt.date) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["department_id", "period", "due", "counted", "returned", "late", "cell"]
     )
+
+
+def _tracker_inputs(campaign_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(active assignments with their task's start, every report of the campaign)."""
+    assignments = table(
+        select(Assignment.id.label("assignment_id"), Assignment.department_id, Task.start_date)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(Department, Department.id == Assignment.department_id)
+        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
+    )
+    reports = table(
+        select(
+            MonthlyUpdate.assignment_id,
+            MonthlyUpdate.period,
+            MonthlyUpdate.review_state,
+            MonthlyUpdate.submitted_at,
+        )
+        .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.campaign_id == campaign_id)
+    )
+    return assignments, reports
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
@@ -489,11 +427,7 @@ def inspection_scores(campaign_id: int, period: str) -> pd.DataFrame:
         .where(InspectionScore.campaign_id == campaign_id, InspectionScore.period == period)
         .order_by(InspectionScore.department_id)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(
-            conn.execute(stmt).mappings().all(),
-            columns=["department_id", "score", "max_score", "comment", "version"],
-        )
+    return table(stmt)
 
 
 @versioned
@@ -528,39 +462,7 @@ def problem_ledger(campaign_id: int) -> pd.DataFrame:
         )
         if problems.empty:
             return problems
-        task_ids = [int(t) for t in problems["task_id"].dropna()]
-        depts = conn.execute(
-            select(
-                Assignment.id,
-                Assignment.task_id,
-                Assignment.is_lead,
-                Department.name,
-                Department.display_en.label("name_en"),
-            )
-            .join(Department, Department.id == Assignment.department_id)
-            .where(Assignment.task_id.in_(task_ids))
-            .order_by(Assignment.is_lead.desc(), Department.sort_order, Department.id)
-        ).all()
-        latest = (
-            select(
-                MonthlyUpdate.assignment_id.label("aid"),
-                func.max(MonthlyUpdate.period).label("p"),
-            )
-            .where(MonthlyUpdate.review_state.in_(COUNTED))
-            .group_by(MonthlyUpdate.assignment_id)
-            .subquery()
-        )
-        pct = dict(
-            conn.execute(
-                select(MonthlyUpdate.assignment_id, MonthlyUpdate.percent_done).join(
-                    latest,
-                    and_(
-                        latest.c.aid == MonthlyUpdate.assignment_id,
-                        latest.c.p == MonthlyUpdate.period,
-                    ),
-                )
-            ).all()
-        )
+        depts, pct = _task_departments(conn, [int(t) for t in problems["task_id"].dropna()])
     names: dict[int, list[str]] = {}
     names_en: dict[int, list[str]] = {}
     progress: dict[int, list[float]] = {}
@@ -581,6 +483,44 @@ def problem_ledger(campaign_id: int) -> pd.DataFrame:
     return problems
 
 
+def _task_departments(conn: Any, task_ids: list[int]) -> tuple[list[Any], dict[int, Any]]:
+    """(assignment id, task id, is lead, department name, English name) of the tasks,
+    lead first, and each assignment's latest counted percentage."""
+    depts = conn.execute(
+        select(
+            Assignment.id,
+            Assignment.task_id,
+            Assignment.is_lead,
+            Department.name,
+            Department.display_en.label("name_en"),
+        )
+        .join(Department, Department.id == Assignment.department_id)
+        .where(Assignment.task_id.in_(task_ids))
+        .order_by(Assignment.is_lead.desc(), Department.sort_order, Department.id)
+    ).all()
+    latest = (
+        select(
+            MonthlyUpdate.assignment_id.label("aid"),
+            func.max(MonthlyUpdate.period).label("p"),
+        )
+        .where(MonthlyUpdate.review_state.in_(COUNTED_STATES))
+        .group_by(MonthlyUpdate.assignment_id)
+        .subquery()
+    )
+    pct = dict(
+        conn.execute(
+            select(MonthlyUpdate.assignment_id, MonthlyUpdate.percent_done).join(
+                latest,
+                and_(
+                    latest.c.aid == MonthlyUpdate.assignment_id,
+                    latest.c.p == MonthlyUpdate.period,
+                ),
+            )
+        ).all()
+    )
+    return depts, pct
+
+
 # --- audit log by department (extends the audit page) --------------------------------
 
 
@@ -593,5 +533,4 @@ def audit_departments() -> pd.DataFrame:
         .where(Department.id.in_(ids))
         .order_by(Department.sort_order, Department.id)
     )
-    with get_engine().connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["id", "name", "name_en"])
+    return table(stmt)

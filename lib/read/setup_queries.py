@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from lib.db import get_engine
-from lib.domain.scoring import campaign_settings
-from lib.models import Assignment, Campaign, Department, Phase, Task, TaskArea, User
-from lib.read.queries import versioned
+from lib.models import Assignment, Campaign, Department, Task, TaskArea, User
+from lib.read.cache import versioned
+from lib.read.frames import table
 
 
 @versioned
@@ -25,50 +25,7 @@ def campaigns_table() -> pd.DataFrame:
         Campaign.end_date,
         Campaign.archived,
     ).order_by(Campaign.archived, Campaign.start_date.desc(), Campaign.id)
-    with get_engine().connect() as conn:
-        rows = conn.execute(stmt).mappings().all()
-    return pd.DataFrame(
-        rows, columns=["id", "name", "name_en", "start_date", "end_date", "archived"]
-    )
-
-
-@versioned
-def campaign_detail(campaign_id: int) -> dict[str, Any] | None:
-    """Editable fields of a campaign, its merged settings and its phases."""
-    with get_engine().connect() as conn:
-        row = (
-            conn.execute(
-                select(
-                    Campaign.id,
-                    Campaign.name,
-                    Campaign.name_en,
-                    Campaign.theme,
-                    Campaign.organiser,
-                    Campaign.start_date,
-                    Campaign.end_date,
-                    Campaign.target_satisfaction,
-                    Campaign.settings,
-                    Campaign.archived,
-                ).where(Campaign.id == campaign_id)
-            )
-            .mappings()
-            .first()
-        )
-        if row is None:
-            return None
-        phases = (
-            conn.execute(
-                select(Phase.seq, Phase.name, Phase.kind, Phase.start_date, Phase.end_date)
-                .where(Phase.campaign_id == campaign_id)
-                .order_by(Phase.seq)
-            )
-            .mappings()
-            .all()
-        )
-    out = dict(row)
-    out["settings"] = campaign_settings(out["settings"])
-    out["phases"] = [dict(p) for p in phases]
-    return out
+    return table(stmt)
 
 
 @versioned
@@ -206,19 +163,7 @@ def users_table() -> pd.DataFrame:
         .outerjoin(Department, Department.id == User.department_id)
         .order_by(User.username)
     )
-    with get_engine().connect() as conn:
-        rows = conn.execute(stmt).mappings().all()
-    columns = [
-        "username",
-        "display_name",
-        "roles",
-        "department_code",
-        "department",
-        "active",
-        "locked_until",
-        "last_login_at",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return table(stmt)
 
 
 @versioned

@@ -1,15 +1,17 @@
-"""View models: the numbers each leadership page shows, from queries (SQL aggregates)
-and scoring (pure rules). No Streamlit here; pages, the meeting deck and the circular
-all use these so they always agree."""
+"""View models: the numbers each leadership page shows, from the summary table
+(:mod:`lib.read.summary`) or SQL aggregates (:mod:`lib.read.aggregates`,
+:mod:`lib.read.queries`) put through the rules of :mod:`lib.domain.scoring`. No
+Streamlit here; pages, the meeting deck and the circular all use these so they always
+agree."""
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-import numpy as np
 import pandas as pd
 
 from lib.domain import scoring
@@ -18,10 +20,16 @@ from lib.domain.periods import (
     period_of,
     period_start,
     periods_between,
+    report_cutoff,
     reporting_period,
 )
-from lib.i18n import fmt_period, t
-from lib.read import queries, summary
+from lib.i18n import fmt_period, phase_label, t
+from lib.read import aggregates, campaigns, queries, summary
+from lib.read.cache import versioned
+from lib.read.campaigns import CampaignRecord
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -29,19 +37,19 @@ class CampaignContext:
     """A campaign looked at for one period on one day."""
 
     campaign_id: int
-    header: dict[str, Any]
+    header: CampaignRecord
     period: str
     today: dt.date
-    settings: dict[str, Any]
+    settings: Mapping[str, Any]
     thresholds: scoring.Thresholds
 
     @property
     def start(self) -> dt.date:
-        return self.header["start_date"]  # type: ignore[no-any-return]
+        return self.header.start_date
 
     @property
     def end(self) -> dt.date:
-        return self.header["end_date"]  # type: ignore[no-any-return]
+        return self.header.end_date
 
     @property
     def at(self) -> dt.date:
@@ -54,18 +62,57 @@ class CampaignContext:
 
 
 def context(campaign_id: int, today: dt.date, period: str | None = None) -> CampaignContext | None:
-    header = queries.campaign_header(campaign_id)
-    if header is None:
+    campaign = campaigns.record(campaign_id)
+    if campaign is None:
         return None
-    current = reporting_period(header["start_date"], header["end_date"], today)
+    current = reporting_period(campaign.start_date, campaign.end_date, today)
     chosen = period if period and period <= current else current
     return CampaignContext(
         campaign_id=campaign_id,
-        header=header,
+        header=campaign,
         period=chosen,
         today=today,
-        settings=scoring.campaign_settings(header["settings"]),
-        thresholds=scoring.Thresholds.from_settings(header["settings"]),
+        settings=campaign.settings,
+        thresholds=campaign.thresholds,
+    )
+
+
+def per_context(fn: Callable[Concatenate[CampaignContext, P], R]) -> Callable[
+    Concatenate[CampaignContext, P], R
+]:  # fmt: skip
+    """Cache ``fn(ctx, ...)`` per data version by what the context is made of (campaign,
+    day, period) and the other arguments; the cached call rebuilds the context."""
+    compute: Callable[..., R] = fn
+
+    @functools.wraps(fn)
+    def by_key(campaign_id: int, today: dt.date, period: str, *args: Any) -> R:
+        ctx = context(campaign_id, today, period)
+        assert ctx is not None
+        return compute(ctx, *args)
+
+    cached = versioned(by_key)
+
+    @functools.wraps(fn)
+    def wrapper(ctx: CampaignContext, *args: P.args, **kwargs: P.kwargs) -> R:
+        assert not kwargs, "positional arguments only (they are the cache key)"
+        return cached(ctx.campaign_id, ctx.today, ctx.period, *args)
+
+    return wrapper
+
+
+def phase_timeline(campaign: CampaignRecord, lang: str) -> pd.DataFrame:
+    """The phase timeline chart's data: each phase's name (in English numbered, by its
+    kind), start and end; empty without phases."""
+    return pd.DataFrame(
+        [
+            {
+                "name": p.name if lang == "zh" else f"{p.seq}. {phase_label(p.name, p.kind, lang)}",
+                "start": p.start_date,
+                "end": p.end_date,
+            }
+            for p in campaign.phases
+        ],
+        columns=["name", "start", "end"],
     )
 
 
@@ -83,9 +130,7 @@ def task_expected(ctx: CampaignContext, at: dt.date | None = None) -> tuple[tupl
     return tuple(
         (
             int(r.task_id),
-            round(
-                scoring.expected_progress(r.start_date or ctx.start, r.due_date or ctx.end, at), 4
-            ),
+            scoring.expected_share(r.start_date or ctx.start, r.due_date or ctx.end, at),
         )
         for r in tasks.itertuples(index=False)
     )
@@ -99,22 +144,12 @@ def _due_periods(
     cutoffs = []
     kept = []
     for p in periods:
-        day = min(ctx.report_day, period_end(p).day)
-        deadline = dt.datetime.combine(period_start(p).replace(day=day), dt.time.max)
+        deadline = report_cutoff(p, ctx.report_day)
         if deadline.date() >= ctx.today and p == period_of(ctx.today):
             continue  # this month's deadline has not come yet
         kept.append(p)
         cutoffs.append(deadline)
     return tuple(kept), tuple(cutoffs)
-
-
-def _ranks(scores: list[float], digits: int = 2) -> list[int]:
-    """Same answer as :func:`scoring.rank_with_ties` (1, 2, 2, 4) in O(n log n): the
-    province has thousands of units, and the quadratic rule took seconds there."""
-    rounded = [round(s, digits) for s in scores]
-    ascending = sorted(rounded)
-    n = len(ascending)
-    return [1 + n - bisect.bisect_right(ascending, mine) for mine in rounded]
 
 
 def _first_by_department(df: pd.DataFrame, column: str) -> dict[Any, Any]:
@@ -141,7 +176,7 @@ def distinct_names(df: pd.DataFrame) -> pd.DataFrame:
         if not shared:
             continue
         if codes is None:  # the frame's own codes, else every department's
-            known = df if "code" in df else queries._department_names()
+            known = df if "code" in df else queries.department_names()
             codes = dict(zip(known["department_id"], known["code"], strict=False))
         out = out.copy() if out is df else out
         mask = out[col].isin(shared)
@@ -153,25 +188,18 @@ def distinct_names(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def department_scores(ctx: CampaignContext, period: str | None = None) -> pd.DataFrame:
-    """Composite score, its components and rank for every department, for one period.
-
-    Cached per process by the data-version stamp (see ``queries.versioned``)."""
-    return _department_scores(ctx.campaign_id, ctx.today, ctx.period, period or ctx.period)
-
-
-@queries.versioned
-def _department_scores(campaign_id: int, today: dt.date, ctx_period: str, period: str) -> Any:
-    ctx = context(campaign_id, today, ctx_period)
-    assert ctx is not None
-    return _compute_department_scores(ctx, period)
+    """Composite score, its components and rank for every department, for one period
+    (cached per process by the data-version stamp)."""
+    return _department_scores(ctx, period or ctx.period)
 
 
-def _compute_department_scores(ctx: CampaignContext, period: str) -> pd.DataFrame:
+@per_context
+def _department_scores(ctx: CampaignContext, period: str) -> pd.DataFrame:
     return _scores_from_inputs(ctx, department_inputs(ctx, period))
 
 
 def department_inputs(
-    ctx: CampaignContext, period: str, source: str = "summary", frame: Any = None
+    ctx: CampaignContext, period: str, source: str = "summary", frame: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """What the composite score of each department is made of, for one period.
 
@@ -185,7 +213,7 @@ def department_inputs(
         df = summary.department_inputs(ctx.campaign_id, period, at, periods, frame)
         if df is not None:
             if not df.empty and at < period_end(period):
-                live = queries.department_expected(ctx.campaign_id, task_expected(ctx, at))
+                live = aggregates.department_expected(ctx.campaign_id, task_expected(ctx, at))
                 df["expected"] = df["department_id"].map(live).fillna(0.0).astype("float64")
             return df
     return _department_inputs_sql(ctx, period, at, periods, cutoffs)
@@ -219,13 +247,13 @@ def _department_inputs_sql(
     periods: tuple[str, ...],
     cutoffs: tuple[dt.datetime, ...],
 ) -> pd.DataFrame:
-    progress = queries.department_progress(ctx.campaign_id, period, at, task_expected(ctx, at))
+    progress = aggregates.department_progress(ctx.campaign_id, period, at, task_expected(ctx, at))
     if progress.empty:
         return pd.DataFrame(columns=INPUT_COLUMNS)
-    timely = queries.department_timeliness(ctx.campaign_id, periods, cutoffs, at)
+    timely = aggregates.department_timeliness(ctx.campaign_id, periods, cutoffs, at)
     indicators = queries.department_indicators(ctx.campaign_id, period, "patient")
-    inspection = queries.inspection_latest(ctx.campaign_id, period)
-    complaints_df = queries.complaints(ctx.campaign_id, period)
+    inspection = aggregates.inspection_latest(ctx.campaign_id, period)
+    complaints_df = aggregates.complaints(ctx.campaign_id, period)
     # one pass over each frame instead of one filter per department (thousands of units)
     timely_by: dict[Any, tuple[int, int, int, int]] = {}
     if not timely.empty:
@@ -275,50 +303,16 @@ def _department_inputs_sql(
 
 
 def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFrame:
-    """Components, deductions, composite and rank from the inputs: the rules of
-    :mod:`lib.domain.scoring` applied column-wise (a province has 3 000 units and the ranking
-    history 24 months of them); ``tests/test_summary.py`` checks it against the
-    row-by-row rules. Inputs with a ``period`` column are ranked within each period."""
+    """Components, deductions, composite and rank from the inputs by the rules of
+    :mod:`lib.domain.scoring` (:func:`~lib.domain.scoring.score_columns`), with each
+    department's names and counts. Inputs with a ``period`` column are ranked within
+    each period."""
     if inputs.empty:
         return pd.DataFrame()
-    weights = ctx.settings["weights"]
-    rules = ctx.settings["deductions"]
 
-    def col(name: str) -> np.ndarray:
+    def col(name: str) -> Any:
         return pd.to_numeric(inputs[name], errors="coerce").astype("float64").to_numpy()
 
-    reports, due_tasks = col("reports"), col("due_tasks")
-    denominator = reports + due_tasks
-    with np.errstate(divide="ignore", invalid="ignore"):
-        timeliness = np.where(
-            ~np.isnan(reports) & (denominator > 0),
-            100.0 * (col("reports_on_time") + col("done_on_time")) / denominator,
-            np.nan,
-        )
-    complaints = np.nan_to_num(col("complaints"), nan=0.0)
-    overdue = col("overdue")
-    deductions = np.minimum(
-        float(rules["max"]),
-        rules["per_complaint"] * np.maximum(complaints, 0.0)
-        + rules["per_overdue"] * np.maximum(overdue, 0),
-    )
-    components = {
-        "completion": col("completion"),
-        "timeliness": timeliness,
-        "satisfaction": col("satisfaction"),
-        "inspection": col("inspection"),
-    }
-    num = np.zeros(len(inputs))
-    den = np.zeros(len(inputs))
-    for name in scoring.COMPONENTS:
-        value, weight = components[name], float(weights.get(name, 0))
-        if weight <= 0:
-            continue
-        present = ~np.isnan(value)
-        num = num + np.where(present, weight * value, 0.0)
-        den = den + np.where(present, weight, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        composite = np.where(den > 0, np.maximum(0.0, num / den - deductions), 0.0)
     df = pd.DataFrame(
         {
             "department_id": inputs["department_id"].to_numpy(),
@@ -328,34 +322,23 @@ def _scores_from_inputs(ctx: CampaignContext, inputs: pd.DataFrame) -> pd.DataFr
             "assignments": col("assignments").astype("int64"),
             "expected": col("expected"),
             "done": col("done").astype("int64"),
-            "overdue": overdue.astype("int64"),
+            "overdue": col("overdue").astype("int64"),
             "reported": col("reported").astype("int64"),
-            "complaints": complaints,
-            "deductions": deductions,
-            **components,
-            "composite": scoring.round2(composite),  # as Python rounds composite_score
+            **scoring.score_columns(inputs, ctx.settings),
         }
     )
     df = distinct_names(df)
     if "period" in inputs:  # many periods stacked: ranked within each
         df["period"] = inputs["period"].to_numpy()
-        df["rank"] = (
-            df.groupby("period")["composite"].rank(method="min", ascending=False).astype("int64")
-        )
+        df["rank"] = scoring.competition_ranks(df["composite"], groups=df["period"])
         return df.sort_values(["period", "rank", "department"]).reset_index(drop=True)
-    df["rank"] = _ranks(df["composite"].tolist())
+    df["rank"] = scoring.competition_ranks(df["composite"])
     return df.sort_values(["rank", "department"]).reset_index(drop=True)
 
 
+@per_context
 def ranking(ctx: CampaignContext) -> pd.DataFrame:
     """This period's scores with movement against the previous period."""
-    return _ranking(ctx.campaign_id, ctx.today, ctx.period)
-
-
-@queries.versioned
-def _ranking(campaign_id: int, today: dt.date, period: str) -> Any:
-    ctx = context(campaign_id, today, period)
-    assert ctx is not None
     now = department_scores(ctx)
     if now.empty:
         return now
@@ -375,18 +358,12 @@ def _ranking(campaign_id: int, today: dt.date, period: str) -> Any:
     return now
 
 
+@per_context
 def rank_history(ctx: CampaignContext) -> pd.DataFrame:
     """Rank and composite of every department for every period so far (bump chart)."""
-    return _rank_history(ctx.campaign_id, ctx.today, ctx.period)
-
-
-@queries.versioned
-def _rank_history(campaign_id: int, today: dt.date, period: str) -> Any:
-    ctx = context(campaign_id, today, period)
-    assert ctx is not None
     columns = ["department_id", "department", "department_en", "composite", "rank", "period"]
     periods = [p for p in campaign_periods(ctx) if p <= ctx.period]
-    summary_rows = summary.campaign_frame(campaign_id)  # read once for every month
+    summary_rows = summary.campaign_frame(ctx.campaign_id)  # read once for every month
     # closed months (judged at their last day) scored together from the summary
     closed = {p: _due_periods(ctx, p)[0] for p in periods if period_end(p) <= ctx.today}
     stacked = summary.history_inputs(summary_rows, closed) if closed else None
@@ -485,11 +462,13 @@ def indicator_grid(
     name told apart), its data table (one row per unit, one column per item), each
     unit's mean value and each item's mean over the units, lowest first. Cached per process by the data-version stamp: at province scale
     this shaping was a fifth of every rerun of the page."""
-    return _indicator_grid(campaign_id, period, group, lang)  # type: ignore[no-any-return]
+    return _indicator_grid(campaign_id, period, group, lang)
 
 
-@queries.versioned
-def _indicator_grid(campaign_id: int, period: str, group: str, lang: str) -> Any:
+@versioned
+def _indicator_grid(
+    campaign_id: int, period: str, group: str, lang: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     values = queries.department_indicators(campaign_id, period, group)
     values = values[(values["scale"].fillna(100) <= 100) & (values["unit"] != "件")]
     if values.empty:
@@ -510,19 +489,11 @@ def _indicator_grid(campaign_id: int, period: str, group: str, lang: str) -> Any
     return values, grid, means, items
 
 
+@per_context
 def rank_history_table(ctx: CampaignContext, name_col: str, label: str, lang: str) -> pd.DataFrame:
     """The rank-by-month chart's data table: a row per unit in this month's rank order, a
     column per month (its rank); cached per data version and language (a province's
     3 000 units × 24 months were pivoted on every rerun)."""
-    return _rank_history_table(ctx.campaign_id, ctx.today, ctx.period, name_col, label, lang)  # type: ignore[no-any-return]
-
-
-@queries.versioned
-def _rank_history_table(
-    campaign_id: int, today: dt.date, period: str, name_col: str, label: str, lang: str
-) -> Any:
-    ctx = context(campaign_id, today, period)
-    assert ctx is not None
     grid = department_grid(
         rank_history(ctx), name_col, "period", "rank", label=label,
         order=ranking(ctx)["department_id"],
@@ -537,7 +508,7 @@ def honour_lists(ctx: CampaignContext, ranked: pd.DataFrame) -> tuple[pd.DataFra
     """红榜 and 黑榜 by the campaign's rules (list sizes in the campaign settings)."""
     if ranked.empty:
         return ranked, ranked
-    top, bottom = _commend_and_laggard(
+    top, bottom = scoring.commend_and_laggard(
         list(zip(ranked["department_id"], ranked["composite"], strict=True)),
         int(ctx.settings["commend_count"]),
         int(ctx.settings["laggard_count"]),
@@ -546,37 +517,18 @@ def honour_lists(ctx: CampaignContext, ranked: pd.DataFrame) -> tuple[pd.DataFra
     return by_id.loc[top].reset_index(), by_id.loc[bottom].reset_index()
 
 
-def _commend_and_laggard(
-    ranked: list[tuple[Any, float]], commend: int, laggard: int
-) -> tuple[list[Any], list[Any]]:
-    """Same lists as :func:`scoring.commend_and_laggard`, in O(n log n)."""
-    if not ranked:
-        return [], []
-    ordered = sorted(ranked, key=lambda x: -x[1])
-    ranks = _ranks([s for _, s in ordered])
-    top = [d for (d, _), r in zip(ordered, ranks, strict=True) if r <= commend]
-    in_top = set(top)
-    bottom_ranks = _ranks([-s for _, s in ordered])
-    bottom = [
-        d
-        for (d, _), r in zip(ordered, bottom_ranks, strict=True)
-        if r <= laggard and d not in in_top
-    ]
-    return top, bottom[::-1]  # worst first
-
-
 def task_table(
     ctx: CampaignContext, as_of: dt.datetime | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(assignments with status, tasks with status) for the context's period (cached per
     process by the data-version stamp)."""
-    return _task_table(ctx.campaign_id, ctx.today, ctx.period, as_of)  # type: ignore[no-any-return]
+    return _task_table(ctx, as_of)
 
 
-@queries.versioned
-def _task_table(campaign_id: int, today: dt.date, period: str, as_of: dt.datetime | None) -> Any:
-    ctx = context(campaign_id, today, period)
-    assert ctx is not None
+@per_context
+def _task_table(
+    ctx: CampaignContext, as_of: dt.datetime | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     # uncached: the task table itself is cached, one copy of 135 000 rows is enough
     progress = queries.assignment_progress.uncached(ctx.campaign_id, ctx.period, as_of)  # type: ignore[attr-defined]
     if progress.empty:
@@ -592,16 +544,10 @@ def _task_table(campaign_id: int, today: dt.date, period: str, as_of: dt.datetim
     return assignments, tasks
 
 
+@per_context
 def department_tasks(ctx: CampaignContext, department_id: int) -> pd.DataFrame:
     """One department's assignments with status (the same rows as ``task_table``'s
     for that department, without computing every department's)."""
-    return _department_tasks(ctx.campaign_id, ctx.today, ctx.period, department_id)  # type: ignore[no-any-return]
-
-
-@queries.versioned
-def _department_tasks(campaign_id: int, today: dt.date, period: str, department_id: int) -> Any:
-    ctx = context(campaign_id, today, period)
-    assert ctx is not None
     progress = queries.assignment_progress(ctx.campaign_id, ctx.period, department_id=department_id)
     if progress.empty:
         return progress
@@ -621,16 +567,10 @@ def _assignment_statuses(ctx: CampaignContext, progress: pd.DataFrame) -> pd.Dat
     )
 
 
+@per_context
 def area_heatmap(ctx: CampaignContext) -> pd.DataFrame:
     """Task-weighted completion per department × task area (from the summary; the SQL
     aggregate for a period judged before it began). Cached by the data version."""
-    return _area_heatmap(ctx.campaign_id, ctx.today, ctx.period)  # type: ignore[no-any-return]
-
-
-@queries.versioned
-def _area_heatmap(campaign_id: int, today: dt.date, period: str) -> Any:
-    ctx = context(campaign_id, today, period)
-    assert ctx is not None
     if ctx.at >= period_start(ctx.period):
         df = summary.area_cells(ctx.campaign_id, ctx.period)
         if df is not None:
@@ -648,7 +588,7 @@ def _area_heatmap(campaign_id: int, today: dt.date, period: str) -> Any:
                     )
                 )
             )
-    return _area_labelled(distinct_names(queries.area_heatmap(ctx.campaign_id, ctx.period)))
+    return _area_labelled(distinct_names(aggregates.area_heatmap(ctx.campaign_id, ctx.period)))
 
 
 def _area_labelled(df: pd.DataFrame) -> pd.DataFrame:

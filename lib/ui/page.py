@@ -9,8 +9,9 @@ import streamlit as st
 
 from lib.config import settings
 from lib.domain.permissions import can
-from lib.i18n import LANG_LABELS, LANGS, current_lang, join_list, role_label, t
+from lib.i18n import LANG_LABELS, LANGS, current_lang, join_list, local_name, role_label, t
 from lib.read import queries
+from lib.read.campaigns import CampaignRecord
 from lib.ui.auth import CurrentUser
 
 HIDE_DEPLOY_CSS = """
@@ -260,8 +261,6 @@ def md_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
-def campaign_name(header: dict) -> str:  # type: ignore[type-arg]
+def campaign_name(campaign: CampaignRecord) -> str:
     """The campaign's name in the current language, escaped for Markdown."""
-    return md_escape(
-        header["name"] if current_lang() == "zh" else (header["name_en"] or header["name"])
-    )
+    return md_escape(local_name(campaign.name, campaign.name_en))

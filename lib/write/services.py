@@ -21,7 +21,7 @@ from lib.db import bump_data_version
 from lib.domain.permissions import Actor, can
 from lib.i18n import t
 from lib.models import ROLES, AuditLog, Department, User, utcnow
-from lib.read import summary
+from lib.write import summary
 
 BCRYPT_ROUNDS = 12
 USERNAME_RE = re.compile(r"^[a-z0-9_.\-]{3,80}$")
