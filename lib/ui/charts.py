@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from lib.domain.scoring import STATUS_COLOURS, STATUSES
-from lib.i18n import current_lang, each, fmt_period, status_label, t
+from lib.i18n import current_lang, each, fmt_period, local_col, phase_label, status_label, t
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 NEUTRAL = "#90A4AE"
@@ -80,6 +80,24 @@ def _day_format(lang: str | None) -> str:
     return "%-m月%-d日" if (lang or current_lang()) == "zh" else "%-d %b"
 
 
+def phase_frame(phases: list[dict[str, Any]], lang: str | None = None) -> pd.DataFrame:
+    """The rows :func:`phase_timeline` draws from a campaign's phases: the plan's own name
+    in Chinese, "1. Mobilisation" in English."""
+    lang = lang or current_lang()
+    return pd.DataFrame(
+        [
+            {
+                "name": p["name"]
+                if lang == "zh"
+                else f"{p['seq']}. {phase_label(p['name'], p['kind'], lang)}",
+                "start": p["start_date"],
+                "end": p["end_date"],
+            }
+            for p in phases
+        ]
+    )
+
+
 def phase_timeline(
     phases: pd.DataFrame, today: dt.date, lang: str | None = None
 ) -> alt.TopLevelMixin:
@@ -114,7 +132,7 @@ def phase_timeline(
 
 
 def _name_col(lang: str | None) -> str:
-    return "department" if (lang or current_lang()) == "zh" else "department_en"
+    return local_col("department", lang)
 
 
 def department_completion(df: pd.DataFrame, lang: str | None = None) -> alt.TopLevelMixin:
