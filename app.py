@@ -7,7 +7,7 @@ import streamlit as st
 from lib.config import ConfigError, settings
 from lib.db import get_engine, upgrade
 from lib.i18n import t
-from lib.ui import page
+from lib.ui import page, state
 from lib.ui.auth import authenticate, logout_button
 from lib.ui.nav import pages_for
 
@@ -49,7 +49,7 @@ for spec in pages_for(user.roles):
         default=spec.default,
     )
     sections.setdefault(t(f"nav.section.{spec.section}"), []).append(entry)
-st.session_state["current_user"] = user
+state.CURRENT_USER.set(user)
 navigation = st.navigation(sections, expanded=True)  # no English "View more"
 page.sidebar(user)
 logout_button(user)

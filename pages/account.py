@@ -5,16 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import write
-from lib.db import session_scope
-from lib.i18n import current_lang, join_list, role_label, t
+from lib.i18n import join_list, local_name, role_label, t
 from lib.ui import page
 
-user = page.current_user()
-st.title(t("account.heading"))
-lang = current_lang()
-department = (user.department if lang == "zh" else user.department_en or user.department) or t(
-    "account.none"
-)
+pg = page.open("account.self", title="account.heading")
+user = pg.user
+department = local_name(user.department, user.department_en) or t("account.none")
 colon = t("punct.colon")
 st.markdown(
     f"- {t('account.username')}{colon}`{user.username}`\n"
@@ -30,16 +26,9 @@ with st.form("change_password_form", clear_on_submit=True):
     repeat = st.text_input(t("account.repeat_password"), type="password", key="repeat_password")
     submitted = st.form_submit_button(t("account.submit"))
 if submitted:
-    try:
-        with session_scope() as session:
-            write.change_own_password(
-                actor=user.actor,
-                session=session,
-                old_password=old,
-                new_password=new,
-                repeat=repeat,
-            )
-    except write.ServiceError as exc:
-        st.error(exc.message())
-    else:
-        st.success(t("account.password_changed"))
+    page.save(
+        lambda s: write.change_own_password(
+            actor=user.actor, session=s, old_password=old, new_password=new, repeat=repeat
+        ),
+        success=t("account.password_changed"),
+    )

@@ -8,14 +8,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from lib.i18n import current_lang, t
+from lib.i18n import t
 from lib.io.safe_cells import to_csv_bytes
 from lib.read import queries, reporting
 from lib.ui import page
 
-user = page.current_user()
-page.require_action(user, "audit.read")
-st.title(t("page.audit"))
+page.open("audit.read", title="page.audit")
 
 options = queries.audit_filter_options()
 today = queries.today()
@@ -26,11 +24,7 @@ who = c1.selectbox(
 action = c2.selectbox(
     t("audit.action"), [""] + options["actions"], format_func=lambda a: a or t("audit.all")
 )
-audit_depts = reporting.audit_departments()
-dept_names = {
-    int(r.id): (r.name if current_lang() == "zh" else (r.name_en or r.name))
-    for r in audit_depts.itertuples(index=False)
-}
+dept_names = page.names_by_id(reporting.audit_departments())
 all_label = t("audit.all")
 department = c4.selectbox(
     t("audit.department"),

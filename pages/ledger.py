@@ -7,18 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from lib.domain.scoring import STATUS_COLOURS, STATUSES
-from lib.i18n import current_lang, each, fmt_date, fmt_period, status_label, t, yes_no
+from lib.i18n import each, fmt_date, fmt_period, local_col, status_label, t, yes_no
 from lib.io.safe_cells import to_xlsx_bytes
 from lib.read import queries, views
 from lib.ui import page
 
-user = page.current_user()
-page.require_action(user, "read.all")
-ctx = page.campaign_context(user)
-lang = current_lang()
-
-st.title(t("page.ledger"))
-st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+ctx = page.open("read.all", title="page.ledger", campaign="view").view
 
 assignments, tasks = views.task_table(ctx)
 if tasks.empty:
@@ -76,7 +70,7 @@ table = pd.DataFrame(
         t("col.progress"): view["percent"].round(0),
         t("col.expected"): view["expected"].round(0),
         t("col.due"): each(fmt_date, view["due_date"]),
-        t("col.departments"): view["departments"] if lang == "zh" else view["departments_en"],
+        t("col.departments"): view[local_col("departments")],
         t("col.area"): view["area"].fillna(t("ledger.problem_area")),
         t("col.last_report"): each(fmt_period, last_report.reindex(view["task_id"])),
         t("col.source"): each(lambda s, lang: t(f"source.{s}", lang), view["source"]),
@@ -125,7 +119,7 @@ shares = assignments[assignments["task_id"] == task_id]
 page.table(
     pd.DataFrame(
         {
-            t("col.department"): shares["department"] if lang == "zh" else shares["department_en"],
+            t("col.department"): shares[local_col("department")],
             t("col.lead"): yes_no(shares["is_lead"]),
             t("col.progress"): shares["percent"].round(0),
             t("col.last_report"): each(fmt_period, shares["latest_period"]),
@@ -148,9 +142,7 @@ else:
         pd.DataFrame(
             {
                 t("col.period"): each(fmt_period, history["period"]),
-                t("col.department"): history["department"]
-                if lang == "zh"
-                else history["department_en"],
+                t("col.department"): history[local_col("department")],
                 t("col.progress"): history["percent_done"],
                 t("col.review_state"): each(
                     lambda s, lang: t(f"review.{s}", lang), history["review_state"]

@@ -7,18 +7,13 @@ import datetime as dt
 
 import streamlit as st
 
-from lib.i18n import current_lang, fmt_date, fmt_period, status_label, t
+from lib.i18n import fmt_date, fmt_period, local_col, status_label, t
 from lib.io import meeting
 from lib.io.deck import build_deck
-from lib.read import queries, views
-from lib.ui import charts, page
+from lib.read import views
+from lib.ui import charts, page, state
 
-user = page.current_user()
-page.require_action(user, "read.overview")
-lang = current_lang()
-
-st.markdown(
-    """
+FULL_SCREEN = """
 <style>
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
   [data-testid="stHeader"] {display: none;}
@@ -28,28 +23,27 @@ st.markdown(
   [data-testid="stMetricValue"] {font-size: 4rem;}
   [data-testid="stMetricLabel"] p {font-size: 1.6rem;}
 </style>
-""",
-    unsafe_allow_html=True,
-)
-
-campaign_id = page.selected_campaign_id()
-if campaign_id is None:
-    st.info(t("overview.no_campaign"))
-    st.stop()
-base = views.context(campaign_id, queries.today())
-if base is None:
-    st.info(t("overview.no_campaign"))
-    st.stop()
-periods = list(reversed(views.campaign_periods(base)))
+"""
+pg = page.open("read.overview", campaign="today", css=FULL_SCREEN)
+lang, campaign_id = pg.lang, pg.campaign_id
+periods = list(reversed(views.campaign_periods(pg.view)))
 
 # the meeting is frozen: period and moment are chosen once and kept for the session
-key = f"meeting_{campaign_id}"
-if st.session_state.get(f"{key}_period") not in periods:
-    st.session_state[f"{key}_period"] = st.session_state.get("period", periods[0])
-    if st.session_state[f"{key}_period"] not in periods:
-        st.session_state[f"{key}_period"] = periods[0]
-    st.session_state[f"{key}_at"] = dt.datetime.now().replace(microsecond=0)
-    st.session_state[f"{key}_slide"] = 0
+frozen_period = state.MEETING_PERIOD(campaign_id)
+frozen_moment = state.MEETING_AT(campaign_id)
+slide = state.MEETING_SLIDE(campaign_id)
+advanced_at = state.MEETING_ADVANCED_AT(campaign_id)
+
+
+def _freeze(period: str) -> None:
+    frozen_period.set(period)
+    frozen_moment.set(dt.datetime.now().replace(microsecond=0))
+    slide.set(0)
+
+
+if frozen_period.get() not in periods:
+    remembered = state.PERIOD.get_or(periods[0])
+    _freeze(remembered if remembered in periods else periods[0])
 
 top = st.columns([3, 2, 2, 1, 1])
 with top[0]:
@@ -58,13 +52,11 @@ chosen = top[1].selectbox(
     t("meeting.freeze"),
     periods,
     format_func=fmt_period,
-    index=periods.index(st.session_state[f"{key}_period"]),
+    index=periods.index(frozen_period.get_or(periods[0])),
 )
-if chosen != st.session_state[f"{key}_period"]:
-    st.session_state[f"{key}_period"] = chosen
-    st.session_state[f"{key}_at"] = dt.datetime.now().replace(microsecond=0)
-    st.session_state[f"{key}_slide"] = 0
-frozen_at: dt.datetime = st.session_state[f"{key}_at"]
+if chosen != frozen_period.get():
+    _freeze(chosen)
+frozen_at = frozen_moment.get_or(dt.datetime.now().replace(microsecond=0))
 auto = top[2].number_input(t("meeting.auto"), min_value=0, max_value=600, value=0, step=5)
 
 
@@ -78,7 +70,7 @@ def frozen_data(campaign_id: int, period: str, lang: str, frozen_at: dt.datetime
     return data
 
 
-data = frozen_data(campaign_id, st.session_state[f"{key}_period"], lang, frozen_at)
+data = frozen_data(campaign_id, frozen_period.get_or(chosen), lang, frozen_at)
 ctx = data.ctx
 spotlights = meeting.spotlight_departments(data)
 SLIDES = [
@@ -94,10 +86,10 @@ SLIDES = [
 
 with top[3]:
     if st.button(t("meeting.prev"), key="meeting_prev", width="stretch"):
-        st.session_state[f"{key}_slide"] = (st.session_state[f"{key}_slide"] - 1) % len(SLIDES)
+        slide.set((slide.get_or(0) - 1) % len(SLIDES))
 with top[4]:
     if st.button(t("meeting.next"), key="meeting_next", width="stretch"):
-        st.session_state[f"{key}_slide"] = (st.session_state[f"{key}_slide"] + 1) % len(SLIDES)
+        slide.set((slide.get_or(0) + 1) % len(SLIDES))
 
 
 def show(slide: str) -> None:
@@ -157,7 +149,7 @@ def show(slide: str) -> None:
         if rows.empty:
             st.success(t("overview.no_lagging"))
         for r in rows.itertuples(index=False):
-            depts = r.departments if lang == "zh" else r.departments_en
+            depts = getattr(r, local_col("departments"))
             st.markdown(
                 f"- {page.md_escape(r.code)} {page.md_escape(r.title)}（{page.md_escape(depts)}）"
                 f"· {r.percent:.0f}% · "
@@ -168,9 +160,8 @@ def show(slide: str) -> None:
         if data.satisfaction.empty:
             st.info(t("overview.no_satisfaction"))
         else:
-            item_col = "name" if lang == "zh" else "name_en"
             trend = data.satisfaction.assign(
-                item=data.satisfaction[item_col].fillna(data.satisfaction["name"]),
+                item=data.satisfaction[local_col("name")].fillna(data.satisfaction["name"]),
                 value=data.satisfaction["value"].astype(float),
             )
             target = trend["target"].dropna().max() if trend["target"].notna().any() else None
@@ -188,13 +179,13 @@ def show(slide: str) -> None:
 def slide_area() -> None:
     """The current slide; with auto-advance on, it moves on every ``auto`` seconds."""
     now = dt.datetime.now()
-    last = st.session_state.get(f"{key}_advanced_at")
+    last = advanced_at.get()
     if auto and last is not None and (now - last).total_seconds() >= auto - 0.5:
-        st.session_state[f"{key}_slide"] = (st.session_state[f"{key}_slide"] + 1) % len(SLIDES)
-        st.session_state[f"{key}_advanced_at"] = now
+        slide.set((slide.get_or(0) + 1) % len(SLIDES))
+        advanced_at.set(now)
     elif last is None or not auto:
-        st.session_state[f"{key}_advanced_at"] = now
-    index = st.session_state[f"{key}_slide"] % len(SLIDES)
+        advanced_at.set(now)
+    index = slide.get_or(0) % len(SLIDES)
     show(SLIDES[index])
     st.caption(
         t("meeting.slide_of", n=index + 1, total=len(SLIDES))
@@ -213,7 +204,7 @@ def frozen_deck(campaign_id: int, period: str, lang: str, frozen_at: dt.datetime
     return build_deck(frozen_data(campaign_id, period, lang, frozen_at))
 
 
-if st.toggle(t("meeting.prepare_deck"), key=f"{key}_deck"):
+if st.toggle(t("meeting.prepare_deck"), key=f"meeting_{campaign_id}_deck"):
     with st.spinner(t("reports.building")):
         deck = frozen_deck(campaign_id, ctx.period, lang, frozen_at)
     st.download_button(

@@ -8,30 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from lib.domain import scoring
-from lib.i18n import (
-    current_lang,
-    each,
-    fmt_date,
-    fmt_pct,
-    fmt_period,
-    phase_label,
-    status_label,
-    t,
-)
+from lib.i18n import each, fmt_date, fmt_pct, fmt_period, local_col, phase_label, status_label, t
 from lib.read import cache, queries, views
 from lib.ui import charts, page
 
-user = page.current_user()
-page.require_action(user, "read.overview")
-lang = current_lang()
-if page.selected_campaign_id() is None:
-    st.title(t("page.overview"))
-    st.info(t("overview.no_campaign"))
-    st.stop()
-ctx = page.campaign_context(user)
+pg = page.open("read.overview", campaign="view", title_if_empty="page.overview")
+ctx, lang = pg.view, pg.lang
 header, today, period = ctx.header, ctx.today, ctx.period
 start, end = ctx.start, ctx.end
-name_col = "department" if lang == "zh" else "department_en"
+name_col = local_col("department")
 
 st.title(page.campaign_name(header))
 colon = t("punct.colon")
@@ -215,9 +200,7 @@ else:
         {
             t("col.code"): lagging["code"],
             t("col.task"): lagging["title"],
-            t("col.departments"): lagging["departments"]
-            if lang == "zh"
-            else lagging["departments_en"],
+            t("col.departments"): lagging[local_col("departments")],
             t("col.progress"): lagging["percent"].round(0),
             t("col.expected"): lagging["expected"].round(0),
             t("col.due"): each(fmt_date, lagging["due_date"]),

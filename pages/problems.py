@@ -11,29 +11,16 @@ import pandas as pd
 import streamlit as st
 
 from lib import write
-from lib.db import session_scope
 from lib.domain.periods import parse_period, period_of
 from lib.domain.permissions import can
-from lib.i18n import current_lang, each, fmt_date, t
-from lib.read import campaigns, queries, reporting
-from lib.ui import page
-from lib.write import PROBLEM_SOURCES, ServiceError
+from lib.i18n import each, fmt_date, local_col, t
+from lib.read import queries, reporting
+from lib.ui import page, state
+from lib.write import PROBLEM_SOURCES
 
-user = page.current_user()
-page.require_action(user, "problem.read")
-lang = current_lang()
+pg = page.open("problem.read", title="page.problems", campaign="record")
+user, lang, campaign_id = pg.user, pg.lang, pg.campaign_id
 manage = can(user.actor, "problem.manage")
-st.title(t("page.problems"))
-
-flash = st.session_state.pop("problems_flash", None)
-if flash:
-    st.success(flash)
-
-campaign_id = page.selected_campaign_id()
-info = campaigns.record(campaign_id) if campaign_id is not None else None
-if campaign_id is None or info is None:
-    st.info(t("rep.no_campaign"))
-    st.stop()
 
 today = queries.today()
 ledger = reporting.problem_ledger(campaign_id)
@@ -58,9 +45,7 @@ else:
             t("problems.col.title"): view["title"],
             t("problems.col.source"): [t(f"rep.source.{s}") for s in view["source"]],
             t("problems.col.found"): each(fmt_date, view["found_on"]),
-            t("problems.col.departments"): view["departments"]
-            if lang == "zh"
-            else view["departments_en"],
+            t("problems.col.departments"): view[local_col("departments")],
             t("problems.col.due"): [
                 fmt_date(d) if not pd.isna(d) else "—" for d in view["due_date"]
             ],
@@ -109,74 +94,69 @@ if not ledger.empty:
         type="primary",
         key="problems_verify",
     ):
-        try:
-            with session_scope() as session:
-                write.verify_problem(
-                    actor=user.actor,
-                    session=session,
-                    problem_id=int(pid),
-                    close=not is_closed,
-                    note=note,
-                    expected_version=int(chosen["version"]),
-                    new_due_date=new_due if isinstance(new_due, dt.date) else None,
-                )
-        except ServiceError as exc:
-            st.error(exc.message())
-        else:
-            st.session_state["problems_flash"] = t(
-                "problems.reopened" if is_closed else "problems.closed", code=chosen["code"]
-            )
-            st.rerun()
+        page.save(
+            lambda s: write.verify_problem(
+                actor=user.actor,
+                session=s,
+                problem_id=int(pid),
+                close=not is_closed,
+                note=note,
+                expected_version=int(chosen["version"]),
+                new_due_date=new_due if isinstance(new_due, dt.date) else None,
+            ),
+            flash=t("problems.reopened" if is_closed else "problems.closed", code=chosen["code"]),
+        )
 
 st.subheader(t("problems.register"))
 departments = reporting.campaign_departments(campaign_id)
-names = {
-    int(r.id): (r.name if lang == "zh" else (r.name_en or r.name))
-    for r in departments.itertuples(index=False)
-}
+names = page.names_by_id(departments)
+form = state.PROBLEM_FORM
 with st.form("problem_form", border=False):
-    title = st.text_input(t("problems.title"), max_chars=500, key="pf_title")
+    title = st.text_input(t("problems.title"), max_chars=500, key=form.key("title"))
     c1, c2, c3 = st.columns(3)
     source = c1.selectbox(
         t("problems.source"),
         list(PROBLEM_SOURCES),
         format_func=lambda s: t(f"rep.source.{s}", lang),
-        key="pf_source",
+        key=form.key("source"),
     )
-    found_on = c2.date_input(t("problems.found_on"), value=today, key="pf_found")
-    due = c3.date_input(t("problems.due"), value=today + dt.timedelta(days=30), key="pf_due")
+    found_on = c2.date_input(t("problems.found_on"), value=today, key=form.key("found"))
+    due = c3.date_input(t("problems.due"), value=today + dt.timedelta(days=30), key=form.key("due"))
     chosen_depts = st.multiselect(
         t("problems.departments"),
         list(names),
         format_func=lambda i: names[i],
-        key="pf_depts",
+        key=form.key("depts"),
         placeholder=t("rep.choose"),
     )
-    measure = st.text_area(t("problems.measure"), key="pf_measure", max_chars=write.MAX_TEXT)
+    measure = st.text_area(t("problems.measure"), key=form.key("measure"), max_chars=write.MAX_TEXT)
     description = st.text_area(
-        t("problems.description"), key="pf_description", max_chars=write.MAX_TEXT
+        t("problems.description"), key=form.key("description"), max_chars=write.MAX_TEXT
     )
-    register = st.form_submit_button(t("problems.save"), type="primary", key="pf_save")
+    register = st.form_submit_button(t("problems.save"), type="primary", key=form.key("save"))
+
+
+def _clear_form(_: object) -> None:
+    for field in ("title", "measure", "description", "depts"):
+        form(field).pop()
+
+
 if register:
-    try:
-        with session_scope() as session:
-            problem = write.register_problem(
+    page.save(
+        lambda s: (
+            write.register_problem(
                 actor=user.actor,
-                session=session,
+                session=s,
                 campaign_id=campaign_id,
                 title=title,
                 source=source,
-                found_on=found_on,  # type: ignore[arg-type]
+                found_on=found_on,
                 department_ids=[int(d) for d in chosen_depts],
                 measure=measure,
-                due_date=due,  # type: ignore[arg-type]
+                due_date=due,
                 description=description,
-            )
-            code = problem.code
-    except ServiceError as exc:
-        st.error(exc.message())
-    else:
-        for key in ("pf_title", "pf_measure", "pf_description", "pf_depts"):
-            st.session_state.pop(key, None)
-        st.session_state["problems_flash"] = t("problems.registered", code=code)
-        st.rerun()
+            ).code
+        ),
+        then=_clear_form,
+        flash=lambda code: t("problems.registered", code=code),
+    )

@@ -7,18 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from lib.domain import scoring
-from lib.i18n import current_lang, each, fmt_date, fmt_pct, fmt_period, status_label, t, yes_no
+from lib.i18n import each, fmt_date, fmt_pct, fmt_period, local_col, status_label, t, yes_no
 from lib.read import queries, views
 from lib.ui import charts, page
 
-user = page.current_user()
-page.require_action(user, "read.all")
-ctx = page.campaign_context(user)
-lang = current_lang()
-name_col = "department" if lang == "zh" else "department_en"
-
-st.title(t("page.progress"))
-st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+pg = page.open("read.all", title="page.progress", campaign="view")
+ctx, user, lang = pg.view, pg.user, pg.lang
+name_col = local_col("department")
 
 scores = views.department_scores(ctx)
 if scores.empty:
@@ -142,11 +137,10 @@ st.markdown(f"**{t('progress.indicators')}**")
 if sat.empty:
     st.info(t("progress.no_indicators"))
 else:
-    item_col = "name" if lang == "zh" else "name_en"
     page.table(
         pd.DataFrame(
             {
-                t("col.item"): sat[item_col].fillna(sat["name"]),
+                t("col.item"): sat[local_col("name")].fillna(sat["name"]),
                 t("col.value"): sat["value"].round(2),
                 t("col.target"): sat["target"],
                 t("col.unit"): sat["unit"],

@@ -10,18 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from lib.domain import scoring
-from lib.i18n import current_lang, fmt_period, t
+from lib.i18n import local_col, t
 from lib.read import views
 from lib.ui import charts, page
 
-user = page.current_user()
-page.require_action(user, "read.all")
-ctx = page.campaign_context(user)
-lang = current_lang()
-name_col = "department" if lang == "zh" else "department_en"
-
-st.title(t("page.ranking"))
-st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+pg = page.open("read.all", title="page.ranking", campaign="view")
+ctx, user, lang = pg.view, pg.user, pg.lang
+name_col = local_col("department")
 
 ranked = views.ranking(ctx)
 if ranked.empty:

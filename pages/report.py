@@ -8,44 +8,30 @@ import pandas as pd
 import streamlit as st
 
 from lib import write
-from lib.db import session_scope
 from lib.domain.periods import period_of, report_deadline, reporting_period
-from lib.i18n import current_lang, fmt_date, fmt_period, t
+from lib.i18n import fmt_date, fmt_period, local_name, t
 from lib.io import attachments
 from lib.models import REPORT_STATUSES
-from lib.read import campaigns, queries, reporting
-from lib.ui import page
+from lib.read import queries, reporting
+from lib.ui import page, state
 from lib.write import ConflictError, IndicatorInput, ReportInput, ServiceError
 
-user = page.current_user()
-page.require_action(user, "report.write")
-lang = current_lang()
-st.title(t("page.report"))
+pg = page.open("report.write", title="page.report", campaign="record")
+user, lang, campaign_id, info = pg.user, pg.lang, pg.campaign_id, pg.campaign
 
-flash = st.session_state.pop("report_flash", None)
-if flash:
-    st.success(flash)
-
-campaign_id = page.selected_campaign_id()
-info = campaigns.record(campaign_id) if campaign_id is not None else None
-if campaign_id is None or info is None:
-    st.info(t("rep.no_campaign"))
-    st.stop()
-
-departments = reporting.campaign_departments(campaign_id)
-names = {
-    int(r.id): (r.name if lang == "zh" else (r.name_en or r.name))
-    for r in departments.itertuples(index=False)
-}
+names = page.names_by_id(reporting.campaign_departments(campaign_id))
 on_behalf = bool(user.roles & {"admin", "office"})
 if on_behalf:
     if not names:
         st.info(t("rep.no_departments"))
         st.stop()
-    if st.session_state.get("report_department") not in names:
-        st.session_state.pop("report_department", None)
+    if state.REPORT_DEPARTMENT.get() not in names:
+        state.REPORT_DEPARTMENT.pop()
     department_id = st.selectbox(
-        t("rep.department"), list(names), format_func=lambda i: names[i], key="report_department"
+        t("rep.department"),
+        list(names),
+        format_func=lambda i: names[i],
+        key=state.REPORT_DEPARTMENT.key,
     )
 else:
     department_id = user.department_id
@@ -59,13 +45,13 @@ if not periods:
     st.info(t("report.no_tasks"))
     st.stop()
 default_period = reporting_period(info.start_date, info.end_date, today)
-if st.session_state.get("report_period") not in periods:
-    st.session_state["report_period"] = default_period if default_period in periods else periods[-1]
+if state.REPORT_PERIOD.get() not in periods:
+    state.REPORT_PERIOD.set(default_period if default_period in periods else periods[-1])
 period = st.selectbox(
     t("rep.period"),
     list(reversed(periods)),
     format_func=lambda p: fmt_period(p, lang),
-    key="report_period",
+    key=state.REPORT_PERIOD.key,
 )
 st.caption(
     t("report.intro", department=names[department_id], period=fmt_period(period))
@@ -83,22 +69,27 @@ if lock is not None:
     )
 
 rows = reporting.department_reports(campaign_id, department_id, period)
-gen = int(st.session_state.get("report_gen", 0))
+gen = state.REPORT_GEN.get_or(0)
 
 
-def _fresh_form() -> None:
+def _fresh_form(_: object = None) -> None:
     """Start the forms again from what is stored now (after a save or a conflict)."""
-    for name in [k for k in st.session_state if str(k).startswith(("rp_seen_", "iv_seen_"))]:
-        del st.session_state[name]
-    st.session_state["report_gen"] = gen + 1
+    state.REPORT_SEEN.clear()
+    state.INDICATOR_SEEN.clear()
+    state.REPORT_GEN.set(gen + 1)
 
 
 def _refused(exc: ServiceError) -> None:
-    st.error(exc.message())
+    """After the message: a stale form offers to reload what is stored now."""
     if isinstance(exc, ConflictError):
         st.button(t("rep.reload"), on_click=_fresh_form, key="report_reload")
 
 
+TEXT_FIELDS = {
+    "work_done": state.REPORT_WORK_DONE,
+    "problems": state.REPORT_PROBLEMS,
+    "next_steps": state.REPORT_NEXT_STEPS,
+}
 tab_tasks, tab_indicators = st.tabs([t("report.tasks"), t("report.indicators")])
 
 
@@ -110,8 +101,10 @@ def _int_or_none(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
-def _state_label(state: object) -> str:
-    return t(f"rep.state.{state}") if isinstance(state, str) and state else t("rep.state.none")
+def _state_label(review_state: object) -> str:
+    if isinstance(review_state, str) and review_state:
+        return t(f"rep.state.{review_state}")
+    return t("rep.state.none")
 
 
 with tab_tasks:
@@ -130,9 +123,9 @@ with tab_tasks:
                 editable = lock is None and row.review_state != "approved"
                 if editable:
                     editable_ids.append(aid)
-                key = f"{aid}_{period}_{gen}"
+                key = (aid, period, gen)
                 # the version this form was filled from: a save checks against it
-                st.session_state.setdefault(f"rp_seen_{key}", version)
+                state.REPORT_SEEN(*key).setdefault(version)
                 with st.container(border=True):
                     head = f"**{page.md_escape(row.code)}　{page.md_escape(row.title)}**"
                     st.markdown(head)
@@ -165,7 +158,7 @@ with tab_tasks:
                         max_value=100,
                         step=5,
                         value=percent or 0,
-                        key=f"rp_pct_{key}",
+                        key=state.REPORT_PERCENT.key(*key),
                         disabled=not editable,
                     )
                     options = list(REPORT_STATUSES)
@@ -174,13 +167,11 @@ with tab_tasks:
                         options,
                         index=options.index(status) if status in options else 1,
                         format_func=lambda s: t(f"rep.rstatus.{s}", lang),
-                        key=f"rp_status_{key}",
+                        key=state.REPORT_STATUS.key(*key),
                         disabled=not editable,
                     )
                     text_cols = st.columns(3)
-                    for col, field in zip(
-                        text_cols, ("work_done", "problems", "next_steps"), strict=True
-                    ):
+                    for col, (field, family) in zip(text_cols, TEXT_FIELDS.items(), strict=True):
                         value = (
                             getattr(row, f"prev_{field}")
                             if prefill
@@ -189,7 +180,7 @@ with tab_tasks:
                         col.text_area(
                             t(f"report.{field}"),
                             value=_text(value),
-                            key=f"rp_{field}_{key}",
+                            key=family.key(*key),
                             height=100,
                             max_chars=write.MAX_TEXT,
                             disabled=not editable,
@@ -198,7 +189,7 @@ with tab_tasks:
                         st.file_uploader(
                             t("report.evidence", max_mb=attachments.MAX_BYTES // (1024 * 1024)),
                             accept_multiple_files=True,
-                            key=f"rp_files_{key}",
+                            key=state.REPORT_FILES.key(*key),
                         )
             b1, b2, _ = st.columns([1, 1, 4])
             save_clicked = b1.form_submit_button(
@@ -215,47 +206,48 @@ with tab_tasks:
                 aid = int(row.assignment_id)
                 if aid not in editable_ids:
                     continue
-                key = f"{aid}_{period}_{gen}"
+                key = (aid, period, gen)
                 items.append(
                     ReportInput(
                         assignment_id=aid,
-                        percent_done=int(st.session_state[f"rp_pct_{key}"]),
-                        status=st.session_state[f"rp_status_{key}"],
-                        work_done=st.session_state[f"rp_work_done_{key}"],
-                        problems=st.session_state[f"rp_problems_{key}"],
-                        next_steps=st.session_state[f"rp_next_steps_{key}"],
-                        expected_version=st.session_state.get(f"rp_seen_{key}"),
+                        percent_done=int(state.REPORT_PERCENT(*key).get_or(0)),
+                        status=state.REPORT_STATUS(*key).get_or(""),
+                        work_done=state.REPORT_WORK_DONE(*key).get(),
+                        problems=state.REPORT_PROBLEMS(*key).get(),
+                        next_steps=state.REPORT_NEXT_STEPS(*key).get(),
+                        expected_version=state.REPORT_SEEN(*key).get(),
                     )
                 )
-                for upload in st.session_state.get(f"rp_files_{key}") or []:
+                for upload in state.REPORT_FILES(*key).get() or []:
                     files.append((aid, upload))
-            try:
-                with session_scope() as session:
-                    saved = write.save_reports(
+
+            def _save_reports(session) -> None:
+                saved = write.save_reports(
+                    actor=user.actor,
+                    session=session,
+                    period=period,
+                    items=items,
+                    submit=bool(submit_clicked),
+                )
+                by_assignment = {u.assignment_id: u.id for u in saved}
+                for aid, upload in files:
+                    write.add_attachment(
                         actor=user.actor,
                         session=session,
-                        period=period,
-                        items=items,
-                        submit=bool(submit_clicked),
+                        update_id=by_assignment[aid],
+                        filename=upload.name,
+                        data=upload.getvalue(),
                     )
-                    by_assignment = {u.assignment_id: u.id for u in saved}
-                    for aid, upload in files:
-                        write.add_attachment(
-                            actor=user.actor,
-                            session=session,
-                            update_id=by_assignment[aid],
-                            filename=upload.name,  # type: ignore[attr-defined]
-                            data=upload.getvalue(),  # type: ignore[attr-defined]
-                        )
-            except ServiceError as exc:
-                _refused(exc)
-            else:
-                _fresh_form()
-                st.session_state["report_flash"] = t(
+
+            page.save(
+                _save_reports,
+                on_error=_refused,
+                then=_fresh_form,
+                flash=t(
                     "report.submitted" if submit_clicked else "report.saved_draft",
                     count=len(items),
-                )
-                st.rerun()
+                ),
+            )
 
         # evidence already uploaded (downloads cannot live inside a form)
         update_ids = tuple(int(u) for u in rows["update_id"].dropna())
@@ -291,16 +283,12 @@ with tab_tasks:
                     and int(f.update_id) not in approved
                     and c3.button(t("report.remove", name=""), key=f"rm_{f.id}")
                 ):
-                    try:
-                        with session_scope() as session:
-                            write.remove_attachment(
-                                actor=user.actor, session=session, attachment_id=int(f.id)
-                            )
-                    except ServiceError as exc:
-                        st.error(exc.message())
-                    else:
-                        st.session_state["report_flash"] = t("report.removed")
-                        st.rerun()
+                    page.save(
+                        lambda s, attachment=int(f.id): write.remove_attachment(
+                            actor=user.actor, session=s, attachment_id=attachment
+                        ),
+                        flash=t("report.removed"),
+                    )
 
 with tab_indicators:
     indicators = reporting.department_indicators(campaign_id, department_id, period)
@@ -310,9 +298,9 @@ with tab_indicators:
         with st.form("indicator_form", border=False):
             for ind in indicators.itertuples(index=False):
                 iid = int(ind.indicator_id)
-                key = f"{iid}_{period}_{gen}"
-                st.session_state.setdefault(f"iv_seen_{key}", _int_or_none(ind.version))
-                label = ind.name if lang == "zh" else (ind.name_en or ind.name)
+                key = (iid, period, gen)
+                state.INDICATOR_SEEN(*key).setdefault(_int_or_none(ind.version))
+                label = local_name(ind.name, ind.name_en)
                 if ind.unit:
                     label += f"（{ind.unit}）" if lang == "zh" else f" ({ind.unit})"
                 low = ind.min_value if not pd.isna(ind.min_value) else 0.0
@@ -331,7 +319,7 @@ with tab_indicators:
                     value=None if pd.isna(ind.value) else float(ind.value),
                     step=0.01,
                     format="%.2f",
-                    key=f"iv_val_{key}",
+                    key=state.INDICATOR_VALUE.key(*key),
                     help=" · ".join(extra),
                     disabled=lock is not None,
                 )
@@ -340,7 +328,7 @@ with tab_indicators:
                         t("report.sample_size"),
                         value=None if pd.isna(ind.sample_size) else int(ind.sample_size),
                         step=1,
-                        key=f"iv_n_{key}",
+                        key=state.INDICATOR_SAMPLE.key(*key),
                         disabled=lock is not None,
                     )
             save_ind = st.form_submit_button(
@@ -350,33 +338,30 @@ with tab_indicators:
             values = []
             for ind in indicators.itertuples(index=False):
                 iid = int(ind.indicator_id)
-                key = f"{iid}_{period}_{gen}"
-                value = st.session_state.get(f"iv_val_{key}")
-                n = st.session_state.get(f"iv_n_{key}")
+                key = (iid, period, gen)
+                value = state.INDICATOR_VALUE(*key).get()
+                n = state.INDICATOR_SAMPLE(*key).get()
                 values.append(
                     IndicatorInput(
                         indicator_id=iid,
                         value=None if value is None else float(value),
                         sample_size=None if n is None else int(n),
-                        expected_version=st.session_state.get(f"iv_seen_{key}"),
+                        expected_version=state.INDICATOR_SEEN(*key).get(),
                     )
                 )
-            try:
-                with session_scope() as session:
-                    count = write.save_indicator_values(
-                        actor=user.actor,
-                        session=session,
-                        department_id=department_id,
-                        period=period,
-                        items=values,
-                    )
-            except ServiceError as exc:
-                _refused(exc)
-            else:
-                _fresh_form()
-                st.session_state["report_flash"] = (
+            page.save(
+                lambda s: write.save_indicator_values(
+                    actor=user.actor,
+                    session=s,
+                    department_id=department_id,
+                    period=period,
+                    items=values,
+                ),
+                on_error=_refused,
+                then=_fresh_form,
+                flash=lambda count: (
                     t("report.indicators_saved", count=count)
                     if count
                     else t("report.indicators_unchanged")
-                )
-                st.rerun()
+                ),
+            )

@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.i18n import current_lang, fmt_period, t
+from lib.i18n import t
 from lib.io import circular, deck, meeting, report_xlsx
-from lib.ui import page
+from lib.ui import page, state
 
-user = page.current_user()
-page.require_action(user, "data.export")
-ctx = page.campaign_context(user)
-lang = current_lang()
-
-st.title(t("page.reports"))
-st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+pg = page.open("data.export", title="page.reports", campaign="view")
+ctx, lang = pg.view, pg.lang
 data = meeting.meeting_data(ctx, lang)
 stem = f"campaign{ctx.campaign_id}_{ctx.period}_{lang}"
 
@@ -54,12 +49,12 @@ st.download_button(
 
 st.subheader(t("reports.deck"))
 st.caption(t("reports.deck_help"))
-deck_key = f"deck_{ctx.campaign_id}_{ctx.period}_{lang}"
+deck_ready = state.DECK_READY(ctx.campaign_id, ctx.period, lang)
 if st.button(t("reports.build"), key="build_deck"):
     with st.spinner(t("reports.building")):
-        deck.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today)
-    st.session_state[deck_key] = True
-if st.session_state.get(deck_key):
+        meeting.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today)
+    deck_ready.set(True)
+if deck_ready.get():
     st.download_button(
         t("meeting.download_deck"),
         data=deck.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today),

@@ -7,37 +7,21 @@ import pandas as pd
 import streamlit as st
 
 from lib import write
-from lib.db import session_scope
 from lib.domain.periods import is_late
-from lib.i18n import current_lang, each, fmt_period, t
-from lib.read import campaigns, reporting
-from lib.ui import page
+from lib.i18n import each, fmt_period, t
+from lib.read import reporting
+from lib.ui import page, state
 from lib.write import ConflictError, ServiceError
 
-user = page.current_user()
-page.require_action(user, "report.review")
-lang = current_lang()
-st.title(t("page.review"))
+pg = page.open("report.review", title="page.review", campaign="record")
+user, lang, info = pg.user, pg.lang, pg.campaign
 
-flash = st.session_state.pop("review_flash", None)
-if flash:
-    st.success(flash)
-
-campaign_id = page.selected_campaign_id()
-info = campaigns.record(campaign_id) if campaign_id is not None else None
-if campaign_id is None or info is None:
-    st.info(t("rep.no_campaign"))
-    st.stop()
-
-queue = reporting.review_queue(campaign_id)
+queue = reporting.review_queue(pg.campaign_id)
 if queue.empty:
     st.info(t("review.empty"))
     st.stop()
 
-dept_names = {
-    int(r.department_id): (r.department if lang == "zh" else (r.department_en or r.department))
-    for r in queue.itertuples(index=False)
-}
+dept_names = page.names_by_id(queue, "department_id", "department")
 choice = st.selectbox(
     t("review.filter_department"),
     [0, *dept_names],
@@ -90,31 +74,31 @@ labels = {
 # the version each report had when the reviewer first saw it: approving a report the
 # liaison changed since is refused (and the queue then shows the new content)
 versions = {
-    int(r.id): int(st.session_state.setdefault(f"review_seen_{r.id}", int(r.version)))
+    int(r.id): int(state.REVIEW_SEEN(r.id).setdefault(int(r.version)))
     for r in queue.itertuples(index=False)
 }
 
 
+def _refused(exc: ServiceError) -> None:
+    """A report changed since it was first seen: show the queue as stored now."""
+    if isinstance(exc, ConflictError):
+        state.REVIEW_SEEN.clear()
+
+
 def _decide(ids: list[int], approve: bool, reason: str | None = None) -> None:
-    try:
-        with session_scope() as session:
-            count = write.review_reports(
-                actor=user.actor,
-                session=session,
-                decisions=[(i, versions[i]) for i in ids],
-                approve=approve,
-                reason=reason,
-            )
-    except ServiceError as exc:
-        st.error(exc.message())
-        if isinstance(exc, ConflictError):
-            for name in [k for k in st.session_state if str(k).startswith("review_seen_")]:
-                del st.session_state[name]
-    else:
-        st.session_state["review_flash"] = t(
+    page.save(
+        lambda s: write.review_reports(
+            actor=user.actor,
+            session=s,
+            decisions=[(i, versions[i]) for i in ids],
+            approve=approve,
+            reason=reason,
+        ),
+        on_error=_refused,
+        flash=lambda count: t(
             "review.done_approved" if approve else "review.done_returned", count=count
-        )
-        st.rerun()
+        ),
+    )
 
 
 st.subheader(t("review.detail"))

@@ -7,19 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.i18n import current_lang, fmt_period, t
+from lib.i18n import fmt_period, local_col, t
 from lib.read import queries, views
 from lib.ui import charts, page
 
-user = page.current_user()
-page.require_action(user, "read.all")
-ctx = page.campaign_context(user)
-lang = current_lang()
-name_col = "department" if lang == "zh" else "department_en"
-item_col = "name" if lang == "zh" else "name_en"
-
-st.title(t("page.satisfaction"))
-st.caption(f"{page.campaign_name(ctx.header)} · {fmt_period(ctx.period)}")
+pg = page.open("read.all", title="page.satisfaction", campaign="view")
+ctx, user, lang = pg.view, pg.user, pg.lang
+name_col, item_col = local_col("department"), local_col("name")
 
 bench = queries.peer_benchmarks(ctx.campaign_id, ctx.period)
 if not bench.empty:

@@ -8,26 +8,21 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib.db import session_scope
 from lib.domain.plan import draft_from_rows, draft_problems, parse_plan, phase_rows, task_rows
-from lib.i18n import current_lang, t
+from lib.i18n import local_name, t
 from lib.io.plan_file import PlanFileError, read_plan_bytes
 from lib.io.templates import list_templates
 from lib.read import campaigns, queries, setup_queries
-from lib.ui import page
+from lib.ui import page, state
 from lib.write import (
-    ServiceError,
     create_campaign_from_plan,
     create_campaign_from_template_key,
     set_campaign_archived,
     update_campaign,
 )
 
-user = page.current_user()
-page.require_action(user, "campaign.setup")
-st.title(t("page.setup_campaigns"))
+user = page.open("campaign.setup", title="page.setup_campaigns").user
 today = queries.today()
-lang = current_lang()
 
 tab_plan, tab_template, tab_edit = st.tabs(
     [t("setup.tab_from_plan"), t("setup.tab_from_template"), t("setup.tab_edit")]
@@ -47,12 +42,12 @@ with tab_plan:
                 st.error(t(exc.key))
                 text = ""
         if text.strip():
-            st.session_state["plan_source"] = text
+            state.PLAN_SOURCE.set(text)
         else:
-            st.session_state.pop("plan_source", None)
+            state.PLAN_SOURCE.pop()
             if upload is None:
                 st.warning(t("setup.plan_empty"))
-    source = st.session_state.get("plan_source")
+    source = state.PLAN_SOURCE.get()
     if source:
         draft = parse_plan(source, today=today)
         st.subheader(t("setup.review"))
@@ -114,31 +109,21 @@ with tab_plan:
         if st.button(
             t("setup.plan_save"), key="plan_save", type="primary", disabled=bool(problems)
         ):
-            try:
-                with session_scope() as session:
-                    campaign = create_campaign_from_plan(
-                        actor=user.actor,
-                        session=session,
-                        draft=edited,
-                        start=start,
-                        end=end,
-                        today=today,
-                    )
-                    campaign.id  # noqa: B018 - loaded before the session closes
-            except ServiceError as exc:
-                st.error(exc.message())
-            else:
-                st.session_state.pop("plan_source", None)
-                st.success(t("setup.created", name=page.md_escape(edited.title or "")))
+            page.save(
+                lambda s: (
+                    create_campaign_from_plan(
+                        actor=user.actor, session=s, draft=edited, start=start, end=end, today=today
+                    ).id
+                ),
+                then=lambda _: state.PLAN_SOURCE.pop(),
+                success=t("setup.created", name=page.md_escape(edited.title or "")),
+            )
 
 # --- from a template ------------------------------------------------------------------
 with tab_template:
     templates = list_templates()
     keys = [tp["key"] for tp in templates]
-    names = {
-        tp["key"]: (tp["name"] if lang == "zh" else tp.get("name_en") or tp["name"])
-        for tp in templates
-    }
+    names = {tp["key"]: local_name(tp["name"], tp.get("name_en")) for tp in templates}
     with st.form("template_form"):
         key = st.selectbox(t("setup.template"), keys, format_func=lambda k: names[k])
         tname = st.text_input(t("setup.campaign_name"))
@@ -153,22 +138,20 @@ with tab_template:
         )
         submitted = st.form_submit_button(t("setup.create"), type="primary")
     if submitted and key:
-        try:
-            with session_scope() as session:
-                campaign = create_campaign_from_template_key(
+        page.save(
+            lambda s: (
+                create_campaign_from_template_key(
                     actor=user.actor,
-                    session=session,
+                    session=s,
                     template_key=key,
                     start=tstart,
                     end=tend,
                     organisation_code=org or None,
                     name=tname,
-                )
-                campaign.id  # noqa: B018 - loaded before the session closes
-        except ServiceError as exc:
-            st.error(exc.message())
-        else:
-            st.success(t("setup.created", name=page.md_escape(tname or names[key])))
+                ).id
+            ),
+            success=t("setup.created", name=page.md_escape(tname or names[key])),
+        )
 
 # --- edit -------------------------------------------------------------------------------
 with tab_edit:
@@ -263,36 +246,30 @@ with tab_edit:
                     for k in ("start_date", "end_date"):
                         if isinstance(r[k], pd.Timestamp):
                             r[k] = r[k].date()
-                try:
-                    with session_scope() as session:
-                        update_campaign(
-                            actor=user.actor,
-                            session=session,
-                            campaign_id=int(chosen),
-                            name=ename,
-                            name_en=ename_en,
-                            theme=etheme,
-                            organiser=eorg,
-                            start=estart,
-                            end=eend,
-                            target_satisfaction=etarget,
-                            thresholds={"on_track": on_track, "behind": behind},
-                            weights=weights,
-                            phases=rows,
-                        )
-                except ServiceError as exc:
-                    st.error(exc.message())
-                else:
-                    st.success(t("setup.saved"))
+                page.save(
+                    lambda s: update_campaign(
+                        actor=user.actor,
+                        session=s,
+                        campaign_id=int(chosen),
+                        name=ename,
+                        name_en=ename_en,
+                        theme=etheme,
+                        organiser=eorg,
+                        start=estart,
+                        end=eend,
+                        target_satisfaction=etarget,
+                        thresholds={"on_track": on_track, "behind": behind},
+                        weights=weights,
+                        phases=rows,
+                    ),
+                    success=t("setup.saved"),
+                )
             archived = bool(detail.archived)
             if st.button(
                 t("setup.unarchive") if archived else t("setup.archive"), key="archive_button"
             ):
-                with session_scope() as session:
-                    set_campaign_archived(
-                        actor=user.actor,
-                        session=session,
-                        campaign_id=int(chosen),
-                        archived=not archived,
+                page.save(
+                    lambda s: set_campaign_archived(
+                        actor=user.actor, session=s, campaign_id=int(chosen), archived=not archived
                     )
-                st.rerun()
+                )

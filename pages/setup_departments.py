@@ -5,18 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.db import session_scope
-from lib.i18n import current_lang, t
+from lib.i18n import t
 from lib.io.excel_import import import_workbook, template_workbook
 from lib.models import DEPARTMENT_KINDS
 from lib.read import setup_queries
 from lib.ui import page
-from lib.write import ServiceError, upsert_department
+from lib.write import upsert_department
 
-user = page.current_user()
-page.require_action(user, "campaign.setup")
-st.title(t("page.setup_departments"))
-lang = current_lang()
+pg = page.open("campaign.setup", title="page.setup_departments")
+user, lang = pg.user, pg.lang
 
 table = setup_queries.departments_table()
 if table.empty:
@@ -73,23 +70,20 @@ with st.form("department_form"):
     active = st.checkbox(t("setup.col_active"), value=bool(row.get("active", True)))
     save = st.form_submit_button(t("setup.save"), type="primary")
 if save:
-    try:
-        with session_scope() as session:
-            upsert_department(
-                actor=user.actor,
-                session=session,
-                code=pick or code,
-                name=name,
-                name_en=name_en,
-                kind=kind,
-                parent_code=parent or None,
-                sort_order=int(order),
-                active=active,
-            )
-    except ServiceError as exc:
-        st.error(exc.message())
-    else:
-        st.success(t("setup.saved"))
+    page.save(
+        lambda s: upsert_department(
+            actor=user.actor,
+            session=s,
+            code=pick or code,
+            name=name,
+            name_en=name_en,
+            kind=kind,
+            parent_code=parent or None,
+            sort_order=int(order),
+            active=active,
+        ),
+        success=t("setup.saved"),
+    )
 
 st.subheader(t("setup.department_import"))
 st.download_button(
@@ -99,12 +93,21 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 upload = st.file_uploader(t("setup.excel_upload"), type=["xlsx"], key="dept_upload")
-if upload is not None and st.button(t("setup.import"), key="dept_import"):
-    with session_scope() as session:
-        result = import_workbook(upload.getvalue(), actor=user.actor, session=session)
-        if result.problems:
-            session.rollback()
+
+
+def _import(session):
+    """All or nothing: a workbook with a problem changes nothing."""
+    result = import_workbook(upload.getvalue(), actor=user.actor, session=session)
     if result.problems:
+        session.rollback()
+    return result
+
+
+if upload is not None and st.button(t("setup.import"), key="dept_import"):
+    result = page.run_write(_import)
+    if result is None:
+        pass  # refused: the message is shown
+    elif result.problems:
         st.error(t("import.refused", count=len(result.problems)))
         page.table(
             pd.DataFrame([{t("setup.problem"): p.message()} for p in result.problems]),

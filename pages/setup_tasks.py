@@ -8,19 +8,13 @@ import re
 import pandas as pd
 import streamlit as st
 
-from lib.db import session_scope
 from lib.i18n import t
 from lib.read import setup_queries
 from lib.ui import page
-from lib.write import ServiceError, save_tasks
+from lib.write import save_tasks
 
-user = page.current_user()
-page.require_action(user, "campaign.setup")
-st.title(t("page.setup_tasks"))
-campaign_id = page.selected_campaign_id()
-if campaign_id is None:
-    st.info(t("sidebar.no_campaign"))
-    st.stop()
+pg = page.open("campaign.setup", title="page.setup_tasks", campaign="id")
+user, campaign_id = pg.user, pg.campaign_id
 
 depts = setup_queries.department_choices(False)
 table = setup_queries.tasks_table(campaign_id).drop(columns=["id"])
@@ -99,12 +93,7 @@ for i, row in enumerate(rows, start=1):
 for message in problems:
     st.error(message)
 if st.button(t("setup.save"), type="primary", disabled=bool(problems), key="tasks_save"):
-    try:
-        with session_scope() as session:
-            changed = save_tasks(
-                actor=user.actor, session=session, campaign_id=campaign_id, rows=rows
-            )
-    except ServiceError as exc:
-        st.error(exc.message())
-    else:
-        st.success(t("setup.tasks_saved", count=changed))
+    page.save(
+        lambda s: save_tasks(actor=user.actor, session=s, campaign_id=campaign_id, rows=rows),
+        success=lambda changed: t("setup.tasks_saved", count=changed),
+    )

@@ -6,16 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.db import session_scope
 from lib.i18n import join_list, role_label, t
 from lib.models import ROLES
 from lib.read import setup_queries
 from lib.ui import page
-from lib.write import ServiceError, create_user, set_password, set_user_active, update_user
+from lib.write import create_user, set_password, set_user_active, update_user
 
-user = page.current_user()
-page.require_action(user, "users.admin")
-st.title(t("page.setup_users"))
+user = page.open("users.admin", title="page.setup_users").user
 
 users = setup_queries.users_table()
 depts = setup_queries.department_choices(False)
@@ -33,16 +30,6 @@ view = pd.DataFrame(
     }
 )
 page.table(view, hide_index=True, width="stretch")
-
-
-def _run(action, success: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        with session_scope() as session:
-            action(session)
-    except ServiceError as exc:
-        st.error(exc.message())
-    else:
-        st.success(success)
 
 
 dept_options = ["", *list(depts)]
@@ -64,7 +51,7 @@ with tab_new, st.form("user_new"):
     password = st.text_input(t("setup.initial_password"), type="password")
     st.caption(t("setup.password_rule"))
     if st.form_submit_button(t("setup.create_user"), type="primary"):
-        _run(
+        page.save(
             lambda s: create_user(
                 actor=user.actor,
                 session=s,
@@ -74,7 +61,7 @@ with tab_new, st.form("user_new"):
                 display_name=display or None,
                 department_code=dept or None,
             ),
-            t("setup.user_created", username=username.strip().lower()),
+            success=t("setup.user_created", username=username.strip().lower()),
         )
 
 with tab_edit:
@@ -100,7 +87,7 @@ with tab_edit:
                 placeholder=t("setup.choose"),
             )
             if st.form_submit_button(t("setup.save"), type="primary"):
-                _run(
+                page.save(
                     lambda s: update_user(
                         actor=user.actor,
                         session=s,
@@ -109,25 +96,23 @@ with tab_edit:
                         roles=list(roles),
                         department_code=dept or None,
                     ),
-                    t("setup.saved"),
+                    success=t("setup.saved"),
                 )
         with st.form("user_password"):
             new_password = st.text_input(t("setup.new_password"), type="password")
             if st.form_submit_button(t("setup.reset_password")):
-                _run(
+                page.save(
                     lambda s: set_password(
                         actor=user.actor, session=s, username=pick, new_password=new_password
                     ),
-                    t("setup.password_reset_done", username=pick),
+                    success=t("setup.password_reset_done", username=pick),
                 )
         active = bool(row["active"])
         if pick == user.username:
             st.caption(t("setup.cannot_deactivate_self"))
         elif st.button(t("setup.deactivate") if active else t("setup.activate"), key="user_active"):
-            _run(
+            page.save(
                 lambda s: set_user_active(
                     actor=user.actor, session=s, username=pick, active=not active
-                ),
-                t("setup.saved"),
+                )
             )
-            st.rerun()

@@ -8,20 +8,12 @@ import streamlit as st
 
 from lib.domain.periods import report_deadline, reporting_period
 from lib.domain.scoring import STATUS_COLOURS
-from lib.i18n import current_lang, fmt_date, fmt_period, join_list, t
-from lib.read import campaigns, queries, reporting
+from lib.i18n import fmt_date, fmt_period, join_list, t
+from lib.read import queries, reporting
 from lib.ui import page
 
-user = page.current_user()
-page.require_action(user, "tracker.read")
-lang = current_lang()
-st.title(t("page.tracker"))
-
-campaign_id = page.selected_campaign_id()
-info = campaigns.record(campaign_id) if campaign_id is not None else None
-if campaign_id is None or info is None:
-    st.info(t("rep.no_campaign"))
-    st.stop()
+pg = page.open("tracker.read", title="page.tracker", campaign="record")
+campaign_id, info = pg.campaign_id, pg.campaign
 
 today = queries.today()
 grid = reporting.tracker(campaign_id, today)
@@ -29,10 +21,7 @@ departments = reporting.campaign_departments(campaign_id)
 if grid.empty or departments.empty:
     st.info(t("rep.no_departments"))
     st.stop()
-names = {
-    int(r.id): (r.name if lang == "zh" else (r.name_en or r.name))
-    for r in departments.itertuples(index=False)
-}
+names = page.names_by_id(departments)
 order = [names[i] for i in departments["id"] if int(i) in names]
 CELL_COLOURS = {
     "on_time": STATUS_COLOURS["on_track"],

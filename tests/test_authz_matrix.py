@@ -5,6 +5,7 @@ user's language and not a single row written (checksum of every table)."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 import shutil
@@ -73,12 +74,38 @@ def _expected(action: str, role: str, scoped: bool) -> str:
 
 # --- pages ------------------------------------------------------------------------------
 
-GUARD = re.compile(r'page\.require_action\(user, "([a-z_.]+)"\)')
+GUARD = re.compile(r'^(?:\w+ = )?page\.open\(\s*"([a-z_.]+)"')
+
+
+def _guard(source: str) -> str | None:
+    """The action of a page file's guard, ``page.open("<action>", ...)`` (which stops the
+    page, before anything is drawn, for a user without the action), if it is the first
+    statement after the docstring, the imports and constants; else None."""
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(node, (ast.Expr, ast.Assign)) and isinstance(node.value, ast.Constant):
+            continue  # the docstring, a constant
+        found = GUARD.match(ast.get_source_segment(source, node) or "")
+        return found.group(1) if found else None
+    return None
 
 
 def _page_action(path: str) -> str:
-    found = GUARD.findall((ROOT / path).read_text("utf-8"))
-    return found[0] if found else "account.self"  # no guard: every signed-in user
+    action = _guard((ROOT / path).read_text("utf-8"))
+    assert action is not None, f"{path} does not open with a page.open(...) guard"
+    return action
+
+
+def test_a_page_without_a_guard_at_the_top_is_caught() -> None:
+    opening = '"""A page."""\n\nimport streamlit as st\n\nfrom lib.ui import page\n\n'
+    guarded = 'pg = page.open("report.review", title="page.review", campaign="record")\n'
+    assert _guard(opening + guarded + "st.write(1)\n") == "report.review"
+    assert _guard(opening + 'CSS = "<style></style>"\n' + guarded) == "report.review"
+    assert _guard(opening + 'page.open(\n    "read.all",\n    title="page.x",\n)\n') == "read.all"
+    assert _guard(opening + 'st.title("x")\n') is None  # no guard
+    assert _guard(opening + 'st.title("x")\n' + guarded) is None  # drawn before the guard
+    assert _guard(opening + "user = page.current_user()\n") is None
 
 
 def test_page_table_in_the_doc_matches_navigation_and_guards() -> None:

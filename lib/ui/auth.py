@@ -30,6 +30,7 @@ from lib.domain.permissions import Actor
 from lib.i18n import t
 from lib.models import User, utcnow
 from lib.read.queries import user_for_session
+from lib.ui import state
 
 # A real bcrypt hash of a random secret: checking against it takes as long as a real check.
 _DUMMY_HASH = write.hash_password(secrets.token_urlsafe(24))
@@ -123,17 +124,17 @@ def _token_issued_at(cfg: Settings) -> dt.datetime | None:
 
 
 def _end_session(message_key: str | None) -> None:
-    for key in ("name", "username", "authentication_status", "email", "roles"):
-        st.session_state[key] = None
-    st.session_state["logout"] = True  # the library then ignores the cookie this session
-    st.session_state.pop("_auth_user", None)
-    st.session_state.pop("_auth_at", None)
+    for slot in state.LIBRARY_LOGIN_KEYS:
+        slot.set(None)
+    state.LOGGED_OUT.set(True)  # the library then ignores the cookie this session
+    state.AUTH_USER.pop()
+    state.AUTH_AT.pop()
     if message_key:
-        st.session_state["_login_message"] = message_key
+        state.LOGIN_MESSAGE.set(message_key)
 
 
 def _on_form_login(_event: dict[str, Any]) -> None:
-    st.session_state["_login_via_form"] = True
+    state.LOGIN_VIA_FORM.set(True)
 
 
 def authenticate() -> CurrentUser | None:
@@ -149,9 +150,9 @@ def authenticate() -> CurrentUser | None:
         login_sleep_time=0,
     )
     authenticator.authentication_controller.authentication_model.credentials["usernames"] = users
-    st.session_state["_authenticator"] = authenticator
-    st.session_state["_login_via_form"] = False
-    message = st.session_state.pop("_login_message", None)
+    state.AUTHENTICATOR.set(authenticator)
+    state.LOGIN_VIA_FORM.set(False)
+    message = state.LOGIN_MESSAGE.pop()
     try:
         authenticator.login(
             location="main", fields=_fields(), key="login_form", callback=_on_form_login
@@ -160,19 +161,19 @@ def authenticate() -> CurrentUser | None:
         _end_session("login.session_revoked")
         st.rerun()
 
-    status = st.session_state.get("authentication_status")
-    username = st.session_state.get("username")
+    status = state.AUTH_STATUS.get()
+    username = state.USERNAME.get()
     if status and username:
-        if st.session_state.get("_auth_user") != username:
-            if st.session_state.get("_login_via_form"):
+        if state.AUTH_USER.get() != username:
+            if state.LOGIN_VIA_FORM.get():
                 auth_at = utcnow()
                 with session_scope() as session:
                     write.record_login(session=session, username=username)
             else:
                 auth_at = _token_issued_at(cfg) or dt.datetime.min
-            st.session_state["_auth_user"] = username
-            st.session_state["_auth_at"] = auth_at
-        current = _validate_session(cfg, username, st.session_state["_auth_at"])
+            state.AUTH_USER.set(username)
+            state.AUTH_AT.set(auth_at)
+        current = _validate_session(cfg, username, state.AUTH_AT.get_or(dt.datetime.min))
         if current is None:
             _end_session("login.session_revoked")
             st.rerun()
@@ -220,7 +221,7 @@ def _validate_session(cfg: Settings, username: str, auth_at: dt.datetime) -> Cur
 
 def logout_button(user: CurrentUser) -> None:
     """Sidebar logout: revokes every cookie of this user, then reruns to the login page."""
-    authenticator = st.session_state.get("_authenticator")
+    authenticator = state.AUTHENTICATOR.get()
     if authenticator is None:
         return
 
@@ -231,6 +232,6 @@ def logout_button(user: CurrentUser) -> None:
     authenticator.logout(
         t("sidebar.logout"), location="sidebar", key="sidebar_logout_button", callback=_revoke
     )
-    if not st.session_state.get("authentication_status"):
-        st.session_state.pop("_auth_user", None)
+    if not state.AUTH_STATUS.get():
+        state.AUTH_USER.pop()
         st.rerun()

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from lib.domain.scoring import STATUS_COLOURS, STATUSES
-from lib.i18n import current_lang, each, fmt_period, status_label, t
+from lib.i18n import current_lang, each, fmt_period, local_col, status_label, t
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 NEUTRAL = "#90A4AE"
@@ -114,7 +114,7 @@ def phase_timeline(
 
 
 def _name_col(lang: str | None) -> str:
-    return "department" if (lang or current_lang()) == "zh" else "department_en"
+    return local_col("department", lang)
 
 
 def department_completion(df: pd.DataFrame, lang: str | None = None) -> alt.TopLevelMixin:

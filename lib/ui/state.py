@@ -1,0 +1,170 @@
+"""Every key this app keeps in ``st.session_state``, named once.
+
+``app.py``, the pages and ``lib/ui`` read and write the session only through these
+names (``tests/test_ui_helpers.py`` fails on any other use of ``st.session_state``):
+
+    state.CAMPAIGN_ID.get()            # the campaign chosen in the sidebar, or None
+    state.FLASH.set("已保存")            # shown once, on the next run
+    key=state.REPORT_PERIOD.key        # a widget whose value the page reads back
+    state.REPORT_SEEN(aid, period, gen).setdefault(version)   # one of a family of keys
+    state.REPORT_SEEN.clear()          # forget the whole family
+
+A ``Slot`` is one key; a ``Family`` is a key made of a prefix and parts
+(``rp_seen_<assignment>_<period>_<generation>``). Widget keys that are never read back
+stay where the widget is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+import streamlit as st
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from streamlit.delta_generator import DeltaGenerator
+
+    from lib.ui.auth import CurrentUser
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Slot(Generic[T]):
+    """One session-state key holding a ``T``."""
+
+    key: str
+
+    def get(self) -> T | None:
+        return cast("T | None", st.session_state.get(self.key))
+
+    def get_or(self, default: T) -> T:
+        return cast(T, st.session_state.get(self.key, default))
+
+    def set(self, value: T) -> None:
+        st.session_state[self.key] = value
+
+    def pop(self) -> T | None:
+        return cast("T | None", st.session_state.pop(self.key, None))
+
+    def setdefault(self, value: T) -> T:
+        """The stored value; ``value`` is stored first if there is none."""
+        return cast(T, st.session_state.setdefault(self.key, value))
+
+    def is_set(self) -> bool:
+        return self.key in st.session_state
+
+
+@dataclass(frozen=True)
+class Family(Generic[T]):
+    """Keys ``<prefix>_<part>_<part>…<suffix>``, one per thing (a report, a campaign)."""
+
+    prefix: str
+    suffix: str = ""
+
+    def key(self, *parts: object) -> str:
+        return "_".join([self.prefix, *(str(p) for p in parts)]) + self.suffix
+
+    def __call__(self, *parts: object) -> Slot[T]:
+        return Slot(self.key(*parts))
+
+    def matches(self, key: str) -> bool:
+        return key.startswith(self.prefix + "_") and key.endswith(self.suffix)
+
+    def keys(self) -> Iterator[str]:
+        return iter([k for k in st.session_state if self.matches(str(k))])
+
+    def clear(self) -> None:
+        """Forget every key of the family (e.g. the versions a form was filled from)."""
+        for key in list(self.keys()):
+            del st.session_state[key]
+
+
+# --- the router, the sidebar and every page ------------------------------------------------
+
+CURRENT_USER: Slot[CurrentUser] = Slot("current_user")  # set by app.py on every run
+LANG: Slot[str] = Slot("lang")  # "zh" / "en"; lib.i18n.current_lang reads this key too
+LANG_SWITCH: Slot[str] = Slot("lang_switch")  # the sidebar's language widget
+CAMPAIGN_ID: Slot[int | None] = Slot("campaign_id")  # the campaign chosen in the sidebar
+CAMPAIGN_SELECT: Family[int] = Family("campaign_select")  # its widget, one per language
+PERIOD: Slot[str] = Slot("period")  # the month the dashboards look at
+PERIOD_SELECT: Family[str] = Family("period_select")  # its widget, one per language
+PERIOD_SLOT: Slot[DeltaGenerator] = Slot("_period_slot")  # where the period widget goes
+FLASH: Slot[str] = Slot("flash")  # a success message shown once, on the next run
+
+# --- login (lib/ui/auth.py) ---------------------------------------------------------------
+
+AUTHENTICATOR: Slot[Any] = Slot("_authenticator")
+LOGIN_VIA_FORM: Slot[bool] = Slot("_login_via_form")
+LOGIN_MESSAGE: Slot[str] = Slot("_login_message")
+AUTH_USER: Slot[str] = Slot("_auth_user")
+AUTH_AT: Slot[dt.datetime] = Slot("_auth_at")
+# streamlit-authenticator's own keys
+AUTH_STATUS: Slot[bool | None] = Slot("authentication_status")
+USERNAME: Slot[str | None] = Slot("username")
+LIBRARY_LOGIN_KEYS: tuple[Slot[Any], ...] = (
+    Slot("name"),
+    USERNAME,
+    AUTH_STATUS,
+    Slot("email"),
+    Slot("roles"),
+)
+LOGGED_OUT: Slot[bool] = Slot("logout")  # the library then ignores the cookie this session
+
+# --- 月度填报 report ---------------------------------------------------------------------
+
+REPORT_DEPARTMENT: Slot[int] = Slot("report_department")  # widget
+REPORT_PERIOD: Slot[str] = Slot("report_period")  # widget
+REPORT_GEN: Slot[int] = Slot("report_gen")  # bumped to start the forms again
+# per <assignment>_<period>_<generation>: the version the form was filled from, the fields
+REPORT_SEEN: Family[int | None] = Family("rp_seen")
+REPORT_PERCENT: Family[int] = Family("rp_pct")
+REPORT_STATUS: Family[str] = Family("rp_status")
+REPORT_WORK_DONE: Family[str] = Family("rp_work_done")
+REPORT_PROBLEMS: Family[str] = Family("rp_problems")
+REPORT_NEXT_STEPS: Family[str] = Family("rp_next_steps")
+REPORT_FILES: Family[list[Any]] = Family("rp_files")
+# per <indicator>_<period>_<generation>
+INDICATOR_SEEN: Family[int | None] = Family("iv_seen")
+INDICATOR_VALUE: Family[float | None] = Family("iv_val")
+INDICATOR_SAMPLE: Family[int | None] = Family("iv_n")
+
+# --- 审核队列 review ---------------------------------------------------------------------
+
+REVIEW_SEEN: Family[int] = Family("review_seen")  # per report: the version first seen
+
+# --- 锁定与督查评分 locks --------------------------------------------------------------
+
+SCORES_GEN: Slot[int] = Slot("scores_gen")
+# per <department>_<period>_<generation>
+SCORES_SEEN: Family[int | None] = Family("scores_seen")
+SCORE_VALUE: Family[float | None] = Family("score_value")
+SCORE_COMMENT: Family[str] = Family("score_comment")
+
+# --- 问题清单 problems -------------------------------------------------------------------
+
+PROBLEM_FORM: Family[Any] = Family("pf")  # the registration form's widgets: pf_<field>
+
+# --- 活动设置 setup_campaigns ------------------------------------------------------------
+
+PLAN_SOURCE: Slot[str] = Slot("plan_source")  # the plan text being reviewed
+
+# --- 通报与报表 reports and 会议模式 meeting --------------------------------------------
+
+DECK_READY: Family[bool] = Family("deck")  # per <campaign>_<period>_<lang>
+# per campaign: the meeting's frozen period and moment, the slide shown
+MEETING_PERIOD: Family[str] = Family("meeting", "_period")
+MEETING_AT: Family[dt.datetime] = Family("meeting", "_at")
+MEETING_SLIDE: Family[int] = Family("meeting", "_slide")
+MEETING_ADVANCED_AT: Family[dt.datetime] = Family("meeting", "_advanced_at")
+
+
+def registry() -> tuple[list[Slot[Any]], list[Family[Any]]]:
+    """Every slot and family above (for the tests)."""
+    slots = [v for v in globals().values() if isinstance(v, Slot)]
+    slots += [s for s in LIBRARY_LOGIN_KEYS if s not in slots]
+    families = [v for v in globals().values() if isinstance(v, Family)]
+    return slots, families
