@@ -87,6 +87,15 @@ def test_family_keys() -> None:
 # --- the save helper ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_write_through_the_save_helper(path: Path) -> None:
+    """A page opens no transaction and catches no ServiceError itself: ``page.save`` (or
+    ``page.run_write``) does both, so every refusal is shown the same way."""
+    source = path.read_text("utf-8")
+    assert "session_scope" not in source
+    assert "except ServiceError" not in source and "except write.ServiceError" not in source
+
+
 @pytest.fixture
 def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A migrated empty SQLite database wired into the app's environment."""
