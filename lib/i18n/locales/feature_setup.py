@@ -169,6 +169,16 @@ ZH: dict[str, str] = {
     "setup.choose": "请选择",
     "setup.tasks": "任务",
     "setup.col_department_code": "科室代码",
+    "setup.error_row": "第{row}行：{reason}",
+    "setup.task_error_code": "任务编号必填（最多40位）。",
+    "setup.task_error_duplicate": "任务编号 {code} 重复。",
+    "setup.task_error_title": "任务名称必填。",
+    "setup.task_error_weight": "权重必须在0到100之间。",
+    "setup.task_error_due": "整改时限不是有效日期。",
+    "setup.task_error_lead": "牵头科室 {code} 必须是责任科室之一。",
+    "error.direction_invalid": "目标方向只能是 higher 或 lower。",
+    "error.review_state_invalid": "任务 {task} 的审核状态无效。",
+    "error.indicator_group_invalid": "指标分组无效，可选：{groups}。",
 }
 
 EN: dict[str, str] = {
@@ -340,4 +350,14 @@ EN: dict[str, str] = {
     "setup.choose": "Choose",
     "setup.tasks": "Tasks",
     "setup.col_department_code": "Code",
+    "setup.error_row": "Row {row}: {reason}",
+    "setup.task_error_code": "a task code is required (up to 40 characters).",
+    "setup.task_error_duplicate": "task code {code} is used twice.",
+    "setup.task_error_title": "a task title is required.",
+    "setup.task_error_weight": "the weight must be between 0 and 100.",
+    "setup.task_error_due": "the deadline is not a valid date.",
+    "setup.task_error_lead": "lead department {code} must be one of the responsible departments.",
+    "error.direction_invalid": "The target direction must be higher or lower.",
+    "error.review_state_invalid": "Task {task}: invalid review state.",
+    "error.indicator_group_invalid": "Invalid indicator group; choose from {groups}.",
 }
