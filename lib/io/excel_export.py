@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from lib.io.excel_import import SHEETS
+from lib.i18n import local_name
+from lib.io.excel_import.sheets import SHEETS, label
 from lib.io.safe_cells import FORMULA_PREFIXES
 from lib.models import (
     Assignment,
@@ -32,47 +33,56 @@ from lib.models import (
 )
 
 
-def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str, Any]]]:
-    camp_q = select(Campaign).order_by(Campaign.name, Campaign.id)
-    if campaign_id is not None:
-        camp_q = camp_q.where(Campaign.id == campaign_id)
-    campaigns = list(session.scalars(camp_q))
-    ids = [c.id for c in campaigns]
-    name_of = {c.id: c.name for c in campaigns}
-    out: dict[str, list[dict[str, Any]]] = {}
-    out["campaigns"] = [
+def _cols(record: Any, *names: str) -> dict[str, Any]:
+    """These attributes of a record, by name."""
+    return {n: getattr(record, n) for n in names}
+
+
+class _Scope:
+    """The campaigns exported (one or all) and the department codes."""
+
+    def __init__(self, session: Session, campaign_id: int | None) -> None:
+        query = select(Campaign).order_by(Campaign.name, Campaign.id)
+        if campaign_id is not None:
+            query = query.where(Campaign.id == campaign_id)
+        self.session = session
+        self.campaigns = list(session.scalars(query))
+        self.ids = [c.id for c in self.campaigns]
+        self.name_of = {c.id: c.name for c in self.campaigns}
+        self.departments = list(session.scalars(select(Department).order_by(Department.code)))
+        self.code_of = {d.id: d.code for d in self.departments}
+
+
+def _campaign_rows(sc: _Scope) -> list[dict[str, Any]]:
+    return [
         {
-            "name": c.name,
-            "name_en": c.name_en,
-            "theme": c.theme,
-            "organiser": c.organiser,
-            "start_date": c.start_date,
-            "end_date": c.end_date,
-            "target_satisfaction": c.target_satisfaction,
-            "archived": c.archived,
+            **_cols(c, "name", "name_en", "theme", "organiser", "start_date", "end_date"),
+            **_cols(c, "target_satisfaction", "archived"),
             "settings": json.dumps(c.settings or {}, ensure_ascii=False, sort_keys=True),
         }
-        for c in campaigns
+        for c in sc.campaigns
     ]
-    out["phases"] = [
+
+
+def _phase_rows(sc: _Scope) -> list[dict[str, Any]]:
+    return [
         {
-            "campaign": name_of[p.campaign_id],
-            "seq": p.seq,
-            "name": p.name,
-            "kind": p.kind,
-            "start_date": p.start_date,
-            "end_date": p.end_date,
+            "campaign": sc.name_of[p.campaign_id],
+            **_cols(p, "seq", "name", "kind", "start_date", "end_date"),
         }
-        for p in session.scalars(
-            select(Phase).where(Phase.campaign_id.in_(ids)).order_by(Phase.campaign_id, Phase.seq)
+        for p in sc.session.scalars(
+            select(Phase)
+            .where(Phase.campaign_id.in_(sc.ids))
+            .order_by(Phase.campaign_id, Phase.seq)
         )
     ]
-    depts = list(session.scalars(select(Department).order_by(Department.code)))
-    code_of = {d.id: d.code for d in depts}
-    # parents first, so the sheet also reads as a tree
+
+
+def _department_rows(sc: _Scope) -> list[dict[str, Any]]:
+    """Parents first, so the sheet also reads as a tree."""
     ordered: list[Department] = []
     placed: set[int] = set()
-    remaining = depts
+    remaining = sc.departments
     while remaining:
         ready = [d for d in remaining if d.parent_id is None or d.parent_id in placed]
         if not ready:
@@ -80,55 +90,52 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
         ordered.extend(ready)
         placed.update(d.id for d in ready)
         remaining = [d for d in remaining if d.id not in placed]
-    out["departments"] = [
+    return [
         {
-            "code": d.code,
-            "name": d.name,
-            "name_en": d.name_en,
-            "kind": d.kind,
-            "parent_code": code_of.get(d.parent_id) if d.parent_id else None,
-            "sort_order": d.sort_order,
-            "active": d.active,
+            **_cols(d, "code", "name", "name_en", "kind"),
+            "parent_code": sc.code_of.get(d.parent_id) if d.parent_id else None,
+            **_cols(d, "sort_order", "active"),
         }
         for d in ordered
     ]
+
+
+def _task_rows(sc: _Scope) -> list[dict[str, Any]]:
     assignments: dict[int, list[Assignment]] = {}
-    for a in session.scalars(
-        select(Assignment).join(Task).where(Task.campaign_id.in_(ids)).order_by(Assignment.id)
+    for a in sc.session.scalars(
+        select(Assignment).join(Task).where(Task.campaign_id.in_(sc.ids)).order_by(Assignment.id)
     ):
         assignments.setdefault(a.task_id, []).append(a)
     area_title = {
         a.id: a.title
-        for a in session.scalars(select(TaskArea).where(TaskArea.campaign_id.in_(ids)))
+        for a in sc.session.scalars(select(TaskArea).where(TaskArea.campaign_id.in_(sc.ids)))
     }
     tasks = []
-    for tk in session.scalars(
-        select(Task).where(Task.campaign_id.in_(ids)).order_by(Task.campaign_id, Task.seq, Task.id)
+    for tk in sc.session.scalars(
+        select(Task)
+        .where(Task.campaign_id.in_(sc.ids))
+        .order_by(Task.campaign_id, Task.seq, Task.id)
     ):
         links = sorted(
-            assignments.get(tk.id, []), key=lambda a: (not a.is_lead, code_of[a.department_id])
+            assignments.get(tk.id, []), key=lambda a: (not a.is_lead, sc.code_of[a.department_id])
         )
-        lead = next((code_of[a.department_id] for a in links if a.is_lead), None)
         tasks.append(
             {
-                "campaign": name_of[tk.campaign_id],
+                "campaign": sc.name_of[tk.campaign_id],
                 "code": tk.code,
                 "area": area_title.get(tk.area_id) if tk.area_id else None,
-                "title": tk.title,
-                "due_date": tk.due_date,
-                "weight": tk.weight,
-                "target_text": tk.target_text,
-                "target_value": tk.target_value,
-                "target_direction": tk.target_direction,
-                "target_unit": tk.target_unit,
-                "active": tk.active,
-                "departments": "、".join(code_of[a.department_id] for a in links),
-                "lead": lead,
+                **_cols(tk, "title", "due_date", "weight", "target_text", "target_value"),
+                **_cols(tk, "target_direction", "target_unit", "active"),
+                "departments": "、".join(sc.code_of[a.department_id] for a in links),
+                "lead": next((sc.code_of[a.department_id] for a in links if a.is_lead), None),
             }
         )
-    out["tasks"] = tasks
+    return tasks
+
+
+def _user_rows(sc: _Scope) -> list[dict[str, Any]]:
     dept_alias = aliased(Department)
-    out["users"] = [
+    return [
         {
             "username": u.username,
             "display_name": u.display_name,
@@ -136,38 +143,39 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
             "department_code": code,
             "active": u.active,
         }
-        for u, code in session.execute(
+        for u, code in sc.session.execute(
             select(User, dept_alias.code)
             .outerjoin(dept_alias, dept_alias.id == User.department_id)
             .order_by(User.username)
         )
     ]
-    indicators = list(
-        session.scalars(
+
+
+def _indicators(sc: _Scope) -> list[Indicator]:
+    return list(
+        sc.session.scalars(
             select(Indicator)
-            .where(Indicator.campaign_id.in_(ids))
+            .where(Indicator.campaign_id.in_(sc.ids))
             .order_by(Indicator.campaign_id, Indicator.seq, Indicator.code)
         )
     )
-    ind_key = {i.id: (name_of[i.campaign_id], i.code) for i in indicators}
-    out["indicators"] = [
+
+
+def _indicator_rows(sc: _Scope) -> list[dict[str, Any]]:
+    return [
         {
-            "campaign": name_of[i.campaign_id],
-            "code": i.code,
-            "name": i.name,
-            "name_en": i.name_en,
-            "group": i.group,
-            "unit": i.unit,
-            "scale": i.scale,
-            "min_value": i.min_value,
-            "max_value": i.max_value,
-            "target": i.target,
-            "direction": i.direction,
+            "campaign": sc.name_of[i.campaign_id],
+            **_cols(i, "code", "name", "name_en", "group", "unit", "scale"),
+            **_cols(i, "min_value", "max_value", "target", "direction"),
         }
-        for i in indicators
+        for i in _indicators(sc)
     ]
+
+
+def _value_rows(sc: _Scope) -> list[dict[str, Any]]:
+    ind_key = {i.id: (sc.name_of[i.campaign_id], i.code) for i in _indicators(sc)}
     values = []
-    for iv in session.scalars(
+    for iv in sc.session.scalars(
         select(IndicatorValue).where(IndicatorValue.indicator_id.in_(list(ind_key)))
     ):
         camp_name, ind_code = ind_key[iv.indicator_id]
@@ -175,61 +183,51 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
             {
                 "campaign": camp_name,
                 "indicator_code": ind_code,
-                "department_code": code_of[iv.department_id],
-                "period": iv.period,
-                "value": iv.value,
-                "sample_size": iv.sample_size,
-                "note": iv.note,
+                "department_code": sc.code_of[iv.department_id],
+                **_cols(iv, "period", "value", "sample_size", "note"),
             }
         )
-    out["indicator_values"] = sorted(
+    return sorted(
         values,
         key=lambda r: (r["campaign"], r["indicator_code"], r["period"], r["department_code"]),
     )
-    updates = []
-    for upd, a, tk in session.execute(
-        select(MonthlyUpdate, Assignment, Task)
-        .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(Task.campaign_id.in_(ids))
-    ):
-        updates.append(
-            {
-                "campaign": name_of[tk.campaign_id],
-                "task_code": tk.code,
-                "department_code": code_of[a.department_id],
-                "period": upd.period,
-                "percent_done": upd.percent_done,
-                "status": upd.status,
-                "work_done": upd.work_done,
-                "problems": upd.problems,
-                "next_steps": upd.next_steps,
-                "review_state": upd.review_state,
-            }
+
+
+def _report_rows(sc: _Scope) -> list[dict[str, Any]]:
+    updates = [
+        {
+            "campaign": sc.name_of[tk.campaign_id],
+            "task_code": tk.code,
+            "department_code": sc.code_of[a.department_id],
+            **_cols(upd, "period", "percent_done", "status", "work_done", "problems"),
+            **_cols(upd, "next_steps", "review_state"),
+        }
+        for upd, a, tk in sc.session.execute(
+            select(MonthlyUpdate, Assignment, Task)
+            .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Task.campaign_id.in_(sc.ids))
         )
-    out["monthly_updates"] = sorted(
+    ]
+    return sorted(
         updates, key=lambda r: (r["campaign"], r["period"], r["task_code"], r["department_code"])
     )
-    out["benchmarks"] = sorted(
-        (
-            {
-                "campaign": name_of[b.campaign_id],
-                "period": b.period,
-                "label": b.label,
-                "group": b.group,
-                "department_code": code_of.get(b.department_id) if b.department_id else None,
-                "score": b.score,
-                "scale": b.scale,
-                "rate": b.rate,
-                "rank": b.rank,
-                "peer_count": b.peer_count,
-                "peer_group": b.peer_group,
-                "source": b.source,
-            }
-            for b in session.scalars(
-                select(PeerBenchmark).where(PeerBenchmark.campaign_id.in_(ids))
-            )
-        ),
+
+
+def _benchmark_rows(sc: _Scope) -> list[dict[str, Any]]:
+    rows = [
+        {
+            "campaign": sc.name_of[b.campaign_id],
+            **_cols(b, "period", "label", "group"),
+            "department_code": sc.code_of.get(b.department_id) if b.department_id else None,
+            **_cols(b, "score", "scale", "rate", "rank", "peer_count", "peer_group", "source"),
+        }
+        for b in sc.session.scalars(
+            select(PeerBenchmark).where(PeerBenchmark.campaign_id.in_(sc.ids))
+        )
+    ]
+    return sorted(
+        rows,
         key=lambda r: (
             r["campaign"],
             r["period"],
@@ -239,7 +237,24 @@ def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str,
             r["peer_group"] or "",
         ),
     )
-    return out
+
+
+_SHEET_ROWS = {
+    "campaigns": _campaign_rows,
+    "phases": _phase_rows,
+    "departments": _department_rows,
+    "tasks": _task_rows,
+    "users": _user_rows,
+    "indicators": _indicator_rows,
+    "indicator_values": _value_rows,
+    "monthly_updates": _report_rows,
+    "benchmarks": _benchmark_rows,
+}
+
+
+def _rows(session: Session, campaign_id: int | None) -> dict[str, list[dict[str, Any]]]:
+    scope = _Scope(session, campaign_id)
+    return {key: rows_of(scope) for key, rows_of in _SHEET_ROWS.items()}
 
 
 def _width(value: Any) -> int:
@@ -260,8 +275,8 @@ def export_workbook(session: Session, *, campaign_id: int | None = None, lang: s
     assert first is not None
     wb.remove(first)
     for sheet in SHEETS:
-        ws = wb.create_sheet(sheet.zh if lang == "zh" else sheet.en)
-        headers = [c.zh if lang == "zh" else c.en for c in sheet.columns]
+        ws = wb.create_sheet(local_name(sheet.zh, sheet.en, lang))
+        headers = [label(c, lang) for c in sheet.columns]
         ws.append(headers)
         widths = [_width(h) for h in headers]
         for row in data[sheet.key]:

@@ -150,6 +150,32 @@ def _value_snapshot(row: IndicatorValue) -> dict[str, Any]:
     }
 
 
+def _check_values(
+    session: Session,
+    department_id: int,
+    period: str,
+    todo: list[IndicatorInput],
+    indicators: dict[int, Indicator],
+) -> None:
+    """Refuse the first value the department may not save for the month."""
+    linked = _linked_departments(session, sorted(indicators))
+    campaigns_checked: set[int] = set()
+    for item in todo:
+        ind = indicators.get(item.indicator_id)
+        if ind is None:
+            raise ServiceError("error.indicator_unknown", id=item.indicator_id)
+        if _not_assigned(ind, department_id, linked):
+            raise PermissionDenied("error.indicator_not_assigned", field=_indicator_label(ind))
+        if ind.campaign_id not in campaigns_checked:
+            campaign = session.get(Campaign, ind.campaign_id)
+            assert campaign is not None
+            require_campaign_period(campaign, period, allow_future=False)
+            require_unlocked(session, campaign.id, period)
+            campaigns_checked.add(ind.campaign_id)
+        for _field, error in _value_refusals(ind, item.value, item.sample_size):
+            raise error
+
+
 def save_indicator_values(
     *,
     actor: Actor,
@@ -171,22 +197,7 @@ def save_indicator_values(
     if len(ids) != len(todo):
         raise ServiceError("error.duplicate_items")
     indicators = _indicators(session, ids)
-    linked = _linked_departments(session, ids)
-    campaigns_checked: set[int] = set()
-    for item in todo:
-        ind = indicators.get(item.indicator_id)
-        if ind is None:
-            raise ServiceError("error.indicator_unknown", id=item.indicator_id)
-        if _not_assigned(ind, department_id, linked):
-            raise PermissionDenied("error.indicator_not_assigned", field=_indicator_label(ind))
-        if ind.campaign_id not in campaigns_checked:
-            campaign = session.get(Campaign, ind.campaign_id)
-            assert campaign is not None
-            require_campaign_period(campaign, period, allow_future=False)
-            require_unlocked(session, campaign.id, period)
-            campaigns_checked.add(ind.campaign_id)
-        for _field, error in _value_refusals(ind, item.value, item.sample_size):
-            raise error
+    _check_values(session, department_id, period, todo, indicators)
     existing = {
         v.indicator_id: v
         for v in session.scalars(

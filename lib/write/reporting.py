@@ -188,6 +188,28 @@ def _first_committed_report(session: Session, keys: list[tuple[int, str]]) -> in
     return None
 
 
+def _check_reports(
+    session: Session,
+    actor: Actor,
+    period: str,
+    items: list[ReportInput],
+    rows: dict[int, tuple[Assignment, Task, Campaign]],
+) -> None:
+    """Refuse the first report the actor may not save for the month."""
+    checked_campaigns: set[int] = set()
+    for item in items:
+        if item.assignment_id not in rows:
+            raise ServiceError("error.assignment_unknown", id=item.assignment_id)
+        assignment, task, campaign = rows[item.assignment_id]
+        require_department(actor, assignment.department_id)
+        if campaign.id not in checked_campaigns:
+            require_campaign_period(campaign, period, allow_future=False)
+            require_unlocked(session, campaign.id, period)
+            checked_campaigns.add(campaign.id)
+        for _field, error in _report_refusals(item, task.code):
+            raise error
+
+
 def save_reports(
     *,
     actor: Actor,
@@ -210,18 +232,7 @@ def save_reports(
     if len(ids) != len(items):
         raise ServiceError("error.duplicate_items")
     rows = _report_targets(session, ids)
-    checked_campaigns: set[int] = set()
-    for item in items:
-        if item.assignment_id not in rows:
-            raise ServiceError("error.assignment_unknown", id=item.assignment_id)
-        assignment, task, campaign = rows[item.assignment_id]
-        require_department(actor, assignment.department_id)
-        if campaign.id not in checked_campaigns:
-            require_campaign_period(campaign, period, allow_future=False)
-            require_unlocked(session, campaign.id, period)
-            checked_campaigns.add(campaign.id)
-        for _field, error in _report_refusals(item, task.code):
-            raise error
+    _check_reports(session, actor, period, items, rows)
     existing = {
         u.assignment_id: u
         for u in session.scalars(_REPORTS_FOR_UPDATE, {"ids": ids, "period": period})
@@ -229,7 +240,7 @@ def save_reports(
     now = utcnow()
     changes: list[tuple[MonthlyUpdate, dict[str, Any] | None, Task, int]] = []
     for item in sorted(items, key=lambda i: i.assignment_id):
-        assignment, task, campaign = rows[item.assignment_id]
+        _assignment, task, campaign = rows[item.assignment_id]
         update = existing.get(item.assignment_id)
         if update is None:
             update = MonthlyUpdate(assignment_id=item.assignment_id, period=period)

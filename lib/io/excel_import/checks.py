@@ -83,14 +83,30 @@ class Workbook:
             )
         )
 
-    def duplicates(self, sheet: str, key_fn: Callable[[Row], Any], key_column: str) -> None:
+    def duplicates(
+        self,
+        sheet: str,
+        column_key: str,
+        *keys: str,
+        key: Callable[[Row], Any] | None = None,
+        per_campaign: bool = True,
+    ) -> None:
+        """Flag rows whose key (the columns ``keys`` within the row's campaign, or
+        ``key``) an earlier row has too; the issue is shown at ``column_key``."""
+
+        def key_of(row: Row) -> Any:
+            if key is not None:
+                return key(row)
+            values = tuple(row.values.get(k) for k in keys)
+            return (self.campaign_name(row), *values) if per_campaign else values
+
         seen: dict[Any, int] = {}
         for row in self.rows(sheet):
-            k = key_fn(row)
+            k = key_of(row)
             if k is None:
                 continue
             if k in seen:
-                self.flag(sheet, row, key_column, "import.error_duplicate", first=seen[k])
+                self.flag(sheet, row, column_key, "import.error_duplicate", first=seen[k])
             else:
                 seen[k] = row.number
 
@@ -111,17 +127,17 @@ class Workbook:
 
 
 def _check_campaigns(wb: Workbook) -> None:
-    wb.duplicates("campaigns", lambda r: r.values.get("name"), "name")
+    wb.duplicates("campaigns", "name", "name", per_campaign=False)
 
 
 def _check_phases(wb: Workbook) -> None:
-    wb.duplicates("phases", lambda r: (wb.campaign_name(r), r.values.get("seq")), "seq")
+    wb.duplicates("phases", "seq", "seq")
     for row in wb.rows("phases"):
         wb.need_campaign("phases", row)
 
 
 def _check_departments(wb: Workbook) -> None:
-    wb.duplicates("departments", lambda r: r.values.get("code"), "code")
+    wb.duplicates("departments", "code", "code", per_campaign=False)
     parents = {r.values.get("code"): r.values.get("parent_code") for r in wb.rows("departments")}
     for row in wb.rows("departments"):
         code = row.values.get("code")
@@ -155,7 +171,9 @@ def _check_tasks(wb: Workbook) -> dict[tuple[str, str], set[str]]:
 
 
 def _check_users(wb: Workbook) -> None:
-    wb.duplicates("users", lambda r: (r.values.get("username") or "").lower() or None, "username")
+    wb.duplicates(
+        "users", "username", key=lambda r: (r.values.get("username") or "").lower() or None
+    )
     for row in wb.rows("users"):
         username = (row.values.get("username") or "").lower()
         if username and not write.USERNAME_RE.match(username):
@@ -166,7 +184,7 @@ def _check_users(wb: Workbook) -> None:
 
 
 def _check_indicator_values(wb: Workbook) -> None:
-    wb.duplicates("indicators", lambda r: (wb.campaign_name(r), r.values.get("code")), "code")
+    wb.duplicates("indicators", "code", "code")
     known: set[tuple[str, str]] = set()
     for row in wb.rows("indicators"):
         name = wb.need_campaign("indicators", row)
@@ -177,16 +195,7 @@ def _check_indicator_values(wb: Workbook) -> None:
             select(Indicator.code).where(Indicator.campaign_id == c.id)
         ):
             known.add((c.name, code))
-    wb.duplicates(
-        "indicator_values",
-        lambda r: (
-            wb.campaign_name(r),
-            r.values.get("indicator_code"),
-            r.values.get("department_code"),
-            r.values.get("period"),
-        ),
-        "period",
-    )
+    wb.duplicates("indicator_values", "period", "indicator_code", "department_code", "period")
     for row in wb.rows("indicator_values"):
         name = wb.need_campaign("indicator_values", row)
         wb.need_department("indicator_values", row, "department_code")
@@ -210,16 +219,7 @@ def _check_monthly_updates(wb: Workbook, assigned: dict[tuple[str, str], set[str
             .where(Task.campaign_id == c.id)
         ):
             assigned.setdefault((c.name, a_task), set()).add(a_dept)
-    wb.duplicates(
-        "monthly_updates",
-        lambda r: (
-            wb.campaign_name(r),
-            r.values.get("task_code"),
-            r.values.get("department_code"),
-            r.values.get("period"),
-        ),
-        "period",
-    )
+    wb.duplicates("monthly_updates", "period", "task_code", "department_code", "period")
     for row in wb.rows("monthly_updates"):
         name = wb.need_campaign("monthly_updates", row)
         wb.need_department("monthly_updates", row, "department_code")
@@ -242,7 +242,8 @@ def _check_monthly_updates(wb: Workbook, assigned: dict[tuple[str, str], set[str
 def _check_benchmarks(wb: Workbook) -> None:
     wb.duplicates(
         "benchmarks",
-        lambda r: (
+        "label",
+        key=lambda r: (
             wb.campaign_name(r),
             r.values.get("period"),
             r.values.get("label"),
@@ -250,7 +251,6 @@ def _check_benchmarks(wb: Workbook) -> None:
             r.values.get("department_code"),
             r.values.get("peer_group"),
         ),
-        "label",
     )
     for row in wb.rows("benchmarks"):
         wb.need_campaign("benchmarks", row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +37,11 @@ _NEEDS = {
     "monthly_updates": {"campaigns", "departments", "tasks"},
     "benchmarks": {"campaigns", "departments"},
 }
+
+
+def _pick(values: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """The cells of these columns (empty ones as None)."""
+    return {k: values.get(k) for k in keys}
 
 
 @dataclass
@@ -101,12 +107,8 @@ def _write_campaigns(s: _Sheet) -> None:
                 name=v["name"],
                 start_date=v["start_date"],
                 end_date=v["end_date"],
-                name_en=v.get("name_en"),
-                theme=v.get("theme"),
-                organiser=v.get("organiser"),
-                target_satisfaction=v.get("target_satisfaction"),
                 archived=bool(v.get("archived")),
-                settings=v.get("settings"),
+                **_pick(v, "name_en", "theme", "organiser", "target_satisfaction", "settings"),
             )
         )
     s.result.count(write.import_campaigns(actor=s.actor, session=s.session, rows=rows))
@@ -233,14 +235,9 @@ def _write_indicators(s: _Sheet) -> None:
                 code=v["code"],
                 name=v["name"],
                 seq=row.number - 1,
-                name_en=v.get("name_en"),
                 group=v.get("group") or "patient",
-                unit=v.get("unit"),
-                scale=v.get("scale"),
-                min_value=v.get("min_value"),
-                max_value=v.get("max_value"),
-                target=v.get("target"),
                 direction=v.get("direction") or "higher",
+                **_pick(v, "name_en", "unit", "scale", "min_value", "max_value", "target"),
             )
         )
     s.result.count(write.import_indicators(actor=s.actor, session=s.session, rows=rows))
@@ -263,8 +260,7 @@ def _write_indicator_values(s: _Sheet) -> None:
             department_id=depts[row.values["department_code"]],
             period=row.values["period"],
             value=row.values["value"],
-            sample_size=row.values.get("sample_size"),
-            note=row.values.get("note"),
+            **_pick(row.values, "sample_size", "note"),
         )
         for row in s.rows
     ]
@@ -292,10 +288,8 @@ def _write_monthly_updates(s: _Sheet) -> None:
                 period=v["period"],
                 percent_done=v["percent_done"],
                 status=v.get("status") or ("done" if v["percent_done"] >= 100 else "in_progress"),
-                work_done=v.get("work_done"),
-                problems=v.get("problems"),
-                next_steps=v.get("next_steps"),
                 review_state=v.get("review_state") or "submitted",
+                **_pick(v, "work_done", "problems", "next_steps"),
             )
         )
     s.result.count(write.import_reports(actor=s.actor, session=s.session, rows=rows))
@@ -314,13 +308,7 @@ def _write_benchmarks(s: _Sheet) -> None:
                 label=v["label"],
                 department_id=depts[v["department_code"]] if v.get("department_code") else None,
                 group=v.get("group") or "overall",
-                score=v.get("score"),
-                scale=v.get("scale"),
-                rate=v.get("rate"),
-                rank=v.get("rank"),
-                peer_count=v.get("peer_count"),
-                peer_group=v.get("peer_group"),
-                source=v.get("source"),
+                **_pick(v, "score", "scale", "rate", "rank", "peer_count", "peer_group", "source"),
             )
         )
     s.result.count(write.import_benchmarks(actor=s.actor, session=s.session, rows=rows))
