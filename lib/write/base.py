@@ -27,7 +27,7 @@ from lib.db import bump_data_version
 from lib.domain.periods import is_period, period_of, periods_between
 from lib.domain.permissions import Actor, can
 from lib.i18n import t
-from lib.models import AuditLog, Campaign, PeriodLock, User
+from lib.models import AuditLog, Campaign, Department, PeriodLock, User
 from lib.read import summary
 
 MAX_TEXT = 4000
@@ -159,6 +159,16 @@ def audit(
     )
     summary.note_change(session, action, entity, campaign_id, department_id, after, before)
     bump_data_version(session)
+
+
+def department_by_code(session: Session, code: str | None) -> Department | None:
+    """The department with this code; None for no code; refused when there is none."""
+    if not code:
+        return None
+    dept = session.scalar(select(Department).where(Department.code == code))
+    if dept is None:
+        raise ServiceError("error.department_unknown", code=code)
+    return dept
 
 
 # --- months: the campaign's span and the office's lock -----------------------------------

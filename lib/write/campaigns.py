@@ -18,13 +18,14 @@ from lib.domain.permissions import Actor
 from lib.domain.scoring import DEFAULT_SETTINGS
 from lib.io.plan_import import draft_problems, draft_to_template
 from lib.io.templates import create_campaign_from_template, departments_by_name, load_template
-from lib.models import PHASE_KINDS, Campaign, Department, Phase
+from lib.models import PHASE_KINDS, Campaign, Phase
 from lib.write.base import (
     Outcome,
     Refusal,
     ServiceError,
     Upsert,
     audit,
+    department_by_code,
     json_copy,
     refuse_all,
     require,
@@ -86,15 +87,6 @@ def _phase_snapshot(phase: Phase) -> dict[str, Any]:
         "start_date": phase.start_date.isoformat(),
         "end_date": phase.end_date.isoformat(),
     }
-
-
-def _organisation(session: Session, code: str | None) -> Department | None:
-    if not code:
-        return None
-    dept = session.scalar(select(Department).where(Department.code == code))
-    if dept is None:
-        raise ServiceError("error.department_unknown", code=code)
-    return dept
 
 
 def _span_error(start: dt.date, end: dt.date) -> ServiceError | None:
@@ -178,7 +170,7 @@ def create_campaign_from_template_key(
         template,
         start=start,
         end=end,
-        organisation=_organisation(session, organisation_code),
+        organisation=department_by_code(session, organisation_code),
         department_by_name=departments_by_name(session),
     )
     audit(
@@ -223,7 +215,7 @@ def create_campaign_from_plan(
         template,
         start=start,
         end=end,
-        organisation=_organisation(session, organisation_code),
+        organisation=department_by_code(session, organisation_code),
         department_by_name=by_name,
     )
     unmatched = sorted({d for t in draft.tasks for d in t.departments if d not in by_name})

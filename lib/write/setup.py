@@ -30,6 +30,7 @@ from lib.write.base import (
     ServiceError,
     apply_values,
     audit,
+    department_by_code,
     plain,
     plain_dict,
     refuse_all,
@@ -62,11 +63,7 @@ def upsert_department(
         raise ServiceError("setup.error_name_required")
     if kind not in DEPARTMENT_KINDS:
         raise ServiceError("setup.error_department_kind", kinds=", ".join(DEPARTMENT_KINDS))
-    parent = None
-    if parent_code:
-        parent = session.scalar(select(Department).where(Department.code == parent_code))
-        if parent is None:
-            raise ServiceError("error.department_unknown", code=parent_code)
+    parent = department_by_code(session, parent_code)
     dept = session.scalar(select(Department).where(Department.code == code))
     if parent is not None:
         ancestor: Department | None = parent

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lib.domain.permissions import Actor
-from lib.models import ROLES, Department, User, utcnow
-from lib.write.base import PermissionDenied, ServiceError, audit, require
+from lib.models import ROLES, User, utcnow
+from lib.write.base import PermissionDenied, ServiceError, audit, department_by_code, require
 
 BCRYPT_ROUNDS = 12
 USERNAME_RE = re.compile(r"^[a-z0-9_.\-]{3,80}$")
@@ -77,12 +77,8 @@ def _checked_roles(session: Session, roles: list[str], department_code: str | No
     """The department id of a user with these roles (liaisons must have one)."""
     if not roles or any(r not in ROLES for r in roles):
         raise ServiceError("error.role_invalid", roles=", ".join(ROLES))
-    department_id = None
-    if department_code:
-        dept = session.scalar(select(Department).where(Department.code == department_code))
-        if dept is None:
-            raise ServiceError("error.department_unknown", code=department_code)
-        department_id = dept.id
+    dept = department_by_code(session, department_code)
+    department_id = dept.id if dept is not None else None
     if "liaison" in roles and department_id is None:
         raise ServiceError("error.liaison_needs_department")
     return department_id
