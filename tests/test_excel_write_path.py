@@ -241,3 +241,9 @@ def test_tasks_have_one_validator_for_the_page_and_the_import(engine: Engine, wo
     assert (issue.sheet, issue.row, issue.column) == ("任务", 2, "牵头科室代码")
     assert issue.key == refused.value.params["reason"].key == "setup.task_error_lead"
     assert issue.reason("zh") == "牵头科室 B 必须是责任科室之一。"
+    # the bounds are inclusive: a weight of 0 or 100 is a weight
+    for weight in (0, 0.0, 100):
+        ok = {"code": "4", "title": "任务四", "weight": weight, "departments": ["A"]}
+        assert write.check_task_rows([(1, ok)], {"A"}) == []
+    refused_rows = write.check_task_rows([(1, {"code": "", "title": "", "weight": -1})], {"A"})
+    assert [(r.ref, r.field) for r in refused_rows] == [(1, "code"), (1, "title"), (1, "weight")]

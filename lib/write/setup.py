@@ -113,7 +113,8 @@ def _task_refusals(
     if not str(row.get("title") or "").strip():
         yield "title", ServiceError("setup.task_error_title")
     weight = row.get("weight")
-    if weight is not None and not (0 <= (_number(weight) or -1.0) <= 100):
+    number = _number(weight)
+    if weight is not None and (number is None or not 0 <= number <= 100):
         yield "weight", ServiceError("setup.task_error_weight")
     direction = row.get("target_direction")
     if direction and direction not in DIRECTIONS:

@@ -27,6 +27,18 @@ _FIELD_COLUMNS = {
     "indicator_id": "indicator_code",
     "department_id": "department_code",
 }
+# the column a page function's refusal is about, for the sheets written row by row
+_ERROR_COLUMNS = {
+    "setup.error_department_code": "code",
+    "setup.error_name_required": "name",
+    "setup.error_department_kind": "kind",
+    "setup.error_department_cycle": "parent_code",
+    "error.username_invalid": "username",
+    "error.username_taken": "username",
+    "error.role_invalid": "roles",
+    "error.liaison_needs_department": "department_code",
+    "setup.error_own_admin": "roles",
+}
 # a sheet is written only when the sheets it refers to were
 _NEEDS = {
     "phases": {"campaigns"},
@@ -131,6 +143,11 @@ def _write_phases(s: _Sheet) -> None:
     s.result.count(write.import_phases(actor=s.actor, session=s.session, rows=rows))
 
 
+def _refusal(row: Row, error: write.ServiceError, column: str | None = None) -> write.Refusal:
+    """A page function's refusal of one row, at the column it is about."""
+    return write.Refusal(row.number, column or _ERROR_COLUMNS.get(error.key, "—"), error)
+
+
 def _write_departments(s: _Sheet) -> None:
     """Through the setup page's function, parents before children."""
     refusals: list[write.Refusal] = []
@@ -159,7 +176,8 @@ def _write_departments(s: _Sheet) -> None:
                     active=True if v.get("active") is None else bool(v["active"]),
                 )
             except write.ServiceError as error:
-                refusals.append(write.Refusal(row.number, "—", error))
+                column = "parent_code" if error.key == "error.department_unknown" else None
+                refusals.append(_refusal(row, error, column))
                 continue
             new = v["code"] not in known
             s.result.count(["created" if new else "updated" if changed else "unchanged"])
@@ -220,7 +238,8 @@ def _write_users(s: _Sheet) -> None:
         try:
             s.result.count([_write_user(s, row)])
         except write.ServiceError as error:
-            refusals.append(write.Refusal(row.number, "—", error))
+            column = "department_code" if error.key == "error.department_unknown" else None
+            refusals.append(_refusal(row, error, column))
     write.refuse_all(refusals)
 
 
