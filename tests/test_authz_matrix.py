@@ -392,6 +392,70 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             rows=[{"code": "9", "title": "新任务", "departments": ["A"]}],
         ),
     ),
+    "write.import_campaigns": (
+        "data.import",
+        False,
+        lambda c, a, s: S.import_campaigns(
+            actor=a,
+            session=s,
+            rows=[S.CampaignRow(2, None, "导入的活动", dt.date(2027, 1, 1), dt.date(2027, 6, 30))],
+        ),
+    ),
+    "write.import_phases": (
+        "data.import",
+        False,
+        lambda c, a, s: S.import_phases(
+            actor=a,
+            session=s,
+            rows=[
+                S.PhaseRow(
+                    2, c.w.campaign_id, 9, "导入阶段", dt.date(2027, 1, 1), dt.date(2027, 1, 31)
+                )
+            ],
+        ),
+    ),
+    "write.import_tasks": (
+        "data.import",
+        False,
+        lambda c, a, s: S.import_tasks(
+            actor=a,
+            session=s,
+            campaign_id=c.w.campaign_id,
+            rows=[(2, {"code": "9", "title": "导入任务", "departments": ["A"]})],
+        ),
+    ),
+    "write.import_indicators": (
+        "data.import",
+        False,
+        lambda c, a, s: S.import_indicators(
+            actor=a, session=s, rows=[S.IndicatorRow(2, c.w.campaign_id, "IMP", "导入指标")]
+        ),
+    ),
+    "write.import_indicator_values": (
+        "data.import",
+        False,
+        lambda c, a, s: S.import_indicator_values(
+            actor=a,
+            session=s,
+            rows=[S.IndicatorValueRow(2, c.w.sat_id, c.w.dept_a, c.w.period, 95.0, 100)],
+        ),
+    ),
+    "write.import_reports": (
+        "data.import",
+        False,
+        lambda c, a, s: S.import_reports(
+            actor=a, session=s, rows=[S.ReportRow(2, c.w.asg_a2, c.w.period, 30, "in_progress")]
+        ),
+    ),
+    "write.import_benchmarks": (
+        "data.import",
+        False,
+        lambda c, a, s: S.import_benchmarks(
+            actor=a,
+            session=s,
+            rows=[S.BenchmarkRow(2, c.w.campaign_id, c.w.period, "导入标杆", score=80.0)],
+        ),
+    ),
     "importers.import_workbook": (
         "data.import",
         False,

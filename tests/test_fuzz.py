@@ -26,6 +26,7 @@ from lib import write
 from lib.db import session_scope
 from lib.domain.periods import shift_period
 from lib.domain.permissions import Actor
+from lib.i18n import t
 from lib.write import IndicatorInput, ReportInput, ServiceError
 from tests.factories import World, department_workbook, make_world, sqlite_database
 from tests.test_security_common import checksum
@@ -65,7 +66,7 @@ class Fuzz:
                 call(s)
         except ServiceError as exc:
             for lang in ("zh", "en"):
-                assert write.t(exc.key, lang) != exc.key, f"untranslated {exc.key}"
+                assert t(exc.key, lang) != exc.key, f"untranslated {exc.key}"
                 assert exc.message(lang)
             assert checksum(self.engine) == self.digest, f"refused ({exc.key}) but wrote"
             self.refused += 1

@@ -77,4 +77,7 @@ MESSAGES: dict[str, str] = {
     "error.problem_note_required": "Give a verification note or the reason for reopening.",
     "error.problem_already_closed": "This problem is already closed out.",
     "error.problem_not_closed": "Only a closed-out problem can be reopened.",
+    "error.direction_invalid": "The target direction must be higher or lower.",
+    "error.review_state_invalid": "Task {task}: invalid review state.",
+    "error.indicator_group_invalid": "Invalid indicator group; choose from {groups}.",
 }

@@ -138,6 +138,13 @@ MESSAGES: dict[str, str] = {
     "setup.choose": "Choose",
     "setup.tasks": "Tasks",
     "setup.col_department_code": "Code",
+    "setup.error_row": "Row {row}: {reason}",
+    "setup.task_error_code": "a task code is required (up to 40 characters).",
+    "setup.task_error_duplicate": "task code {code} is used twice.",
+    "setup.task_error_title": "a task title is required.",
+    "setup.task_error_weight": "the weight must be between 0 and 100.",
+    "setup.task_error_due": "the deadline is not a valid date.",
+    "setup.task_error_lead": "lead department {code} must be one of the responsible departments.",
     "import.problem": "Sheet “{sheet}”, row {row}, column “{column}”: {reason}",
     "import.refused": "{count} problems found; nothing was imported.",
     "import.dry_run_ok": (

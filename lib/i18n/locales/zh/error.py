@@ -62,4 +62,7 @@ MESSAGES: dict[str, str] = {
     "error.problem_note_required": "请填写核查意见或重新打开的原因。",
     "error.problem_already_closed": "该问题已销号。",
     "error.problem_not_closed": "只有已销号的问题才能重新打开。",
+    "error.direction_invalid": "目标方向只能是 higher 或 lower。",
+    "error.review_state_invalid": "任务 {task} 的审核状态无效。",
+    "error.indicator_group_invalid": "指标分组无效，可选：{groups}。",
 }

@@ -1,0 +1,462 @@
+"""Monthly reports (issue 5): a department's reports for a month, and the office's
+review of them.
+
+Liaisons write their own department's reports; the office reviews them. Every function
+validates everything before it writes anything, checks the version the page read
+(optimistic locking; a stale save names who changed the row and when), writes
+before/after audit rows and leaves commit/rollback to the caller's single transaction.
+
+The Excel import writes reports through :func:`import_reports`, by the same rules (a
+month of the campaign, the month lock, an approved report is final, the same field
+checks), every refused row reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Protocol
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from lib.domain.periods import is_period
+from lib.domain.permissions import Actor
+from lib.i18n import t
+from lib.models import (
+    REPORT_STATUSES,
+    REVIEW_STATES,
+    Assignment,
+    Campaign,
+    MonthlyUpdate,
+    Task,
+    utcnow,
+)
+from lib.write.base import (
+    MAX_REASON,
+    MAX_TEXT,
+    LockCache,
+    Outcome,
+    PermissionDenied,
+    Refusal,
+    ServiceError,
+    Upsert,
+    audit,
+    campaign_period_error,
+    chunks,
+    clean_text,
+    committed_id,
+    conflict,
+    flush_or_conflict,
+    refuse_all,
+    require,
+    require_campaign_period,
+    require_department,
+    require_unlocked,
+    write_upserts,
+)
+from lib.write.problems import mark_problems_rectifying
+
+TEXT_FIELDS = ("work_done", "problems", "next_steps")
+# review states only the office's review may give a report
+REVIEWED_STATES = ("approved", "returned")
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """One task's monthly report as the liaison filled it in."""
+
+    assignment_id: int
+    percent_done: int
+    status: str
+    work_done: str | None = None
+    problems: str | None = None
+    next_steps: str | None = None
+    expected_version: int | None = None  # the version the page showed; None = no report yet
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One report of a bulk import (a row of the 月度填报 sheet), with its review state;
+    ``ref`` is the caller's reference for the row (its spreadsheet row number)."""
+
+    ref: int
+    assignment_id: int
+    period: str
+    percent_done: int
+    status: str
+    work_done: str | None = None
+    problems: str | None = None
+    next_steps: str | None = None
+    review_state: str = "submitted"
+
+
+class _ReportFields(Protocol):
+    @property
+    def percent_done(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def work_done(self) -> str | None: ...
+    @property
+    def problems(self) -> str | None: ...
+    @property
+    def next_steps(self) -> str | None: ...
+
+
+def _report_snapshot(u: MonthlyUpdate) -> dict[str, Any]:
+    return {
+        "assignment_id": u.assignment_id,
+        "period": u.period,
+        "percent_done": u.percent_done,
+        "status": u.status,
+        "work_done": u.work_done,
+        "problems": u.problems,
+        "next_steps": u.next_steps,
+        "review_state": u.review_state,
+        "reviewer_comment": u.reviewer_comment,
+    }
+
+
+# built once: every report save runs them (building a statement costs a save about
+# as much time as running it)
+_REPORT_TARGETS = (
+    select(Assignment, Task, Campaign)
+    .join(Task, Assignment.task_id == Task.id)
+    .join(Campaign, Task.campaign_id == Campaign.id)
+    .where(Assignment.id.in_(bindparam("ids", expanding=True)))
+)
+_REPORTS_FOR_UPDATE = (
+    select(MonthlyUpdate)
+    .where(
+        MonthlyUpdate.assignment_id.in_(bindparam("ids", expanding=True)),
+        MonthlyUpdate.period == bindparam("period"),
+    )
+    .order_by(MonthlyUpdate.assignment_id)
+    .with_for_update()
+)
+_ALL_REPORTS_FOR_UPDATE = (
+    select(MonthlyUpdate)
+    .where(MonthlyUpdate.assignment_id.in_(bindparam("ids", expanding=True)))
+    .order_by(MonthlyUpdate.assignment_id, MonthlyUpdate.period)
+    .with_for_update()
+)
+
+
+def _report_refusals(item: _ReportFields, label: str) -> Iterator[tuple[str, ServiceError]]:
+    """What is wrong with a report's fields, as (field, error), first things first."""
+    percent = item.percent_done
+    percent_ok = isinstance(percent, int) and not isinstance(percent, bool) and 0 <= percent <= 100
+    if not percent_ok:
+        yield "percent_done", ServiceError("error.percent_range", task=label)
+    if item.status not in REPORT_STATUSES:
+        yield "status", ServiceError("error.report_status_invalid", task=label)
+    elif item.status == "done" and percent_ok and percent < 100:
+        yield "status", ServiceError("error.done_needs_100", task=label)
+    for field in TEXT_FIELDS:
+        value = getattr(item, field)
+        if value and len(value) > MAX_TEXT:
+            yield (
+                field,
+                ServiceError(
+                    "error.text_too_long", task=label, field=t(f"report.{field}"), max=MAX_TEXT
+                ),
+            )
+
+
+def _report_targets(
+    session: Session, ids: list[int]
+) -> dict[int, tuple[Assignment, Task, Campaign]]:
+    return {
+        a.id: (a, task, campaign)
+        for chunk in chunks(ids)
+        for a, task, campaign in session.execute(_REPORT_TARGETS, {"ids": chunk}).all()
+    }
+
+
+def _first_committed_report(session: Session, keys: list[tuple[int, str]]) -> int | None:
+    for assignment_id, period in keys:
+        found = committed_id(
+            session,
+            MonthlyUpdate.id,
+            MonthlyUpdate.assignment_id == assignment_id,
+            MonthlyUpdate.period == period,
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def _check_reports(
+    session: Session,
+    actor: Actor,
+    period: str,
+    items: list[ReportInput],
+    rows: dict[int, tuple[Assignment, Task, Campaign]],
+) -> None:
+    """Refuse the first report the actor may not save for the month."""
+    checked_campaigns: set[int] = set()
+    for item in items:
+        if item.assignment_id not in rows:
+            raise ServiceError("error.assignment_unknown", id=item.assignment_id)
+        assignment, task, campaign = rows[item.assignment_id]
+        require_department(actor, assignment.department_id)
+        if campaign.id not in checked_campaigns:
+            require_campaign_period(campaign, period, allow_future=False)
+            require_unlocked(session, campaign.id, period)
+            checked_campaigns.add(campaign.id)
+        for _field, error in _report_refusals(item, task.code):
+            raise error
+
+
+def save_reports(
+    *,
+    actor: Actor,
+    session: Session,
+    period: str,
+    items: list[ReportInput],
+    submit: bool = False,
+) -> list[MonthlyUpdate]:
+    """Save (draft) or submit a department's reports for one month, all or nothing.
+
+    A draft or returned report becomes a draft on save; a submitted one stays submitted
+    while it is edited; an approved one, or any report of a locked month, is refused.
+    """
+    require(actor, "report.write")
+    if not is_period(period):
+        raise ServiceError("error.period_invalid", period=period)
+    if not items:
+        raise ServiceError("error.nothing_to_save")
+    ids = sorted({i.assignment_id for i in items})
+    if len(ids) != len(items):
+        raise ServiceError("error.duplicate_items")
+    rows = _report_targets(session, ids)
+    _check_reports(session, actor, period, items, rows)
+    existing = {
+        u.assignment_id: u
+        for u in session.scalars(_REPORTS_FOR_UPDATE, {"ids": ids, "period": period})
+    }
+    now = utcnow()
+    changes: list[tuple[MonthlyUpdate, dict[str, Any] | None, Task, int]] = []
+    for item in sorted(items, key=lambda i: i.assignment_id):
+        _assignment, task, campaign = rows[item.assignment_id]
+        update = existing.get(item.assignment_id)
+        if update is None:
+            update = MonthlyUpdate(assignment_id=item.assignment_id, period=period)
+            session.add(update)
+            before = None
+            previous_state = None
+        else:
+            if item.expected_version is None or update.version != item.expected_version:
+                raise conflict(session, "monthly_update", update.id)
+            if update.review_state == "approved":
+                raise ServiceError("error.report_approved", task=task.code)
+            before = _report_snapshot(update)
+            previous_state = update.review_state
+        update.percent_done = item.percent_done
+        update.status = item.status
+        update.work_done = clean_text(item.work_done)
+        update.problems = clean_text(item.problems)
+        update.next_steps = clean_text(item.next_steps)
+        update.updated_by_id = actor.user_id
+        update.updated_at = now
+        if submit:
+            if previous_state != "submitted":
+                update.submitted_at = now
+                update.submitted_by_id = actor.user_id
+            update.review_state = "submitted"
+        elif previous_state != "submitted":
+            update.review_state = "draft"
+        changes.append((update, before, task, campaign.id))
+    inserted = [u.assignment_id for u, before, _t, _c in changes if before is None]
+    candidates = inserted or [u.assignment_id for u, _b, _t, _c in changes]
+    flush_or_conflict(
+        session,
+        "monthly_update",
+        lambda: _first_committed_report(session, [(a, period) for a in candidates]),
+    )
+    for update, before, _task, campaign_id in changes:
+        audit(
+            session,
+            actor,
+            "submit_report" if submit else "save_report",
+            "monthly_update",
+            update.id,
+            before=before,
+            after=_report_snapshot(update),
+            campaign_id=campaign_id,
+            department_id=rows[update.assignment_id][0].department_id,
+        )
+    if submit:
+        mark_problems_rectifying(session, actor, [task.id for _, _, task, _ in changes])
+    return [c[0] for c in changes]
+
+
+def _report_values(row: ReportRow) -> dict[str, Any]:
+    return {
+        "percent_done": row.percent_done,
+        "status": row.status,
+        "work_done": clean_text(row.work_done),
+        "problems": clean_text(row.problems),
+        "next_steps": clean_text(row.next_steps),
+        "review_state": row.review_state,
+    }
+
+
+def _import_report_refusals(
+    actor: Actor,
+    row: ReportRow,
+    target: tuple[Assignment, Task, Campaign] | None,
+    upsert: Upsert,
+    locks: LockCache,
+) -> Iterator[tuple[str, ServiceError]]:
+    """Why an imported report may not be written: its fields and month as for
+    :func:`save_reports`; then, if it changes anything, the lock, an approved report
+    and the right to give a review state."""
+    if target is None:
+        yield "assignment_id", ServiceError("error.assignment_unknown", id=row.assignment_id)
+        return
+    assignment, task, campaign = target
+    found = list(_report_refusals(row, task.code))
+    if row.review_state not in REVIEW_STATES:
+        found.append(("review_state", ServiceError("error.review_state_invalid", task=task.code)))
+    if error := campaign_period_error(campaign, row.period, allow_future=False):
+        found.append(("period", error))
+    if found:
+        yield from found
+        return
+    changed = upsert.changed_fields()
+    if not changed:
+        return
+    state = upsert.stored.review_state if upsert.stored is not None else None
+    try:
+        require_department(actor, assignment.department_id)
+        if row.review_state in REVIEWED_STATES and row.review_state != state:
+            require(actor, "report.review")
+    except PermissionDenied as denied:
+        yield "assignment_id", denied
+    if error := locks.error(campaign.id, row.period):
+        yield "period", error
+    elif state == "approved":
+        yield changed[0], ServiceError("error.report_approved", task=task.code)
+
+
+def import_reports(*, actor: Actor, session: Session, rows: list[ReportRow]) -> list[Outcome]:
+    """Create or change many reports at once (the Excel import), all or nothing, by the
+    rules of :func:`save_reports`; the review state comes from the row. Rows equal to
+    the stored report change nothing (not even in a locked month). Every refused row is
+    in the :class:`~lib.write.base.BulkRefused` raised; a concurrent change is a
+    conflict. One audit row per created or changed report. Returns each row's outcome."""
+    require(actor, "data.import")
+    require(actor, "report.write")
+    keys = [(r.assignment_id, r.period) for r in rows]
+    if len(set(keys)) != len(keys):
+        raise ServiceError("error.duplicate_items")
+    ids = sorted({r.assignment_id for r in rows})
+    targets = _report_targets(session, ids)
+    existing = {
+        (u.assignment_id, u.period): u
+        for chunk in chunks(ids)
+        for u in session.scalars(_ALL_REPORTS_FOR_UPDATE, {"ids": chunk})
+    }
+    upserts = [
+        Upsert(
+            row.ref,
+            existing.get(key),
+            partial(MonthlyUpdate, assignment_id=row.assignment_id, period=row.period),
+            _report_values(row),
+        )
+        for row, key in zip(rows, keys, strict=True)
+    ]
+    locks = LockCache(session)
+    refuse_all(
+        [
+            Refusal(row.ref, field, error)
+            for row, upsert in zip(rows, upserts, strict=True)
+            for field, error in _import_report_refusals(
+                actor, row, targets.get(row.assignment_id), upsert, locks
+            )
+        ]
+    )
+    new_keys = [key for key, u in zip(keys, upserts, strict=True) if u.stored is None] or keys
+    return write_upserts(
+        session,
+        actor,
+        "monthly_update",
+        upserts,
+        _report_snapshot,
+        scope=lambda u: (
+            targets[u.assignment_id][2].id,
+            targets[u.assignment_id][0].department_id,
+        ),
+        stamp={"updated_by_id": actor.user_id, "updated_at": utcnow()},
+        find_id=lambda: _first_committed_report(session, new_keys),
+    )
+
+
+def review_reports(
+    *,
+    actor: Actor,
+    session: Session,
+    decisions: list[tuple[int, int]],
+    approve: bool,
+    reason: str | None = None,
+) -> int:
+    """Approve, or return with a reason, submitted reports given as (id, version seen).
+
+    All or nothing: one stale or no-longer-submitted report refuses the whole batch.
+    """
+    require(actor, "report.review")
+    if not decisions:
+        raise ServiceError("error.nothing_selected")
+    reason = clean_text(reason, MAX_REASON)
+    if not approve and not reason:
+        raise ServiceError("error.return_needs_reason")
+    seen = dict(decisions)
+    updates = session.scalars(
+        select(MonthlyUpdate)
+        .where(MonthlyUpdate.id.in_(sorted(seen)))
+        .order_by(MonthlyUpdate.id)
+        .with_for_update()
+    ).all()
+    if len(updates) != len(seen):
+        raise ServiceError("error.report_unknown")
+    info = {
+        a.id: (a.department_id, task.campaign_id, task.code)
+        for a, task in session.execute(
+            select(Assignment, Task)
+            .join(Task, Assignment.task_id == Task.id)
+            .where(Assignment.id.in_([u.assignment_id for u in updates]))
+        ).all()
+    }
+    for update in updates:
+        if update.version != seen[update.id]:
+            raise conflict(session, "monthly_update", update.id)
+        _dept, campaign_id, code = info[update.assignment_id]
+        if update.review_state != "submitted":
+            raise ServiceError("error.report_not_submitted", task=code)
+        require_unlocked(session, campaign_id, update.period)
+    now = utcnow()
+    befores = {u.id: _report_snapshot(u) for u in updates}
+    for update in updates:
+        update.review_state = "approved" if approve else "returned"
+        update.reviewer_comment = reason
+        update.reviewed_by_id = actor.user_id
+        update.reviewed_at = now
+    ids = [u.id for u in updates]
+    flush_or_conflict(session, "monthly_update", lambda: ids[0])
+    for update in updates:
+        dept, campaign_id, _code = info[update.assignment_id]
+        audit(
+            session,
+            actor,
+            "approve_report" if approve else "return_report",
+            "monthly_update",
+            update.id,
+            before=befores[update.id],
+            after=_report_snapshot(update),
+            campaign_id=campaign_id,
+            department_id=dept,
+        )
+    return len(updates)
