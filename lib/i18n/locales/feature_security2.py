@@ -35,7 +35,7 @@ ZH: dict[str, str] = {
     "security.unblocked": "已解除对 {address} 的封禁。",
     # compressed and oversized inputs
     "security.error_zip_ratio": (
-        "文件压缩比异常（解压后超过原文件的{ratio}倍），疑似压缩炸弹，已拒绝。请检查文件后重新上传。"
+        "文件压缩比异常（解压后超过原文件的100倍），疑似压缩炸弹，已拒绝。请检查文件后重新上传。"
     ),
     "security.error_zip_damaged": "文件已损坏（压缩包内容与校验信息不一致），已拒绝。",
     # command line
@@ -89,7 +89,7 @@ EN: dict[str, str] = {
     "security.unblock_button": "Unblock",
     "security.unblocked": "{address} is no longer blocked.",
     "security.error_zip_ratio": (
-        "The file is compressed suspiciously well (it unpacks to more than {ratio} times its "
+        "The file is compressed suspiciously well (it unpacks to more than 100 times its "
         "size), as a zip bomb does; it was refused. Check the file and upload it again."
     ),
     "security.error_zip_damaged": (
