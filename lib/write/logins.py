@@ -271,7 +271,10 @@ def unlock_login(
     now = utcnow()
     rows = list(
         session.scalars(
-            select(LoginThrottle).where(LoginThrottle.username == name).with_for_update()
+            select(LoginThrottle)
+            .where(LoginThrottle.username == name)
+            .order_by(LoginThrottle.address)
+            .with_for_update()
         )
     )
     locked = [r for r in rows if r.locked_until is not None and r.locked_until > now]
