@@ -131,3 +131,9 @@ with tab_edit:
                 t("setup.saved"),
             )
             st.rerun()
+
+
+# --- login locks and blocked addresses (issue 17): unlock a user, block an attacker ---
+from lib.ui import login_admin  # noqa: E402
+
+login_admin.render(user)

@@ -523,3 +523,39 @@ def test_login_cookie_is_samesite_strict_and_secure_over_https(
     payload = decode_cookie(call["value"], config.settings().cookie_key)
     assert payload is not None and payload["username"] == "leader"
     assert abs(payload["iat"] - time.time()) < 60
+
+
+def test_admin_unlocks_and_blocks_from_the_users_page(
+    app_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.apphelpers import logged_in
+
+    _from(monkeypatch, STRANGER)
+    at = new_app()
+    for _ in range(5):
+        login(at, "office", "Wrong-password-1")
+    _from(monkeypatch, OWNER)
+    admin = logged_in("admin")
+    admin.switch_page("pages/setup_users.py").run()
+    assert not admin.exception, admin.exception
+    assert any(STRANGER in df.value.to_string() for df in admin.dataframe)
+    admin.selectbox(key="login_unlock_user").set_value("office")
+    admin.text_input(key="login_unlock_block").set_value(STRANGER)
+    admin.text_input(key="login_unlock_reason").set_value("撞库")
+    [unlock] = [b for b in admin.button if b.label == "解锁"]
+    unlock.click().run()
+    assert not admin.exception, admin.exception
+    assert any("已解除 office 的登录锁定（1 个地址）" in s.value for s in admin.success)
+    assert any(f"{STRANGER}/32" in df.value.to_string() for df in admin.dataframe)
+    # the block holds for the right password too; the owner's own address works
+    _from(monkeypatch, STRANGER)
+    assert login(new_app(), "office", DEMO_PASSWORD).session_state["authentication_status"] is False
+    _from(monkeypatch, OWNER)
+    assert login(new_app(), "office", DEMO_PASSWORD).session_state["authentication_status"]
+    # lifting the block from the page
+    _from(monkeypatch, OWNER)
+    admin.run()
+    [unblock] = [b for b in admin.button if b.label == "解除封禁"]
+    unblock.click().run()
+    shown = [s.value.replace("\\", "") for s in admin.success]  # markdown-escaped
+    assert any(f"已解除对 {STRANGER}/32 的封禁" in text for text in shown), shown
