@@ -293,3 +293,16 @@ def test_password_on_stdin_is_read_in_bounded_lines(tmp_path: Path) -> None:
         timeout=120,
     )
     assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_importers_refuse_a_dense_archive_by_its_ratio() -> None:
+    """Under the 100 MB total but 50 MB from 50 KB: the Excel and plan importers refuse
+    it by the ratio, before any parser opens it."""
+    from lib.io.excel_import import read_workbook
+    from lib.io.plan_import import PlanFileError, read_plan_bytes
+
+    _rows, _names, problems = read_workbook(_office("xlsx", repeat=50))
+    assert [p.key for p in problems] == ["security.error_zip_ratio"]
+    with pytest.raises(PlanFileError) as refused:
+        read_plan_bytes("plan.docx", _office("docx", repeat=50))
+    assert refused.value.key == "security.error_zip_ratio"
