@@ -146,13 +146,16 @@ def test_evidence_bombs_are_refused_by_the_service_and_write_nothing(
 
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    # VmHWM: this program's own peak resident memory (ru_maxrss would include the forking
+    # parent's, which Linux keeps across exec)
     probe = (
-        "import resource, runpy, sys\n"
+        "import runpy, sys\n"
         "sys.argv = ['lib.cli', *sys.argv[1:]]\n"
         "try:\n"
         "    runpy.run_module('lib.cli', run_name='__main__')\n"
         "finally:\n"
-        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
+        "    peak = next(int(line.split()[1]) for line in open('/proc/self/status')\n"
+        "                if line.startswith('VmHWM')) // 1024\n"
         "    print(f'PEAK_MB={peak}', file=sys.stderr)\n"
     )
     env = {**os.environ, "DATABASE_URL": url, "APP_LOCALE": "zh"}
