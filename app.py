@@ -7,7 +7,7 @@ import streamlit as st
 from lib.config import ConfigError, settings
 from lib.db import get_engine, upgrade
 from lib.i18n import t
-from lib.ui import page, state
+from lib.ui import errors, page, state
 from lib.ui.auth import authenticate, logout_button
 from lib.ui.nav import pages_for
 
@@ -53,4 +53,4 @@ state.CURRENT_USER.set(user)
 navigation = st.navigation(sections, expanded=True)  # no English "View more"
 page.sidebar(user)
 logout_button(user)
-navigation.run()
+errors.run(navigation)  # an unexpected error shows an id, never a traceback

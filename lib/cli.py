@@ -1,6 +1,8 @@
 """Command line: ``python -m lib.cli COMMAND`` (honours DATABASE_URL).
 
-Commands: init, demo [--reset], create-user, set-password, backup OUT, restore IN.
+Commands: init, demo [--reset], create-user, set-password, backup OUT, restore IN,
+unlock USERNAME [--block-address ADDR], unblock-address ADDR, login-locks [USERNAME],
+import-plan, import-excel, export-excel, export-deck, circular, export-report.
 Exit codes: 0 success, 1 refused or failed (message on stderr), 2 bad arguments.
 """
 
@@ -61,10 +63,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# The longest line read from stdin: a password is at most 72 bytes, so an endless line
+# is never held in memory (what is cut off fails the password rules).
+MAX_STDIN_LINE = 1024
+# Plan documents (.txt/.docx) read by import-plan: the same limit as an upload in the app.
+MAX_PLAN_FILE_BYTES = 10 * 1024 * 1024
+
+
 def _read_password(args: argparse.Namespace) -> str | None:
     if not args.password_stdin:
         return None
-    value = sys.stdin.readline().rstrip("\r\n")
+    value = sys.stdin.readline(MAX_STDIN_LINE).rstrip("\r\n")
     return value or None
 
 
@@ -114,13 +123,91 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(t("cli.file_missing", path=path), file=sys.stderr)
         return 1
+    max_bytes = int(args.max_mb * 1024 * 1024) if args.max_mb else backup_mod.MAX_RESTORE_BYTES
     try:
-        rows = backup_mod.restore(_engine(), path)
+        rows = backup_mod.restore(_engine(), path, max_bytes=max_bytes)
     except backup_mod.BackupError as exc:
-        key = "cli.restore_not_empty" if str(exc) == "not-empty" else "cli.backup_invalid"
-        print(t(key, path=path), file=sys.stderr)
+        messages = {
+            "not-empty": t("cli.restore_not_empty", path=path),
+            "bomb": t(
+                "cli.backup_bomb",
+                path=path,
+                max=max_bytes // (1024 * 1024),
+                ratio=backup_mod.MAX_RATIO,
+            ),
+            "too-deep": t("cli.backup_too_deep", path=path),
+            "rows": t("cli.backup_rows_invalid", path=path, table=exc.params.get("table", "—")),
+        }
+        print(messages.get(exc.kind, t("cli.backup_invalid", path=path)), file=sys.stderr)
         return 1
     print(t("cli.restore_done", rows=rows, path=path))
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    """Clear every login lock of a user (the real owner's way back in); optionally block
+    the attacking address at the same time."""
+    from lib.domain.login_policy import block_network
+    from lib.write import unlock_login
+
+    engine = _engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        count = unlock_login(
+            actor=Actor.system(),
+            session=session,
+            username=args.username,
+            block=args.block_address,
+            reason=args.reason,
+        )
+    print(t("cli.unlock_done", username=args.username.strip().lower(), count=count))
+    if args.block_address:
+        print(t("cli.address_blocked", network=block_network(args.block_address)))
+    return 0
+
+
+def cmd_unblock_address(args: argparse.Namespace) -> int:
+    from lib.domain.login_policy import block_network
+    from lib.write import unblock_address
+
+    engine = _engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        unblock_address(actor=Actor.system(), session=session, address=args.address)
+    print(t("cli.address_unblocked", network=block_network(args.address)))
+    return 0
+
+
+def cmd_login_locks(args: argparse.Namespace) -> int:
+    """Locks in force and blocked addresses (the audit log has every failed attempt)."""
+    from lib.read import logins
+
+    engine = _engine()
+    upgrade(engine)
+    locks = logins.current_locks(args.username, engine=engine)
+    blocked = logins.blocked_addresses(engine=engine)
+    if not locks and not blocked:
+        print(t("cli.locks_none"))
+    for row in locks:
+        print(
+            t(
+                "cli.lock_line",
+                username=row["username"],
+                address=row["address"],
+                locks=row["locks"],
+                until=row["locked_until"].isoformat(sep=" ", timespec="seconds"),
+            )
+        )
+    for row in blocked:
+        print(
+            t(
+                "cli.blocked_line",
+                network=row["network"],
+                reason=row["reason"] or "—",
+                by=row["blocked_by"],
+                at=row["blocked_at"].isoformat(sep=" ", timespec="seconds"),
+            )
+        )
     return 0
 
 
@@ -135,6 +222,18 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         print(t("cli.file_missing", path=path), file=sys.stderr)
+        return 1
+    size = path.stat().st_size
+    if size > MAX_PLAN_FILE_BYTES:
+        print(
+            t(
+                "cli.file_too_large",
+                path=path,
+                size=f"{size / 1048576:.1f}",
+                max=MAX_PLAN_FILE_BYTES >> 20,
+            ),
+            file=sys.stderr,
+        )
         return 1
     try:
         draft = parse_plan(read_plan_file(str(path)))
@@ -291,12 +390,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true", required=True)
     p.set_defaults(func=cmd_set_password)
 
+    p = sub.add_parser("unlock", help="clear a user's login locks (and block an address)")
+    p.add_argument("username")
+    p.add_argument("--block-address", help="also refuse every login from this address/network")
+    p.add_argument("--reason", help="why the address is blocked (kept with the block)")
+    p.set_defaults(func=cmd_unlock)
+
+    p = sub.add_parser("unblock-address", help="lift a block set with unlock --block-address")
+    p.add_argument("address")
+    p.set_defaults(func=cmd_unblock_address)
+
+    p = sub.add_parser("login-locks", help="list login locks in force and blocked addresses")
+    p.add_argument("username", nargs="?")
+    p.set_defaults(func=cmd_login_locks)
+
     p = sub.add_parser("backup", help="write every row to a backup file")
     p.add_argument("out")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help="restore a backup into an empty database")
     p.add_argument("file")
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        default=None,
+        help=f"refuse a file that unpacks to more (default {backup_mod.MAX_RESTORE_BYTES >> 20})",
+    )
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("import-plan", help="read a plan document (.txt/.docx) into a campaign")

@@ -2,6 +2,11 @@
 
 One settings object, read once per process. Outside demo mode a cookie key is required
 and must not be a known default.
+
+``TRUSTED_PROXIES`` (comma-separated addresses or networks, default none) names the
+reverse proxies whose ``X-Forwarded-For`` header is believed: login failures are counted
+per username and client address (``lib/domain/login_policy.py``), and without this setting
+the client address is the TCP peer. Never list client networks here, only the proxies.
 """
 
 from __future__ import annotations
@@ -40,8 +45,9 @@ class Settings:
     demo_mode: bool
     default_locale: str
     attachments_dir: Path
-    lockout_attempts: int = 5
-    lockout_minutes: int = 15
+    # TRUSTED_PROXIES: addresses/networks of the reverse proxies whose X-Forwarded-For
+    # names the client (login throttling counts per client address). Empty: the TCP peer.
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def _secrets_file() -> dict[str, object]:
@@ -94,6 +100,16 @@ def load_settings() -> Settings:
                 "print(secrets.token_urlsafe(48))'), or run with DEMO_MODE=1. / "
                 "未配置有效的 COOKIE_KEY（至少32位随机字符），或使用演示模式 DEMO_MODE=1。"
             )
+    from lib.domain.login_policy import parse_networks
+
+    try:
+        proxies = parse_networks(get("TRUSTED_PROXIES") or "")
+    except ValueError as exc:
+        raise ConfigError(
+            f"TRUSTED_PROXIES: {exc} is not an IP address or network (e.g. 10.0.0.2, "
+            "192.168.10.0/24). / TRUSTED_PROXIES 中的 "
+            f"{exc} 不是IP地址或网段。"
+        ) from exc
     return Settings(
         database_url=get("DATABASE_URL") or default_database_url(),
         cookie_key=key,
@@ -102,6 +118,7 @@ def load_settings() -> Settings:
         demo_mode=demo,
         default_locale=get("APP_LOCALE", "zh") or "zh",
         attachments_dir=Path(get("ATTACHMENTS_DIR") or (DATA_DIR / "attachments")),
+        trusted_proxies=tuple(str(n) for n in proxies),
     )
 
 

@@ -499,3 +499,36 @@ class SummaryState(Base):
     )
     valid: Mapped[bool] = mapped_column(Boolean, default=False)
     built_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one username from one client address (issue 17).
+
+    Five failures lock only that pair, for progressively longer (``locks`` so far); the
+    row with address ``"*"`` counts the username's failures from every address within
+    ``window_start`` + 1 hour (see ``lib/domain/login_policy.py``). ``last_success_at``
+    marks an address the owner has logged in from. Unknown usernames get rows too.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("username", "address"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    locks: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class BlockedAddress(Base):
+    """A client address or network an administrator blocked from logging in."""
+
+    __tablename__ = "blocked_addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network: Mapped[str] = mapped_column(String(64), unique=True)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    blocked_by: Mapped[str] = mapped_column(String(80))
+    blocked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.i18n import join_list, role_label, t
 from lib.models import ROLES
 from lib.read import setup_queries
-from lib.ui import page
+from lib.ui import login_admin, page
 from lib.write import create_user, set_password, set_user_active, update_user
 
 user = page.open("users.admin", title="page.setup_users").user
@@ -116,3 +116,7 @@ with tab_edit:
                     actor=user.actor, session=s, username=pick, active=not active
                 )
             )
+
+
+# --- login locks and blocked addresses (issue 17): unlock a user, block an attacker ---
+login_admin.render(user)

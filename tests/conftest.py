@@ -25,6 +25,9 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # The app reads settings from the environment; tests run in demo mode with a fixed key.
 os.environ.setdefault("COOKIE_KEY", "test-cookie-key-" + "x" * 40)
 os.environ.setdefault("DEMO_MODE", "1")
+# A page that crashes still shows the exception (lib/ui/errors.py), so `at.exception` keeps
+# catching crashes behind the error-id message that production shows instead.
+os.environ.setdefault("APP_DEBUG_ERRORS", "1")
 
 
 def need(reason: str) -> None:

@@ -1,17 +1,19 @@
-"""Login per role, wrong password, lockout and its expiry, revocation — through the app."""
+"""Login per role, wrong password, lockout (per username and address) and its expiry,
+revocation — through the app."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+import streamlit as st
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lib.db import get_engine, session_scope
 from lib.demo import DEMO_PASSWORD
 from lib.domain.permissions import Actor
-from lib.models import AuditLog, User, utcnow
+from lib.models import AuditLog, LoginThrottle, User, utcnow
 from lib.write import set_password, set_user_active
 from tests.apphelpers import logged_in, login, new_app
 
@@ -40,37 +42,75 @@ def test_wrong_password_and_unknown_user_get_the_same_message(app_db: str, usern
     assert [e.value for e in at.error] == ["用户名或密码错误。"]
 
 
-def test_five_failures_lock_the_username_for_15_minutes(app_db: str) -> None:
+STRANGER = "203.0.113.66"
+OWNER = "198.51.100.7"
+
+
+def _from(monkeypatch: pytest.MonkeyPatch, address: str) -> None:
+    """Every following app run sees its client at ``address`` (as st.context does)."""
+    monkeypatch.setattr(type(st.context), "ip_address", property(lambda _self: address))
+
+
+def _throttle(username: str, address: str) -> LoginThrottle:
+    with Session(get_engine()) as s:
+        row = s.scalar(
+            select(LoginThrottle).where(
+                LoginThrottle.username == username, LoginThrottle.address == address
+            )
+        )
+        assert row is not None
+        return row
+
+
+def test_five_failures_lock_the_username_from_that_address_for_15_minutes(
+    app_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 changed the rule: the lock holds the username only for the address the
+    failures came from, so a stranger cannot keep the owner out (it was: the username,
+    from everywhere)."""
+    _from(monkeypatch, STRANGER)
     at = new_app()
-    for _ in range(4):
+    for _ in range(5):
         login(at, "office", "Wrong-password-1")
-        assert at.error[0].value == "用户名或密码错误。"
-    login(at, "office", "Wrong-password-1")
-    assert "已被锁定" in at.error[0].value
-    locked_until = _user("office").locked_until
+        assert [e.value for e in at.error] == ["用户名或密码错误。"]
+    locked_until = _throttle("office", STRANGER).locked_until
     assert locked_until is not None
     assert dt.timedelta(minutes=14) < locked_until - utcnow() <= dt.timedelta(minutes=15)
 
-    # the right password is refused while locked, and the lock holds across "restarts"
+    # the right password from that address is refused while locked, with the same
+    # message, and the lock holds across "restarts"
     at2 = login(new_app(), "office", DEMO_PASSWORD)
     assert at2.session_state["authentication_status"] is False
-    assert "已被锁定" in at2.error[0].value
-    # nobody else is locked out
+    assert [e.value for e in at2.error] == ["用户名或密码错误。"]
+    # nobody else is locked out, even from the stranger's address
     assert logged_in("leader").session_state["username"] == "leader"
+    # the owner, from their own address, is not locked out
+    _from(monkeypatch, OWNER)
+    assert logged_in("office").session_state["username"] == "office"
 
     # the lock expires by itself
+    _from(monkeypatch, STRANGER)
     with session_scope() as s:
         s.execute(
-            update(User)
-            .where(User.username == "office")
+            update(LoginThrottle)
+            .where(LoginThrottle.username == "office", LoginThrottle.address == STRANGER)
             .values(locked_until=utcnow() - dt.timedelta(seconds=1))
         )
     at3 = login(new_app(), "office", DEMO_PASSWORD)
     assert at3.session_state["authentication_status"] is True
-    assert _user("office").failed_attempts == 0
+    row = _throttle("office", STRANGER)
+    assert row.failures == 0 and row.locks == 0 and row.locked_until is None
     with Session(get_engine()) as s:
-        actions = list(s.scalars(select(AuditLog.action).where(AuditLog.username == "office")))
-    assert "login_locked" in actions and actions.count("login_failed") == 4
+        audited = list(
+            s.execute(
+                select(AuditLog.action, AuditLog.after).where(
+                    AuditLog.username == "office", AuditLog.action.like("login_%")
+                )
+            )
+        )
+    actions = [a for a, _ in audited]
+    assert actions.count("login_failed") == 4 and actions.count("login_locked") == 1
+    assert all(after["address"] == STRANGER for _, after in audited)
 
 
 def test_logout_revokes_the_session_and_older_cookies(app_db: str) -> None:

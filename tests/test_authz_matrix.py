@@ -205,6 +205,15 @@ def _draft() -> Any:
     )
 
 
+def _blocked(session: Any) -> str:
+    """A block to lift, made in the caller's transaction (rolled back if refused)."""
+    from lib.models import BlockedAddress
+
+    session.add(BlockedAddress(network="198.51.100.0/24", blocked_by="matrix"))
+    session.flush()
+    return "198.51.100.0/24"
+
+
 S = write
 SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
     # name: (action, liaison limited to own department, call)
@@ -238,6 +247,24 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
         "users.admin",
         False,
         lambda c, a, s: S.set_user_active(actor=a, session=s, username="leader", active=False),
+    ),
+    # login throttling (issue 17)
+    "write.unlock_login": (
+        "users.admin",
+        False,
+        lambda c, a, s: S.unlock_login(
+            actor=a, session=s, username="leader", block="203.0.113.66", reason="matrix"
+        ),
+    ),
+    "write.block_address": (
+        "users.admin",
+        False,
+        lambda c, a, s: S.block_address(actor=a, session=s, address="203.0.113.0/24"),
+    ),
+    "write.unblock_address": (
+        "users.admin",
+        False,
+        lambda c, a, s: S.unblock_address(actor=a, session=s, address=_blocked(s)),
     ),
     "write.change_own_password": (
         "account.self",

@@ -19,9 +19,13 @@ from tests.apphelpers import logged_in, new_app
 
 
 def _cookie(username: str, issued_ago: float) -> str:
+    """A cookie as the app issues it (with its issue time ``iat``, issue 17)."""
+    from lib.ui.auth import encode_cookie
+
     cfg = config.settings()
-    exp = time.time() - issued_ago + cfg.cookie_expiry_days * 86400
-    return jwt.encode({"username": username, "exp_date": exp}, cfg.cookie_key, algorithm="HS256")
+    return encode_cookie(
+        username, cfg.cookie_key, cfg.cookie_expiry_days, now=time.time() - issued_ago
+    )
 
 
 def _with_cookie(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
@@ -44,9 +48,12 @@ def test_cookie_issued_before_logout_is_refused(
     assert not replay.session_state["authentication_status"]
     assert any("登录已失效" in e.value for e in replay.error)
 
-    # a forged cookie (wrong key) never logs in
+    # a forged cookie (wrong key, otherwise well formed) never logs in
+    now = time.time()
     forged = jwt.encode(
-        {"username": "admin", "exp_date": time.time() + 3600}, "x" * 40, algorithm="HS256"
+        {"username": "admin", "exp_date": now + 3600, "exp": int(now) + 3600, "iat": now},
+        "x" * 40,
+        algorithm="HS256",
     )
     _with_cookie(monkeypatch, forged)
     assert not new_app().session_state["authentication_status"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from lib.models import ROLES
 
 # action -> roles allowed. Liaison writes are further limited to their own department
-# by the service layer (see services.require_department).
+# by the service layer (see lib.write.base.require_department).
 ACTIONS: dict[str, frozenset[str]] = {
     "read.overview": frozenset(ROLES),
     "read.all": frozenset({"admin", "office", "leader", "liaison"}),

@@ -3,16 +3,21 @@
 Files live in ``settings().attachments_dir`` (outside the web root, never served by
 Streamlit's static handler) under a generated random name; the original name is only
 kept in the database for display. A file is accepted when its extension is on the list,
-its content starts like that kind of file (magic bytes), and it is not larger than
-:data:`MAX_BYTES`. Pure functions, no Streamlit, no database.
+its content starts like that kind of file (magic bytes), it is not larger than
+:data:`MAX_BYTES`, and an Office file (.docx/.xlsx/.pptx, a zip) is no zip bomb
+(:func:`zip_problem`: total size and compression ratio, every member unpacked once to
+check it holds what its directory says). Pure functions, no Streamlit, no database.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import secrets
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +82,8 @@ def check_file(name: str, data: bytes) -> tuple[CheckedFile | None, str | None]:
         return None, "error.attachment_content"
     if ext == "webp" and data[8:12] != b"WEBP":
         return None, "error.attachment_content"
+    if ext in OFFICE_ZIPS and (bomb := zip_problem(data, verify=True)):
+        return None, bomb
     return (
         CheckedFile(
             original_name=original,
@@ -124,6 +131,12 @@ def remove(directory: Path, stored_name: str) -> None:
 
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # what the members may unpack to, in total
 MAX_ZIP_MEMBERS = 2000
+# Office XML packs 5-20 times; a zip bomb about 1 000 times. Below RATIO_FLOOR unpacked an
+# archive may compress as well as it likes (it cannot hurt anyone).
+MAX_ZIP_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
+OFFICE_ZIPS = frozenset({"docx", "xlsx", "pptx"})
+_VERIFY_CHUNK = 1024 * 1024
 
 
 def zip_problem(
@@ -131,24 +144,51 @@ def zip_problem(
     *,
     max_unzipped: int = MAX_UNZIPPED_BYTES,
     max_members: int = MAX_ZIP_MEMBERS,
+    max_ratio: int = MAX_ZIP_RATIO,
+    verify: bool = False,
 ) -> str | None:
-    """An i18n key when an .xlsx/.docx would unpack to more than ``max_unzipped`` bytes or
-    has too many members (a zip bomb), ``None`` when it may be opened.
+    """An i18n key when an .xlsx/.docx/.pptx is a zip bomb, ``None`` when it may be opened.
 
-    Only the central directory is read (no member is decompressed). The sizes it declares
-    are binding: Python's ``zipfile`` (used by openpyxl and python-docx) stops at the
+    Refused: more than ``max_members`` members, more than ``max_unzipped`` bytes unpacked
+    in total, or (past 1 MB unpacked) a compression ratio over ``max_ratio`` for the whole
+    file or any member. Only the central directory is read: the sizes it declares are
+    binding, because Python's ``zipfile`` (used by openpyxl and python-docx) stops at the
     declared size and fails the CRC check if a member holds more.
-    """
-    import io
-    import zipfile
 
+    ``verify=True`` (evidence files, which are handed to other people's Office rather than
+    to our parsers) also unpacks every member as a stream, at most the declared sizes, so
+    a directory that lies about them is caught here too; such a file, or one that is no
+    zip at all, is refused as damaged.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        return None  # not a zip at all: the parser reports it as unreadable
+            problem = _zip_sizes_problem(members, len(data), max_unzipped, max_members, max_ratio)
+            if problem or not verify:
+                return problem
+            for member in members:
+                with archive.open(member) as stream:
+                    while stream.read(_VERIFY_CHUNK):
+                        pass
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, zlib.error):
+        # not a zip, or damaged: our parsers report it as unreadable; evidence is refused
+        return "security.error_zip_damaged" if verify else None
+    except RuntimeError:  # an encrypted member
+        return "security.error_zip_damaged" if verify else None
+    return None
+
+
+def _zip_sizes_problem(
+    members: list[zipfile.ZipInfo], size: int, max_unzipped: int, max_members: int, max_ratio: int
+) -> str | None:
     if len(members) > max_members:
         return "security.error_zip_bomb"
-    if sum(m.file_size for m in members) > max_unzipped:
+    total = sum(m.file_size for m in members)
+    if total > max_unzipped:
         return "security.error_zip_bomb"
+    if total > RATIO_FLOOR and total > max_ratio * max(size, 1):
+        return "security.error_zip_ratio"
+    for m in members:
+        if m.file_size > RATIO_FLOOR and m.file_size > max_ratio * max(m.compress_size, 1):
+            return "security.error_zip_ratio"
     return None

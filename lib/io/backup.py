@@ -2,6 +2,12 @@
 
 The file is JSON (gzip-compressed when the name ends in ``.gz``) holding the schema
 revision and every row. Restore goes into an empty, migrated database in one transaction.
+
+A restore file is untrusted input (issue 17): it is decompressed as a stream and refused
+past :data:`MAX_RESTORE_BYTES` unpacked or a compression ratio over :data:`MAX_RATIO`
+(a gzip bomb), JSON nested too deeply for the parser is refused, and every table, column
+and value is checked before anything is written; every refusal is a :class:`BackupError`
+naming what is wrong.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +31,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from lib.db import upgrade
 from lib.models import Base
@@ -31,8 +39,22 @@ from lib.models import Base
 FORMAT = "service-campaign-backup"
 
 
+# What a restore file may unpack to, and how much more than its size on disk. A backup
+# is JSON, which gzip shrinks 5-20 times; a gzip bomb shrinks about 1 000 times.
+MAX_RESTORE_BYTES = 2 * 1024**3
+MAX_RATIO = 200
+RATIO_CHECKED_FROM = 16 * 1024 * 1024  # small files may compress as well as they like
+_CHUNK = 1024 * 1024
+
+
 class BackupError(Exception):
-    pass
+    """A refused restore. ``str(exc)`` is the kind: ``not-empty``, ``invalid``, ``bomb``,
+    ``too-deep`` or ``rows`` (then ``params['table']`` names the table)."""
+
+    def __init__(self, kind: str, **params: Any) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.params = params
 
 
 def _encode(value: Any) -> Any:
@@ -129,16 +151,59 @@ def backup(engine: Engine, path: Path) -> int:
     return total
 
 
-def _read(path: Path) -> dict[str, Any]:
-    raw = path.read_bytes()
+def _unpack(path: Path, max_bytes: int, max_ratio: int) -> bytes:
+    """The file's bytes, gunzipped as a stream if it is gzip; refused past ``max_bytes``
+    or, beyond the first 16 MB, a ratio of unpacked to packed bytes over ``max_ratio``."""
+    with path.open("rb") as raw:
+        if raw.read(2) != b"\x1f\x8b":
+            if path.stat().st_size > max_bytes:
+                raise BackupError("bomb")
+            raw.seek(0)
+            return raw.read()
+        raw.seek(0)
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            with gzip.GzipFile(fileobj=raw) as unpacked:
+                while chunk := unpacked.read(_CHUNK):
+                    total += len(chunk)
+                    if total > max_bytes:
+                        raise BackupError("bomb")
+                    if total > RATIO_CHECKED_FROM and total > max_ratio * max(raw.tell(), 1):
+                        raise BackupError("bomb")
+                    chunks.append(chunk)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BackupError("invalid") from exc
+    return b"".join(chunks)
+
+
+def _read(
+    path: Path, max_bytes: int = MAX_RESTORE_BYTES, max_ratio: int = MAX_RATIO
+) -> dict[str, Any]:
+    raw = _unpack(path, max_bytes, max_ratio)
     try:
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
         doc = json.loads(raw.decode("utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise BackupError(str(path)) from exc
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise BackupError(str(path))
+    except RecursionError as exc:  # nested deeper than the parser goes: not our file
+        raise BackupError("too-deep") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BackupError("invalid") from exc
+    finally:
+        del raw
+    if (
+        not isinstance(doc, dict)
+        or doc.get("format") != FORMAT
+        or doc.get("version") != 1
+        or not isinstance(doc.get("tables"), dict)
+    ):
+        raise BackupError("invalid")
+    known = Base.metadata.tables
+    for name, rows in doc["tables"].items():
+        if name not in known or not isinstance(rows, list):
+            raise BackupError("invalid")
+        columns = set(known[name].c.keys())
+        for row in rows:
+            if not isinstance(row, dict) or not set(row) <= columns:
+                raise BackupError("rows", table=name)
     return doc
 
 
@@ -152,28 +217,57 @@ def is_empty(engine: Engine) -> bool:
     return True
 
 
-def restore(engine: Engine, path: Path) -> int:
-    """Load a backup into an empty database (migrated to head first)."""
-    doc = _read(path)
+def restore(
+    engine: Engine,
+    path: Path,
+    *,
+    max_bytes: int = MAX_RESTORE_BYTES,
+    max_ratio: int = MAX_RATIO,
+) -> int:
+    """Load a backup into an empty database (migrated to head first); nothing is written
+    unless every row goes in."""
+    doc = _read(path, max_bytes, max_ratio)
     upgrade(engine)
     if not is_empty(engine):
         raise BackupError("not-empty")
+    try:
+        return _load(engine, doc)
+    except BackupError:
+        raise
+    except (SQLAlchemyError, ValueError, TypeError, KeyError, OverflowError, RecursionError) as exc:
+        raise BackupError("rows", table="—") from exc
+
+
+def _load(engine: Engine, doc: dict[str, Any]) -> int:
     total = 0
     with engine.begin() as conn:
         conn.execute(Base.metadata.tables["data_version"].delete())
         for table in Base.metadata.sorted_tables:
-            rows = [_decode(table, r) for r in doc["tables"].get(table.name, [])]
+            try:
+                rows = [_decode(table, r) for r in doc["tables"].get(table.name, [])]
+            except (ValueError, TypeError, KeyError, RecursionError) as exc:
+                raise BackupError("rows", table=table.name) from exc
             if not rows:
                 continue
             self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
             first = [{**r, **{c: None for c in self_refs}} for r in rows] if self_refs else rows
-            conn.execute(table.insert(), first)
-            for col in self_refs:
-                for r in rows:
-                    if r[col] is not None:
-                        conn.execute(
-                            update(table).where(table.c.id == r["id"]).values({col: r[col]})
-                        )
+            try:
+                conn.execute(table.insert(), first)
+                for col in self_refs:
+                    for r in rows:
+                        if r.get(col) is not None:
+                            conn.execute(
+                                update(table).where(table.c.id == r["id"]).values({col: r[col]})
+                            )
+            except (
+                SQLAlchemyError,
+                ValueError,
+                TypeError,
+                KeyError,
+                OverflowError,
+                RecursionError,
+            ) as exc:
+                raise BackupError("rows", table=table.name) from exc
             total += len(rows)
         # derived figures are rebuilt from the restored reports on first read
         conn.execute(Base.metadata.tables["summary_state"].update().values(valid=False))

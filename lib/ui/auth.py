@@ -1,19 +1,36 @@
 """Login with streamlit-authenticator, backed by the users table, hardened.
 
-What the library lacks and we add (see DESIGN.md):
+What the library lacks and we add (see DESIGN.md and docs/security.md):
 - users are read from the database on demand (never a YAML file);
-- unknown usernames cost a bcrypt check too, and get the same message as wrong passwords;
-- database-backed lockout: 5 failures lock the username for 15 minutes (survives
-  restarts, expires by itself, never locks anybody else);
+- one answer for every failed login — wrong password, unknown user, locked, blocked
+  address, a name that cannot exist — and every one costs a bcrypt check;
+- throttling per username AND client address (``lib/write/logins.py``; rules in
+  ``lib/domain/login_policy.py``): five failures lock only that pair, progressively
+  longer; a stranger elsewhere cannot lock the owner out; an administrator can unlock
+  and block the attacking address. The address is the TCP peer, or ``X-Forwarded-For``
+  when the peer is one of ``TRUSTED_PROXIES``;
+- a username with control characters (``admin\x00``) or longer than any username never
+  reaches the database;
+- the password is checked exactly as typed (the library strips spaces; a password is set
+  as typed too, so the two agree);
+- the cookie carries its own issue time (``iat``); a cookie that is not exactly what we
+  issue (another algorithm, ``alg=none``, a bad signature, missing or wrongly typed
+  fields) means the login form, never a traceback;
 - revocation: logout, a password change or reset, and deactivation set
   ``users.tokens_valid_after``; a cookie issued before it no longer logs in, and an open
-  session whose login predates it ends on its next interaction.
+  session whose login predates it ends on its next interaction — independent of
+  ``COOKIE_EXPIRY_DAYS``;
+- the cookie is ``SameSite=Strict``, and ``Secure`` when the page is served over HTTPS.
+  It is written by JavaScript (the library's cookie component), so it cannot be
+  ``HttpOnly``; see docs/security.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +43,12 @@ from streamlit_authenticator.utilities import LoginError
 from lib import write
 from lib.config import Settings, settings
 from lib.db import session_scope
+from lib.domain import login_policy
 from lib.domain.permissions import Actor
 from lib.i18n import t
 from lib.models import User, utcnow
 from lib.read.queries import user_for_session
-from lib.ui import state
+from lib.ui import errors, state
 
 # A real bcrypt hash of a random secret: checking against it takes as long as a real check.
 _DUMMY_HASH = write.hash_password(secrets.token_urlsafe(24))
@@ -58,26 +76,42 @@ class CurrentUser:
         )
 
 
+def _unusable_entry(username: str) -> dict[str, Any]:
+    return {
+        "name": username,
+        "password": _DUMMY_HASH,
+        "roles": [],
+        "email": None,
+        "failed_login_attempts": 0,
+        "_known": False,
+    }
+
+
 class LoginUsers(dict[str, dict[str, Any]]):
     """The library's ``credentials['usernames']``, loaded from the database on demand.
 
-    Every username "exists" for the library: unknown, inactive or locked ones get an entry
-    whose hash matches nothing, so every attempt costs one bcrypt check.
+    Every username "exists" for the library: unknown, inactive, throttled ones, and any
+    attempt from a blocked address, get an entry whose hash matches nothing, so every
+    attempt costs one bcrypt check. A name that cannot exist is answered without asking
+    the database.
     """
 
-    def __init__(self, cfg: Settings) -> None:
+    def __init__(self, cfg: Settings, address: str = login_policy.LOOPBACK) -> None:
         super().__init__()
         self._cfg = cfg
+        self._address = address
 
     def _load(self, username: str) -> dict[str, Any]:
-        now = utcnow()
+        if not login_policy.acceptable_username(username):
+            return _unusable_entry(username)
         with session_scope() as session:
+            allowed = write.login_allowed(session, username, self._address)
             user = session.scalar(select(User).where(User.username == username))
             usable = (
-                user is not None
+                allowed
+                and user is not None
                 and user.active
                 and not (user.is_demo and not self._cfg.demo_mode)
-                and not (user.locked_until is not None and user.locked_until > now)
             )
             entry: dict[str, Any] = {
                 "name": user.display_name if user else username,
@@ -110,17 +144,147 @@ def _fields() -> dict[str, str]:
     }
 
 
-def _token_issued_at(cfg: Settings) -> dt.datetime | None:
-    """When the browser's auth cookie was issued (naive UTC), if it is valid."""
-    raw = st.context.cookies.get(cfg.cookie_name) if st.context.cookies else None
-    if not raw:
+# --- where the attempt comes from ----------------------------------------------------------
+
+
+def request_address(cfg: Settings) -> str:
+    """The client address a login attempt is counted under (see login_policy)."""
+    try:
+        peer = st.context.ip_address
+    except Exception:  # no client connection (bare script)
+        peer = None
+    forwarded: list[str] = []
+    if cfg.trusted_proxies:
+        try:
+            forwarded = list(st.context.headers.get_all("X-Forwarded-For"))
+        except Exception:
+            forwarded = []
+    proxies = login_policy.parse_networks(cfg.trusted_proxies)
+    return login_policy.client_address(
+        peer if isinstance(peer, str) else None,
+        [v for v in forwarded if isinstance(v, str)],
+        proxies,
+    )
+
+
+def _served_over_https() -> bool:
+    try:
+        url = st.context.url
+    except Exception:
+        return False
+    return isinstance(url, str) and url.lower().startswith("https://")
+
+
+# --- the login cookie -------------------------------------------------------------------
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def decode_cookie(token: object, key: str) -> dict[str, Any] | None:
+    """The payload of a login cookie exactly as :func:`encode_cookie` makes it, or None
+    for anything else — never an exception."""
+    if not isinstance(token, str) or not token or len(token) > 4096:
         return None
     try:
-        payload = jwt.decode(raw, cfg.cookie_key, algorithms=["HS256"])
-        issued = float(payload["exp_date"]) - cfg.cookie_expiry_days * 86400
-    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        payload = jwt.decode(token, key, algorithms=["HS256"], options={"require": ["exp", "iat"]})
+    except Exception:  # every jwt.PyJWTError, and whatever else a hostile token causes
         return None
-    return dt.datetime.fromtimestamp(issued, dt.UTC).replace(tzinfo=None)
+    if not isinstance(payload, dict):
+        return None
+    username = payload.get("username")
+    exp_date, iat = _number(payload.get("exp_date")), _number(payload.get("iat"))
+    if not isinstance(username, str) or not login_policy.acceptable_username(username):
+        return None
+    if exp_date is None or iat is None or exp_date <= time.time():
+        return None
+    return {"username": username, "exp_date": exp_date, "iat": iat}
+
+
+def encode_cookie(username: str, key: str, expiry_days: float, now: float | None = None) -> str:
+    """A login cookie: who, when issued (``iat``, the revocation check), when it expires."""
+    issued = time.time() if now is None else now
+    exp_date = issued + expiry_days * 86400
+    payload = {"username": username, "exp_date": exp_date, "exp": int(exp_date), "iat": issued}
+    return jwt.encode(payload, key, algorithm="HS256")
+
+
+def _harden_cookie(authenticator: Any, cfg: Settings) -> None:
+    """Replace the library's cookie encoding and decoding on this instance."""
+    model = authenticator.cookie_controller.cookie_model
+
+    def token_decode() -> dict[str, Any] | bool:
+        return decode_cookie(model.token, cfg.cookie_key) or False
+
+    def set_cookie() -> None:
+        if not cfg.cookie_expiry_days:
+            return
+        now = time.time()
+        token = encode_cookie(
+            state.USERNAME.get() or "", cfg.cookie_key, cfg.cookie_expiry_days, now
+        )
+        model.exp_date = now + cfg.cookie_expiry_days * 86400
+        model.cookie_manager.set(
+            cfg.cookie_name,
+            token,
+            expires_at=dt.datetime.now() + dt.timedelta(days=cfg.cookie_expiry_days),
+            secure=True if _served_over_https() else None,
+            same_site="strict",
+        )
+
+    model._token_decode = token_decode
+    model.set_cookie = set_cookie
+
+
+def _token_issued_at(cfg: Settings) -> dt.datetime | None:
+    """When the browser's auth cookie was issued (naive UTC), if it is valid."""
+    try:
+        raw = st.context.cookies.get(cfg.cookie_name) if st.context.cookies else None
+    except Exception:
+        raw = None
+    payload = decode_cookie(raw, cfg.cookie_key)
+    if payload is None:
+        return None
+    return dt.datetime.fromtimestamp(payload["iat"], dt.UTC).replace(tzinfo=None)
+
+
+# --- the form -----------------------------------------------------------------------------
+
+
+def _install_form_login(authenticator: Any, address: str) -> None:
+    """The library's controller strips the password and knows nothing of throttling:
+    replace its ``login`` on this instance. The username is trimmed and lower-cased as
+    ``create_user`` stores it; the password is checked as typed."""
+    model = authenticator.authentication_controller.authentication_model
+
+    def login(
+        username: str | None = None,
+        password: str | None = None,
+        max_concurrent_users: int | None = None,
+        max_login_attempts: int | None = None,
+        token: dict[str, str] | None = None,
+        single_session: bool = False,
+        callback: Any = None,
+        captcha: bool = False,
+        entered_captcha: str | None = None,
+    ) -> bool | None:
+        if token is not None or not username:
+            return model.login(None, None, token=token, callback=callback)  # type: ignore[no-any-return]
+        name = login_policy.normalise_username(username)
+        ok = model.login(name, password or "", None, None, None, single_session, callback)
+        if ok:
+            return True
+        state.AUTH_STATUS.set(False)
+        state.LOGIN_FAILED.set(True)
+        if login_policy.acceptable_username(name):
+            with session_scope() as session:
+                write.record_login_failure(session=session, username=name, address=address)
+        return False
+
+    authenticator.authentication_controller.login = login
 
 
 def _end_session(message_key: str | None) -> None:
@@ -140,7 +304,8 @@ def _on_form_login(_event: dict[str, Any]) -> None:
 def authenticate() -> CurrentUser | None:
     """Render the login form if needed; return the current user or None."""
     cfg = settings()
-    users = LoginUsers(cfg)
+    address = request_address(cfg)
+    users = LoginUsers(cfg, address)
     authenticator = stauth.Authenticate(
         {"usernames": {}},
         cfg.cookie_name,
@@ -150,8 +315,11 @@ def authenticate() -> CurrentUser | None:
         login_sleep_time=0,
     )
     authenticator.authentication_controller.authentication_model.credentials["usernames"] = users
+    _harden_cookie(authenticator, cfg)
+    _install_form_login(authenticator, address)
     state.AUTHENTICATOR.set(authenticator)
     state.LOGIN_VIA_FORM.set(False)
+    state.LOGIN_FAILED.set(False)
     message = state.LOGIN_MESSAGE.pop()
     try:
         authenticator.login(
@@ -160,6 +328,9 @@ def authenticate() -> CurrentUser | None:
     except LoginError:
         _end_session("login.session_revoked")
         st.rerun()
+    except Exception as exc:  # the database is down, or a bug: an id, not a traceback
+        errors.report(exc, "login")
+        st.stop()
 
     status = state.AUTH_STATUS.get()
     username = state.USERNAME.get()
@@ -169,6 +340,7 @@ def authenticate() -> CurrentUser | None:
                 auth_at = utcnow()
                 with session_scope() as session:
                     write.record_login(session=session, username=username)
+                    write.record_login_success(session=session, username=username, address=address)
             else:
                 auth_at = _token_issued_at(cfg) or dt.datetime.min
             state.AUTH_USER.set(username)
@@ -179,22 +351,11 @@ def authenticate() -> CurrentUser | None:
             st.rerun()
         return current
 
-    attempted = [name for name, entry in users.items() if entry["failed_login_attempts"]]
-    for name in attempted:
-        if users[name]["_known"]:
-            with session_scope() as session:
-                locked = write.record_failed_login(
-                    session=session,
-                    username=name,
-                    max_attempts=cfg.lockout_attempts,
-                    lock_minutes=cfg.lockout_minutes,
-                )
-            if locked:
-                message = "login.locked"
-                break
-        message = "login.failed"
-    if message == "login.locked":
-        st.error(t("login.locked", attempts=cfg.lockout_attempts, minutes=cfg.lockout_minutes))
+    if state.LOGIN_FAILED.get():
+        # the same words for every failure: nobody learns whether a username exists or
+        # whether it is locked
+        st.error(t("login.failed"))
+        st.caption(t("login.failed_hint"))
     elif message:
         st.error(t(message))
     return None

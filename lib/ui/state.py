@@ -100,6 +100,7 @@ FLASH: Slot[str] = Slot("flash")  # a success message shown once, on the next ru
 AUTHENTICATOR: Slot[Any] = Slot("_authenticator")
 LOGIN_VIA_FORM: Slot[bool] = Slot("_login_via_form")
 LOGIN_MESSAGE: Slot[str] = Slot("_login_message")
+LOGIN_FAILED: Slot[bool] = Slot("_login_failed")  # this run's form login was refused
 AUTH_USER: Slot[str] = Slot("_auth_user")
 AUTH_AT: Slot[dt.datetime] = Slot("_auth_at")
 # streamlit-authenticator's own keys

@@ -160,3 +160,22 @@ __all__ = [
     "verify_password",
     "verify_problem",
 ]
+
+# login throttling and its administration (issue 17)
+from lib.write.logins import (
+    block_address,
+    login_allowed,
+    record_login_failure,
+    record_login_success,
+    unblock_address,
+    unlock_login,
+)
+
+__all__ += [
+    "block_address",
+    "login_allowed",
+    "record_login_failure",
+    "record_login_success",
+    "unblock_address",
+    "unlock_login",
+]

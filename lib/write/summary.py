@@ -5,7 +5,7 @@ At province scale (3 000 units, 3 million monthly reports) every composite score
 the ranking history needs it for every month: minutes of database work per page. This
 module keeps, per campaign, department and month, the sums those scores are made of:
 
-- **writes** (:func:`note_change`, called by ``services.audit`` for every audited change):
+- **writes** (:func:`note_change`, called by ``lib.write.base.audit`` for every audited change):
   a report, review, indicator or inspection save marks its (campaign, department, first
   month touched); just before the transaction commits, the department's rows from that
   month on are recomputed from its own few hundred reports, under a lock on the
