@@ -100,7 +100,7 @@ def test_pages_write_through_the_save_helper(path: Path) -> None:
 def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A migrated empty SQLite database wired into the app's environment."""
     from lib import config
-    from lib.read.queries import clear_caches
+    from lib.read.cache import clear_caches
 
     url = f"sqlite:///{tmp_path / 'ui.db'}"
     engine = make_engine(url)
