@@ -23,6 +23,11 @@ MESSAGES: dict[str, str] = {
         "Department liaisons: liaison_ plus the department code in lower case, e.g. {examples}"
     ),
     "login.intro": "Log in with the account your organisation gave you.",
+    "login.failed_hint": (
+        "After 5 failed logins to one account from one network address, that address cannot log "
+        "in to it for a while (each lock lasts twice as long as the one before); if you need in "
+        "urgently, ask your administrator to unlock it."
+    ),
     "account.heading": "My account",
     "account.username": "Username",
     "account.roles": "Roles",

@@ -25,4 +25,19 @@ MESSAGES: dict[str, str] = {
     "cli.written": "Written to {path}",
     "cli.plan_summary": "Plan: {title}; {phases} phases, {areas} areas, {tasks} tasks.",
     "cli.export_done": "Exported to {path}.",
+    "cli.unlock_done": "Login locks of {username} cleared ({count} addresses).",
+    "cli.address_blocked": "Blocked {network}: every login from it is refused.",
+    "cli.address_unblocked": "{network} is no longer blocked.",
+    "cli.locks_none": "No login lock is in force and no address is blocked.",
+    "cli.lock_line": "locked: {username}\taddress {address}\tlock {locks}\tuntil {until} (UTC)",
+    "cli.blocked_line": "blocked: {network}\t{reason}\t{by}\t{at} (UTC)",
+    "cli.backup_bomb": (
+        "The backup unpacks to more than {max} MB or is compressed more than {ratio} times (a zip"
+        " bomb?); restore refused: {path}"
+    ),
+    "cli.backup_too_deep": (
+        "The backup file is nested too deeply to be one of ours; restore refused: {path}"
+    ),
+    "cli.backup_rows_invalid": "Rows of table {table} in the backup cannot be stored: {path}",
+    "cli.file_too_large": "File too large ({size} MB, at most {max} MB); not read: {path}",
 }

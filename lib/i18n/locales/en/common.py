@@ -77,4 +77,36 @@ MESSAGES: dict[str, str] = {
         "The file unpacks to more than 100 MB or holds too many parts; it was refused. Split it "
         "and upload the parts."
     ),
+    "security.error_bad_address": (
+        "That is not an IP address or network (e.g. 203.0.113.7 or 203.0.113.0/24)."
+    ),
+    "security.error_bad_reason": (
+        "The reason may not contain control characters and may be at most {max} characters."
+    ),
+    "security.error_not_blocked": "Address {address} is not blocked.",
+    "security.locks_title": "Login locks and blocked addresses",
+    "security.locks_none": "No login lock is in force.",
+    "security.col_address": "Network address",
+    "security.col_locks": "Locks",
+    "security.col_until": "Locked until",
+    "security.every_address": "every address not used before",
+    "security.unlock_user": "Account to unlock",
+    "security.block_optional": "Also block the attacking address (optional)",
+    "security.block_reason": "Reason for the block (optional)",
+    "security.unlock_button": "Unlock",
+    "security.unlocked": "Login locks of {username} cleared ({count} addresses).",
+    "security.blocked_none": "No address is blocked.",
+    "security.col_reason": "Reason",
+    "security.col_blocked_by": "Blocked by",
+    "security.col_blocked_at": "Blocked at",
+    "security.unblock_pick": "Address to unblock",
+    "security.unblock_button": "Unblock",
+    "security.unblocked": "{address} is no longer blocked.",
+    "security.error_zip_ratio": (
+        "The file is compressed suspiciously well (it unpacks to more than 100 times its size), "
+        "as a zip bomb does; it was refused. Check the file and upload it again."
+    ),
+    "security.error_zip_damaged": (
+        "The file is damaged (its contents do not match their checksums); it was refused."
+    ),
 }

@@ -80,4 +80,8 @@ MESSAGES: dict[str, str] = {
     "error.direction_invalid": "The target direction must be higher or lower.",
     "error.review_state_invalid": "Task {task}: invalid review state.",
     "error.indicator_group_invalid": "Invalid indicator group; choose from {groups}.",
+    "error.internal": (
+        "Something went wrong on our side; it has been logged (error id {id}). Please try again; "
+        "if it keeps happening, give this id to your administrator."
+    ),
 }

@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     "login.demo_accounts": "演示账号",
     "login.demo_liaisons": "科室联络员：liaison_ 加科室代码（小写），例如 {examples}",
     "login.intro": "请使用本单位分配的账号登录。",
+    "login.failed_hint": "同一账号在同一网络地址连续5次登录失败后，将暂时无法从该地址登录（每次锁定时长加倍）；如急需登录，请联系系统管理员解锁。",
     "account.heading": "我的账户",
     "account.username": "用户名",
     "account.roles": "角色",

@@ -65,4 +65,5 @@ MESSAGES: dict[str, str] = {
     "error.direction_invalid": "目标方向只能是 higher 或 lower。",
     "error.review_state_invalid": "任务 {task} 的审核状态无效。",
     "error.indicator_group_invalid": "指标分组无效，可选：{groups}。",
+    "error.internal": "系统出现内部错误，已记录（错误编号 {id}）。请稍后重试；如问题持续，请把错误编号告知系统管理员。",
 }
