@@ -111,7 +111,7 @@ def test_evidence_bombs_are_refused_by_the_service_and_write_nothing(
 ) -> None:
     from lib import config, write
     from lib.write import ServiceError
-    from tests.test_reporting_services import make_world
+    from tests.factories import make_world
 
     monkeypatch.setenv("ATTACHMENTS_DIR", str(tmp_path / "files"))
     config.settings.cache_clear()
