@@ -190,7 +190,13 @@ def decode_cookie(token: object, key: str) -> dict[str, Any] | None:
     if not isinstance(token, str) or not token or len(token) > 4096:
         return None
     try:
-        payload = jwt.decode(token, key, algorithms=["HS256"], options={"require": ["exp", "iat"]})
+        payload = jwt.decode(
+            token,
+            key,
+            algorithms=["HS256"],
+            options={"require": ["exp", "iat"]},
+            leeway=60,  # clocks of several app hosts may differ a little
+        )
     except Exception:  # every jwt.PyJWTError, and whatever else a hostile token causes
         return None
     if not isinstance(payload, dict):
@@ -199,7 +205,7 @@ def decode_cookie(token: object, key: str) -> dict[str, Any] | None:
     exp_date, iat = _number(payload.get("exp_date")), _number(payload.get("iat"))
     if not isinstance(username, str) or not login_policy.acceptable_username(username):
         return None
-    if exp_date is None or iat is None or exp_date <= time.time():
+    if exp_date is None or iat is None or iat <= 0 or exp_date <= time.time():
         return None
     return {"username": username, "exp_date": exp_date, "iat": iat}
 
@@ -248,7 +254,10 @@ def _token_issued_at(cfg: Settings) -> dt.datetime | None:
     payload = decode_cookie(raw, cfg.cookie_key)
     if payload is None:
         return None
-    return dt.datetime.fromtimestamp(payload["iat"], dt.UTC).replace(tzinfo=None)
+    try:
+        return dt.datetime.fromtimestamp(payload["iat"], dt.UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 # --- the form -----------------------------------------------------------------------------
