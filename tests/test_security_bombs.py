@@ -301,9 +301,8 @@ def test_password_on_stdin_is_read_in_bounded_lines(tmp_path: Path) -> None:
 def test_importers_refuse_a_dense_archive_by_its_ratio() -> None:
     """Under the 100 MB total but 50 MB from 50 KB: the Excel and plan importers refuse
     it by the ratio, before any parser opens it."""
-    from lib.io.plan_file import PlanFileError, read_plan_bytes
-
     from lib.io.excel_import import read_workbook
+    from lib.io.plan_file import PlanFileError, read_plan_bytes
 
     _rows, _names, problems = read_workbook(_office("xlsx", repeat=50))
     assert [p.key for p in problems] == ["security.error_zip_ratio"]
