@@ -255,7 +255,9 @@ def test_cli_dry_run_json_contract(tmp_path: Path) -> None:
         check=True,
     )
     data = json.loads(out.stdout)
-    assert set(data) == {"title", "phases", "areas"}
+    # the contract: the keys it always had, plus the warnings (#18)
+    assert set(data) == {"title", "phases", "areas", "warnings"}
+    assert data["warnings"] == []
     assert set(data["phases"][0]) == {"name", "start", "end"}
     assert data["phases"][0]["start"] == "2019-03-01"
     task = data["areas"][1]["tasks"][3]

@@ -19,5 +19,9 @@ MESSAGES: dict[str, str] = {
     "cli.period_outside": "{period} 不在该活动的已开展月份内。",
     "cli.written": "已写入 {path}",
     "cli.plan_summary": "方案：{title}；{phases}个阶段，{areas}个方面，{tasks}项任务。",
+    "cli.plan_no_tasks": "方案中没有识别出任何任务（没有编号条目、标题或任务表格），未导入。",
+    "cli.plan_year_needed": "方案中的年份未写明（如“20xx”），请用 --year 指定年份后再导入。",
+    "cli.plan_dates_needed": "方案没有写明活动的起止日期，请用 --start 和 --end 指定后再导入。",
+    "cli.warning": "注意：{message}",
     "cli.export_done": "已导出到 {path}。",
 }
