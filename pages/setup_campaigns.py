@@ -130,9 +130,16 @@ with tab_plan:
             )
         start_default, end_default = edited.span(today)
         c1, c2 = st.columns(2)
-        start = c1.date_input(t("setup.col_start"), value=start_default, key="plan_start")
-        end = c2.date_input(t("setup.col_end"), value=end_default, key="plan_end")
-        warnings = plan_warnings(edited, start if isinstance(start, dt.date) else None)
+        # keyed by their defaults: a year given or a phase dated above moves them along
+        start = c1.date_input(
+            t("setup.col_start"), value=start_default, key=f"plan_start_{start_default}"
+        )
+        end = c2.date_input(t("setup.col_end"), value=end_default, key=f"plan_end_{end_default}")
+        warnings = plan_warnings(
+            edited,
+            start if isinstance(start, dt.date) else None,
+            end if isinstance(end, dt.date) else None,
+        )
         if warnings:
             st.warning(
                 "\n".join(

@@ -44,12 +44,14 @@ def draft_problems(draft: PlanDraft) -> list[tuple[str, dict[str, Any]]]:
 
 
 def plan_warnings(
-    draft: PlanDraft, start: dt.date | None = None
+    draft: PlanDraft, start: dt.date | None = None, end: dt.date | None = None
 ) -> list[tuple[str, dict[str, Any]]]:
     """What the office should check before saving (i18n key, params), in reading order:
-    years written 20xx or not at all, no tasks, phases without dates, titles cut, deadlines
-    before the campaign's start (``start``, else the first phase's), dates in several
-    years. None of these stops the import by itself; the dates stay empty until entered."""
+    years written 20xx or not at all, no tasks, phases without dates, phases outside the
+    campaign's dates (``start``/``end`` as the office chose them), titles cut, deadlines
+    before the campaign's start (else the first phase's), dates in several years, no
+    campaign period stated. None of these stops the import by itself; dates the plan does
+    not state stay empty until entered."""
     warnings = list(draft.notes)
     tasks = draft.tasks
     if not tasks:
@@ -60,6 +62,9 @@ def plan_warnings(
     for task in tasks:
         if task.title_cut:
             warnings.append(("plan.warn_title_cut", {"code": task.code, "title": task.title}))
+    for row, ph in enumerate(draft.phases, start=1):
+        if (start and ph.start and ph.start < start) or (end and ph.end and ph.end > end):
+            warnings.append(("plan.warn_phase_outside", {"row": row, "name": ph.name}))
     if start is None:
         starts = [p.start for p in draft.phases if p.start]
         start = min(starts) if starts else None

@@ -38,14 +38,24 @@ _TARGET_HINT = re.compile(r"(满意|评价率|达标|合格|知晓|及时率|完
 _LEAD_VERBS = re.compile(r"^(力争|确保|努力|实现|做到|保证|使|争取|力求|要求)")
 
 
+def _without_verbs(part: str) -> str:
+    """A name without quotes, brackets and a closing 等 / 牵头 / 负责 / 参与 … (matched on
+    the shadow, so 負責 and 參與 go too)."""
+    name = part.strip().strip("“”\"'（）()")
+    for _ in range(2):
+        m = _DEPT_DROP.search(shadow(name))
+        if m is None:
+            break
+        name = name[: m.start()].strip()
+    return name
+
+
 def _departments(text: str) -> list[str]:
     """The departments named after 责任科室：… up to the end of the sentence, in order."""
     out: list[str] = []
     text = re.split(r"[。\n]", text, maxsplit=1)[0]
     for part in re.split(r"[、，,；;/／\s]+", text):
-        name = part.strip().strip("“”\"'（）()")
-        for _ in range(2):
-            name = _DEPT_DROP.sub("", name).strip()
+        name = _without_verbs(part)
         if not name or len(name) > 30:
             continue
         if name in ("全体干部职工", "全体职工", "全院", "各科室") and out:
@@ -103,9 +113,7 @@ def _strict_departments(text: str) -> list[str]:
     text = _INNER_PAREN.sub("", shadow(text)) if "(" in shadow(text) else text
     out: list[str] = []
     for part in re.split(r"[、，,；;/／\s]+|和|及|与", text):
-        name = part.strip().strip("“”\"'（）()")
-        for _ in range(2):
-            name = _DEPT_DROP.sub("", name).strip()
+        name = _without_verbs(part)
         if not name:
             continue
         if _COLLECTIVE.match(name):
@@ -132,7 +140,8 @@ def _paren_group(orig: str, sh: str) -> tuple[list[str], int, int] | None:
         if label:
             names = _departments(inner.strip()[label.end() :])
         elif _DEPT_VERB.search(inner_sh) or (
-            m.end() in ends and not _DEPT_SUFFIX.search(sh[: m.start()].rstrip())
+            m.end() in ends
+            and not _DEPT_SUFFIX.search(sh[max(0, m.start() - 40) : m.start()].rstrip())
         ):
             names = _strict_departments(inner)
         else:
@@ -236,15 +245,13 @@ def task_from_node(
         m = _DUE_LABEL.search(sh)
         if m and task.due is None and not node.fields.get("due"):
             task.due = parse_single_date(sh[m.end() :], default_year)
-    joined = "\n".join(orig for orig, _ in rows)
+    joined = "\n".join(orig for orig, _ in rows)[:20000]
     joined_sh = shadow(joined)
     if not task.departments and not node.fields.get("departments"):
         found = _paren_group(joined, joined_sh)
         task.departments = found[0] if found else _clause_departments(joined, joined_sh)
     if task.due is None and not node.fields.get("due"):
-        task.due = prose_due(
-            joined_sh if len(joined_sh) < 20000 else joined_sh[:20000], default_year
-        )
+        task.due = prose_due(joined_sh, default_year)
     target_text = node.fields.get("target") or text
     task.target = find_target(target_text if len(target_text) < 20000 else target_text[:20000])
     if task.target is None and node.fields.get("target"):
