@@ -268,7 +268,53 @@ def doc_numbering_rules(doc: Any) -> None:
         numbered(doc.add_paragraph("计数"), 80, 0)
 
 
+def doc_headings_and_tables(doc: Any) -> None:
+    """Heading styles without any numbering, a phase table (阶段 / 时间 / 主要工作) and a
+    task table grouped by a 类别 column with targets and lead departments."""
+    doc.add_heading("某医院优质服务活动方案", 1)
+    doc.add_heading("指导思想", 1)
+    doc.add_paragraph("以病人为中心。")
+    doc.add_heading("活动内容", 1)
+    doc.add_heading("改善门诊环境", 2)
+    doc.add_paragraph("门诊大厅整洁有序，2026年5月底前完成。（后勤科负责）")
+    doc.add_heading("优化住院流程", 2)
+    doc.add_paragraph("推行入院准备中心，由医务科牵头，护理部配合。")
+    doc.add_heading("时间安排", 1)
+    fill_table(
+        doc,
+        [
+            ["阶段", "时间", "主要工作"],
+            ["动员部署阶段", "2026年3月1日-3月15日", "召开大会"],
+            ["整改落实阶段", "2026年3月16日-10月31日", "逐项整改"],
+            ["总结阶段", "2026年11月", "总结表彰"],
+        ],
+    )
+    doc.add_heading("重点任务清单", 1)
+    fill_table(
+        doc,
+        [
+            ["类别", "序号", "任务", "目标值", "牵头科室"],
+            ["服务环境", "1", "候诊区改造", "满意度达到95%以上", "后勤科"],
+            ["服务环境", "2", "卫生间改造", "", "后勤科"],
+            ["服务流程", "1", "预约挂号全覆盖", "预约率达到80%以上", "门诊部"],
+            ["服务流程", "2", "检查集中预约", "等候时间不超过3天", "医技科"],
+        ],
+    )
+
+
+def doc_seed(prefix: str) -> Callable[[Any], None]:
+    """A seed plan as a Word document: one paragraph per line, numbers typed."""
+
+    def build(doc: Any) -> None:
+        for line in next(SEEDS.glob(f"{prefix}_*.txt")).read_text("utf-8").splitlines():
+            doc.add_paragraph(line)
+
+    return build
+
+
 BUILDERS: dict[str, Callable[[Any], None]] = {
+    **{f"seed_{prefix}": doc_seed(prefix) for prefix in ("000", "001", "003", "004")},
+    "headings_and_tables": doc_headings_and_tables,
     "numbering_rules": doc_numbering_rules,
     "auto_numbered": doc_auto_numbered,
     "seed_003_table": doc_seed_003_table,
@@ -546,6 +592,37 @@ def test_long_heading_is_cut_with_a_warning(saved: dict[str, Path]) -> None:
     assert first.departments == ["医务科"] and first.due == dt.date(2026, 9, 30)
     assert d.tasks[1].title == "改善服务态度" and not d.tasks[1].title_cut
     assert keys(plan_warnings(d)) == ["plan.warn_title_cut"]
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "003", "004"])
+def test_seeds_as_word_documents_read_as_their_text(saved: dict[str, Path], prefix: str) -> None:
+    """The four real plans typed into Word (numbers in the text) give what their text
+    gives: typed numbering keeps working."""
+    text = parse_plan(read_plan_file(str(next(SEEDS.glob(f"{prefix}_*.txt")))))
+    word = parse_plan(read(saved, f"seed_{prefix}"))
+    assert word.to_json() == text.to_json()
+    assert plan_warnings(word) == plan_warnings(text)
+
+
+def test_heading_styles_phase_table_and_grouped_task_table(saved: dict[str, Path]) -> None:
+    d = parse_plan(read(saved, "headings_and_tables"))
+    assert d.title == "某医院优质服务活动方案"
+    assert [(p.name, p.start, p.end) for p in d.phases] == [
+        ("动员部署阶段", dt.date(2026, 3, 1), dt.date(2026, 3, 15)),
+        ("整改落实阶段", dt.date(2026, 3, 16), dt.date(2026, 10, 31)),
+        ("总结阶段", dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+    ]
+    assert [a.title for a in d.areas] == ["活动内容", "服务环境", "服务流程"]
+    got = [(t.code, t.title, t.due, t.departments, t.target and t.target.text) for t in d.tasks]
+    assert got == [
+        ("1", "改善门诊环境", dt.date(2026, 5, 31), ["后勤科"], None),
+        ("2", "优化住院流程", None, ["医务科", "护理部"], None),
+        ("1.1", "候诊区改造", None, ["后勤科"], "满意度达到95%以上"),
+        ("1.2", "卫生间改造", None, ["后勤科"], None),
+        ("2.1", "预约挂号全覆盖", None, ["门诊部"], "预约率达到80%以上"),
+        ("2.2", "检查集中预约", None, ["医技科"], "等候时间不超过3天"),
+    ]
+    assert plan_warnings(d) == []
 
 
 def test_python_docx_and_libreoffice_files_read_alike(saved: dict[str, Path]) -> None:

@@ -102,7 +102,7 @@ _PAREN = re.compile(r"\(([^()]{2,80})\)")
 _BY = re.compile(
     r"由([^,;:!?。，；：！？\n]{2,60}?)(?:牵头)?(?:负责|组织实施|承担|实施|落实)(?!人)"
 )
-_LEAD_CLAUSE = re.compile(r"^(.{2,40}?)(?:牵头|负责)(?:落实|实施|组织)?$")
+_LEAD_CLAUSE = re.compile(r"^(?:由)?(.{2,40}?)(?:牵头负责|牵头|负责)(?:落实|实施|组织)?$")
 _SUPPORT_CLAUSE = re.compile(r"^(.{2,60}?)(?:配合|参与|协助|协办|共同负责)$")
 _COLLECTIVE = re.compile(r"^(全体|各|全院|全中心|相关|有关|其他|其余)")
 _INNER_PAREN = re.compile(r"\([^()]*\)")
@@ -152,12 +152,7 @@ def _paren_group(orig: str, sh: str) -> tuple[list[str], int, int] | None:
 
 
 def _clause_departments(orig: str, sh: str) -> list[str]:
-    """由市疾控中心负责 / 医务科牵头，护理部、门诊部配合."""
-    m = _BY.search(sh)
-    if m:
-        names = _strict_departments(orig[m.start(1) : m.end(1)])
-        if names:
-            return names
+    """医务科牵头，护理部、门诊部配合 / 由市疾控中心负责 / 由办公室负责统筹…."""
     pos = 0
     clauses: list[tuple[str, str]] = []
     for cut in [*(c.start() for c in re.finditer(r"[,;。!?\n]", sh)), len(sh)]:
@@ -167,19 +162,17 @@ def _clause_departments(orig: str, sh: str) -> list[str]:
         lead = _LEAD_CLAUSE.match(c_sh)
         if not lead:
             continue
-        names = _strict_departments(c_orig[: lead.end(1)])
+        names = _strict_departments(c_orig[lead.start(1) : lead.end(1)])
         if not names:
             continue
         if i + 1 < len(clauses):
             support = _SUPPORT_CLAUSE.match(clauses[i + 1][1])
             if support:
-                names += [
-                    n
-                    for n in _strict_departments(clauses[i + 1][0][: support.end(1)])
-                    if n not in names
-                ]
+                more = _strict_departments(clauses[i + 1][0][: support.end(1)])
+                names += [n for n in more if n not in names]
         return names
-    return []
+    m = _BY.search(sh)
+    return _strict_departments(orig[m.start(1) : m.end(1)]) if m else []
 
 
 def _clean_title(title: str) -> str:
