@@ -302,6 +302,19 @@ def doc_headings_and_tables(doc: Any) -> None:
     )
 
 
+def doc_bullets(doc: Any) -> None:
+    """Tasks as Word bullets under typed headings; the bullets under 工作要求 are no tasks."""
+    doc.add_paragraph("某医院服务提升方案")
+    doc.add_paragraph("一、主要任务")
+    doc.add_paragraph("（一）服务环境")
+    doc.add_paragraph("候诊区改造，2026年6月底前完成。（后勤科）", style="List Bullet")
+    doc.add_paragraph("卫生间改造。", style="List Bullet")
+    doc.add_paragraph("（二）服务流程")
+    doc.add_paragraph("预约挂号全覆盖，预约率达到80%以上。", style="List Bullet")
+    doc.add_paragraph("二、工作要求")
+    doc.add_paragraph("加强领导。", style="List Bullet")
+
+
 def doc_seed(prefix: str) -> Callable[[Any], None]:
     """A seed plan as a Word document: one paragraph per line, numbers typed."""
 
@@ -315,6 +328,7 @@ def doc_seed(prefix: str) -> Callable[[Any], None]:
 BUILDERS: dict[str, Callable[[Any], None]] = {
     **{f"seed_{prefix}": doc_seed(prefix) for prefix in ("000", "001", "003", "004")},
     "headings_and_tables": doc_headings_and_tables,
+    "bullets": doc_bullets,
     "numbering_rules": doc_numbering_rules,
     "auto_numbered": doc_auto_numbered,
     "seed_003_table": doc_seed_003_table,
@@ -623,6 +637,18 @@ def test_heading_styles_phase_table_and_grouped_task_table(saved: dict[str, Path
         ("2.2", "检查集中预约", None, ["医技科"], "等候时间不超过3天"),
     ]
     assert plan_warnings(d) == []
+
+
+def test_bullets_are_items_of_the_heading_above(saved: dict[str, Path]) -> None:
+    d = parse_plan(read(saved, "bullets"))
+    assert [a.title for a in d.areas] == ["服务环境", "服务流程"]
+    got = [(t.code, t.title, t.due, t.departments) for t in d.tasks]
+    assert got == [
+        ("1.1", "候诊区改造", dt.date(2026, 6, 30), ["后勤科"]),
+        ("1.2", "卫生间改造", None, []),
+        ("2.1", "预约挂号全覆盖，预约率达到80%以上", None, []),
+    ]
+    assert d.tasks[2].target and d.tasks[2].target.value == 80
 
 
 def test_python_docx_and_libreoffice_files_read_alike(saved: dict[str, Path]) -> None:

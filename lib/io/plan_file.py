@@ -11,7 +11,8 @@ and gives each paragraph
   paragraph's own ``numPr`` or its style's, the level's ``lvlText`` (``%1、``, ``（%2）``)
   and ``numFmt`` (decimal, chineseCounting, taiwaneseCountingThousand, ①, 甲乙丙 …),
   counters kept per abstract list and level, deeper levels restarting as ``lvlRestart``
-  says, a ``startOverride`` restarting a list where its instance is first used;
+  says, a ``startOverride`` restarting a list where its instance is first used; a bullet
+  as its character (a symbol-font bullet as •);
 * its outline level: ``outlineLvl`` on the paragraph or along its style chain, else a
   "Heading N" / "标题 N" style name;
 * its text with soft line breaks as line breaks and deleted text left out.
@@ -413,7 +414,11 @@ class _Numbering:
             if restart != 0 and (restart is None or ilvl < restart):
                 del counters[deeper]
         if lvl.fmt == "bullet":
-            return ""  # a bullet is no number
+            # a symbol-font bullet (U+F0B7 …) is drawn as •, as LibreOffice renders it
+            mark = lvl.text.strip()[:1]
+            if not mark or "\uf000" <= mark <= "\uf0ff":
+                mark = "•"
+            return mark + {"tab": "\t", "space": " "}.get(lvl.suffix, "")
         text = re.sub(
             r"%([1-9])",
             lambda m: self._formatted(levels, counters, int(m.group(1)) - 1, ilvl),

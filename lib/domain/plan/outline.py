@@ -132,6 +132,10 @@ def _label_marker(label_sh: str) -> tuple[int, int, int] | None:
     return (mk[0], mk[1], len(label_sh)) if mk else None
 
 
+BULLETS = "•●○◦■□▪▫◆◇◎★☆✓✔➢➤►▶-–—*·"
+BULLET_LEVEL = 5  # a bulleted item sits below whatever heading is above it
+
+
 def entry_marker(sh: str, label: int = 0) -> tuple[int, int, int] | None:
     """(level, number, end of marker) of a line, its automatic label of ``label``
     characters included."""
@@ -146,8 +150,8 @@ def build_tree(entries: Sequence[Entry]) -> tuple[list[tuple[str, str]], list[No
     (what follows is an attachment such as an appraisal scheme).
 
     A Word heading without a number in its text or label takes its outline level and the
-    next number among its siblings; a plan table's rows take their place under the
-    heading above them."""
+    next number among its siblings, a bulleted paragraph is an item of the heading above;
+    a plan table's rows take their place under the heading above them."""
     root = Node(0, 0, "", "")
     stack: list[Node] = [root]
     preamble: list[tuple[str, str]] = []
@@ -163,6 +167,12 @@ def build_tree(entries: Sequence[Entry]) -> tuple[list[tuple[str, str]], list[No
         else:
             (orig, sh), outline, label = entry, None, 0
         mk = entry_marker(sh, label)
+        if mk is None and label and sh[:label].strip()[:1] in BULLETS:
+            # a Word bullet: an item of the heading above, numbered in its turn
+            while len(stack) > 1 and stack[-1].level >= BULLET_LEVEL:
+                stack.pop()
+            siblings = [c for c in stack[-1].children if c.level == BULLET_LEVEL]
+            mk = (BULLET_LEVEL, (siblings[-1].number if siblings else 0) + 1, label)
         if mk is None and outline is not None:
             while len(stack) > 1 and stack[-1].level >= outline:
                 stack.pop()

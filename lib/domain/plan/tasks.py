@@ -175,8 +175,16 @@ def _clause_departments(orig: str, sh: str) -> list[str]:
     return _strict_departments(orig[m.start(1) : m.end(1)]) if m else []
 
 
+_DUE_CLAUSE = re.compile(
+    r"(?:于|在|力争|确保|争取|要|须|必须)?\s*(?:(?:19|20)[\dxX×*]{2}\s*年\s*)?\d{1,2}\s*月\s*"
+    r"(?:\d{1,2}\s*[日号]|上旬|中旬|下旬|底|初|末)?\s*(?:前|以前|之前)?\s*(?:全部|全面|基本)?\s*"
+    r"(?:完成|到位|落实到位)"
+)
+
+
 def _clean_title(title: str) -> str:
-    """The title without a department bracket or a closing 由…负责 clause."""
+    """The title without a department bracket, a closing 由…负责 clause or a closing
+    deadline clause (，2026年6月底前完成: the deadline is the task's due date)."""
     sh = shadow(title)
     found = _paren_group(title, sh)
     if found and found[2] >= len(sh.rstrip()) - 1:
@@ -184,6 +192,10 @@ def _clean_title(title: str) -> str:
         sh = shadow(title)
     m = re.search(r"[,，]\s*由[^,，]{2,60}$", sh)
     if m and _clause_departments(title[m.start() + 1 :], sh[m.start() + 1 :]):
+        title = strip_end(title[: m.start()])
+        sh = shadow(title)
+    m = re.search(r",([^,]{4,30})$", sh)
+    if m and _DUE_CLAUSE.fullmatch(m.group(1).strip()):
         title = strip_end(title[: m.start()])
     return title
 
