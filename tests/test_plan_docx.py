@@ -387,7 +387,7 @@ def read(saved: dict[str, Path], name: str) -> PlanDocument:
     return document
 
 
-def dry_run(path: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
+def dry_run(path: Path, *extra: str, lang: str = "zh") -> tuple[int, dict[str, Any], str]:
     out = subprocess.run(
         [sys.executable, "-m", "lib.cli", "import-plan", str(path), "--dry-run", "--json", *extra],
         cwd=ROOT,
@@ -396,6 +396,7 @@ def dry_run(path: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
         env={
             "DATABASE_URL": f"sqlite:///{path.parent / 'never.db'}",
             "DEMO_MODE": "1",
+            "APP_LOCALE": lang,
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         },
         timeout=120,
@@ -590,6 +591,9 @@ def test_no_tasks_exits_1_docx_and_empty_txt(saved: dict[str, Path], tmp_path: P
     empty.write_bytes(b"")
     code, data, err = dry_run(empty)
     assert code == 1 and "没有识别出任何任务" in err
+    code, data, err = dry_run(empty, lang="en")
+    assert code == 1 and "No tasks found" in err
+    assert data["warnings"][0]["message"].startswith("No tasks found")
     prose = tmp_path / "prose.txt"
     prose.write_text("今天开会讨论了服务工作。\n大家发言踊跃。\n", "utf-8")
     assert dry_run(prose)[0] == 1
