@@ -212,10 +212,13 @@ def cmd_login_locks(args: argparse.Namespace) -> int:
 
 
 def cmd_import_plan(args: argparse.Namespace) -> int:
-    """Parse a plan document; --dry-run prints the draft, otherwise creates the campaign."""
+    """Parse a plan document; --dry-run prints the draft and what to check, otherwise
+    creates the campaign. Nothing is guessed: a plan without tasks, a plan that does not
+    state its year (20xx) without --year, or one without any date without --start/--end
+    is refused (exit 1) with the reason."""
     import json
 
-    from lib.domain.plan import parse_plan
+    from lib.domain.plan import parse_plan, plan_warnings
     from lib.io.plan_file import PlanFileError, read_plan_file
     from lib.write import create_campaign_from_plan
 
@@ -236,13 +239,26 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
         )
         return 1
     try:
-        draft = parse_plan(read_plan_file(str(path)))
+        start = dt.date.fromisoformat(args.start) if args.start else None
+        end = dt.date.fromisoformat(args.end) if args.end else None
+    except ValueError:
+        print(t("cli.error", message="--start/--end: YYYY-MM-DD"), file=sys.stderr)
+        return 2
+    try:
+        draft = parse_plan(read_plan_file(str(path)), year=args.year)
     except PlanFileError as exc:
         print(t("cli.error", message=t(exc.key)), file=sys.stderr)
         return 1
+    warnings = plan_warnings(draft, start)
+    messages = [t(key, **params) for key, params in warnings]
     if args.dry_run:
         if args.json:
-            print(json.dumps(draft.to_json(), ensure_ascii=False))
+            data = draft.to_json()
+            data["warnings"] = [
+                {"key": key, "message": msg}
+                for (key, _), msg in zip(warnings, messages, strict=True)
+            ]
+            print(json.dumps(data, ensure_ascii=False))
         else:
             print(
                 t(
@@ -253,7 +269,27 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
                     tasks=len(draft.tasks),
                 )
             )
+            for msg in messages:
+                print(t("cli.warning", message=msg))
+        if not draft.tasks:
+            print(t("cli.plan_no_tasks"), file=sys.stderr)
+            return 1
         return 0
+    keys = {key for key, _ in warnings}
+    refusal = None
+    if not draft.tasks:
+        refusal = "cli.plan_no_tasks"
+    elif keys & {"plan.warn_year_placeholder", "plan.warn_year_unknown"}:
+        refusal = "cli.plan_year_needed"
+    else:
+        stated_start, stated_end = draft.stated_span()
+        if (stated_start is None and start is None) or (stated_end is None and end is None):
+            refusal = "cli.plan_dates_needed"
+    if refusal:
+        print(t(refusal), file=sys.stderr)
+        return 1
+    for msg in messages:
+        print(t("cli.warning", message=msg), file=sys.stderr)
     engine = _engine()
     upgrade(engine)
     with session_scope(engine) as session:
@@ -261,6 +297,8 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
             actor=Actor.system(),
             session=session,
             draft=draft,
+            start=start,
+            end=end,
             organisation_code=args.organisation,
         )
         campaign_id = campaign.id
@@ -423,6 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="parse only, write nothing")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--organisation", help="organising department code")
+    p.add_argument("--year", type=int, help="the plan's year where it writes 20xx or none")
+    p.add_argument("--start", help="campaign start, YYYY-MM-DD (default: from the plan)")
+    p.add_argument("--end", help="campaign end, YYYY-MM-DD (default: from the plan)")
     p.set_defaults(func=cmd_import_plan)
 
     p = sub.add_parser("import-excel", help="import an Excel workbook (all or nothing)")

@@ -8,7 +8,16 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib.domain.plan import draft_from_rows, draft_problems, parse_plan, phase_rows, task_rows
+from lib.domain.plan import (
+    PlanSource,
+    draft_from_rows,
+    draft_problems,
+    is_blank,
+    parse_plan,
+    phase_rows,
+    plan_warnings,
+    task_rows,
+)
 from lib.i18n import local_name, t
 from lib.io.plan_file import PlanFileError, read_plan_bytes
 from lib.io.templates import list_templates
@@ -29,27 +38,44 @@ tab_plan, tab_template, tab_edit = st.tabs(
 )
 
 # --- from a plan document -----------------------------------------------------------------
+YEAR_NOTES = {"plan.warn_year_placeholder", "plan.warn_year_unknown"}
+
 with tab_plan:
     st.caption(t("setup.plan_help"))
     upload = st.file_uploader(t("setup.plan_upload"), type=["txt", "docx"], key="plan_upload")
     pasted = st.text_area(t("setup.plan_paste"), key="plan_text", height=160)
     if st.button(t("setup.plan_parse"), key="plan_parse", type="primary"):
-        text = pasted
+        source: PlanSource = pasted
+        failed = False
         if upload is not None:
             try:
-                text = read_plan_bytes(upload.name, upload.getvalue())
+                source = read_plan_bytes(upload.name, upload.getvalue())
             except PlanFileError as exc:
                 st.error(t(exc.key))
-                text = ""
-        if text.strip():
-            state.PLAN_SOURCE.set(text)
+                source, failed = "", True
+        if not is_blank(source):
+            state.PLAN_SOURCE.set(source)
         else:
             state.PLAN_SOURCE.pop()
-            if upload is None:
-                st.warning(t("setup.plan_empty"))
+            if not failed:
+                st.warning(t("setup.plan_empty") if upload is None else t("plan.warn_no_tasks"))
     source = state.PLAN_SOURCE.get()
     if source:
         draft = parse_plan(source, today=today)
+        if any(key in YEAR_NOTES for key, _ in draft.notes):
+            # the plan writes 20xx (or no year at all): its dates stay empty until the
+            # office gives the year, then the plan is read again with it
+            year = st.number_input(
+                t("plan.year"),
+                min_value=0,
+                max_value=2100,
+                value=0,
+                step=1,
+                key="plan_year",
+                help=t("plan.year_help"),
+            )
+            if year:
+                draft = parse_plan(source, today=today, year=int(year))
         st.subheader(t("setup.review"))
         st.caption(
             t(
@@ -104,8 +130,26 @@ with tab_plan:
             )
         start_default, end_default = edited.span(today)
         c1, c2 = st.columns(2)
-        start = c1.date_input(t("setup.col_start"), value=start_default, key="plan_start")
-        end = c2.date_input(t("setup.col_end"), value=end_default, key="plan_end")
+        # keyed by their defaults: a year given or a phase dated above moves them along
+        start = c1.date_input(
+            t("setup.col_start"), value=start_default, key=f"plan_start_{start_default}"
+        )
+        end = c2.date_input(t("setup.col_end"), value=end_default, key=f"plan_end_{end_default}")
+        warnings = plan_warnings(
+            edited,
+            start if isinstance(start, dt.date) else None,
+            end if isinstance(end, dt.date) else None,
+        )
+        if warnings:
+            st.warning(
+                "\n".join(
+                    [t("plan.warnings")]
+                    + [
+                        "- " + t(key, **{k: page.md_escape(str(v)) for k, v in params.items()})
+                        for key, params in warnings
+                    ]
+                )
+            )
         if st.button(
             t("setup.plan_save"), key="plan_save", type="primary", disabled=bool(problems)
         ):

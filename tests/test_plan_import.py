@@ -118,6 +118,64 @@ def test_seed_001_web_copy_run_together() -> None:
     assert not any("三七文档" in x or "评选条件" in x for x in titles(d))
 
 
+@pytest.mark.parametrize("prefix", ["000", "001", "003", "004"])
+def test_seed_dry_run_json_is_unchanged(prefix: str) -> None:
+    """The dry-run JSON of each real plan, apart from the warnings added in #18, is the one
+    recorded before the Word reader was rebuilt (tests/data/plan_dryrun)."""
+    recorded = json.loads((ROOT / "tests" / "data" / "plan_dryrun" / f"{prefix}.json").read_text())
+    assert seed(prefix).to_json() == recorded
+
+
+def test_seed_warnings() -> None:
+    from lib.domain.plan import plan_warnings
+
+    assert {p: [k for k, _ in plan_warnings(seed(p))] for p in ("000", "001", "003", "004")} == {
+        "000": [],
+        "001": [],
+        # one deadline in 2022 among four in 2021; no campaign period stated
+        "003": ["plan.warn_mixed_years", "plan.warn_no_span"],
+        "004": [],
+    }
+
+
+def test_undated_phase_is_refused_not_invented() -> None:
+    """A phase the plan gives no dates is a problem to fix before saving (the import used to
+    start it today and give the later ones zero length)."""
+    d = parse_plan(
+        "方案\n一、工作任务\n1、改善环境。\n二、实施步骤\n（一）动员阶段\n（二）整改阶段\n"
+    )
+    assert [(p.start, p.end) for p in d.phases] == [(None, None), (None, None)]
+    assert [k for k, _ in draft_problems(d)] == ["setup.error_phase_incomplete"] * 2
+
+
+def test_year_placeholder_is_never_filled_from_elsewhere() -> None:
+    """20xx年6月30日 stays empty even though the plan names 2026 elsewhere."""
+    text = "2026年某医院方案\n一、工作任务\n1、优化流程。整改时限：20xx年6月30日。\n2、改善环境，6月底前完成。\n"
+    d = parse_plan(text)
+    assert d.tasks[0].due is None
+    assert d.tasks[1].due == dt.date(2026, 6, 30)  # prose deadline, the plan's own year
+    assert [k for k, _ in d.notes] == ["plan.warn_year_placeholder"]
+    assert parse_plan(text, year=2027).tasks[0].due == dt.date(2027, 6, 30)
+
+
+def test_dates_without_any_year_stay_empty_and_say_so() -> None:
+    d = parse_plan(
+        "某医院方案\n一、实施步骤\n（一）动员阶段（3月1日-3月31日）\n二、工作任务\n1、改善环境。\n"
+    )
+    assert (d.phases[0].start, d.phases[0].end) == (None, None)
+    assert [k for k, _ in d.notes] == ["plan.warn_year_unknown"]
+    d = parse_plan("某医院方案\n一、实施步骤\n（一）动员阶段（3月1日-3月31日）\n", year=2026)
+    assert d.phases[0].start == dt.date(2026, 3, 1) and d.notes == []
+
+
+def test_glued_heading_and_next_line_stay_apart() -> None:
+    """A heading without closing punctuation is a sentence of its own: the title is not
+    run into the line below it."""
+    d = parse_plan("一、重点任务\n1、狠抓质控核心制度落实\n提高质控质量，每月检查一次。\n")
+    assert d.tasks[0].title == "狠抓质控核心制度落实"
+    assert d.tasks[0].description == "狠抓质控核心制度落实\n提高质控质量，每月检查一次。"
+
+
 TRADITIONAL = """關於印發《醫院服務提升活動方案》的通知
 一、指導思想
 堅持以病人為中心。
@@ -255,7 +313,9 @@ def test_cli_dry_run_json_contract(tmp_path: Path) -> None:
         check=True,
     )
     data = json.loads(out.stdout)
-    assert set(data) == {"title", "phases", "areas"}
+    # the contract: the keys it always had, plus the warnings (#18)
+    assert set(data) == {"title", "phases", "areas", "warnings"}
+    assert data["warnings"] == []
     assert set(data["phases"][0]) == {"name", "start", "end"}
     assert data["phases"][0]["start"] == "2019-03-01"
     task = data["areas"][1]["tasks"][3]

@@ -106,3 +106,53 @@ def test_office_cannot_open_users_page(app_db: str) -> None:
     at = logged_in("office")
     with pytest.raises(ValueError):
         at.switch_page("pages/setup_users.py")
+
+
+PLAN_20XX = """某医院20xx年服务提升活动方案
+一、工作任务
+（一）优化预约流程，整改时限：20xx年6月30日，责任科室：门诊部
+二、实施步骤
+（一）动员部署阶段（20xx年3月1日—3月31日）
+（二）整改落实阶段（20xx年4月1日—11月30日）
+"""
+
+
+def test_plan_writing_20xx_asks_for_the_year_and_invents_no_date(app_db: str) -> None:
+    """#18: the plan's 20xx dates stay empty and the page says so; saving waits until the
+    year is given (or the dates entered); with the year the plan's own dates are used."""
+    before = _count(app_db, Campaign)
+    at = _open("office", "pages/setup_campaigns.py")
+    at.text_area(key="plan_text").set_value(PLAN_20XX)
+    at.button(key="plan_parse").click().run()
+    assert not at.exception, at.exception
+    warned = "\n".join(w.value for w in at.warning)
+    assert "20xx" in warned and "动员部署阶段" in warned
+    assert at.button(key="plan_save").disabled  # undated phases: nothing is assumed
+    assert any("第1个阶段缺少名称或日期" in e.value for e in at.error)
+    at.number_input(key="plan_year").set_value(2026).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert not at.button(key="plan_save").disabled
+    assert [d.value.isoformat() for d in at.date_input][:2] == ["2026-03-01", "2026-11-30"]
+    at.button(key="plan_save").click().run()
+    assert not at.exception, at.exception
+    assert _count(app_db, Campaign) == before + 1
+    eng = create_engine(app_db)
+    with eng.connect() as conn:
+        row = conn.execute(
+            select(Campaign.start_date, Campaign.end_date).order_by(Campaign.id.desc())
+        ).first()
+    eng.dispose()
+    assert row is not None and (row[0].isoformat(), row[1].isoformat()) == (
+        "2026-03-01",
+        "2026-11-30",
+    )
+    assert raw_keys(at) == []
+
+
+def test_plan_without_tasks_is_not_saved(app_db: str) -> None:
+    at = _open("office", "pages/setup_campaigns.py")
+    at.text_area(key="plan_text").set_value("会议纪要\n今天开会讨论了服务工作。\n")
+    at.button(key="plan_parse").click().run()
+    assert any("没有识别出任何任务" in w.value for w in at.warning)
+    assert at.button(key="plan_save").disabled

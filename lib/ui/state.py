@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from streamlit.delta_generator import DeltaGenerator
 
+    from lib.domain.plan import PlanSource
     from lib.ui.auth import CurrentUser
 
 T = TypeVar("T")
@@ -151,7 +152,7 @@ PROBLEM_FORM: Family[Any] = Family("pf")  # the registration form's widgets: pf_
 
 # --- 活动设置 setup_campaigns ------------------------------------------------------------
 
-PLAN_SOURCE: Slot[str] = Slot("plan_source")  # the plan text being reviewed
+PLAN_SOURCE: Slot[PlanSource] = Slot("plan_source")  # the plan being reviewed (text or .docx)
 
 # --- 通报与报表 reports and 会议模式 meeting --------------------------------------------
 

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from lib.domain.plan.text import cn_number
+from lib.domain.plan.text import cn_number, shadow
 
 _XUN = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, 31), "初": (1, 10), "底": (21, 31)}
 _XUN["末"] = _XUN["底"]
@@ -25,6 +25,10 @@ _SIGNATURE_CN = re.compile(
 )
 _ISO_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"(?<![\d\[])((?:19|20)\d{2})\s*年")
+# a year left for later (templates, drafts): 20xx年, 202X年, XXXX年 (shadow form)
+_PLACEHOLDER = r"(?:(?:19|20)[xX×*□_?]{2}|(?:19|20)\d[xX×*□_?]|[xX×*□]{4})"
+YEAR_PLACEHOLDER = re.compile(rf"(?<![\dA-Za-z]){_PLACEHOLDER}(?=\s*年)")
+_PLACEHOLDER_BEFORE = re.compile(rf"{_PLACEHOLDER}\s*年\s*$")
 
 
 def _safe_date(year: int, month: int, day: int, *, end: bool = False) -> dt.date | None:
@@ -74,6 +78,10 @@ def parse_date_range(
         first = _point(m)
         if first is None or first.month is None:
             continue
+        if first.year is None and _PLACEHOLDER_BEFORE.search(
+            text[max(0, m.start() - 8) : m.start()]
+        ):
+            return None, None, None  # 20xx年3月1日: the year is not stated, nothing is guessed
         year = first.year or default_year
         if year is None:
             return None, None, None
@@ -158,4 +166,51 @@ def _most_cited_year(lines: list[tuple[str, str]]) -> int | None:
             counts[int(y)] = counts.get(int(y), 0) + 1
     if counts:
         return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return None
+
+
+def year_placeholders(text_sh: str) -> list[str]:
+    """The placeholder years in a text (shadow form): 20xx, 202X, XXXX before 年."""
+    return [m.group(0) for m in YEAR_PLACEHOLDER.finditer(text_sh)]
+
+
+def fill_year(text: str, year: int) -> str:
+    """``text`` with every placeholder year (20xx年) replaced by ``year`` (same length, so
+    the shadow still lines up)."""
+    sh = shadow(text)
+    parts: list[str] = []
+    pos = 0
+    for m in YEAR_PLACEHOLDER.finditer(sh):
+        parts.append(text[pos : m.start()])
+        parts.append(f"{year:04d}")  # every placeholder is four characters long
+        pos = m.end()
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+MONTH_DATE = re.compile(r"\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|上旬|中旬|下旬|底|初|末)")
+
+_DUE_AFTER = re.compile(
+    r"\s*(?:(?:前|以前|之前)\s*(?:全部|全面|基本|如期)?\s*(?:完成|到位|建成|上线|落实|实现)"
+    r"|(?:全部|全面|基本)?\s*完成|(?:前|以前|之前)\s*\))"
+)
+_DUE_BEFORE = re.compile(r"(?:完成时限|完成时间|完成期限|时限|期限)\s*(?:为|是|:)\s*$")
+
+
+def prose_due(text_sh: str, default_year: int | None) -> dt.date | None:
+    """A deadline written in prose (shadow form): 2026年6月底前完成, 于6月30日前全部到位,
+    （2026年6月30日前）, 完成时限为9月30日. A date under a placeholder year (20xx年)
+    gives nothing."""
+    for m in DATE_PART.finditer(text_sh):
+        if not (m["m"] or m["m2"]):
+            continue
+        after = _DUE_AFTER.match(text_sh, m.end())
+        before = _DUE_BEFORE.search(text_sh[max(0, m.start() - 8) : m.start()])
+        if after is None and before is None:
+            continue
+        if m["y"] is None and _PLACEHOLDER_BEFORE.search(
+            text_sh[max(0, m.start() - 8) : m.start()]
+        ):
+            return None
+        return parse_single_date(text_sh[m.start() : m.end()], default_year)
     return None

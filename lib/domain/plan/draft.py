@@ -24,6 +24,7 @@ class PlanTask:
     due: dt.date | None = None
     departments: list[str] = field(default_factory=list)
     target: PlanTarget | None = None
+    title_cut: bool = False  # the heading was longer than a title: cut, full text kept
 
     @property
     def lead(self) -> str | None:
@@ -51,6 +52,8 @@ class PlanDraft:
     phases: list[PlanPhase] = field(default_factory=list)
     areas: list[PlanArea] = field(default_factory=list)
     document_date: dt.date | None = None
+    # what the parser could not settle (i18n key, params): 20xx years, no year at all
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def tasks(self) -> list[PlanTask]:
@@ -84,6 +87,15 @@ class PlanDraft:
                 for a in self.areas
             ],
         }
+
+    def stated_span(self) -> tuple[dt.date | None, dt.date | None]:
+        """The campaign dates the plan states: from its first phase (else its signature
+        date) to its last phase or deadline; ``None`` where it states none."""
+        starts = [p.start for p in self.phases if p.start]
+        start = min(starts) if starts else self.document_date
+        ends = [d for d in [*(p.end for p in self.phases), *(t.due for t in self.tasks)] if d]
+        ends = [d for d in ends if start is None or d > start]
+        return start, (max(ends) if ends else None)
 
     def span(self, today: dt.date) -> tuple[dt.date, dt.date]:
         """Campaign dates: the phases' span, else around the deadlines, else from today."""

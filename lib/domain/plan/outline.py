@@ -6,6 +6,7 @@ phase sections (活动步骤, 实施步骤 …) and the sections a reader skips 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lib.domain.plan.text import CN_TEN, cn_number, shadow
@@ -59,9 +60,17 @@ class Node:
     heading_sh: str
     body: list[tuple[str, str]] = field(default_factory=list)  # (original, shadow)
     children: list[Node] = field(default_factory=list)
+    # the heading is a title as it stands (a Word heading, a table's 事项 cell)
+    titled: bool = False
+    # the cells of a plan-table row: due, departments, support, target (original text)
+    fields: dict[str, str] = field(default_factory=dict)
 
     def full_text(self) -> str:
         return "".join([self.heading, *(b for b, _ in self.body)])
+
+    def lines_text(self) -> str:
+        """Heading and body, one line each (a line break ends a sentence)."""
+        return "\n".join(x for x in [self.heading, *(b for b, _ in self.body)] if x)
 
     def walk(self) -> list[Node]:
         """Every node below this one, in reading order."""
@@ -93,15 +102,82 @@ def split_lines(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def build_tree(lines: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[Node]]:
+@dataclass
+class Line:
+    """A line of a Word document: ``outline`` is the heading level Word gives it (1 = top,
+    ``None``: body text), ``label`` the length of the automatic list label it starts with."""
+
+    orig: str
+    sh: str
+    outline: int | None = None
+    label: int = 0
+
+
+@dataclass
+class Rows:
+    """The rows of a plan table, in the place of the table: nodes at ``level`` (2: areas or
+    phases, 3: tasks), with their own children."""
+
+    nodes: list[Node]
+    level: int
+
+
+Entry = tuple[str, str] | Line | Rows
+
+
+def _label_marker(label_sh: str) -> tuple[int, int, int] | None:
+    """An automatic label without punctuation (``一`` + tab) read as if it had its 、."""
+    label = label_sh.strip()
+    mk = _marker(label) or (_marker(label + "、") if label else None)
+    return (mk[0], mk[1], len(label_sh)) if mk else None
+
+
+BULLETS = "•●○◦■□▪▫◆◇◎★☆✓✔➢➤►▶-–—*·"
+BULLET_LEVEL = 5  # a bulleted item sits below whatever heading is above it
+
+
+def entry_marker(sh: str, label: int = 0) -> tuple[int, int, int] | None:
+    """(level, number, end of marker) of a line, its automatic label of ``label``
+    characters included."""
+    mk = _marker(sh)
+    if mk is None and label:
+        mk = _label_marker(sh[:label])
+    return mk
+
+
+def build_tree(entries: Sequence[Entry]) -> tuple[list[tuple[str, str]], list[Node]]:
     """Preamble lines and top-level nodes; a restart of 一、 numbering ends the plan
-    (what follows is an attachment such as an appraisal scheme)."""
+    (what follows is an attachment such as an appraisal scheme).
+
+    A Word heading without a number in its text or label takes its outline level and the
+    next number among its siblings, a bulleted paragraph is an item of the heading above;
+    a plan table's rows take their place under the heading above them."""
     root = Node(0, 0, "", "")
     stack: list[Node] = [root]
     preamble: list[tuple[str, str]] = []
     last_top = 0
-    for orig, sh in lines:
-        mk = _marker(sh)
+    for entry in entries:
+        if isinstance(entry, Rows):
+            while len(stack) > 1 and stack[-1].level >= entry.level:
+                stack.pop()
+            stack[-1].children.extend(entry.nodes)
+            continue
+        if isinstance(entry, Line):
+            orig, sh, outline, label = entry.orig, entry.sh, entry.outline, entry.label
+        else:
+            (orig, sh), outline, label = entry, None, 0
+        mk = entry_marker(sh, label)
+        if mk is None and label and sh[:label].strip()[:1] in BULLETS:
+            # a Word bullet: an item of the heading above, numbered in its turn
+            while len(stack) > 1 and stack[-1].level >= BULLET_LEVEL:
+                stack.pop()
+            siblings = [c for c in stack[-1].children if c.level == BULLET_LEVEL]
+            mk = (BULLET_LEVEL, (siblings[-1].number if siblings else 0) + 1, label)
+        if mk is None and outline is not None:
+            while len(stack) > 1 and stack[-1].level >= outline:
+                stack.pop()
+            siblings = [c for c in stack[-1].children if c.level == outline]
+            mk = (outline, (siblings[-1].number if siblings else 0) + 1, 0)
         if mk is None:
             if stack[-1] is root:
                 if not root.children:
@@ -114,7 +190,7 @@ def build_tree(lines: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], lis
             if last_top and number <= last_top:
                 break
             last_top = number
-        node = Node(level, number, orig[end:].strip(), sh[end:].strip())
+        node = Node(level, number, orig[end:].strip(), sh[end:].strip(), titled=outline is not None)
         while len(stack) > 1 and stack[-1].level >= level:
             stack.pop()
         stack[-1].children.append(node)

@@ -1,12 +1,18 @@
-"""A plan's text into a :class:`~lib.domain.plan.draft.PlanDraft`, in named steps:
+"""A plan (its text, or a Word document as :mod:`lib.domain.plan.document`) into a
+:class:`~lib.domain.plan.draft.PlanDraft`, in named steps:
 
-1. lines without noise, built into an outline tree (:mod:`lib.domain.plan.outline`);
+0. a year the office gives fills the placeholder years (20xx年) first;
+1. lines without noise (a Word document's headings with their outline level and list
+   label, its plan tables as rows of tasks or phases in their place), built into an
+   outline tree (:mod:`lib.domain.plan.outline`, :mod:`lib.domain.plan.tables`);
 2. the title from the preamble, the plan's year (:func:`lib.domain.plan.dates.document_year`);
 3. phases: the headings under the phase sections, dated, years carried from phase to phase;
 4. areas: the task sections, their sub-headings as areas and numbered items as tasks;
 5. work items under the phases when the task sections give fewer than three tasks;
 6. a flat area for a plain numbered list without any 一、 sections;
-7. task codes made unique.
+7. task codes made unique;
+8. notes for the office: years written 20xx, dates without any year (nothing is guessed:
+   such dates stay empty).
 
 Each task's deadline, departments and target are read by
 :func:`lib.domain.plan.tasks.task_from_node`.
@@ -16,27 +22,52 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
-from lib.domain.plan.dates import DATE_PART, document_year, parse_date_range
+from lib.domain.plan.dates import (
+    DATE_PART,
+    MONTH_DATE,
+    document_year,
+    fill_year,
+    parse_date_range,
+    year_placeholders,
+)
+from lib.domain.plan.document import PlanDocument, PlanParagraph, PlanSource, source_text
 from lib.domain.plan.draft import PlanArea, PlanDraft, PlanPhase
 from lib.domain.plan.outline import (
+    Entry,
+    Line,
     Node,
+    Rows,
     build_tree,
+    entry_marker,
     numbered_children,
     phase_kind,
     section_kind,
     split_lines,
 )
+from lib.domain.plan.tables import table_rows
 from lib.domain.plan.tasks import task_from_node
 from lib.domain.plan.text import CLAUSE, cn_code, is_noise, shadow, short_title, strip_end
 
 
-def parse_plan(text: str, *, today: dt.date | None = None) -> PlanDraft:
-    """Parse a plan's text into a :class:`PlanDraft` (never raises on any text)."""
-    lines = [(o, s) for o, s in split_lines(text) if not is_noise(o, s)]
-    preamble, tops = build_tree(lines)
+def parse_plan(
+    source: PlanSource, *, today: dt.date | None = None, year: int | None = None
+) -> PlanDraft:
+    """Parse a plan (text or Word document) into a :class:`PlanDraft` (never raises on any
+    input). ``year`` is the plan's year when the office gives it: it replaces the
+    placeholder years (20xx年) and dates without a year take it when the plan names none."""
+    if year is not None:
+        given = year
+        if isinstance(source, str):
+            source = fill_year(source, given)
+        else:
+            source = source.map_text(lambda s: fill_year(s, given))
+    entries, lines = _entries(source)
+    preamble, tops = build_tree(entries)
     title = _title(preamble[:40])
-    year, doc_date = document_year(lines, shadow(title or ""))
+    doc_year, doc_date = document_year(lines, shadow(title or ""))
+    year = doc_year or year
     phase_nodes = _phase_nodes(tops)
     phases = _phases(phase_nodes, year)
     if year is None:
@@ -47,7 +78,130 @@ def parse_plan(text: str, *, today: dt.date | None = None) -> PlanDraft:
     if not areas:
         areas = _flat_area(tops, title, year)
     _unique_codes(areas)
-    return PlanDraft(title=title, phases=phases, areas=areas, document_date=doc_date)
+    draft = PlanDraft(title=title, phases=phases, areas=areas, document_date=doc_date)
+    draft.notes = _notes(source, year)
+    return draft
+
+
+# --- lines ------------------------------------------------------------------------------
+
+
+def _entries(source: PlanSource) -> tuple[list[Entry], list[tuple[str, str]]]:
+    """The outline entries and every line of text (for the plan's year)."""
+    if isinstance(source, str):
+        lines = [(o, s) for o, s in split_lines(source) if not is_noise(o, s)]
+        return list(lines), lines
+    return _document_entries(source)
+
+
+_TITLE_WORDS = re.compile(r"(方案|计划|意见|通知|办法|细则|要点|决定)")
+
+
+def _document_entries(doc: PlanDocument) -> tuple[list[Entry], list[tuple[str, str]]]:
+    """A Word document's entries: headings keep their outline level (the shallowest used
+    becomes level 1; a title-like heading before any outline is the document title),
+    body lines stay lines, plan tables become rows in their place."""
+    entries: list[Entry] = []
+    lines: list[tuple[str, str]] = []
+    for block in doc.blocks:
+        if isinstance(block, PlanParagraph):
+            _paragraph_entries(block, entries, lines)
+            continue
+        rows = table_rows(block.rows)
+        cell_lines = [
+            (o, s)
+            for row in block.rows
+            for o, s in split_lines("，".join(_distinct(row)))
+            if not is_noise(o, s)
+        ]
+        lines.extend(cell_lines)
+        if rows is not None and rows.nodes:
+            entries.append(rows)
+        elif rows is None:
+            for row in block.rows:
+                cells = _distinct(row)
+                text = (
+                    cells[0] if len(cells) == 1 else "，".join(" ".join(c.split()) for c in cells)
+                )
+                entries.extend((o, s) for o, s in split_lines(text) if not is_noise(o, s))
+    return _levelled(entries), lines
+
+
+def _distinct(row: list[str]) -> list[str]:
+    """A row's cells without the repeats of a merged cell, empty ones left out."""
+    out: list[str] = []
+    for cell in row:
+        cell = cell.strip()
+        if cell and (not out or out[-1] != cell):
+            out.append(cell)
+    return out
+
+
+def _paragraph_entries(
+    block: PlanParagraph, entries: list[Entry], lines: list[tuple[str, str]]
+) -> None:
+    for i, (orig, sh) in enumerate(split_lines(block.shown)):
+        if is_noise(orig, sh):
+            continue
+        lines.append((orig, sh))
+        label = len(block.label.rstrip()) if i == 0 and block.label.strip() else 0
+        if i == 0 and (block.outline is not None or label):
+            entries.append(Line(orig, sh, block.outline, label))
+        else:
+            entries.append((orig, sh))
+
+
+def _has_marker(line: Line) -> bool:
+    return entry_marker(line.sh, line.label) is not None
+
+
+def _levelled(entries: list[Entry]) -> list[Entry]:
+    """Outline levels made relative (the shallowest heading is level 1); a title-like
+    heading before any outline is a plain line (the document's title)."""
+    out: list[Entry] = []
+    outlined = False
+    for entry in entries:
+        if isinstance(entry, Line) and entry.outline is not None and not outlined:
+            if not _has_marker(entry) and _is_title_heading(entry, first=not out):
+                out.append((entry.orig, entry.sh))
+                continue
+            outlined = True
+        elif (
+            isinstance(entry, Rows)
+            or (isinstance(entry, Line) and _has_marker(entry))
+            or (isinstance(entry, tuple) and entry_marker(entry[1]) is not None)
+        ):
+            outlined = True
+        out.append(entry)
+    levels = [e.outline for e in out if isinstance(e, Line) and e.outline is not None]
+    base = min(levels) if levels else 1
+    for e in out:
+        if isinstance(e, Line) and e.outline is not None:
+            e.outline = max(1, min(5, e.outline - base + 1))
+    return out
+
+
+def _is_title_heading(line: Line, *, first: bool) -> bool:
+    if section_kind(line.sh)[0] != "other":
+        return False
+    return first or bool(_TITLE_WORDS.search(line.sh[:60]))
+
+
+# --- notes ------------------------------------------------------------------------------
+
+
+def _notes(source: PlanSource, year: int | None) -> list[tuple[str, dict[str, Any]]]:
+    """What the office must know about the dates: placeholder years, no year at all."""
+    sh = shadow(source_text(source))
+    notes: list[tuple[str, dict[str, Any]]] = []
+    placeholders = year_placeholders(sh)
+    if placeholders:
+        notes.append(
+            ("plan.warn_year_placeholder", {"count": len(placeholders), "text": placeholders[0]})
+        )
+    elif year is None and MONTH_DATE.search(sh):
+        notes.append(("plan.warn_year_unknown", {}))
+    return notes
 
 
 # --- title ----------------------------------------------------------------------------

@@ -20,7 +20,8 @@ def draft_problems(draft: PlanDraft) -> list[tuple[str, dict[str, Any]]]:
     if not (draft.title or "").strip():
         problems.append(("setup.error_name_required", {}))
     for i, ph in enumerate(draft.phases, start=1):
-        if not ph.name.strip():
+        # a phase the plan gives no dates for is not given any: the office enters them
+        if not ph.name.strip() or ph.start is None or ph.end is None:
             problems.append(("setup.error_phase_incomplete", {"row": i}))
         if ph.start and ph.end and ph.end < ph.start:
             problems.append(("setup.error_phase_dates", {"row": i}))
@@ -40,6 +41,59 @@ def draft_problems(draft: PlanDraft) -> list[tuple[str, dict[str, Any]]]:
     if row == 0:
         problems.append(("setup.error_no_tasks", {}))
     return problems
+
+
+def plan_warnings(
+    draft: PlanDraft, start: dt.date | None = None, end: dt.date | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """What the office should check before saving (i18n key, params), in reading order:
+    years written 20xx or not at all, no tasks, phases without dates, phases outside the
+    campaign's dates (``start``/``end`` as the office chose them), titles cut, deadlines
+    before the campaign's start (else the first phase's), dates in several years, no
+    campaign period stated. None of these stops the import by itself; dates the plan does
+    not state stay empty until entered."""
+    warnings = list(draft.notes)
+    tasks = draft.tasks
+    if not tasks:
+        warnings.append(("plan.warn_no_tasks", {}))
+    for row, ph in enumerate(draft.phases, start=1):
+        if ph.start is None or ph.end is None:
+            warnings.append(("plan.warn_phase_undated", {"row": row, "name": ph.name}))
+    for task in tasks:
+        if task.title_cut:
+            warnings.append(("plan.warn_title_cut", {"code": task.code, "title": task.title}))
+    for row, ph in enumerate(draft.phases, start=1):
+        if (start and ph.start and ph.start < start) or (end and ph.end and ph.end > end):
+            warnings.append(("plan.warn_phase_outside", {"row": row, "name": ph.name}))
+    if start is None:
+        starts = [p.start for p in draft.phases if p.start]
+        start = min(starts) if starts else None
+    if start is not None:
+        for task in tasks:
+            if task.due and task.due < start:
+                warnings.append(
+                    (
+                        "plan.warn_due_before_start",
+                        {
+                            "code": task.code,
+                            "due": task.due.isoformat(),
+                            "start": start.isoformat(),
+                        },
+                    )
+                )
+    dates = [d for p in draft.phases for d in (p.start, p.end) if d] + [
+        t.due for t in tasks if t.due
+    ]
+    years: dict[int, int] = {}
+    for day in dates:
+        years[day.year] = years.get(day.year, 0) + 1
+    if len(years) > 1:
+        listed = " / ".join(f"{y}: {n}" for y, n in sorted(years.items()))
+        warnings.append(("plan.warn_mixed_years", {"years": listed}))
+    stated_start, stated_end = draft.stated_span()
+    if tasks and (stated_start is None or stated_end is None):
+        warnings.append(("plan.warn_no_span", {}))
+    return warnings
 
 
 def draft_to_template(draft: PlanDraft, start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -182,6 +236,7 @@ def draft_from_rows(
                 due=_as_date(row.get("due")),
                 departments=departments,
                 target=target,
+                title_cut=bool(old and old.title_cut and old.title == task_title),
             )
         )
     return PlanDraft(
@@ -189,4 +244,5 @@ def draft_from_rows(
         phases=new_phases,
         areas=list(areas.values()),
         document_date=original.document_date,
+        notes=list(original.notes),
     )

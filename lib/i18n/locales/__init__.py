@@ -43,6 +43,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "problems": ("problems",),
     "meeting": ("meeting", "circular", "reports"),
     "setup": ("setup", "import"),
+    "plan": ("plan",),
     "cli": ("cli",),
 }
 
