@@ -20,7 +20,7 @@ from lib import demo
 from lib.config import database_url
 from lib.db import current_revision, get_engine, session_scope, upgrade
 from lib.domain.permissions import Actor
-from lib.i18n import role_label, set_default_lang, t
+from lib.i18n import fmt_datetime, role_label, set_default_lang, t
 from lib.io import backup as backup_mod
 from lib.models import ROLES, Campaign, Department, MonthlyUpdate
 from lib.write import ServiceError, create_user, set_password
@@ -195,7 +195,7 @@ def cmd_login_locks(args: argparse.Namespace) -> int:
                 username=row["username"],
                 address=row["address"],
                 locks=row["locks"],
-                until=row["locked_until"].isoformat(sep=" ", timespec="seconds"),
+                until=fmt_datetime(row["locked_until"], seconds=True),
             )
         )
     for row in blocked:
@@ -205,7 +205,7 @@ def cmd_login_locks(args: argparse.Namespace) -> int:
                 network=row["network"],
                 reason=row["reason"] or "—",
                 by=row["blocked_by"],
-                at=row["blocked_at"].isoformat(sep=" ", timespec="seconds"),
+                at=fmt_datetime(row["blocked_at"], seconds=True),
             )
         )
     return 0

@@ -48,6 +48,8 @@ class Settings:
     # TRUSTED_PROXIES: addresses/networks of the reverse proxies whose X-Forwarded-For
     # names the client (login throttling counts per client address). Empty: the TCP peer.
     trusted_proxies: tuple[str, ...] = ()
+    # APP_TIMEZONE: the zone every screen, document and CLI line shows (storage is UTC)
+    timezone: str = "Asia/Shanghai"
 
 
 def _secrets_file() -> dict[str, object]:
@@ -56,6 +58,13 @@ def _secrets_file() -> dict[str, object]:
         return {}
     with path.open("rb") as fh:
         return tomllib.load(fh)
+
+
+def secret_value(name: str) -> str | None:
+    """One value from ``.streamlit/secrets.toml`` (upper or lower case name), if set."""
+    sec = _secrets_file()
+    value = sec.get(name) or sec.get(name.lower())
+    return str(value) if value is not None else None
 
 
 def _truthy(value: str | None) -> bool:
@@ -110,7 +119,15 @@ def load_settings() -> Settings:
             "192.168.10.0/24). / TRUSTED_PROXIES 中的 "
             f"{exc} 不是IP地址或网段。"
         ) from exc
+    from lib.domain.clock import TimezoneError, _zone
+
+    zone = (get("APP_TIMEZONE") or "").strip() or "Asia/Shanghai"
+    try:
+        _zone(zone)
+    except TimezoneError as exc:
+        raise ConfigError(str(exc)) from exc
     return Settings(
+        timezone=zone,
         database_url=get("DATABASE_URL") or default_database_url(),
         cookie_key=key,
         cookie_name=get("COOKIE_NAME", "campaign_auth") or "campaign_auth",

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from lib.db import bump_data_version
+from lib.domain.clock import local_today
 from lib.domain.periods import add_months, period_end, period_of, period_start, periods_between
 from lib.domain.scoring import expected_progress
 from lib.io.templates import create_campaign_from_template, load_template
@@ -195,7 +196,7 @@ def reset(session: Session) -> None:
 
 def load_demo(session: Session, today: dt.date | None = None) -> list[DemoAccount]:
     """Load both demo organisations, their campaigns, reports and accounts."""
-    today = today or dt.date.today()
+    today = today or local_today()
     rng = random.Random(SEED)
     emc_org, emc_depts = _emc_departments(session)
     hosp_org, hosp_depts = _hospital_departments(session)

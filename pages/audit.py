@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from lib.i18n import t
+from lib.i18n import fmt_datetimes, t
 from lib.io.safe_cells import to_csv_bytes
 from lib.read import queries, reporting
 from lib.ui import page
@@ -51,7 +51,7 @@ def _json(value: object) -> str:
 
 table = pd.DataFrame(
     {
-        t("audit.at"): pd.to_datetime(rows["at"]).dt.strftime("%Y-%m-%d %H:%M:%S"),
+        t("audit.at"): fmt_datetimes(rows["at"], seconds=True),
         t("audit.user"): rows["username"],
         t("audit.action"): rows["action"],
         t("audit.entity"): rows["entity"] + " #" + rows["entity_id"].astype("Int64").astype(str),

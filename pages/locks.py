@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import write
 from lib.domain.periods import period_of
-from lib.i18n import fmt_period, t
+from lib.i18n import fmt_datetime, fmt_period, t
 from lib.read import queries, reporting
 from lib.ui import page, state
 
@@ -33,10 +33,7 @@ with tab_locks:
                 (lock_of[p].reason or "") if p in lock_of else "" for p in periods
             ],
             t("locks.col.changed_at"): [
-                pd.Timestamp(lock_of[p].changed_at).strftime("%Y-%m-%d %H:%M")
-                if p in lock_of
-                else ""
-                for p in periods
+                fmt_datetime(lock_of[p].changed_at) if p in lock_of else "" for p in periods
             ],
         }
     )

@@ -7,6 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
+from lib.domain.clock import local_now
 from lib.i18n import fmt_date, fmt_period, local_col, status_label, t
 from lib.io import meeting
 from lib.io.deck import build_deck
@@ -37,7 +38,7 @@ advanced_at = state.MEETING_ADVANCED_AT(campaign_id)
 
 def _freeze(period: str) -> None:
     frozen_period.set(period)
-    frozen_moment.set(dt.datetime.now().replace(microsecond=0))
+    frozen_moment.set(local_now().replace(microsecond=0))
     slide.set(0)
 
 
@@ -56,7 +57,7 @@ chosen = top[1].selectbox(
 )
 if chosen != frozen_period.get():
     _freeze(chosen)
-frozen_at = frozen_moment.get_or(dt.datetime.now().replace(microsecond=0))
+frozen_at = frozen_moment.get_or(local_now().replace(microsecond=0))
 auto = top[2].number_input(t("meeting.auto"), min_value=0, max_value=600, value=0, step=5)
 
 
@@ -178,7 +179,7 @@ def show(slide: str) -> None:
 @st.fragment(run_every=dt.timedelta(seconds=int(auto)) if auto else None)
 def slide_area() -> None:
     """The current slide; with auto-advance on, it moves on every ``auto`` seconds."""
-    now = dt.datetime.now()
+    now = local_now()
     last = advanced_at.get()
     if auto and last is not None and (now - last).total_seconds() >= auto - 0.5:
         slide.set((slide.get_or(0) + 1) % len(SLIDES))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import write
 from lib.domain.periods import is_late
-from lib.i18n import each, fmt_period, t
+from lib.i18n import each, fmt_datetimes, fmt_period, t
 from lib.read import reporting
 from lib.ui import page, state
 from lib.write import ConflictError, ServiceError
@@ -50,9 +50,7 @@ table = pd.DataFrame(
         t("review.col.department"): [dept_names[int(d)] for d in queue["department_id"]],
         t("review.col.task"): queue["code"] + " " + queue["title"],
         t("review.col.percent"): queue["percent_done"],
-        t("review.col.submitted_at"): pd.to_datetime(queue["submitted_at"]).dt.strftime(
-            "%Y-%m-%d %H:%M"
-        ),
+        t("review.col.submitted_at"): fmt_datetimes(queue["submitted_at"]),
         t("review.col.late"): [t("review.late") if x else t("review.on_time") for x in late],
     }
 )

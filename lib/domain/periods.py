@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 import re
 
+from lib.domain.clock import end_of_local_day_utc, local_date
+
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
@@ -73,9 +75,13 @@ def report_deadline(period: str, report_day: int) -> dt.date:
 
 
 def report_cutoff(period: str, report_day: int) -> dt.datetime:
-    """The last moment a month's report counts as on time (the deadline's end)."""
-    return dt.datetime.combine(report_deadline(period, report_day), dt.time.max)
+    """The last moment a month's report counts as on time: the end of the deadline's
+    local day, as naive UTC (stored times are UTC)."""
+    return end_of_local_day_utc(report_deadline(period, report_day))
 
 
 def is_late(submitted_at: dt.datetime | None, period: str, report_day: int) -> bool:
-    return submitted_at is not None and submitted_at.date() > report_deadline(period, report_day)
+    """Sent after the deadline's local day (``submitted_at`` is stored UTC)."""
+    return submitted_at is not None and local_date(submitted_at) > report_deadline(
+        period, report_day
+    )

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lib.domain.clock import to_local, zone
 from lib.i18n.locales import load
 
 LANGS = ("zh", "en")
@@ -94,6 +95,29 @@ def fmt_short_date(day: dt.date, lang: str | None = None) -> str:
     if (lang or current_lang()) == "zh":
         return f"{day.month}月{day.day}日"
     return f"{day.day} {_MONTHS_EN[day.month - 1]}"
+
+
+def fmt_datetime(at: dt.datetime | None, lang: str | None = None, seconds: bool = False) -> str:
+    """A stored (UTC) time as local wall-clock time (``APP_TIMEZONE``): '2026-11-29 14:36'.
+    The same digits in both languages; None -> '—'."""
+    if at is None or (not isinstance(at, dt.datetime) and pd.isna(at)):
+        return "—"
+    if isinstance(at, pd.Timestamp):
+        at = at.to_pydatetime()
+    local = to_local(at)
+    return local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def fmt_datetimes(values: Iterable[Any], seconds: bool = False) -> list[str]:
+    """:func:`fmt_datetime` for a column of stored times (missing -> '—')."""
+    series = pd.to_datetime(pd.Series(list(values), dtype=object), errors="coerce")
+    if series.empty:
+        return []
+    if series.dt.tz is None:
+        series = series.dt.tz_localize("UTC")
+    local = series.dt.tz_convert(zone())
+    text = local.dt.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return [s if isinstance(s, str) else "—" for s in text.tolist()]
 
 
 def fmt_pct(value: float | None, digits: int = 1) -> str:

@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import and_, func, select, true
 
 from lib.db import get_engine
+from lib.domain.clock import local_today, to_utc_naive
 from lib.domain.scoring import COUNTED_STATES
 from lib.models import (
     Assignment,
@@ -251,7 +252,8 @@ def user_for_session(username: str) -> dict[str, Any] | None:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    """Today in the campaign's local time (``APP_TIMEZONE``)."""
+    return local_today()
 
 
 @versioned
@@ -279,8 +281,9 @@ def audit_rows(
             AuditLog.after,
         )
         .where(
-            AuditLog.at >= dt.datetime.combine(start, dt.time.min),
-            AuditLog.at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min),
+            AuditLog.at >= to_utc_naive(dt.datetime.combine(start, dt.time.min)),
+            AuditLog.at
+            < to_utc_naive(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)),
         )
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())
         .limit(limit)

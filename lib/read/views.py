@@ -21,6 +21,7 @@ from lib.domain.periods import (
     period_start,
     periods_between,
     report_cutoff,
+    report_deadline,
     reporting_period,
 )
 from lib.i18n import fmt_period, phase_label, t
@@ -145,7 +146,7 @@ def _due_periods(
     kept = []
     for p in periods:
         deadline = report_cutoff(p, ctx.report_day)
-        if deadline.date() >= ctx.today and p == period_of(ctx.today):
+        if report_deadline(p, ctx.report_day) >= ctx.today and p == period_of(ctx.today):
             continue  # this month's deadline has not come yet
         kept.append(p)
         cutoffs.append(deadline)

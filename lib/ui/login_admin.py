@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib.db import session_scope
 from lib.domain.login_policy import ANY_ADDRESS
-from lib.i18n import t
+from lib.i18n import fmt_datetime, t
 from lib.read import logins, setup_queries
 from lib.ui import page
 from lib.ui.auth import CurrentUser
@@ -19,9 +19,7 @@ from lib.write import ServiceError, unblock_address, unlock_login
 
 
 def _local(value: dt.datetime | None) -> str:
-    if value is None:
-        return "—"
-    return value.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    return fmt_datetime(value)
 
 
 def render(user: CurrentUser) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from lib.db import bump_data_version
+from lib.domain.clock import local_today
 from lib.domain.periods import is_period, period_of, periods_between
 from lib.domain.permissions import Actor, can
 from lib.i18n import t
@@ -214,7 +215,7 @@ def campaign_period_error(
     if not is_period(period):
         return ServiceError("error.period_invalid", period=period)
     periods = periods_between(campaign.start_date, campaign.end_date)
-    if period not in periods or (not allow_future and period > period_of(dt.date.today())):
+    if period not in periods or (not allow_future and period > period_of(local_today())):
         return ServiceError("error.period_outside_campaign", period=period)
     return None
 
@@ -235,7 +236,9 @@ def engine_of(session: Session) -> Engine:
 
 def local_time(at: dt.datetime) -> str:
     """A stored UTC time as the local wall-clock time (``APP_TIMEZONE``)."""
-    return at.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    from lib.i18n import fmt_datetime
+
+    return fmt_datetime(at)
 
 
 def conflict(session: Session, entity: str, entity_id: int | None) -> ConflictError:

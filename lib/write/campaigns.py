@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lib.domain.clock import local_today
 from lib.domain.permissions import Actor
 from lib.domain.plan import draft_problems, draft_to_template
 from lib.domain.scoring import DEFAULT_SETTINGS
@@ -205,7 +206,7 @@ def create_campaign_from_plan(
     if problems:
         key, params = problems[0]
         raise ServiceError(key, **params)
-    auto_start, auto_end = draft.span(today or dt.date.today())
+    auto_start, auto_end = draft.span(today or local_today())
     start, end = start or auto_start, end or auto_end
     _check_span(start, end)
     template = draft_to_template(draft, start, end)

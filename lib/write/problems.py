@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from lib.domain.clock import local_today
 from lib.domain.periods import period_of
 from lib.domain.permissions import Actor
 from lib.models import TASK_SOURCES, Assignment, Campaign, Department, Problem, Task, utcnow
@@ -196,7 +197,7 @@ def verify_problem(
         problem.state = "closed"
         problem.verified_by_id = actor.user_id
         problem.verified_at = utcnow()
-        problem.closed_period = period_of(dt.date.today())
+        problem.closed_period = period_of(local_today())
     else:
         problem.state = "reopened"
         problem.verified_at = None

@@ -54,7 +54,7 @@ MESSAGES: dict[str, str] = {
     "audit.dates": "Date range",
     "audit.pick_range": "Pick a start and an end date.",
     "audit.empty": "No audit records in this range.",
-    "audit.at": "Time (UTC)",
+    "audit.at": "Time",
     "audit.entity": "Record",
     "audit.before": "Before",
     "audit.after": "After",

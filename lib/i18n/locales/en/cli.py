@@ -33,8 +33,8 @@ MESSAGES: dict[str, str] = {
     "cli.address_blocked": "Blocked {network}: every login from it is refused.",
     "cli.address_unblocked": "{network} is no longer blocked.",
     "cli.locks_none": "No login lock is in force and no address is blocked.",
-    "cli.lock_line": "locked: {username}\taddress {address}\tlock {locks}\tuntil {until} (UTC)",
-    "cli.blocked_line": "blocked: {network}\t{reason}\t{by}\t{at} (UTC)",
+    "cli.lock_line": "locked: {username}\taddress {address}\tlock {locks}\tuntil {until}",
+    "cli.blocked_line": "blocked: {network}\t{reason}\t{by}\t{at}",
     "cli.backup_bomb": (
         "The backup unpacks to more than {max} MB or is compressed more than {ratio} times (a zip"
         " bomb?); restore refused: {path}"

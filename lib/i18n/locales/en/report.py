@@ -114,7 +114,7 @@ MESSAGES: dict[str, str] = {
     "locks.col.period": "Month",
     "locks.col.state": "State",
     "locks.col.reason": "Reason",
-    "locks.col.changed_at": "Changed at (UTC)",
+    "locks.col.changed_at": "Changed at",
     "locks.locked": "Locked",
     "locks.unlocked": "Open",
     "locks.pick_period": "Month",

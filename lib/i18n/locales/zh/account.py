@@ -36,7 +36,7 @@ MESSAGES: dict[str, str] = {
     "audit.dates": "日期范围",
     "audit.pick_range": "请选择开始和结束日期。",
     "audit.empty": "所选范围内没有审计记录。",
-    "audit.at": "时间（UTC）",
+    "audit.at": "时间",
     "audit.entity": "对象",
     "audit.before": "修改前",
     "audit.after": "修改后",

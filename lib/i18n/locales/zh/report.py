@@ -108,7 +108,7 @@ MESSAGES: dict[str, str] = {
     "locks.col.period": "月份",
     "locks.col.state": "状态",
     "locks.col.reason": "原因",
-    "locks.col.changed_at": "操作时间（UTC）",
+    "locks.col.changed_at": "操作时间",
     "locks.locked": "已锁定",
     "locks.unlocked": "未锁定",
     "locks.pick_period": "月份",

@@ -1,0 +1,99 @@
+"""Local time everywhere (issue 16, item 5): stored times stay UTC, every screen, the CLI
+and every deadline rule use ``APP_TIMEZONE`` (default Asia/Shanghai)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, update
+from sqlalchemy.orm import Session
+
+from lib.config import ConfigError, load_settings
+from lib.domain import clock
+from lib.domain.periods import is_late, report_cutoff
+from lib.i18n import fmt_datetime, fmt_datetimes
+from lib.models import AuditLog, MonthlyUpdate
+from lib.read import queries
+from tests.apphelpers import logged_in
+
+
+@pytest.fixture(autouse=True)
+def _shanghai(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_TIMEZONE", "Asia/Shanghai")
+
+
+def test_default_zone_is_shanghai(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("APP_TIMEZONE")
+    assert clock.zone_name() == "Asia/Shanghai"
+    assert fmt_datetime(dt.datetime(2026, 11, 29, 6, 36)) == "2026-11-29 14:36"
+
+
+def test_stored_utc_is_shown_local() -> None:
+    assert fmt_datetime(dt.datetime(2026, 11, 29, 6, 36)) == "2026-11-29 14:36"
+    assert fmt_datetime(dt.datetime(2026, 11, 29, 20, 5, 9), seconds=True) == "2026-11-30 04:05:09"
+    assert fmt_datetime(None) == "—"
+    assert fmt_datetimes([dt.datetime(2026, 11, 29, 6, 36), None]) == ["2026-11-29 14:36", "—"]
+
+
+def test_other_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_TIMEZONE", "Europe/London")
+    assert fmt_datetime(dt.datetime(2026, 7, 1, 6, 36)) == "2026-07-01 07:36"  # BST
+
+
+def test_lateness_uses_the_local_day() -> None:
+    # deadline 25 November; 16:30 UTC on the 25th is 00:30 on the 26th in Shanghai
+    assert report_cutoff("2026-11", 25) == dt.datetime(2026, 11, 25, 15, 59, 59, 999999)
+    assert not is_late(dt.datetime(2026, 11, 25, 15, 59), "2026-11", 25)
+    assert is_late(dt.datetime(2026, 11, 25, 16, 30), "2026-11", 25)
+    # 23:00 local on the 25th is 15:00 UTC: on time
+    assert not is_late(clock.to_utc_naive(dt.datetime(2026, 11, 25, 23, 0)), "2026-11", 25)
+
+
+def test_today_is_the_local_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_TIMEZONE", "Pacific/Kiritimati")  # UTC+14: often tomorrow
+    assert queries.today() == dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    monkeypatch.setenv("APP_TIMEZONE", "Pacific/Pago_Pago")  # UTC-11
+    assert queries.today() == dt.datetime.now(ZoneInfo("Pacific/Pago_Pago")).date()
+
+
+def test_unknown_zone_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_TIMEZONE", "Asia/Beijing")  # not a tz database name
+    monkeypatch.setenv("DEMO_MODE", "1")
+    with pytest.raises(ConfigError, match="APP_TIMEZONE"):
+        load_settings()
+
+
+def test_review_and_audit_pages_show_local_time(app_db: str) -> None:
+    """The server runs in UTC; the pages show Asia/Shanghai wall-clock time, unlabelled."""
+    engine = create_engine(app_db)
+    with Session(engine) as s:
+        s.execute(
+            update(MonthlyUpdate)
+            .where(MonthlyUpdate.review_state == "submitted")
+            .values(submitted_at=dt.datetime(2026, 11, 23, 6, 36))
+        )
+        s.add(
+            AuditLog(
+                username="office",
+                action="probe_local_time",
+                entity="department",
+                entity_id=1,
+                at=dt.datetime.now(dt.UTC).replace(tzinfo=None, hour=6, minute=36, second=7),
+            )
+        )
+        s.commit()
+    at = logged_in("office")
+    at.switch_page("pages/review.py").run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value.astype(str).to_numpy().ravel().tolist()
+    assert "2026-11-23 14:36" in shown
+    assert "2026-11-23 06:36" not in shown
+
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception, at.exception
+    cells = "\n".join(str(v) for v in at.dataframe[0].value.to_numpy().ravel())
+    assert "14:36:07" in cells and "06:36:07" not in cells
+    headers = " ".join(str(c) for c in at.dataframe[0].value.columns)
+    assert "UTC" not in headers
