@@ -11,7 +11,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.read import setup_queries
 from lib.ui import page
-from lib.write import save_tasks
+from lib.write import check_task_rows, save_tasks
 
 pg = page.open("campaign.setup", title="page.setup_tasks", campaign="id")
 user, campaign_id = pg.user, pg.campaign_id
@@ -75,21 +75,11 @@ for rec in edited.to_dict("records"):
             "active": bool(rec.get("active", True)) if rec.get("active") is not None else True,
         }
     )
-problems: list[str] = []
-seen: set[str] = set()
-for i, row in enumerate(rows, start=1):
-    if not row["code"]:
-        problems.append(t("setup.error_task_code", row=i))
-    elif row["code"] in seen:
-        problems.append(t("setup.error_task_duplicate", row=i, code=row["code"]))
-    seen.add(row["code"])
-    if not row["title"]:
-        problems.append(t("setup.error_task_title", row=i))
-    for code in row["departments"]:
-        if code not in depts:
-            problems.append(t("setup.error_row_department", row=i, code=code))
-    if row["lead"] and row["lead"] not in row["departments"]:
-        problems.append(t("setup.error_task_lead", row=i, code=row["lead"]))
+# the write layer's own checks (the same as the Excel import's), before the save button
+problems = [
+    t("setup.error_row", row=r.ref, reason=r.error.message())
+    for r in check_task_rows(list(enumerate(rows, start=1)), set(depts))
+]
 for message in problems:
     st.error(message)
 if st.button(t("setup.save"), type="primary", disabled=bool(problems), key="tasks_save"):

@@ -100,12 +100,27 @@ def create_campaign_from_template(
     )
     session.add(campaign)
     session.flush()
-    for ph in template.get("phases", []):
+    _add_phases(session, campaign.id, template.get("phases", []), remap)
+    indicators = _add_indicators(session, campaign.id, template.get("indicators", []))
+    _add_tasks(
+        session, campaign.id, template.get("areas", []), remap, indicators, department_by_name or {}
+    )
+    session.flush()
+    return campaign
+
+
+def _add_phases(
+    session: Session,
+    campaign_id: int,
+    phases: list[dict[str, Any]],
+    remap: Callable[[dt.date], dt.date],
+) -> None:
+    for ph in phases:
         p_start, p_end = _iso(ph["start"]), _iso(ph["end"])
         assert p_start and p_end
         session.add(
             Phase(
-                campaign_id=campaign.id,
+                campaign_id=campaign_id,
                 seq=ph["seq"],
                 name=ph["name"],
                 kind=ph["kind"],
@@ -113,10 +128,16 @@ def create_campaign_from_template(
                 end_date=remap(p_end),
             )
         )
+
+
+def _add_indicators(
+    session: Session, campaign_id: int, rows: list[dict[str, Any]]
+) -> dict[str, Indicator]:
+    """The template's indicators by code."""
     indicators: dict[str, Indicator] = {}
-    for seq, ind in enumerate(template.get("indicators", []), start=1):
+    for seq, ind in enumerate(rows, start=1):
         row = Indicator(
-            campaign_id=campaign.id,
+            campaign_id=campaign_id,
             code=ind["code"],
             name=ind["name"],
             name_en=ind.get("name_en"),
@@ -133,14 +154,23 @@ def create_campaign_from_template(
         session.add(row)
         indicators[ind["code"]] = row
     session.flush()
-    depts = department_by_name or {}
+    return indicators
+
+
+def _add_tasks(
+    session: Session,
+    campaign_id: int,
+    areas: list[dict[str, Any]],
+    remap: Callable[[dt.date], dt.date],
+    indicators: dict[str, Indicator],
+    depts: dict[str, Department],
+) -> None:
+    """Areas, their tasks, the tasks' indicators and the assignments of known departments
+    (unknown names are skipped: the office assigns them later)."""
     task_seq = 0
-    for area in template.get("areas", []):
+    for area in areas:
         area_row = TaskArea(
-            campaign_id=campaign.id,
-            seq=area["seq"],
-            code=area.get("code"),
-            title=area["title"],
+            campaign_id=campaign_id, seq=area["seq"], code=area.get("code"), title=area["title"]
         )
         session.add(area_row)
         session.flush()
@@ -148,7 +178,7 @@ def create_campaign_from_template(
             task_seq += 1
             due = _iso(tk.get("due"))
             task = Task(
-                campaign_id=campaign.id,
+                campaign_id=campaign_id,
                 area_id=area_row.id,
                 seq=task_seq,
                 code=tk["code"],
@@ -174,8 +204,6 @@ def create_campaign_from_template(
                     session.add(
                         Assignment(task_id=task.id, department_id=dept.id, is_lead=name == lead)
                     )
-    session.flush()
-    return campaign
 
 
 def departments_by_name(session: Session) -> dict[str, Department]:
