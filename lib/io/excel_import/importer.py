@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from lib import write
 from lib.domain.permissions import Actor, can
+from lib.i18n import t
 from lib.io.excel_import.checks import Workbook, task_values, validate
-from lib.io.excel_import.reading import ImportIssue, Row, read_workbook
+from lib.io.excel_import.reading import ImportIssue, Progress, Row, read_workbook
+from lib.io.excel_import.sheets import SHEET_BY_KEY, label
 from lib.models import ROLES, Assignment, Department, Indicator, Task, User
 
-Progress = Callable[[float, str], None]
 # the column of a sheet that names what a write function's input field refers to
 _FIELD_COLUMNS = {
     "assignment_id": "task_code",
@@ -63,6 +64,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rows: dict[str, int] = field(default_factory=dict)
+    # what was skipped on the way (title rows above a header, notes rows): not problems
+    notes: list[ImportIssue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -353,6 +356,7 @@ def _write(
     that refer to it are left out. Returns the issues (none: all written)."""
     total = max(sum(len(v) for v in wb.sheets.values()), 1)
     done = 0
+    lang = wb.lang
     refused: set[str] = set()
     for key, writer in _WRITERS:
         rows = wb.rows(key)
@@ -370,8 +374,33 @@ def _write(
                 wb.flag(key, r.ref, column, r.error.key, **r.error.params)
         done += len(rows)
         if progress:
-            progress(done / total, key)
+            sheet = wb.names.get(key, key)
+            progress(0.6 + 0.4 * done / total, t("import.progress_write", lang, sheet=sheet))
     return wb.issues
+
+
+def _in_order(
+    issues: list[ImportIssue], names: dict[str, str], lang: str | None
+) -> list[ImportIssue]:
+    """The issues sorted by sheet (as in the file), row and column (as in the sheet), one
+    per cell and reason: a cell refused when read is not refused again by the checks."""
+    sheet_pos = {name: i for i, name in enumerate(names.values(), start=1)}
+    col_pos: dict[tuple[str, str], int] = {}
+    for key, name in names.items():
+        for i, col in enumerate(SHEET_BY_KEY[key].columns, start=1):
+            col_pos[(name, label(col, lang))] = i
+    seen_cells: set[tuple[str, int, str]] = set()
+    out: list[ImportIssue] = []
+    for issue in issues:
+        cell = (issue.sheet, issue.row, issue.column)
+        if issue.column != "—" and cell in seen_cells:
+            continue
+        seen_cells.add(cell)
+        out.append(issue)
+    return sorted(
+        out,
+        key=lambda i: (sheet_pos.get(i.sheet, 0), i.row, col_pos.get((i.sheet, i.column), 0)),
+    )
 
 
 def import_workbook(
@@ -390,14 +419,17 @@ def import_workbook(
     The caller owns the transaction (``session_scope``): on problems nothing was written.
     """
     write.require(actor, "data.import")
-    sheets, names, issues = read_workbook(data, lang)
-    result = ImportResult(rows={k: len(v) for k, v in sheets.items()})
+    notes: list[ImportIssue] = []
+    sheets, names, issues = read_workbook(data, lang, notes=notes, progress=progress)
+    result = ImportResult(rows={k: len(v) for k, v in sheets.items()}, notes=notes)
     if sheets.get("users") and not can(actor, "users.admin"):
         issues.append(ImportIssue(names["users"], 1, "—", "error.permission_denied"))
-    if not issues:
-        issues = validate(session, sheets, names, campaign_id, lang)
+    if progress:
+        progress(0.5, t("import.progress_check", lang))
+    if sheets:  # one pass: the checks run on what could be read, whatever else is wrong
+        issues += validate(session, sheets, names, campaign_id, lang)
     if issues:
-        result.problems = issues
+        result.problems = _in_order(issues, names, lang)
         return result
     try:
         with write.all_or_nothing(session):
@@ -406,7 +438,7 @@ def import_workbook(
             if issues or dry_run:
                 raise _Refused(issues)
     except _Refused as refused:
-        result.problems = refused.issues
+        result.problems = _in_order(refused.issues, names, lang)
     except write.ServiceError as error:  # a conflict with a concurrent change
         result.problems = [ImportIssue("—", 0, "—", error.key, error.params)]
     if result.problems:
