@@ -7,6 +7,7 @@ import difflib
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lib.i18n import current_lang, local_name, t
@@ -337,16 +338,41 @@ def column(sheet: str, key: str) -> Column | None:
     return next((c for c in SHEET_BY_KEY[sheet].columns if c.key == key), None)
 
 
-def template_workbook(sheet_keys: list[str] | None = None, lang: str = "zh") -> bytes:
-    """An empty workbook with the headers (required ones marked *) and an instructions sheet."""
+# units offered by the template's drop-down (any other unit may be typed)
+UNITS = ("%", "分", "分钟", "小时", "天", "次", "例", "人次", "件", "元")
+TEMPLATE_ROWS = 1000  # rows of the template that get drop-downs
+
+
+def _department_words(departments: Sequence[tuple[str, str]]) -> list[str]:
+    """What a department drop-down offers: the name where it is unique, else the code."""
+    count: dict[str, int] = {}
+    for _code, name in departments:
+        count[name] = count.get(name, 0) + 1
+    return [name if count[name] == 1 else code for code, name in departments]
+
+
+def template_workbook(
+    sheet_keys: list[str] | None = None,
+    lang: str = "zh",
+    *,
+    departments: Sequence[tuple[str, str]] = (),
+    units: Sequence[str] = (),
+) -> bytes:
+    """An empty workbook with the headers (required ones marked *), an instructions sheet,
+    code columns formatted as text, and drop-downs (data validation lists) for every
+    enumerated column, the department columns (``departments``: code and name) and the
+    unit columns."""
     from openpyxl import Workbook  # heavy: loaded when a workbook is made
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     info = wb.active
     assert info is not None
     info.title = "说明" if lang == "zh" else "Instructions"
     info.append([t("import.template_intro", lang)])
+    info.append([t("import.template_dates", lang)])
     info.append([])
     info.append(
         [
@@ -356,6 +382,23 @@ def template_workbook(sheet_keys: list[str] | None = None, lang: str = "zh") -> 
             t("import.template_type", lang),
         ]
     )
+    lists = wb.create_sheet(t("import.template_list_sheet", lang))
+    lists.append([t("import.template_lists_note", lang)])
+    list_cols: dict[tuple[str, ...], str] = {}
+
+    def list_range(words: Sequence[str]) -> str:
+        """The lists sheet's range holding these words (a column made once per list)."""
+        key = tuple(words)
+        if key not in list_cols:
+            letter = get_column_letter(len(list_cols) + 1)
+            for i, word in enumerate(words, start=2):
+                lists[f"{letter}{i}"] = word
+                lists[f"{letter}{i}"].number_format = "@"
+            list_cols[key] = f"'{lists.title}'!${letter}$2:${letter}${len(words) + 1}"
+        return list_cols[key]
+
+    dept_words = _department_words(departments)
+    unit_words = list(dict.fromkeys([*UNITS, *(u for u in units if u)]))
     for sheet in SHEETS:
         if sheet_keys and sheet.key not in sheet_keys:
             continue
@@ -366,11 +409,36 @@ def template_workbook(sheet_keys: list[str] | None = None, lang: str = "zh") -> 
             cell.fill = PatternFill("solid", fgColor="E3F2FD")
         ws.freeze_panes = "A2"
         for i, c in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, 2 * len(c.zh) + 4)
+            letter = get_column_letter(i)
+            ws.column_dimensions[letter].width = max(12, 2 * len(c.zh) + 4)
+            cells = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
+            words: list[str] = []
+            strict = True
+            if c.kind in ("code", "dept", "depts", "str", "list"):
+                ws.column_dimensions[letter].number_format = "@"
+            if c.choices and c.kind != "list":
+                words = choice_words(c, lang)
+            elif c.kind == "dept":
+                words = dept_words
+            elif c.kind == "depts":
+                words, strict = dept_words, False  # several, separated by 、
+            elif c.key in ("unit", "target_unit"):
+                words, strict = unit_words, False  # another unit may be typed
+            if words:
+                dv = DataValidation(
+                    type="list",
+                    formula1=list_range(words),
+                    allow_blank=True,
+                    showErrorMessage=strict,
+                )
+                dv.add(cells)
+                ws.add_data_validation(dv)
             kind = t(f"import.type_{c.kind}", lang)
             if c.choices:
-                kind += "：" + " / ".join(c.choices)
+                kind += "：" + " / ".join(choice_words(c, lang))
             info.append([ws.title, label(c, lang), "✓" if c.required else "", kind])
+    lists.sheet_state = "hidden"
+    wb.move_sheet(lists, offset=len(wb.sheetnames))
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 18
     info.column_dimensions["D"].width = 50
