@@ -88,7 +88,11 @@ if save:
 st.subheader(t("setup.department_import"))
 st.download_button(
     t("setup.download_template"),
-    data=template_workbook(["departments"], lang=lang),
+    data=template_workbook(
+        ["departments"],
+        lang=lang,
+        departments=list(zip(codes, [names[c] for c in codes], strict=True)),
+    ),
     file_name="departments_template.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
@@ -97,7 +101,14 @@ upload = st.file_uploader(t("setup.excel_upload"), type=["xlsx"], key="dept_uplo
 
 def _import(session):
     """All or nothing: a workbook with a problem changes nothing."""
-    result = import_workbook(upload.getvalue(), actor=user.actor, session=session)
+    bar = st.progress(0.0)
+    result = import_workbook(
+        upload.getvalue(),
+        actor=user.actor,
+        session=session,
+        progress=lambda fraction, what: bar.progress(min(max(fraction, 0.0), 1.0), text=what),
+    )
+    bar.empty()
     if result.problems:
         session.rollback()
     return result
@@ -105,6 +116,8 @@ def _import(session):
 
 if upload is not None and st.button(t("setup.import"), key="dept_import"):
     result = page.run_write(_import)
+    if result is not None and result.notes:
+        st.caption("\n\n".join(page.md_escape(n.message()) for n in result.notes))
     if result is None:
         pass  # refused: the message is shown
     elif result.problems:

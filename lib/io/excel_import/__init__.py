@@ -17,7 +17,14 @@ column and reason; nothing is written unless there is none.
 from lib.io.excel_import.checks import validate
 from lib.io.excel_import.importer import ImportResult, import_workbook
 from lib.io.excel_import.reading import MAX_ROWS, ImportIssue, Row, parse_cell, read_workbook
-from lib.io.excel_import.sheets import SHEET_BY_KEY, SHEETS, Column, Sheet, template_workbook
+from lib.io.excel_import.sheets import (
+    SHEET_BY_KEY,
+    SHEETS,
+    Column,
+    Sheet,
+    column,
+    template_workbook,
+)
 
 __all__ = [
     "MAX_ROWS",
@@ -28,6 +35,7 @@ __all__ = [
     "ImportResult",
     "Row",
     "Sheet",
+    "column",
     "import_workbook",
     "parse_cell",
     "read_workbook",

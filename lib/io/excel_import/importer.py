@@ -19,7 +19,6 @@ from lib.domain.permissions import Actor, can
 from lib.i18n import t
 from lib.io.excel_import.checks import Workbook, task_values, validate
 from lib.io.excel_import.reading import ImportIssue, Progress, Row, read_workbook
-from lib.io.excel_import.sheets import SHEET_BY_KEY, label
 from lib.models import ROLES, Assignment, Department, Indicator, Task, User
 
 # the column of a sheet that names what a write function's input field refers to
@@ -380,15 +379,11 @@ def _write(
 
 
 def _in_order(
-    issues: list[ImportIssue], names: dict[str, str], lang: str | None
+    issues: list[ImportIssue], names: dict[str, str], layout: dict[str, dict[str, int]]
 ) -> list[ImportIssue]:
-    """The issues sorted by sheet (as in the file), row and column (as in the sheet), one
-    per cell and reason: a cell refused when read is not refused again by the checks."""
+    """The issues sorted by sheet and column as the file shows them, and row; one per
+    cell: a cell refused when read is not refused again by the checks."""
     sheet_pos = {name: i for i, name in enumerate(names.values(), start=1)}
-    col_pos: dict[tuple[str, str], int] = {}
-    for key, name in names.items():
-        for i, col in enumerate(SHEET_BY_KEY[key].columns, start=1):
-            col_pos[(name, label(col, lang))] = i
     seen_cells: set[tuple[str, int, str]] = set()
     out: list[ImportIssue] = []
     for issue in issues:
@@ -399,7 +394,11 @@ def _in_order(
         out.append(issue)
     return sorted(
         out,
-        key=lambda i: (sheet_pos.get(i.sheet, 0), i.row, col_pos.get((i.sheet, i.column), 0)),
+        key=lambda i: (
+            sheet_pos.get(i.sheet, 0),
+            i.row,
+            layout.get(i.sheet, {}).get(i.column, -1),
+        ),
     )
 
 
@@ -420,7 +419,8 @@ def import_workbook(
     """
     write.require(actor, "data.import")
     notes: list[ImportIssue] = []
-    sheets, names, issues = read_workbook(data, lang, notes=notes, progress=progress)
+    layout: dict[str, dict[str, int]] = {}
+    sheets, names, issues = read_workbook(data, lang, notes=notes, layout=layout, progress=progress)
     result = ImportResult(rows={k: len(v) for k, v in sheets.items()}, notes=notes)
     if sheets.get("users") and not can(actor, "users.admin"):
         issues.append(ImportIssue(names["users"], 1, "—", "error.permission_denied"))
@@ -429,7 +429,7 @@ def import_workbook(
     if sheets:  # one pass: the checks run on what could be read, whatever else is wrong
         issues += validate(session, sheets, names, campaign_id, lang)
     if issues:
-        result.problems = _in_order(issues, names, lang)
+        result.problems = _in_order(issues, names, layout)
         return result
     try:
         with write.all_or_nothing(session):
@@ -438,7 +438,7 @@ def import_workbook(
             if issues or dry_run:
                 raise _Refused(issues)
     except _Refused as refused:
-        result.problems = _in_order(refused.issues, names, lang)
+        result.problems = _in_order(refused.issues, names, layout)
     except write.ServiceError as error:  # a conflict with a concurrent change
         result.problems = [ImportIssue("—", 0, "—", error.key, error.params)]
     if result.problems:

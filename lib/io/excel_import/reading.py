@@ -470,6 +470,7 @@ class _Reader:
         self.lang, self.total, self.progress = lang, max(total, 1), progress
         self.issues: list[ImportIssue] = []
         self.notes: list[ImportIssue] = []
+        self.layout: dict[str, dict[str, int]] = {}  # sheet -> column header -> position
         self.read = 0
 
     def tick(self, sheet: str, force: bool = False) -> None:
@@ -500,6 +501,10 @@ class _Reader:
             header_at = 1
         header = [c.value for c in head[header_at - 1]]
         positions = _positions(spec, header)
+        self.layout[ws.title] = {
+            label(col, self.lang): positions.get(col.key, len(header) + i)
+            for i, col in enumerate(spec.columns)
+        }
         for number, cells in enumerate(head[: header_at - 1], start=1):
             if any(not _blank(c.value) for c in cells):
                 self.notes.append(
@@ -588,11 +593,13 @@ def read_workbook(
     lang: str | None = None,
     *,
     notes: list[ImportIssue] | None = None,
+    layout: dict[str, dict[str, int]] | None = None,
     progress: Progress | None = None,
 ) -> tuple[dict[str, list[Row]], dict[str, str], list[ImportIssue]]:
     """Typed rows per sheet key, the sheet names as written, and reading problems. Title
     rows above a sheet's header and notes rows below it are skipped; each skip is added
-    to ``notes``. ``progress`` is told the rows read as they are."""
+    to ``notes``; ``layout`` gets each sheet's column positions (for sorting problems in
+    the order the file shows them). ``progress`` is told the rows read as they are."""
     from openpyxl import load_workbook  # heavy: loaded when a workbook is read
 
     bomb = zip_problem(data)
@@ -621,4 +628,6 @@ def read_workbook(
         reader.issues.append(ImportIssue("—", 0, "—", "import.error_no_sheets"))
     if notes is not None:
         notes.extend(reader.notes)
+    if layout is not None:
+        layout.update(reader.layout)
     return out, names, reader.issues

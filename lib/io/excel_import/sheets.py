@@ -416,6 +416,9 @@ def template_workbook(
             strict = True
             if c.kind in ("code", "dept", "depts", "str", "list"):
                 ws.column_dimensions[letter].number_format = "@"
+            if c.kind in ("code", "dept", "depts"):  # per cell too: kept by every office suite
+                for r in range(2, TEMPLATE_ROWS + 2):
+                    ws.cell(r, i).number_format = "@"
             if c.choices and c.kind != "list":
                 words = choice_words(c, lang)
             elif c.kind == "dept":
