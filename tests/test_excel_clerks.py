@@ -529,3 +529,48 @@ def test_cli_template_and_dry_run_with_progress(tmp_path: Path) -> None:
     assert real.returncode == 0, real.stderr
     counts = re.findall(r"\d+", dry.stdout)
     assert counts == re.findall(r"\d+", real.stdout) and counts[0] == "2"
+
+
+def test_a_percentage_of_an_indicator_value_follows_the_indicator_unit(hospital: Session) -> None:
+    """'92%' is 92 for an indicator measured in %, refused for one counted in 件."""
+    data = _book(
+        {
+            "指标": [
+                ["活动名称", "指标代码", "指标名称", "单位", "目标值"],
+                [CAMPAIGN, "SAT", "满意度", "%", "95%"],
+                [CAMPAIGN, "COMP", "投诉件数", "件", None],
+            ],
+            "指标值": [
+                ["活动名称", "指标代码", "科室代码", "月份", "数值"],
+                [CAMPAIGN, "SAT", "急诊科", "2026-03", "92%"],
+                [CAMPAIGN, "COMP", "ER", "2026-03", "５%"],
+            ],
+        }
+    )
+    before = _fingerprint(hospital)
+    refused = import_workbook(data, actor=ADMIN, session=hospital, lang="zh")
+    hospital.commit()
+    assert [(p.sheet, p.row, p.column, p.key) for p in refused.problems] == [
+        ("指标值", 3, "数值", "import.error_percent_indicator")
+    ]
+    assert "“件”" in refused.problems[0].message("zh")
+    assert _fingerprint(hospital) == before
+    fixed = _book(
+        {
+            "指标": [
+                ["活动名称", "指标代码", "指标名称", "单位", "目标值"],
+                [CAMPAIGN, "SAT", "满意度", "%", "95%"],
+            ],
+            "指标值": [
+                ["活动名称", "指标代码", "科室代码", "月份", "数值"],
+                [CAMPAIGN, "SAT", "急诊科", "2026-03", "92%"],
+            ],
+        }
+    )
+    result = import_workbook(fixed, actor=ADMIN, session=hospital)
+    assert result.ok, [p.message("en") for p in result.problems]
+    hospital.commit()
+    from lib.models import Indicator, IndicatorValue
+
+    assert hospital.scalar(select(Indicator.target).where(Indicator.code == "SAT")) == 95
+    assert hospital.scalar(select(IndicatorValue.value)) == 92
