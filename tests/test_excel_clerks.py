@@ -574,3 +574,32 @@ def test_a_percentage_of_an_indicator_value_follows_the_indicator_unit(hospital:
 
     assert hospital.scalar(select(Indicator.target).where(Indicator.code == "SAT")) == 95
     assert hospital.scalar(select(IndicatorValue.value)) == 92
+
+
+def test_a_locked_month_is_reported_with_the_file_s_own_problems(hospital: Session) -> None:
+    """One pass: the write side's refusal (a locked month) comes with a typing problem
+    of another row, not in a second round."""
+    campaign_id = hospital.scalar(select(Campaign.id))
+    assert campaign_id is not None
+    write.set_period_lock(
+        actor=ADMIN, session=hospital, campaign_id=campaign_id, period="2026-03", locked=True
+    )
+    hospital.commit()
+    before = _fingerprint(hospital)
+    data = _book(
+        {
+            "任务": [TASK_HEADER, [CAMPAIGN, "9", "新任务", "明年", None, None, "OFF"]],
+            "月度填报": [
+                REPORT_HEADER,
+                [CAMPAIGN, "3.1", "急诊科", "2026-03", "100%", "已完成"],
+                [CAMPAIGN, "1", "OFF", "2026-04", "40%", "搞定"],
+            ],
+        }
+    )
+    result = import_workbook(data, actor=ADMIN, session=hospital, lang="zh")
+    hospital.commit()
+    got = [(p.sheet, p.row, p.column) for p in result.problems]
+    assert got[0] == ("任务", 2, "整改时限")
+    assert ("月度填报", 2) in [(s, r) for s, r, _c in got]  # the locked month
+    assert ("月度填报", 3, "状态") in got
+    assert _fingerprint(hospital) == before

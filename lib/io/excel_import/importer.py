@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from lib import write
@@ -349,10 +350,16 @@ _WRITERS: tuple[tuple[str, Callable[[_Sheet], None]], ...] = (
 
 
 def _write(
-    wb: Workbook, actor: Actor, result: ImportResult, progress: Progress | None
+    wb: Workbook,
+    actor: Actor,
+    result: ImportResult,
+    progress: Progress | None,
+    trial: bool = False,
 ) -> list[ImportIssue]:
     """Every sheet through its writer; a sheet's refusals are flagged and the sheets
-    that refer to it are left out. Returns the issues (none: all written)."""
+    that refer to it are left out. Returns the issues (none: all written). A ``trial``
+    (the rows of a file with problems that have none, to find what the write side would
+    refuse as well) leaves out a sheet whose rows refer to rows left out."""
     total = max(sum(len(v) for v in wb.sheets.values()), 1)
     done = 0
     lang = wb.lang
@@ -366,6 +373,10 @@ def _write(
             continue
         try:
             writer(_Sheet(wb, actor, result, rows))
+        except (KeyError, TypeError, AssertionError):
+            if not trial:
+                raise
+            refused.add(key)  # refers to a row left out of the trial
         except write.BulkRefused as bulk:
             refused.add(key)
             for r in bulk.refusals:
@@ -402,6 +413,37 @@ def _in_order(
     )
 
 
+def _trial_write(
+    session: Session,
+    sheets: dict[str, list[Row]],
+    names: dict[str, str],
+    campaign_id: int | None,
+    actor: Actor,
+    lang: str | None,
+    issues: list[ImportIssue],
+) -> list[ImportIssue]:
+    """What the write side would refuse too (a locked month, an approved report…) in the
+    rows that have no problem of their own, so that a file's problems come in one pass;
+    written in a savepoint and rolled back."""
+    bad_rows = {(i.sheet, i.row) for i in issues}
+    bad_sheets = {i.sheet for i in issues if i.row <= 0 or i.key == "import.error_missing_column"}
+    if not can(actor, "users.admin"):
+        bad_sheets.add(names.get("users", "users"))
+    clean = {
+        key: [r for r in rows if (names[key], r.number) not in bad_rows]
+        for key, rows in sheets.items()
+        if names[key] not in bad_sheets
+    }
+    try:
+        with write.all_or_nothing(session):
+            wb = Workbook(session, clean, names, campaign_id, lang)
+            raise _Refused(_write(wb, actor, ImportResult(), None, trial=True))
+    except _Refused as found:
+        return found.issues
+    except (write.ServiceError, SQLAlchemyError):
+        return []  # the trial found nothing it could name
+
+
 def import_workbook(
     data: bytes,
     *,
@@ -428,6 +470,8 @@ def import_workbook(
         progress(0.5, t("import.progress_check", lang))
     if sheets:  # one pass: the checks run on what could be read, whatever else is wrong
         issues += validate(session, sheets, names, campaign_id, lang)
+    if issues and sheets and not any(i.sheet == "—" for i in issues):
+        issues += _trial_write(session, sheets, names, campaign_id, actor, lang, issues)
     if issues:
         result.problems = _in_order(issues, names, layout)
         return result
