@@ -4,6 +4,7 @@ empty template to fill in. The export writes the same sheets (``lib.io.excel_exp
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import re
 import unicodedata
@@ -287,13 +288,15 @@ def fold(text: object) -> str:
     return re.sub(r"[\s_\-]", "", unicodedata.normalize("NFKC", str(text or ""))).lower()
 
 
+@functools.lru_cache(maxsize=64)
+def _words_of(choices: tuple[str, ...]) -> dict[str, str]:
+    """Every accepted word of these choices, as compared -> its code."""
+    return {fold(word): code for code in choices for word in (code, *CHOICE_WORDS.get(code, ()))}
+
+
 def choice_of(col: Column, text: str) -> str | None:
     """The code a word means in this column (None: not one of its words)."""
-    key = fold(text)
-    for code in col.choices:
-        if key == fold(code) or any(key == fold(w) for w in CHOICE_WORDS.get(code, ())):
-            return code
-    return None
+    return _words_of(col.choices).get(fold(text))
 
 
 def choice_words(col: Column, lang: str = "zh") -> list[str]:
