@@ -123,9 +123,20 @@ if upload is not None and st.button(t("setup.import"), key="dept_import"):
     elif result.problems:
         st.error(t("import.refused", count=len(result.problems)))
         page.table(
-            pd.DataFrame([{t("setup.problem"): p.message()} for p in result.problems]),
+            pd.DataFrame(
+                [
+                    {
+                        t("import.col_sheet"): p.sheet,
+                        t("import.col_row"): p.row,
+                        t("import.col_column"): p.column,
+                        t("setup.problem"): p.reason(),
+                    }
+                    for p in result.problems
+                ]
+            ),
             hide_index=True,
             width="stretch",
+            column_config={t("setup.problem"): st.column_config.TextColumn(width="large")},
         )
     else:
         st.success(

@@ -50,6 +50,10 @@ class ImportIssue:
         return t(self.key, lang, **self.params)
 
     def message(self, lang: str | None = None) -> str:
+        if self.column == "—" and self.row > 0:  # a whole row (a title row, a notes row)
+            return t(
+                "import.problem_row", lang, sheet=self.sheet, row=self.row, reason=self.reason(lang)
+            )
         return t(
             "import.problem",
             lang,
