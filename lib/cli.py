@@ -2,7 +2,7 @@
 
 Commands: init, demo [--reset], create-user, set-password, backup OUT, restore IN,
 unlock USERNAME [--block-address ADDR], unblock-address ADDR, login-locks [USERNAME],
-import-plan, import-excel, export-excel, export-deck, circular, export-report.
+import-plan, import-excel, excel-template, export-excel, export-deck, circular, export-report.
 Exit codes: 0 success, 1 refused or failed (message on stderr), 2 bad arguments.
 """
 
@@ -20,7 +20,7 @@ from lib import demo
 from lib.config import database_url
 from lib.db import current_revision, get_engine, session_scope, upgrade
 from lib.domain.permissions import Actor
-from lib.i18n import fmt_datetime, role_label, set_default_lang, t
+from lib.i18n import current_lang, fmt_datetime, role_label, set_default_lang, t
 from lib.io import backup as backup_mod
 from lib.models import ROLES, Campaign, Department, MonthlyUpdate
 from lib.write import ServiceError, create_user, set_password
@@ -314,6 +314,14 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(t("cli.file_missing", path=path), file=sys.stderr)
         return 1
+    shown = [-1]
+
+    def progress(fraction: float, what: str) -> None:
+        step = int(fraction * 10)  # a line per tenth
+        if step != shown[0]:
+            shown[0] = step
+            print(f"{int(fraction * 100):3d}% {what}", file=sys.stderr, flush=True)
+
     engine = _engine()
     upgrade(engine)
     with session_scope(engine) as session:
@@ -323,9 +331,12 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
             session=session,
             campaign_id=args.campaign,
             dry_run=args.dry_run,
+            progress=progress if args.progress else None,
         )
         if result.problems:
             session.rollback()
+    for note in result.notes:
+        print(t("import.note", message=note.message()), file=sys.stderr)
     if result.problems:
         for problem in result.problems:
             print(problem.message(), file=sys.stderr)
@@ -333,6 +344,39 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
         return 1
     key = "import.dry_run_ok" if args.dry_run else "import.done"
     print(t(key, created=result.created, updated=result.updated, unchanged=result.unchanged))
+    return 0
+
+
+def cmd_excel_template(args: argparse.Namespace) -> int:
+    """The empty workbook to fill in, with drop-downs of the stored departments and units."""
+    from sqlalchemy import select
+
+    from lib.io.excel_import import template_workbook
+    from lib.models import Department, Indicator, Task
+
+    engine = _engine()
+    upgrade(engine)
+    with session_scope(engine) as session:
+        departments = [
+            (code, name)
+            for code, name in session.execute(
+                select(Department.code, Department.name)
+                .where(Department.active.is_(True))
+                .order_by(Department.sort_order, Department.code)
+            )
+        ]
+        units = sorted(
+            {u for (u,) in session.execute(select(Indicator.unit).distinct()) if u}
+            | {u for (u,) in session.execute(select(Task.target_unit).distinct()) if u}
+        )
+    data = template_workbook(
+        args.sheets.split(",") if args.sheets else None,
+        lang=args.template_lang or current_lang(),
+        departments=departments,
+        units=units,
+    )
+    _write(args.out, data)
+    print(t("cli.excel_template_done", path=args.out))
     return 0
 
 
@@ -470,7 +514,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     p.add_argument("--campaign", type=int, help="campaign id for sheets without one")
+    p.add_argument("--progress", action="store_true", help="show progress on stderr")
     p.set_defaults(func=cmd_import_excel)
+
+    p = sub.add_parser("excel-template", help="write the empty import workbook (.xlsx)")
+    p.add_argument("out")
+    p.add_argument("--sheets", help="sheet keys, comma-separated (default: every sheet)")
+    p.add_argument("--template-lang", choices=["zh", "en"], help="headers' language")
+    p.set_defaults(func=cmd_excel_template)
 
     p = sub.add_parser("export-excel", help="export a campaign (or everything) to .xlsx")
     p.add_argument("out")

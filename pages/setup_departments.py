@@ -88,7 +88,11 @@ if save:
 st.subheader(t("setup.department_import"))
 st.download_button(
     t("setup.download_template"),
-    data=template_workbook(["departments"], lang=lang),
+    data=template_workbook(
+        ["departments"],
+        lang=lang,
+        departments=list(zip(codes, [names[c] for c in codes], strict=True)),
+    ),
     file_name="departments_template.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
@@ -97,7 +101,14 @@ upload = st.file_uploader(t("setup.excel_upload"), type=["xlsx"], key="dept_uplo
 
 def _import(session):
     """All or nothing: a workbook with a problem changes nothing."""
-    result = import_workbook(upload.getvalue(), actor=user.actor, session=session)
+    bar = st.progress(0.0)
+    result = import_workbook(
+        upload.getvalue(),
+        actor=user.actor,
+        session=session,
+        progress=lambda fraction, what: bar.progress(min(max(fraction, 0.0), 1.0), text=what),
+    )
+    bar.empty()
     if result.problems:
         session.rollback()
     return result
@@ -105,14 +116,27 @@ def _import(session):
 
 if upload is not None and st.button(t("setup.import"), key="dept_import"):
     result = page.run_write(_import)
+    if result is not None and result.notes:
+        st.caption("\n\n".join(page.md_escape(n.message()) for n in result.notes))
     if result is None:
         pass  # refused: the message is shown
     elif result.problems:
         st.error(t("import.refused", count=len(result.problems)))
         page.table(
-            pd.DataFrame([{t("setup.problem"): p.message()} for p in result.problems]),
+            pd.DataFrame(
+                [
+                    {
+                        t("import.col_sheet"): p.sheet,
+                        t("import.col_row"): p.row,
+                        t("import.col_column"): p.column,
+                        t("setup.problem"): p.reason(),
+                    }
+                    for p in result.problems
+                ]
+            ),
             hide_index=True,
             width="stretch",
+            column_config={t("setup.problem"): st.column_config.TextColumn(width="large")},
         )
     else:
         st.success(

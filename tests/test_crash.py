@@ -44,8 +44,8 @@ if mode == "import":
     from lib.io.excel_import import import_workbook
     data = open(arg, "rb").read()
     with session_scope(engine) as session:
-        def progress(fraction, _sheet):
-            if fraction > 0.3:
+        def progress(fraction, _what):
+            if fraction > 0.7:  # writing (reading and checking report up to 0.6)
                 ready(session)
         import_workbook(data, actor=Actor.system(), session=session, progress=progress)
 else:

@@ -204,9 +204,12 @@ def test_every_problem_is_reported_at_once(session: Session) -> None:
         }
     )
     result = import_workbook(data, actor=ADMIN, session=session, lang="en")
-    assert (
-        len(result.problems) == 2
-    )  # row 2 type, row 3 required (duplicates are checked once types pass)
+    # one pass: row 2 type, row 3 required, row 4 a duplicate of row 2, in row order
+    assert [(p.row, p.key) for p in result.problems] == [
+        (2, "import.error_type_int"),
+        (3, "import.error_required"),
+        (4, "import.error_duplicate"),
+    ]
     assert result.problems[0].message("en").startswith("Sheet “科室”, row 2")
 
 

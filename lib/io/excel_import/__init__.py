@@ -6,7 +6,15 @@ Sheets (Chinese names and headers; English names and headers accepted too):
 the lead), 用户 users, 指标 indicators, 指标值 indicator values (with sample sizes),
 月度填报 monthly updates, 标杆 peer benchmarks. Rows are matched by their codes, so
 importing the same file again changes nothing. Every problem is reported with sheet, row,
-column and reason; nothing is written unless there is none.
+column and reason, all in one pass (reading, the whole-file checks and a trial write of
+the rows without problems), sorted by sheet, row and column; nothing is written unless
+there is none.
+
+Cells are read as clerks fill them and never guessed (``reading``): percentages by the
+cell's format and the column, codes as text ('3.10' stays 3.10), NFKC for full-width
+digits, letters and spaces, Chinese dates, Chinese words for enumerated columns
+(``sheets.CHOICE_WORDS``), department names as well as codes (``checks``), error cells
+refused, the header row found by its names below any title rows.
 
 - ``sheets``: the sheets and columns, the empty template
 - ``reading``: reading and typing the cells (:class:`ImportIssue` names a problem)
@@ -17,7 +25,14 @@ column and reason; nothing is written unless there is none.
 from lib.io.excel_import.checks import validate
 from lib.io.excel_import.importer import ImportResult, import_workbook
 from lib.io.excel_import.reading import MAX_ROWS, ImportIssue, Row, parse_cell, read_workbook
-from lib.io.excel_import.sheets import SHEET_BY_KEY, SHEETS, Column, Sheet, template_workbook
+from lib.io.excel_import.sheets import (
+    SHEET_BY_KEY,
+    SHEETS,
+    Column,
+    Sheet,
+    column,
+    template_workbook,
+)
 
 __all__ = [
     "MAX_ROWS",
@@ -28,6 +43,7 @@ __all__ = [
     "ImportResult",
     "Row",
     "Sheet",
+    "column",
     "import_workbook",
     "parse_cell",
     "read_workbook",

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lib import write
-from lib.io.excel_import.reading import ImportIssue, Row
-from lib.io.excel_import.sheets import column, label
+from lib.io.excel_import.reading import ImportIssue, Percent, Row, nfkc
+from lib.io.excel_import.sheets import column, fold, label, suggest
 from lib.models import Assignment, Campaign, Department, Indicator, Task
 
 
@@ -38,10 +38,23 @@ class Workbook:
         self.campaign_names_file = {
             r.values["name"] for r in sheets.get("campaigns", []) if r.values.get("name")
         }
-        self.dept_codes = {c for (c,) in session.execute(select(Department.code))}
-        self.dept_codes |= {
-            r.values["code"] for r in sheets.get("departments", []) if r.values.get("code")
-        }
+        self.dept_codes: set[str] = set()
+        self.dept_names: dict[str, set[str]] = {}  # a name as compared -> the codes
+        self.dept_shown: dict[str, str] = {}  # "name（code）" -> the name as compared
+        stored = session.execute(select(Department.code, Department.name, Department.name_en))
+        in_file = [
+            (r.values.get("code"), r.values.get("name"), r.values.get("name_en"))
+            for r in sheets.get("departments", [])
+        ]
+        for code, name, name_en in [*stored, *in_file]:
+            if not code:
+                continue
+            self.dept_codes.add(code)
+            self.dept_shown[code] = fold(code)
+            for n in (name, name_en):
+                if n:
+                    self.dept_names.setdefault(fold(n), set()).add(code)
+                    self.dept_shown[f"{nfkc(n)}（{code}）"] = fold(n)
 
     def load_campaigns(self) -> None:
         """The stored campaigns by name (of two alike, the older)."""
@@ -103,8 +116,8 @@ class Workbook:
         seen: dict[Any, int] = {}
         for row in self.rows(sheet):
             k = key_of(row)
-            if k is None:
-                continue
+            if k is None or (isinstance(k, tuple) and None in k[1 if per_campaign else 0 :]):
+                continue  # a key cell left empty or refused is reported as such
             if k in seen:
                 self.flag(sheet, row, column_key, "import.error_duplicate", first=seen[k])
             else:
@@ -120,10 +133,52 @@ class Workbook:
             return None
         return name
 
+    def department_code(self, sheet: str, row: Row, key: str, text: str) -> str | None:
+        """The code of the department written ``text`` (its code, or its Chinese or
+        English name, compared after NFKC); None, flagged with suggestions, if none or
+        more than one department is meant."""
+        if text in self.dept_codes:
+            return text
+        codes = self.dept_names.get(fold(text), set())
+        if len(codes) == 1:
+            return next(iter(codes))
+        if codes:
+            self.flag(
+                sheet,
+                row,
+                key,
+                "import.error_department_ambiguous",
+                value=text,
+                codes="、".join(sorted(codes)),
+            )
+            return None
+        hints = suggest(text, self.dept_shown)
+        if hints:
+            self.flag(
+                sheet,
+                row,
+                key,
+                "import.error_department_suggest",
+                value=text,
+                hints="、".join(hints),
+            )
+        else:
+            self.flag(sheet, row, key, "import.error_department_unknown", code=text)
+        return None
+
     def need_department(self, sheet: str, row: Row, key: str) -> None:
-        code = row.values.get(key)
-        if code is not None and code not in self.dept_codes:
-            self.flag(sheet, row, key, "import.error_department_unknown", code=code)
+        """The department column ``key`` of the row as codes (a name is replaced by its
+        code); an unknown or ambiguous department is flagged."""
+        value = row.values.get(key)
+        if value is None:
+            return
+        if isinstance(value, list):
+            codes = [self.department_code(sheet, row, key, str(v)) for v in value]
+            row.values[key] = [c for c in codes if c is not None]
+            if None in codes:
+                row.values[key] = None
+            return
+        row.values[key] = self.department_code(sheet, row, key, str(value))
 
 
 def _check_campaigns(wb: Workbook) -> None:
@@ -138,12 +193,13 @@ def _check_phases(wb: Workbook) -> None:
 
 def _check_departments(wb: Workbook) -> None:
     wb.duplicates("departments", "code", "code", per_campaign=False)
+    for row in wb.rows("departments"):
+        wb.need_department("departments", row, "parent_code")
     parents = {r.values.get("code"): r.values.get("parent_code") for r in wb.rows("departments")}
     for row in wb.rows("departments"):
         code = row.values.get("code")
         if code and not write.DEPARTMENT_CODE_RE.match(code):
             wb.flag("departments", row, "code", "import.error_code_format")
-        wb.need_department("departments", row, "parent_code")
         seen, cur = set(), code
         while cur in parents and cur not in seen:
             seen.add(cur)
@@ -157,7 +213,10 @@ def _check_tasks(wb: Workbook) -> dict[tuple[str, str], set[str]]:
     departments of each (campaign, task code) the file assigns."""
     by_campaign: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     assigned: dict[tuple[str, str], set[str]] = {}
+    wb.duplicates("tasks", "code", "code")
     for row in wb.rows("tasks"):
+        wb.need_department("tasks", row, "departments")
+        wb.need_department("tasks", row, "lead")
         name = wb.need_campaign("tasks", row)
         if name is None:
             continue
@@ -166,6 +225,8 @@ def _check_tasks(wb: Workbook) -> dict[tuple[str, str], set[str]]:
             assigned[(name, row.values["code"])] = set(row.values.get("departments") or [])
     for rows in by_campaign.values():
         for refusal in write.check_task_rows(rows, wb.dept_codes):
+            if refusal.error.key == "setup.task_error_duplicate":
+                continue  # flagged above, naming the first row
             wb.flag("tasks", refusal.ref, refusal.field, refusal.error.key, **refusal.error.params)
     return assigned
 
@@ -185,16 +246,17 @@ def _check_users(wb: Workbook) -> None:
 
 def _check_indicator_values(wb: Workbook) -> None:
     wb.duplicates("indicators", "code", "code")
-    known: set[tuple[str, str]] = set()
+    units: dict[tuple[str, str], str | None] = {}  # (campaign, indicator code) -> unit
+    for c in wb.campaigns_db.values():
+        for code, unit in wb.session.execute(
+            select(Indicator.code, Indicator.unit).where(Indicator.campaign_id == c.id)
+        ):
+            units[(c.name, code)] = unit
     for row in wb.rows("indicators"):
         name = wb.need_campaign("indicators", row)
         if name and row.values.get("code"):
-            known.add((name, row.values["code"]))
-    for c in wb.campaigns_db.values():
-        for (code,) in wb.session.execute(
-            select(Indicator.code).where(Indicator.campaign_id == c.id)
-        ):
-            known.add((c.name, code))
+            units[(name, row.values["code"])] = row.values.get("unit")
+    known = set(units)
     wb.duplicates("indicator_values", "period", "indicator_code", "department_code", "period")
     for row in wb.rows("indicator_values"):
         name = wb.need_campaign("indicator_values", row)
@@ -208,6 +270,21 @@ def _check_indicator_values(wb: Workbook) -> None:
                 "import.error_indicator_unknown",
                 code=ind_code,
             )
+        value = row.values.get("value")
+        if isinstance(value, Percent) and name and ind_code and (name, ind_code) in known:
+            unit = nfkc(units[(name, ind_code)] or "")
+            if unit == "%":
+                row.values["value"] = value.points
+            else:
+                row.values["value"] = None
+                wb.flag(
+                    "indicator_values",
+                    row,
+                    "value",
+                    "import.error_percent_indicator",
+                    code=ind_code,
+                    unit=unit or "—",
+                )
 
 
 def _check_monthly_updates(wb: Workbook, assigned: dict[tuple[str, str], set[str]]) -> None:
@@ -293,4 +370,11 @@ def validate(
     _check_indicator_values(wb)
     _check_monthly_updates(wb, assigned)
     _check_benchmarks(wb)
+    for sheet, rows in sheets.items():  # a percentage nothing gave a meaning to
+        for row in rows:
+            for key, value in row.values.items():
+                if isinstance(value, Percent):
+                    row.values[key] = None
+                    if not any(i.row == row.number for i in wb.issues):
+                        wb.flag(sheet, row, key, "import.error_percent_not_here")
     return wb.issues

@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from lib import write
 from lib.domain.permissions import Actor, can
+from lib.i18n import t
 from lib.io.excel_import.checks import Workbook, task_values, validate
-from lib.io.excel_import.reading import ImportIssue, Row, read_workbook
+from lib.io.excel_import.reading import ImportIssue, Progress, Row, read_workbook
 from lib.models import ROLES, Assignment, Department, Indicator, Task, User
 
-Progress = Callable[[float, str], None]
 # the column of a sheet that names what a write function's input field refers to
 _FIELD_COLUMNS = {
     "assignment_id": "task_code",
@@ -63,6 +64,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rows: dict[str, int] = field(default_factory=dict)
+    # what was skipped on the way (title rows above a header, notes rows): not problems
+    notes: list[ImportIssue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -347,12 +350,19 @@ _WRITERS: tuple[tuple[str, Callable[[_Sheet], None]], ...] = (
 
 
 def _write(
-    wb: Workbook, actor: Actor, result: ImportResult, progress: Progress | None
+    wb: Workbook,
+    actor: Actor,
+    result: ImportResult,
+    progress: Progress | None,
+    trial: bool = False,
 ) -> list[ImportIssue]:
     """Every sheet through its writer; a sheet's refusals are flagged and the sheets
-    that refer to it are left out. Returns the issues (none: all written)."""
+    that refer to it are left out. Returns the issues (none: all written). A ``trial``
+    (the rows of a file with problems that have none, to find what the write side would
+    refuse as well) leaves out a sheet whose rows refer to rows left out."""
     total = max(sum(len(v) for v in wb.sheets.values()), 1)
     done = 0
+    lang = wb.lang
     refused: set[str] = set()
     for key, writer in _WRITERS:
         rows = wb.rows(key)
@@ -363,6 +373,10 @@ def _write(
             continue
         try:
             writer(_Sheet(wb, actor, result, rows))
+        except (KeyError, TypeError, AssertionError):
+            if not trial:
+                raise
+            refused.add(key)  # refers to a row left out of the trial
         except write.BulkRefused as bulk:
             refused.add(key)
             for r in bulk.refusals:
@@ -370,8 +384,64 @@ def _write(
                 wb.flag(key, r.ref, column, r.error.key, **r.error.params)
         done += len(rows)
         if progress:
-            progress(done / total, key)
+            sheet = wb.names.get(key, key)
+            progress(0.6 + 0.4 * done / total, t("import.progress_write", lang, sheet=sheet))
     return wb.issues
+
+
+def _in_order(
+    issues: list[ImportIssue], names: dict[str, str], layout: dict[str, dict[str, int]]
+) -> list[ImportIssue]:
+    """The issues sorted by sheet and column as the file shows them, and row; one per
+    cell: a cell refused when read is not refused again by the checks."""
+    sheet_pos = {name: i for i, name in enumerate(names.values(), start=1)}
+    seen_cells: set[tuple[str, int, str]] = set()
+    out: list[ImportIssue] = []
+    for issue in issues:
+        cell = (issue.sheet, issue.row, issue.column)
+        if issue.column != "—" and cell in seen_cells:
+            continue
+        seen_cells.add(cell)
+        out.append(issue)
+    return sorted(
+        out,
+        key=lambda i: (
+            sheet_pos.get(i.sheet, 0),
+            i.row,
+            layout.get(i.sheet, {}).get(i.column, -1),
+        ),
+    )
+
+
+def _trial_write(
+    session: Session,
+    sheets: dict[str, list[Row]],
+    names: dict[str, str],
+    campaign_id: int | None,
+    actor: Actor,
+    lang: str | None,
+    issues: list[ImportIssue],
+) -> list[ImportIssue]:
+    """What the write side would refuse too (a locked month, an approved report…) in the
+    rows that have no problem of their own, so that a file's problems come in one pass;
+    written in a savepoint and rolled back."""
+    bad_rows = {(i.sheet, i.row) for i in issues}
+    bad_sheets = {i.sheet for i in issues if i.row <= 0 or i.key == "import.error_missing_column"}
+    if not can(actor, "users.admin"):
+        bad_sheets.add(names.get("users", "users"))
+    clean = {
+        key: [r for r in rows if (names[key], r.number) not in bad_rows]
+        for key, rows in sheets.items()
+        if names[key] not in bad_sheets
+    }
+    try:
+        with write.all_or_nothing(session):
+            wb = Workbook(session, clean, names, campaign_id, lang)
+            raise _Refused(_write(wb, actor, ImportResult(), None, trial=True))
+    except _Refused as found:
+        return found.issues
+    except (write.ServiceError, SQLAlchemyError):
+        return []  # the trial found nothing it could name
 
 
 def import_workbook(
@@ -390,14 +460,20 @@ def import_workbook(
     The caller owns the transaction (``session_scope``): on problems nothing was written.
     """
     write.require(actor, "data.import")
-    sheets, names, issues = read_workbook(data, lang)
-    result = ImportResult(rows={k: len(v) for k, v in sheets.items()})
+    notes: list[ImportIssue] = []
+    layout: dict[str, dict[str, int]] = {}
+    sheets, names, issues = read_workbook(data, lang, notes=notes, layout=layout, progress=progress)
+    result = ImportResult(rows={k: len(v) for k, v in sheets.items()}, notes=notes)
     if sheets.get("users") and not can(actor, "users.admin"):
         issues.append(ImportIssue(names["users"], 1, "—", "error.permission_denied"))
-    if not issues:
-        issues = validate(session, sheets, names, campaign_id, lang)
+    if progress:
+        progress(0.5, t("import.progress_check", lang))
+    if sheets:  # one pass: the checks run on what could be read, whatever else is wrong
+        issues += validate(session, sheets, names, campaign_id, lang)
+    if issues and sheets and not any(i.sheet == "—" for i in issues):
+        issues += _trial_write(session, sheets, names, campaign_id, actor, lang, issues)
     if issues:
-        result.problems = issues
+        result.problems = _in_order(issues, names, layout)
         return result
     try:
         with write.all_or_nothing(session):
@@ -406,7 +482,7 @@ def import_workbook(
             if issues or dry_run:
                 raise _Refused(issues)
     except _Refused as refused:
-        result.problems = refused.issues
+        result.problems = _in_order(refused.issues, names, layout)
     except write.ServiceError as error:  # a conflict with a concurrent change
         result.problems = [ImportIssue("—", 0, "—", error.key, error.params)]
     if result.problems:

@@ -195,4 +195,58 @@ MESSAGES: dict[str, str] = {
     "import.type_period": "month (2026-03)",
     "import.type_list": "several values separated by 、 or ,",
     "import.type_json": "JSON settings",
+    "import.error_cell_error": (
+        "the cell holds the error value {value} (a formula failed); enter the actual content"
+    ),
+    "import.error_percent_not_here": "this column takes a number, not a percentage",
+    "import.error_percent_unit": (
+        "a percentage {value}% is given but the unit is “{unit}”, so its meaning is unclear: set "
+        "the unit to %, or enter the number without %"
+    ),
+    "import.error_percent_indicator": (
+        "a percentage is given but indicator {code} is measured in “{unit}”, not %: enter the "
+        "number without %"
+    ),
+    "import.error_code_number": (
+        "the code is stored as the number {value}, which may have been typed {value}0 (3.10 is "
+        "stored as 3.1): format the column as Text and type the code again"
+    ),
+    "import.error_code_not_text": (
+        "the code is stored as a date or yes/no: {value}; format the column as Text and type the "
+        "code again"
+    ),
+    "import.error_date_no_year": (
+        "the date has no year: {value}; write the full date (e.g. 2026-03-31)"
+    ),
+    "import.error_choice_suggest": "“{value}” is not recognised; did you mean: {hints}",
+    "import.error_department_suggest": (
+        "department “{value}” does not exist (neither a department code nor a name); did you "
+        "mean: {hints}"
+    ),
+    "import.error_department_ambiguous": (
+        "department name “{value}” matches several departments ({codes}); enter the department code"
+    ),
+    "import.error_type_code": "not a valid code: {value}",
+    "import.error_type_dept": "not a valid department: {value}",
+    "import.error_type_depts": "department list is malformed: {value}",
+    "import.note_title_row": "title row above the header skipped: {text}",
+    "import.note_notes_row": "notes row skipped: {text}",
+    "import.note": "Note: {message}",
+    "import.problem_row": "Sheet “{sheet}”, row {row}: {reason}",
+    "import.col_sheet": "Sheet",
+    "import.col_row": "Row",
+    "import.col_column": "Column",
+    "import.progress_read": "Reading “{sheet}”: {rows} rows read",
+    "import.progress_check": "Checking…",
+    "import.progress_write": "Writing “{sheet}”…",
+    "import.type_code": "code as text (the cell is formatted as Text, so 3.10 stays 3.10)",
+    "import.type_dept": "department code or name",
+    "import.type_depts": "department codes or names, separated by “、” or commas",
+    "import.template_choices": "choices: {choices}",
+    "import.template_dates": (
+        "Dates: 2026-03-31, 2026/3/31, 2026.3.31 or 2026年3月31日; percentages: 95% or 95; code "
+        "columns are Text; pick from the drop-down where a column has one."
+    ),
+    "import.template_list_sheet": "Lists",
+    "import.template_lists_note": "The options of the drop-down lists; do not edit.",
 }

@@ -34,4 +34,5 @@ MESSAGES: dict[str, str] = {
     "cli.backup_too_deep": "备份文件的嵌套层级过深，不是本系统的备份，拒绝恢复：{path}",
     "cli.backup_rows_invalid": "备份文件中的数据无法写入（{table} 表）：{path}",
     "cli.file_too_large": "文件过大（{size} MB，上限 {max} MB），拒绝读取：{path}",
+    "cli.excel_template_done": "已生成模板：{path}",
 }
