@@ -20,7 +20,7 @@ from lib.db import session_scope
 from lib.domain import escalation as esc
 from lib.domain.periods import period_start, report_deadline
 from lib.domain.permissions import Actor
-from lib.models import AuditLog, Campaign, NotifyLog
+from lib.models import AuditLog, Campaign, MonthlyUpdate, NotifyLog
 from lib.notify import channels as chmod
 from lib.notify import dispatch
 from lib.notify.channels import Clock, Message, RateLimiter, Sender, SendError
@@ -564,3 +564,42 @@ def test_scheduled_circular_goes_out_once_on_its_day(setup, app_engine, receiver
     second = _run(app_engine, day)
     assert [d.status for d in second] == ["skipped"]
     assert _run(app_engine, day + dt.timedelta(days=1)) == []
+
+
+def test_red_needs_a_reason_on_submit(world, app_engine) -> None:  # type: ignore[no-untyped-def]
+    """A task behind, at risk or overdue is submitted only with 存在问题 and 下步计划."""
+    from lib.write import ServiceError
+
+    def submit(percent: int, problems: str | None, next_steps: str | None) -> None:
+        with session_scope(app_engine) as s:
+            current = s.scalar(
+                select(MonthlyUpdate.version).where(
+                    MonthlyUpdate.assignment_id == world.asg_a1,
+                    MonthlyUpdate.period == world.period,
+                )
+            )
+            write.save_reports(
+                actor=world.liaison_a,
+                session=s,
+                period=world.period,
+                submit=True,
+                require_reasons=True,
+                items=[
+                    write.ReportInput(
+                        assignment_id=world.asg_a1,
+                        percent_done=percent,
+                        status="in_progress",
+                        problems=problems,
+                        next_steps=next_steps,
+                        expected_version=current,
+                    )
+                ],
+            )
+
+    with pytest.raises(ServiceError) as err:
+        submit(5, None, None)  # far behind the expected progress: at risk
+    assert err.value.key == "notify.reason_required"
+    with pytest.raises(ServiceError):
+        submit(5, "人手不足", "  ")  # both are needed
+    submit(5, "人手不足", "下月增派人员")
+    submit(100, None, None)  # done: nothing to explain
