@@ -45,7 +45,7 @@ def test_add_a_channel_test_it_and_never_see_its_key(app_db: str, receiver: Rece
     at.text_input[0].set_value("急救科群")
     at.text_input[1].set_value(f"{receiver.url}/cgi-bin/webhook/send?key={KEY}")
     at.multiselect[0].set_value(["DISPATCH"])
-    [b for b in at.button if b.label == "保存"][0].click().run()
+    next(b for b in at.button if b.label == "保存").click().run()
     assert not at.exception, at.exception
     assert any("渠道“急救科群”已保存" in s.value for s in at.success)
     [(target,)] = _rows(app_db, select(NotifyChannel.target))
@@ -72,7 +72,7 @@ def test_a_failing_test_message_is_reported(app_db: str, receiver: Receiver) -> 
     at.text_input[0].set_value("坏群")
     at.text_input[1].set_value(f"{receiver.url}/bad?key={KEY}")
     at.selectbox[2].set_value("office")  # role
-    [b for b in at.button if b.label == "保存"][0].click().run()
+    next(b for b in at.button if b.label == "保存").click().run()
     at.selectbox(key="notify_edit_pick").set_value(1).run()
     at.button(key="notify_test").click().run()
     assert any("93000" in e.value for e in at.error)
@@ -93,7 +93,7 @@ def test_leader_in_charge_and_rules_tabs_save(app_db: str) -> None:
         .where(Department.code == "DISPATCH"),
     )
     assert rows == [("leader_zhang",)]
-    red = [n for n in at.number_input if "红色督办" in n.label][0]
+    red = next(n for n in at.number_input if "红色督办" in n.label)
     red.set_value(5)
     [b for b in at.button if b.label == "保存"][-1].click().run()
     assert not at.exception, at.exception
