@@ -75,7 +75,8 @@ with tab_channels:
         key="notify_edit_pick",
     )
     current = by_id.get(choice)
-    with st.form(f"notify_channel_form_{choice}"):
+    # cleared on submit: a webhook key or secret typed in is not left on the page
+    with st.form(f"notify_channel_form_{choice}", clear_on_submit=True):
         name = st.text_input(t("notify.col_name"), value=current.name if current else "")
         kind = st.selectbox(
             t("notify.col_kind"),
@@ -103,6 +104,7 @@ with tab_channels:
             if current
             else [],
             format_func=lambda c: dept_label[c],
+            placeholder=t("common.choose"),
         )
         roles = ["", "office", "leader"]
         role = st.selectbox(
@@ -216,6 +218,7 @@ with tab_rules:
                 t("notify.rules_circular_channels"),
                 names,
                 default=[n for n in rules["circular_channels"] if n in names],
+                placeholder=t("common.choose"),
             )
             if st.form_submit_button(t("notify.save"), type="primary"):
                 page.save(

@@ -84,14 +84,15 @@ def digest(
             if dept.liaisons
             else t("notify.no_liaison", lang)
         )
-        head = f"{mark} {dept.name}（{who}）" if lang == "zh" else f"{mark} {dept.name} ({who})"
+        sep = "" if lang == "zh" else " "
+        head = f"{mark}{sep}{dept.name}（{who}）" if lang == "zh" else f"{mark} {dept.name} ({who})"
         md_lines.append(
-            f"**{md(mark)} {md(dept.name)}**"
+            f"**{md(mark)}{sep}{md(dept.name)}**"
             + (f"（{md(who)}）" if lang == "zh" else f" ({md(who)})")
         )
         text_lines.append(head)
         html_parts.append(
-            f"<p><b>{html.escape(mark)} {html.escape(dept.name)}</b> {html.escape(who)}</p><ul>"
+            f"<p><b>{html.escape(mark)}{sep}{html.escape(dept.name)}</b> {html.escape(who)}</p><ul>"
         )
         shown = dept.items[:MAX_ITEMS]
         for item in shown:
