@@ -113,8 +113,11 @@ def _wecom_card(markdown: str) -> str:
     )
 
 
-def test_office_sets_up_a_channel_and_reads_the_delivery_log(  # noqa: F811
-    app, browser, receiver, tmp_path
+def test_office_sets_up_a_channel_and_reads_the_delivery_log(
+    app,
+    browser,  # noqa: F811
+    receiver,
+    tmp_path,
 ) -> None:  # type: ignore[no-untyped-def]
     url, db_url = app
     ctx = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
