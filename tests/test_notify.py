@@ -603,3 +603,42 @@ def test_red_needs_a_reason_on_submit(world, app_engine) -> None:  # type: ignor
         submit(5, "人手不足", "  ")  # both are needed
     submit(5, "人手不足", "下月增派人员")
     submit(100, None, None)  # done: nothing to explain
+
+
+def test_the_circular_shows_the_reasons_of_lagging_tasks(world, app_engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from lib.cli import main
+
+    with session_scope(app_engine) as s:
+        write.save_reports(
+            actor=world.liaison_a,
+            session=s,
+            period=world.period,
+            submit=True,
+            require_reasons=True,
+            items=[
+                write.ReportInput(
+                    assignment_id=world.asg_a1,
+                    percent_done=5,
+                    status="in_progress",
+                    problems="设备采购流程较长。",
+                    next_steps="下月完成采购",
+                )
+            ],
+        )
+    out = tmp_path / "circular.md"
+    assert (
+        main(
+            [
+                "circular",
+                "--campaign",
+                str(world.campaign_id),
+                "--period",
+                world.period,
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    text = out.read_text("utf-8")
+    assert "  - 甲科：存在问题：设备采购流程较长；下步计划：下月完成采购" in text

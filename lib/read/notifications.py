@@ -265,3 +265,34 @@ def delivery_log(limit: int = 500) -> pd.DataFrame:
             "error",
         ],
     )
+
+
+@versioned
+def task_reasons(campaign_id: int, period: str) -> dict[int, list[tuple[str, str, str]]]:
+    """ "Red needs a reason": per task, each department's 存在问题 and 下步计划 of the
+    month's counted reports, (department name, problems, next steps); empty ones left out."""
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            select(
+                Assignment.task_id,
+                Department.name,
+                MonthlyUpdate.problems,
+                MonthlyUpdate.next_steps,
+            )
+            .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .join(Department, Department.id == Assignment.department_id)
+            .where(
+                Task.campaign_id == campaign_id,
+                MonthlyUpdate.period == period,
+                MonthlyUpdate.review_state.in_(COUNTED_STATES),
+            )
+            .order_by(Assignment.task_id, Assignment.is_lead.desc(), Department.sort_order)
+        ).all()
+    out: dict[int, list[tuple[str, str, str]]] = {}
+    for task_id, name, problems, next_steps in rows:
+        if (problems or "").strip() or (next_steps or "").strip():
+            out.setdefault(int(task_id), []).append(
+                (name, (problems or "").strip(), (next_steps or "").strip())
+            )
+    return out

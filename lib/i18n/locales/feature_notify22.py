@@ -38,6 +38,7 @@ ZH = {
     "notify.circular_title": "【通报】{campaign} · {period}",
     "notify.circular_more": "（全文见系统）",
     "notify.circular_file": "月度通报",
+    "notify.circular_reason": "{department}：存在问题：{problems}；下步计划：{next_steps}",
     # command line
     "notify.cli_line": "{status}\t{kind}\t{channel}\t{departments}",
     "notify.cli_summary": "共 {total} 条消息：已发送 {sent}，失败 {failed}，演练 {dry_run}。",
@@ -144,6 +145,7 @@ EN = {
     "notify.circular_title": "[Circular] {campaign} · {period}",
     "notify.circular_more": "(the full text is in the app)",
     "notify.circular_file": "circular",
+    "notify.circular_reason": "{department}: problems: {problems}; next steps: {next_steps}",
     "notify.cli_line": "{status}\t{kind}\t{channel}\t{departments}",
     "notify.cli_summary": "{total} messages: {sent} sent, {failed} failed, {dry_run} dry run.",
     "notify.cli_channel": "{id}\t{name}\t{kind}\t{target}\t{audience}\t{state}",
