@@ -446,6 +446,7 @@ def _send_circular(args: argparse.Namespace) -> int:
         today=queries.today(),
         engine=engine,
         lang=args.doc_lang or current_lang(),
+        with_deck=args.deck,
     )
     _print_delivery(d)
     return 0 if d.status == "sent" else 1
@@ -551,6 +552,8 @@ def cmd_reminder_rules(args: argparse.Namespace) -> int:
         changes["circular_channels"] = args.circular_channel
     if args.off or args.on:
         changes["enabled"] = bool(args.on)
+    if args.deck is not None:
+        changes["circular_deck"] = args.deck
     with session_scope(engine) as session:
         rules = wn.set_reminder_rules(
             actor=Actor.system(), session=session, campaign_id=args.campaign, rules=changes
@@ -680,6 +683,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "circular":
             p.add_argument("--out", help="output file")
             p.add_argument("--send", metavar="CHANNEL", help="send it to a channel (name or id)")
+            p.add_argument("--deck", action="store_true", help="with --send: attach the deck")
         else:
             p.add_argument("--out", required=True, help="output file")
         p.add_argument(
@@ -718,6 +722,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--circular-day", type=int, help="day of the month the circular is sent (0: off)"
     )
     p.add_argument("--circular-channel", action="append", help="channel for the circular")
+    p.add_argument(
+        "--deck",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="attach the deck to the circular e-mail",
+    )
     p.add_argument("--on", action="store_true")
     p.add_argument("--off", action="store_true")
     p.set_defaults(func=cmd_reminder_rules)

@@ -220,6 +220,7 @@ with tab_rules:
                 default=[n for n in rules["circular_channels"] if n in names],
                 placeholder=t("common.choose"),
             )
+            deck = st.checkbox(t("notify.rules_deck"), value=bool(rules["circular_deck"]))
             if st.form_submit_button(t("notify.save"), type="primary"):
                 page.save(
                     lambda s: write.set_reminder_rules(
@@ -232,6 +233,7 @@ with tab_rules:
                             "red_after": int(red),
                             "circular_day": int(day),
                             "circular_channels": targets,
+                            "circular_deck": deck,
                         },
                     ),
                     flash=t("notify.rules_saved"),

@@ -225,7 +225,7 @@ def test_email_is_multipart_with_the_chinese_subject(smtp: tuple[Mailbox, int]) 
         markdown="",
         text="纯文本 正文",
         html="<p>网页 正文</p>",
-        attachment=("月度通报-2026-11.docx", b"PK\x03\x04docx", "application/octet-stream"),
+        attachments=(("月度通报-2026-11.docx", b"PK\x03\x04docx", "application/octet-stream"),),
     )
     sender.send("email", "a@example.org, b@example.org", None, msg)
     [(rcpt, mail)] = box.messages

@@ -43,6 +43,8 @@ DEFAULT_RULES: dict[str, Any] = {
     # the monthly circular is sent on this day of the month (0: never), to these channels
     "circular_day": 0,
     "circular_channels": [],
+    # the meeting deck (.pptx) goes with the circular by e-mail
+    "circular_deck": False,
 }
 
 

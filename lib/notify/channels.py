@@ -55,7 +55,8 @@ class Message:
     markdown: str
     text: str
     html: str
-    attachment: tuple[str, bytes, str] | None = None  # (file name, data, MIME type)
+    # files attached to the e-mail: (file name, data, MIME type)
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
 
 
 @dataclass
@@ -208,8 +209,7 @@ class Sender:
         mail["Message-ID"] = make_msgid()
         mail.set_content(message.text)
         mail.add_alternative(message.html, subtype="html")
-        if message.attachment:
-            name, data, mime = message.attachment
+        for name, data, mime in message.attachments:
             maintype, _, subtype = mime.partition("/")
             mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
         port = url.port or (465 if url.scheme == "smtps" else 25)

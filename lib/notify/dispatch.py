@@ -175,6 +175,7 @@ def run_reminders(
                                 dry_run=dry_run,
                                 lang=lang,
                                 once=True,
+                                with_deck=bool(rules["circular_deck"]),
                             )
                         )
     return out
@@ -269,8 +270,10 @@ def send_circular(
     dry_run: bool = False,
     lang: str | None = None,
     once: bool = False,
+    with_deck: bool = False,
 ) -> Delivery:
-    """Send the month's circular to a channel (``once``: not if it was sent already)."""
+    """Send the month's circular to a channel (``once``: not if it was sent already);
+    by e-mail as the Word file, and the meeting deck too ``with_deck``."""
     from lib.io import circular
     from lib.io.meeting import meeting_data
     from lib.read import views
@@ -284,13 +287,20 @@ def send_circular(
     ctx = views.context(campaign_id, today, period)
     if ctx is None:
         return Delivery("circular", ch.name, campaign_id, (), "failed", 0, "no such campaign")
-    text = circular.circular_text(meeting_data(ctx, lang))
+    data = meeting_data(ctx, lang)
+    text = circular.circular_text(data)
     docx = circular.circular_docx(text) if ch.kind == "email" else None
+    deck_file = None
+    if with_deck and ch.kind == "email":
+        from lib.io.deck import build_deck
+
+        deck_file = build_deck(data)
     message = messages.circular_message(
         campaign=local_name(ctx.header.name, ctx.header.name_en, lang),
         period=period,
         circular_md=text,
         docx=docx,
+        deck=deck_file,
         link=f"{app_base_url()}/reports",
         lang=lang,
     )

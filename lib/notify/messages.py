@@ -144,6 +144,7 @@ def circular_message(
     circular_md: str,
     docx: bytes | None,
     link: str,
+    deck: bytes | None = None,
     lang: str = "zh",
     summary_lines: int = 25,
 ) -> Message:
@@ -155,12 +156,22 @@ def circular_message(
     more = t("notify.circular_more", lang) if len(lines) > summary_lines else ""
     robot = "\n".join([*head, "", more, f"[{md(t('notify.open_link', lang))}]({link})"])
     body_html = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line.strip())
-    attachment = None
+    files: list[tuple[str, bytes, str]] = []
     if docx is not None:
-        attachment = (
-            f"{t('notify.circular_file', lang)}-{period}.docx",
-            docx,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        files.append(
+            (
+                f"{t('notify.circular_file', lang)}-{period}.docx",
+                docx,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            )
+        )
+    if deck is not None:
+        files.append(
+            (
+                f"{t('notify.deck_file', lang)}-{period}.pptx",
+                deck,
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            )
         )
     return Message(
         title=title,
@@ -168,5 +179,5 @@ def circular_message(
         text=f"{circular_md}\n\n{link}",
         html=f"<html><body>{body_html}"
         f'<p><a href="{html.escape(link, quote=True)}">{html.escape(link)}</a></p></body></html>',
-        attachment=attachment,
+        attachments=tuple(files),
     )

@@ -38,6 +38,8 @@ ZH = {
     "notify.circular_title": "【通报】{campaign} · {period}",
     "notify.circular_more": "（全文见系统）",
     "notify.circular_file": "月度通报",
+    "notify.deck_file": "会议幻灯片",
+    "notify.rules_deck": "通报邮件附带会议幻灯片",
     "notify.circular_reason": "{department}：存在问题：{problems}；下步计划：{next_steps}",
     # command line
     "notify.cli_line": "{status}\t{kind}\t{channel}\t{departments}",
@@ -145,6 +147,8 @@ EN = {
     "notify.circular_title": "[Circular] {campaign} · {period}",
     "notify.circular_more": "(the full text is in the app)",
     "notify.circular_file": "circular",
+    "notify.deck_file": "deck",
+    "notify.rules_deck": "Attach the meeting deck to the circular e-mail",
     "notify.circular_reason": "{department}: problems: {problems}; next steps: {next_steps}",
     "notify.cli_line": "{status}\t{kind}\t{channel}\t{departments}",
     "notify.cli_summary": "{total} messages: {sent} sent, {failed} failed, {dry_run} dry run.",
