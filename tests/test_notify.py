@@ -642,3 +642,59 @@ def test_the_circular_shows_the_reasons_of_lagging_tasks(world, app_engine, tmp_
     )
     text = out.read_text("utf-8")
     assert "  - 甲科：存在问题：设备采购流程较长；下步计划：下月完成采购" in text
+
+
+def test_a_long_digest_is_split_by_department_within_the_robot_limit() -> None:
+    from lib.notify import messages
+    from lib.read.notifications import Missing
+
+    long_title = "以“管理提升年”为工作主题，构建“智慧医疗”“智慧管理”“智慧服务”三大体系" * 2
+    depts = [
+        messages.DepartmentDue(
+            department_id=i,
+            name=f"科室{i:02d}",
+            stage="red" if i % 3 else "yellow",
+            liaisons=(f"联络员{i}",),
+            items=tuple(Missing("missing", str(n), long_title) for n in range(1, 4 + i % 5)),
+        )
+        for i in range(33)
+    ]
+    # one department alone beyond the limit lists fewer items
+    depts.append(
+        messages.DepartmentDue(
+            99,
+            "超长科室",
+            "red",
+            (),
+            tuple(Missing("missing", str(n), long_title) for n in range(40)),
+        )
+    )
+    parts = messages.digest_parts(
+        campaign="测试活动",
+        period="2026-11",
+        deadline=dt.date(2026, 11, 25),
+        today=dt.date(2026, 11, 28),
+        departments=depts,
+        link="https://x.example/tracker",
+        max_bytes=4000,
+    )
+    assert len(parts) > 1
+    assert all(len(m.markdown.encode()) <= 4000 for _g, m in parts)
+    covered = [d.department_id for group, _m in parts for d in group]
+    assert sorted(covered) == sorted(d.department_id for d in depts)
+    longest = next(m for g, m in parts if g[0].department_id == 99)
+    assert "另有" in longest.markdown and "(https://x.example/tracker)" in longest.markdown
+    # no limit (e-mail): one message
+    assert (
+        len(
+            messages.digest_parts(
+                campaign="测试活动",
+                period="2026-11",
+                deadline=dt.date(2026, 11, 25),
+                today=dt.date(2026, 11, 28),
+                departments=depts,
+                link="https://x.example/tracker",
+            )
+        )
+        == 1
+    )

@@ -50,6 +50,11 @@ class Delivery:
     error: str | None = None
 
 
+# the longest markdown a robot accepts (bytes of UTF-8): a longer digest is split by
+# department into several messages
+MAX_BYTES = {"wecom": 4000, "dingtalk": 18000}
+
+
 def default_sender() -> Sender:
     return Sender(smtp_url=smtp_url(), smtp_from=smtp_from())
 
@@ -232,7 +237,7 @@ def _campaign_reminders(
             continue
         own = all(d.department_id in ch.departments for d in todo)
         link = f"{base}/{'report' if own else 'tracker'}"
-        message = messages.digest(
+        parts = messages.digest_parts(
             campaign=campaign_name,
             period=period,
             deadline=deadline,
@@ -240,22 +245,23 @@ def _campaign_reminders(
             departments=todo,
             link=link,
             lang=lang,
+            max_bytes=MAX_BYTES.get(ch.kind),
         )
-        kind = worst_stage([d.stage for d in todo]) or "blue_due"
-        out.append(
-            _deliver(
-                engine=engine,
-                sender=sender,
-                ch=ch,
-                message=message,
-                kind=kind,
-                today=today,
-                campaign_id=rec.id,
-                keys={d.department_id: keys[d.department_id] for d in todo},
-                names=tuple(d.name for d in todo),
-                dry_run=dry_run,
+        for part, message in parts:
+            out.append(
+                _deliver(
+                    engine=engine,
+                    sender=sender,
+                    ch=ch,
+                    message=message,
+                    kind=worst_stage([d.stage for d in part]) or "blue_due",
+                    today=today,
+                    campaign_id=rec.id,
+                    keys={d.department_id: keys[d.department_id] for d in part},
+                    names=tuple(d.name for d in part),
+                    dry_run=dry_run,
+                )
             )
-        )
     return out
 
 

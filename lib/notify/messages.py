@@ -38,6 +38,8 @@ class DepartmentDue:
 
 
 def _item_line(item: Missing, days_late: int, lang: str) -> str:
+    if item.kind == "more":
+        return t("notify.more_items", lang, count=item.title)
     label = f"{item.code} {item.title}".strip()
     if item.kind == "problem":
         return t("notify.item_problem", lang, task=label, days=item.days_overdue)
@@ -117,6 +119,68 @@ def digest(
         markdown="\n".join(md_lines),
         text="\n".join(text_lines),
         html="<html><body>" + "\n".join(html_parts) + "</body></html>",
+    )
+
+
+def digest_parts(
+    *,
+    campaign: str,
+    period: str,
+    deadline: dt.date,
+    today: dt.date,
+    departments: Sequence[DepartmentDue],
+    link: str,
+    lang: str = "zh",
+    max_bytes: int | None = None,
+) -> list[tuple[list[DepartmentDue], Message]]:
+    """The digest, split by department into as few messages as keep every markdown
+    within ``max_bytes`` (a WeCom robot takes 4096 bytes); a department too long on its
+    own lists fewer items ("N more")."""
+
+    def build(group: list[DepartmentDue]) -> Message:
+        return digest(
+            campaign=campaign,
+            period=period,
+            deadline=deadline,
+            today=today,
+            departments=group,
+            link=link,
+            lang=lang,
+        )
+
+    def fits(message: Message) -> bool:
+        return max_bytes is None or len(message.markdown.encode("utf-8")) <= max_bytes
+
+    ordered = sorted(departments, key=lambda d: (-_rank(d.stage), d.name))
+    parts: list[tuple[list[DepartmentDue], Message]] = []
+    group: list[DepartmentDue] = []
+    for dept in ordered:
+        if group and fits(build([*group, dept])):
+            group.append(dept)
+            continue
+        if group:
+            parts.append((group, build(group)))
+        group = [_shortened(dept, build, fits)]
+    if group:
+        parts.append((group, build(group)))
+    return parts
+
+
+def _shortened(dept: DepartmentDue, build, fits) -> DepartmentDue:  # type: ignore[no-untyped-def]
+    """The department with as many of its items as fit in one message on its own."""
+    keep = len(dept.items)
+    while keep > 1 and not fits(build([_with_items(dept, keep)])):
+        keep -= 1
+    return _with_items(dept, keep)
+
+
+def _with_items(dept: DepartmentDue, keep: int) -> DepartmentDue:
+    if keep >= len(dept.items):
+        return dept
+    rest = len(dept.items) - keep
+    more = Missing("more", "", str(rest))
+    return DepartmentDue(
+        dept.department_id, dept.name, dept.stage, dept.liaisons, (*dept.items[:keep], more)
     )
 
 
