@@ -139,16 +139,22 @@ with tab_channels:
                 channel_id=current.id if current else None,
                 expected_version=current.version if current else None,
             ),
-            flash=lambda ch: t("notify.saved", name=ch.name),
+            flash=lambda ch: t("notify.saved", name=page.md_escape(ch.name)),
         )
     if current is not None:
         left, right = st.columns(2)
         if left.button(t("notify.test_button"), key="notify_test"):
             result = dispatch.send_test(current, lang=lang)
             if result.status == "sent":
-                st.success(t("notify.cli_sent", name=current.name))
+                st.success(t("notify.cli_sent", name=page.md_escape(current.name)))
             else:
-                st.error(t("notify.cli_failed", name=current.name, error=result.error or ""))
+                st.error(
+                    t(
+                        "notify.cli_failed",
+                        name=page.md_escape(current.name),
+                        error=page.md_escape(result.error or ""),
+                    )
+                )
         toggle = "notify.disable" if current.active else "notify.enable"
         if right.button(t(toggle), key="notify_toggle"):
             page.save(
@@ -157,7 +163,7 @@ with tab_channels:
                 ),
                 flash=t(
                     "notify.cli_disabled" if current.active else "notify.cli_enabled",
-                    name=current.name,
+                    name=page.md_escape(current.name),
                 ),
             )
 
@@ -195,8 +201,8 @@ with tab_leaders:
                 ),
                 flash=t(
                     "notify.cli_leader_set",
-                    department=dept_label[dept],
-                    leader=leader_label.get(who, "—"),
+                    department=page.md_escape(dept_label[dept]),
+                    leader=page.md_escape(leader_label.get(who, "—")),
                 ),
             )
 
