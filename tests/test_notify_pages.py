@@ -106,3 +106,16 @@ def test_liaison_and_leader_cannot_open_the_page(app_db: str) -> None:
         at = logged_in(username)
         with pytest.raises(ValueError):
             at.switch_page("pages/setup_channels.py")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_has_no_raw_keys_in_either_language(app_db: str, lang: str) -> None:
+    from tests.apphelpers import raw_keys
+
+    at = logged_in("admin")
+    at.session_state["lang"] = lang
+    at.switch_page("pages/setup_channels.py").run()
+    assert not at.exception, at.exception
+    assert raw_keys(at) == []
+    title = at.title[0].value
+    assert title == ("通知渠道" if lang == "zh" else "Channels")
