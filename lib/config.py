@@ -150,3 +150,27 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or str(
         _secrets_file().get("DATABASE_URL") or default_database_url()
     )
+
+
+def _setting(name: str) -> str | None:
+    """One setting from the environment (wins) or the secrets file, without the cookie
+    key check (the scheduler and the CLI need no login)."""
+    value = os.environ.get(name, _secrets_file().get(name))
+    return str(value) if value else None
+
+
+def smtp_url() -> str | None:
+    """SMTP_URL: ``smtp://user:pass@host:25`` (STARTTLS when offered) or
+    ``smtps://user:pass@host:465``; e-mail channels need it."""
+    return os.environ.get("SMTP_URL") or _setting("SMTP_URL")
+
+
+def smtp_from() -> str | None:
+    """SMTP_FROM: the sender address of e-mail messages (default: the SMTP user)."""
+    return os.environ.get("SMTP_FROM") or _setting("SMTP_FROM")
+
+
+def app_base_url() -> str:
+    """APP_BASE_URL: the address users open the app at; every message links into it."""
+    url = os.environ.get("APP_BASE_URL") or _setting("APP_BASE_URL")
+    return (url or "http://localhost:8501").rstrip("/")

@@ -28,6 +28,7 @@ from lib.models import (
     Base,
     Campaign,
     Department,
+    DepartmentLeader,
     Indicator,
     IndicatorDepartment,
     IndicatorValue,
@@ -683,6 +684,14 @@ def _problem_reports(
         )
 
 
+# 分管领导 (leaders in charge): every department has one, in turn (issue 22)
+DEMO_LEADERS = (
+    ("leader_wang", "王副院长"),
+    ("leader_zhang", "张副院长"),
+    ("leader_li", "李副院长"),
+)
+
+
 def demo_accounts(depts: list[Department]) -> list[DemoAccount]:
     accounts = [
         DemoAccount("admin", "admin", "系统管理员", None),
@@ -690,6 +699,7 @@ def demo_accounts(depts: list[Department]) -> list[DemoAccount]:
         DemoAccount("leader", "leader", "院领导", None),
         DemoAccount("viewer", "viewer", "查看者", None),
     ]
+    accounts += [DemoAccount(u, "leader", name, None) for u, name in DEMO_LEADERS]
     for d in depts:
         accounts.append(
             DemoAccount(f"liaison_{d.code.lower()}", "liaison", f"{d.name}联络员", d.code)
@@ -713,5 +723,11 @@ def _accounts(session: Session, depts: list[Department]) -> list[DemoAccount]:
             )
         )
     session.add(AuditLog(username="system", action="demo_load", entity="database", at=utcnow()))
+    session.flush()
+    leaders = [
+        session.scalar(select(User.id).where(User.username == u)) for u, _name in DEMO_LEADERS
+    ]
+    for i, dept in enumerate(d for d in depts if d.kind != "institution"):
+        session.add(DepartmentLeader(department_id=dept.id, user_id=leaders[i % len(leaders)]))
     session.flush()
     return accounts

@@ -532,3 +532,68 @@ class BlockedAddress(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     blocked_by: Mapped[str] = mapped_column(String(80))
     blocked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- reaching people: channels, leaders in charge, the delivery log (issue 22) ----------
+
+CHANNEL_KINDS = ("wecom", "dingtalk", "email")
+CHANNEL_ROLES = ("office", "leader")
+
+
+class NotifyChannel(Base):
+    """Where messages go: a WeCom or DingTalk group robot (webhook) or e-mail addresses.
+
+    A channel belongs to departments (``departments``: their ids), to a role (``office``:
+    yellow and red; ``leader``: every red 督办), or to a named 分管领导
+    (``leader_user_id``: the red ones of their departments). ``secret`` is the DingTalk
+    signing secret; it and the webhook key are never shown back or logged."""
+
+    __tablename__ = "notify_channels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(1000))
+    secret: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(20))
+    leader_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    departments: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DepartmentLeader(Base):
+    """A department's 分管领导 (leader in charge): who its red 督办 escalates to."""
+
+    __tablename__ = "department_leaders"
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class NotifyLog(Base):
+    """One delivery attempt: time, channel, kind, department, status, error. A message
+    with the same ``dedup_key`` already ``sent`` is not sent again (idempotent runs)."""
+
+    __tablename__ = "notify_log"
+    __table_args__ = (
+        Index("ix_notify_log_dedup", "dedup_key", "status"),
+        Index("ix_notify_log_at", "at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notify_channels.id", ondelete="SET NULL")
+    )
+    channel_name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
+    department_id: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[dt.date] = mapped_column(Date)
+    dedup_key: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    error: Mapped[str | None] = mapped_column(Text)

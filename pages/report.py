@@ -228,6 +228,7 @@ with tab_tasks:
                     period=period,
                     items=items,
                     submit=bool(submit_clicked),
+                    require_reasons=True,
                 )
                 by_assignment = {u.assignment_id: u.id for u in saved}
                 for aid, upload in files:

@@ -409,6 +409,44 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
         False,
         lambda c, a, s: S.upsert_department(actor=a, session=s, code="NEW", name="新科室"),
     ),
+    "write.save_channel": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.save_channel(
+            actor=a,
+            session=s,
+            kind="wecom",
+            target="https://robot.example.org/send?key=k",
+            name="甲科群",
+            department_codes=["A"],
+        ),
+    ),
+    "write.set_channel_active": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.set_channel_active(
+            actor=a,
+            session=s,
+            channel=S.save_channel(
+                actor=a, session=s, kind="email", target="a@example.org", role="office"
+            ).id,
+            active=False,
+        ),
+    ),
+    "write.set_department_leader": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.set_department_leader(
+            actor=a, session=s, department_code="A", leader="leader"
+        ),
+    ),
+    "write.set_reminder_rules": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.set_reminder_rules(
+            actor=a, session=s, campaign_id=c.w.campaign_id, rules={"red_after": 4}
+        ),
+    ),
     "write.save_tasks": (
         "campaign.setup",
         False,

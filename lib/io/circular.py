@@ -130,21 +130,43 @@ def _lagging(data: MeetingData) -> list[str]:
     """The first ten tasks behind or overdue, with their departments and progress."""
     if data.lagging.empty:
         return []
+    from lib.read.notifications import task_reasons
+
     lang = data.lang
     depts_col = local_col("departments", lang)
-    lines = [
-        _line(
-            lang,
-            "lagging",
-            code=r.code,
-            title=r.title,
-            depts=getattr(r, depts_col),
-            percent=r.percent,
-            status=status_label(r.status, lang),
+    reasons = task_reasons(data.ctx.campaign_id, data.ctx.period)
+    lines = []
+    for r in data.lagging.head(10).itertuples(index=False):
+        lines.append(
+            _line(
+                lang,
+                "lagging",
+                code=r.code,
+                title=r.title,
+                depts=getattr(r, depts_col),
+                percent=r.percent,
+                status=status_label(r.status, lang),
+            )
         )
-        for r in data.lagging.head(10).itertuples(index=False)
-    ]
+        # "red needs a reason" (issue 22): what each department gave as its problems and
+        # next steps, under the task
+        for dept, problems, next_steps in reasons.get(int(r.task_id), [])[:3]:
+            lines.append(
+                "  - "
+                + t(
+                    "notify.circular_reason",
+                    lang,
+                    department=dept,
+                    problems=_clause(problems),
+                    next_steps=_clause(next_steps),
+                )
+            )
     return [f"## {t('circular.s_lagging', lang)}", *lines, ""]
+
+
+def _clause(text: str) -> str:
+    """A reason on one line, without its closing full stop (the line adds its own)."""
+    return " ".join(text.split()).rstrip("。.;； ") or "—"
 
 
 def _satisfaction(data: MeetingData) -> list[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from lib.db import get_engine
+from lib.domain.escalation import reminder_rules
 from lib.domain.periods import periods_between
 from lib.domain.scoring import Thresholds, campaign_settings
 from lib.models import Campaign, Phase
@@ -46,6 +47,8 @@ class CampaignRecord:
     archived: bool
     settings: Mapping[str, Any]
     phases: tuple[PhaseRecord, ...]
+    # reminder and escalation rules (issue 22), over their defaults
+    reminders: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def report_day(self) -> int:
@@ -96,5 +99,6 @@ def record(campaign_id: int) -> CampaignRecord | None:
     return CampaignRecord(
         **{**fields, "archived": bool(fields["archived"])},
         settings=campaign_settings(stored),
+        reminders=reminder_rules(stored),
         phases=tuple(PhaseRecord(*p) for p in phases),
     )

@@ -105,6 +105,13 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({"admin", "office"}),
     ),
     PageSpec(
+        "setup_channels",
+        "pages/setup_channels.py",
+        "admin",
+        ":material/campaign:",
+        frozenset({"admin", "office"}),
+    ),
+    PageSpec(
         "setup_users",
         "pages/setup_users.py",
         "admin",

@@ -14,6 +14,7 @@ The modules, by entity:
 - ``problems``: the problem ledger
 - ``campaigns``: campaigns and their phases
 - ``setup``: departments and the task table
+- ``notifications``: channels, 分管领导, reminder rules, the delivery log (issue 22)
 
 The ``import_*`` functions are the bulk writes of the Excel import: the same rules as
 the page's functions, every refused row reported (:class:`BulkRefused`).
@@ -58,6 +59,12 @@ from lib.write.indicators import (
     import_indicator_values,
     import_indicators,
     save_indicator_values,
+)
+from lib.write.notifications import (
+    save_channel,
+    set_channel_active,
+    set_department_leader,
+    set_reminder_rules,
 )
 from lib.write.oversight import save_inspection_score, set_period_lock
 from lib.write.problems import PROBLEM_SOURCES, register_problem, verify_problem
@@ -178,4 +185,11 @@ __all__ += [
     "record_login_success",
     "unblock_address",
     "unlock_login",
+]
+
+__all__ += [
+    "save_channel",
+    "set_channel_active",
+    "set_department_leader",
+    "set_reminder_rules",
 ]

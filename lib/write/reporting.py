@@ -13,6 +13,7 @@ checks), every refused row reported.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -21,8 +22,10 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from lib.domain.periods import is_period
+from lib.domain.escalation import needs_reason
+from lib.domain.periods import is_period, period_end
 from lib.domain.permissions import Actor
+from lib.domain.scoring import Thresholds, expected_progress, work_status
 from lib.i18n import t
 from lib.models import (
     REPORT_STATUSES,
@@ -194,6 +197,7 @@ def _check_reports(
     period: str,
     items: list[ReportInput],
     rows: dict[int, tuple[Assignment, Task, Campaign]],
+    require_reasons: bool = False,
 ) -> None:
     """Refuse the first report the actor may not save for the month."""
     checked_campaigns: set[int] = set()
@@ -208,6 +212,28 @@ def _check_reports(
             checked_campaigns.add(campaign.id)
         for _field, error in _report_refusals(item, task.code):
             raise error
+        if require_reasons and _reason_missing(item, task, campaign, period):
+            raise ServiceError("notify.reason_required", task=task.code)
+
+
+def _reason_missing(item: ReportInput, task: Task, campaign: Campaign, period: str) -> bool:
+    """ "Red needs a reason" (issue 22): a task reported behind or at risk, or past its
+    deadline and not done, is submitted only with 存在问题 and 下步计划 filled in. It is
+    judged on the month's last day, or today while the month runs."""
+    if clean_text(item.problems) and clean_text(item.next_steps):
+        return False
+    at = min(dt.date.today(), period_end(period))
+    start = task.start_date or campaign.start_date
+    due = task.due_date or campaign.end_date
+    expected = expected_progress(start, due, at)
+    status = work_status(
+        item.percent_done,
+        expected,
+        task.due_date,
+        at,
+        thresholds=Thresholds.from_settings(campaign.settings or {}),
+    )
+    return needs_reason(item.status, item.percent_done, task.due_date, status, at)
 
 
 def save_reports(
@@ -217,8 +243,12 @@ def save_reports(
     period: str,
     items: list[ReportInput],
     submit: bool = False,
+    require_reasons: bool = False,
 ) -> list[MonthlyUpdate]:
     """Save (draft) or submit a department's reports for one month, all or nothing.
+
+    With ``require_reasons`` (the monthly report page) a submitted task that is behind,
+    at risk or past its deadline needs 存在问题 and 下步计划 ("red needs a reason").
 
     A draft or returned report becomes a draft on save; a submitted one stays submitted
     while it is edited; an approved one, or any report of a locked month, is refused.
@@ -232,7 +262,7 @@ def save_reports(
     if len(ids) != len(items):
         raise ServiceError("error.duplicate_items")
     rows = _report_targets(session, ids)
-    _check_reports(session, actor, period, items, rows)
+    _check_reports(session, actor, period, items, rows, submit and require_reasons)
     existing = {
         u.assignment_id: u
         for u in session.scalars(_REPORTS_FOR_UPDATE, {"ids": ids, "period": period})

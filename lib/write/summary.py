@@ -47,8 +47,22 @@ DEPARTMENT_ACTIONS = frozenset(
 )
 # audited entities that never move a score (department names and the active flag are
 # read live, next to the summary)
-NEUTRAL_ENTITIES = frozenset({"user", "problem", "attachment", "department", "period_lock"})
-NEUTRAL_ACTIONS = frozenset({"lock_period", "unlock_period", "archive", "unarchive"})
+NEUTRAL_ENTITIES = frozenset(
+    {
+        "user",
+        "problem",
+        "attachment",
+        "department",
+        "period_lock",
+        # reaching people (issue 22): channels, leaders in charge, the delivery log
+        "notify_channel",
+        "department_leader",
+        "notify_log",
+    }
+)
+NEUTRAL_ACTIONS = frozenset(
+    {"lock_period", "unlock_period", "archive", "unarchive", "set_reminder_rules"}
+)
 ALL = -1  # "every campaign" in the invalidation set
 
 

@@ -45,6 +45,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "setup": ("setup", "import"),
     "plan": ("plan",),
     "cli": ("cli",),
+    "notify": ("notify",),
 }
 
 GROUP_OF_PREFIX: dict[str, str] = {p: g for g, prefixes in GROUPS.items() for p in prefixes}
