@@ -79,7 +79,10 @@ def assignment_progress(
     latest_period, reported (a counted report exists for ``period``).
     """
     stmt = _latest_report_per_assignment(period, as_of, department_id).where(
-        Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True)
+        Task.campaign_id == campaign_id,
+        Task.active.is_(True),
+        Assignment.active.is_(True),
+        Department.active.is_(True),
     )
     if department_id is not None:
         stmt = stmt.where(Assignment.department_id == department_id)
@@ -313,7 +316,11 @@ def campaigns_of_department(department_id: int) -> list[int]:
         select(Campaign.id)
         .join(Task, Task.campaign_id == Campaign.id)
         .join(Assignment, Assignment.task_id == Task.id)
-        .where(Assignment.department_id == department_id, Campaign.archived.is_(False))
+        .where(
+            Assignment.department_id == department_id,
+            Assignment.active.is_(True),
+            Campaign.archived.is_(False),
+        )
         .group_by(Campaign.id, Campaign.start_date)
         .order_by(Campaign.start_date.desc())
     )

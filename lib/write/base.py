@@ -28,7 +28,10 @@ from lib.domain.periods import is_period, period_of, periods_between
 from lib.domain.permissions import Actor, can
 from lib.i18n import t
 from lib.models import AuditLog, Campaign, Department, PeriodLock, User
-from lib.write import summary
+from lib.write import clean, summary
+
+# imported for its flush check: no text with control characters reaches the database
+__uses__ = (clean,)
 
 MAX_TEXT = 4000
 MAX_REASON = 1000

@@ -17,6 +17,7 @@ from typing import Any
 from lib.i18n import t
 from lib.io.attachments import zip_problem
 from lib.io.excel_import.sheets import SHEETS, Column, Sheet, label, norm
+from lib.write.clean import has_control
 
 MAX_ROWS = 50_000
 PERIOD_RE = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
@@ -161,6 +162,8 @@ def parse_cell(col: Column, raw: Any) -> tuple[Any, str | None, dict[str, Any]]:
     """(value, problem key, params). Empty cells give None."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None, {}
+    if isinstance(raw, str) and has_control(raw, multiline=True):
+        return None, "import.error_control", {}
     try:
         value = _PARSERS[col.kind](col, raw)
     except _NotAChoice:

@@ -1,0 +1,42 @@
+"""Keys of issue 17, second round (history append-only, control characters, drafts,
+structural escaping); regrouped by the lead later."""
+
+ZH = {
+    "error.campaign_archived": "活动「{name}」已归档，不能再填报或修改。",
+    "error.assignment_inactive": "任务 {task} 已不再由该科室负责（或任务已停用），不能再填报。",
+    "error.control_characters": "「{field}」含有不可见的控制字符（如 NUL），请删除后再保存。",
+    "import.error_control": "含有不可见的控制字符（如 NUL）",
+    "security.field_comment": "意见",
+    "security.field_reason": "原因",
+    "security.field_note": "备注",
+    "security.field_name": "名称",
+    "security.field_name_en": "英文名称",
+    "security.field_display_name": "姓名",
+    "security.field_username": "用户名",
+    "security.field_title": "标题",
+    "security.field_description": "说明",
+    "security.field_file_name": "文件名",
+    "security.field_label": "标签",
+    "security.field_email": "电子邮箱",
+    "security.field_value": "输入内容",
+}
+
+EN = {
+    "error.campaign_archived": "Campaign “{name}” is archived; nothing can be reported or changed in it.",
+    "error.assignment_inactive": "Task {task} is no longer assigned to this department (or the task is inactive); it can no longer be reported.",
+    "error.control_characters": "“{field}” contains invisible control characters (such as NUL); remove them and save again.",
+    "import.error_control": "contains invisible control characters (such as NUL)",
+    "security.field_comment": "comment",
+    "security.field_reason": "reason",
+    "security.field_note": "note",
+    "security.field_name": "name",
+    "security.field_name_en": "English name",
+    "security.field_display_name": "display name",
+    "security.field_username": "username",
+    "security.field_title": "title",
+    "security.field_description": "description",
+    "security.field_file_name": "file name",
+    "security.field_label": "label",
+    "security.field_email": "email",
+    "security.field_value": "input",
+}
