@@ -9,9 +9,10 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, func, or_, select, true
 
 from lib.db import get_engine
+from lib.domain.permissions import ALL_DRAFTS
 from lib.domain.scoring import COUNTED_STATES
 from lib.models import (
     Assignment,
@@ -478,15 +479,32 @@ def tasks_for_indicators(indicator_ids: tuple[int, ...]) -> pd.DataFrame:
     return frame(stmt)
 
 
+def _drafts_shown(drafts_of: int | None) -> Any:
+    """The reports a reader may see: every report but drafts, plus the drafts of
+    ``drafts_of`` (a department id, :data:`~lib.domain.permissions.ALL_DRAFTS`, or None
+    for nobody's; see :func:`lib.domain.permissions.draft_scope`)."""
+    if drafts_of == ALL_DRAFTS:
+        return true()
+    not_draft = MonthlyUpdate.review_state != "draft"
+    if drafts_of is None:
+        return not_draft
+    return or_(not_draft, Assignment.department_id == drafts_of)
+
+
 @versioned
-def task_history(task_id: int, up_to: str, limit: int | None = None) -> pd.DataFrame:
+def task_history(
+    task_id: int, up_to: str, limit: int | None = None, drafts_of: int | None = None
+) -> pd.DataFrame:
     """Reports on one task, per department and month, newest first (the newest
-    ``limit`` of them: a province task has tens of thousands)."""
+    ``limit`` of them: a province task has tens of thousands). Drafts are left out but
+    for ``drafts_of`` (see :func:`_drafts_shown`); a department taken off the task keeps
+    its reports here (``active`` False)."""
     stmt = (
         select(
             Department.name.label("department"),
             Department.display_en.label("department_en"),
             Assignment.is_lead,
+            Assignment.active,
             MonthlyUpdate.period,
             MonthlyUpdate.percent_done,
             MonthlyUpdate.review_state,
@@ -497,7 +515,11 @@ def task_history(task_id: int, up_to: str, limit: int | None = None) -> pd.DataF
         )
         .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
         .join(Department, Assignment.department_id == Department.id)
-        .where(Assignment.task_id == task_id, MonthlyUpdate.period <= up_to)
+        .where(
+            Assignment.task_id == task_id,
+            MonthlyUpdate.period <= up_to,
+            _drafts_shown(drafts_of),
+        )
         .order_by(MonthlyUpdate.period.desc(), Assignment.is_lead.desc(), Department.sort_order)
     )
     if limit is not None:
@@ -506,12 +528,16 @@ def task_history(task_id: int, up_to: str, limit: int | None = None) -> pd.DataF
 
 
 @versioned
-def task_report_count(task_id: int, up_to: str) -> int:
-    """How many reports one task has up to a period."""
+def task_report_count(task_id: int, up_to: str, drafts_of: int | None = None) -> int:
+    """How many reports one task has up to a period (drafts as in :func:`task_history`)."""
     stmt = (
         select(func.count(MonthlyUpdate.id))
         .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
-        .where(Assignment.task_id == task_id, MonthlyUpdate.period <= up_to)
+        .where(
+            Assignment.task_id == task_id,
+            MonthlyUpdate.period <= up_to,
+            _drafts_shown(drafts_of),
+        )
     )
     with get_engine().connect() as conn:
         return int(conn.execute(stmt).scalar() or 0)
