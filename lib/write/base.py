@@ -181,7 +181,31 @@ _PERIOD_LOCKED = select(PeriodLock.locked).where(
 )
 
 
+# The month lock and the writes it stops meet on the campaign's row (issue 17, item 11):
+# a write into a month takes it FOR SHARE before it reads the lock (writes share it);
+# locking or unlocking takes it FOR UPDATE. So a lock waits for the writes already under
+# way to commit, and a write that starts while a lock is being set waits for that lock's
+# commit, then reads it: no report is ever committed into a locked month. (SQLite has no
+# row locks; its single writer and snapshot upgrade errors give the same guarantee.)
+_CAMPAIGN_SHARED = (
+    select(Campaign.id).where(Campaign.id == bindparam("campaign")).with_for_update(read=True)
+)
+_CAMPAIGN_EXCLUSIVE = (
+    select(Campaign.id).where(Campaign.id == bindparam("campaign")).with_for_update()
+)
+
+
+def hold_months(session: Session, campaign_id: int, *, exclusive: bool = False) -> None:
+    """Take the campaign's row: shared to write into its months, exclusive to lock or
+    unlock one (held until the transaction ends)."""
+    stmt = _CAMPAIGN_EXCLUSIVE if exclusive else _CAMPAIGN_SHARED
+    session.execute(stmt, {"campaign": campaign_id})
+
+
 def is_period_locked(session: Session, campaign_id: int, period: str) -> bool:
+    """Whether the month is locked, for a write into it: the campaign's row is held
+    shared first (:func:`hold_months`), so a lock being set is waited for."""
+    hold_months(session, campaign_id)
     return bool(session.scalar(_PERIOD_LOCKED, {"campaign": campaign_id, "period": period}))
 
 

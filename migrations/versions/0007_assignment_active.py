@@ -19,12 +19,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("assignments") as batch:
-        batch.add_column(
-            sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    # a plain ADD COLUMN on both backends: a batch (table copy) on SQLite would drop the
+    # old table, and with it, by ON DELETE CASCADE, every report
+    op.add_column(
+        "assignments",
+        sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("assignments") as batch:
-        batch.drop_column("active")
+    op.drop_column("assignments", "active")
