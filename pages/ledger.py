@@ -138,7 +138,7 @@ history = queries.task_history(int(task_id), ctx.period, HISTORY_ROWS, drafts_of
 if len(history) >= HISTORY_ROWS:
     total_reports = queries.task_report_count(int(task_id), ctx.period, drafts_of)
     if total_reports > HISTORY_ROWS:
-        st.caption(t("ledger.history_newest", shown=HISTORY_ROWS, total=total_reports))
+        st.caption(page.md("ledger.history_newest", shown=HISTORY_ROWS, total=total_reports))
 if history.empty:
     st.info(t("ledger.no_reports"))
 else:

@@ -79,21 +79,21 @@ problems: list[str] = []
 seen: set[str] = set()
 for i, row in enumerate(rows, start=1):
     if not row["code"]:
-        problems.append(t("setup.error_task_code", row=i))
+        problems.append(page.md("setup.error_task_code", row=i))
     elif row["code"] in seen:
-        problems.append(t("setup.error_task_duplicate", row=i, code=row["code"]))
+        problems.append(page.md("setup.error_task_duplicate", row=i, code=row["code"]))
     seen.add(row["code"])
     if not row["title"]:
-        problems.append(t("setup.error_task_title", row=i))
+        problems.append(page.md("setup.error_task_title", row=i))
     for code in row["departments"]:
         if code not in depts:
-            problems.append(t("setup.error_row_department", row=i, code=code))
+            problems.append(page.md("setup.error_row_department", row=i, code=code))
     if row["lead"] and row["lead"] not in row["departments"]:
-        problems.append(t("setup.error_task_lead", row=i, code=row["lead"]))
+        problems.append(page.md("setup.error_task_lead", row=i, code=row["lead"]))
 for message in problems:
     st.error(message)
 if st.button(t("setup.save"), type="primary", disabled=bool(problems), key="tasks_save"):
     page.save(
         lambda s: save_tasks(actor=user.actor, session=s, campaign_id=campaign_id, rows=rows),
-        success=lambda changed: t("setup.tasks_saved", count=changed),
+        success=lambda changed: page.md("setup.tasks_saved", count=changed),
     )

@@ -203,13 +203,15 @@ def hold_months(session: Session, campaign_id: int, *, exclusive: bool = False) 
 
 
 def is_period_locked(session: Session, campaign_id: int, period: str) -> bool:
-    """Whether the month is locked, for a write into it: the campaign's row is held
-    shared first (:func:`hold_months`), so a lock being set is waited for."""
-    hold_months(session, campaign_id)
+    """Whether the month is locked (a plain read; a write asks :func:`locked_error`)."""
     return bool(session.scalar(_PERIOD_LOCKED, {"campaign": campaign_id, "period": period}))
 
 
 def locked_error(session: Session, campaign_id: int, period: str) -> ServiceError | None:
+    """Why a write may not go into the month (it is locked), or None. The campaign's
+    row is held shared first (:func:`hold_months`), so a lock being set is waited for
+    and then seen."""
+    hold_months(session, campaign_id)
     if is_period_locked(session, campaign_id, period):
         return ServiceError("error.period_locked", period=period)
     return None
