@@ -321,3 +321,12 @@ def test_md_escapes_every_value_and_keeps_markdown_it_made() -> None:
     whole = md("**{title}**\n\n{lines}", title="清单", lines=md_join("\n", [line, line]))
     assert whole.count(md_escape(PAYLOAD)) == 2  # the lines are not escaped twice
     assert md("report.download", name=PAYLOAD, lang="en").count(md_escape(PAYLOAD)) == 1
+
+
+def test_addresses_in_user_text_are_not_made_links() -> None:
+    """GitHub-flavoured Markdown links bare addresses even when escaped; a word joiner
+    (invisible) after ``:`` before ``//``, after ``www`` and ``@`` stops it."""
+    escaped = md_escape("见 http://127.0.0.1:9/x.png、www.example.cn 和 a@b.cn")
+    for pattern in ("://", "www\\.", "@b"):
+        assert pattern not in escaped, pattern
+    assert escaped.count("\u2060") == 3

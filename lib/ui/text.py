@@ -40,14 +40,21 @@ class Markdown(str):
     __slots__ = ()
 
 
+# what GitHub-flavoured Markdown turns into a link by itself, escaped or not ("autolink
+# literals": http://…, www.…, name@host): an invisible word joiner breaks the pattern
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
+
+
 def md_escape(value: object) -> str:
     """User text for ``st.markdown``/``st.caption``/``st.title``: every Markdown, HTML and
     Streamlit directive character is backslash-escaped, so the text shows exactly as typed
-    (a link, an image, a script tag or ``**bold**`` stays text). :class:`Markdown` is
-    left as it is."""
+    (a link, an image, a script tag or ``**bold**`` stays text); an address in it is not
+    made a link (a word joiner, U+2060, follows ``:`` before ``//``, ``www`` and ``@``).
+    :class:`Markdown` is left as it is."""
     if isinstance(value, Markdown):
         return value
-    text = "" if value is None else str(value)
+    text = _AUTOLINK.sub(WORD_JOINER, "" if value is None else str(value))
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
