@@ -44,6 +44,7 @@ class Markdown(str):
 # literals": http://…, www.…, name@host): an invisible word joiner breaks the pattern
 _AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
 WORD_JOINER = "\u2060"
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
 
 
 def md_escape(value: object) -> str:
@@ -54,6 +55,8 @@ def md_escape(value: object) -> str:
     :class:`Markdown` is left as it is."""
     if isinstance(value, Markdown):
         return value
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.match(value)):
+        return str(value)  # a number ("86.60", "-3", "75%") is no markup
     text = _AUTOLINK.sub(WORD_JOINER, "" if value is None else str(value))
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
