@@ -26,7 +26,7 @@ try:
     cfg = settings()
     _prepare_database()
 except ConfigError as exc:
-    st.error(t("error.config", message=str(exc)))
+    st.error(page.md("error.config", message=exc))
     st.stop()
 
 page.language_switch()

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -196,6 +197,9 @@ class Assignment(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a department taken off the task keeps its assignment, reports and evidence
+    # (history is append-only, issue 17): it is inactive, no longer asked to report
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     task: Mapped[Task] = relationship(back_populates="assignments")
     department: Mapped[Department] = relationship()

@@ -13,9 +13,16 @@ user = pg.user
 department = local_name(user.department, user.department_en) or t("account.none")
 colon = t("punct.colon")
 st.markdown(
-    f"- {t('account.username')}{colon}`{user.username}`\n"
-    f"- {t('account.roles')}{colon}{join_list([role_label(r) for r in sorted(user.roles)])}\n"
-    f"- {t('account.department')}{colon}{department}"
+    page.md(
+        "- {l_user}{colon}{username}\n- {l_roles}{colon}{roles}\n- {l_dept}{colon}{department}",
+        l_user=t("account.username"),
+        l_roles=t("account.roles"),
+        l_dept=t("account.department"),
+        colon=colon,
+        username=user.username,
+        roles=join_list([role_label(r) for r in sorted(user.roles)]),
+        department=department,
+    )
 )
 
 st.subheader(t("account.change_password"))

@@ -6,13 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib.domain.permissions import draft_scope
 from lib.domain.scoring import STATUS_COLOURS, STATUSES
 from lib.i18n import each, fmt_date, fmt_period, local_col, status_label, t, yes_no
 from lib.io.safe_cells import to_xlsx_bytes
 from lib.read import queries, views
 from lib.ui import page
 
-ctx = page.open("read.all", title="page.ledger", campaign="view").view
+opened = page.open("read.all", title="page.ledger", campaign="view")
+ctx = opened.view
 
 assignments, tasks = views.task_table(ctx)
 if tasks.empty:
@@ -130,11 +132,13 @@ page.table(
     width="stretch",
 )
 HISTORY_ROWS = 1000
-history = queries.task_history(int(task_id), ctx.period, HISTORY_ROWS)
+# drafts only to their own department and the office (issue 17)
+drafts_of = draft_scope(opened.actor)
+history = queries.task_history(int(task_id), ctx.period, HISTORY_ROWS, drafts_of)
 if len(history) >= HISTORY_ROWS:
-    total_reports = queries.task_report_count(int(task_id), ctx.period)
+    total_reports = queries.task_report_count(int(task_id), ctx.period, drafts_of)
     if total_reports > HISTORY_ROWS:
-        st.caption(t("ledger.history_newest", shown=HISTORY_ROWS, total=total_reports))
+        st.caption(page.md("ledger.history_newest", shown=HISTORY_ROWS, total=total_reports))
 if history.empty:
     st.info(t("ledger.no_reports"))
 else:
@@ -142,7 +146,12 @@ else:
         pd.DataFrame(
             {
                 t("col.period"): each(fmt_period, history["period"]),
-                t("col.department"): history[local_col("department")],
+                t("col.department"): [
+                    name if active else t("ledger.department_removed", name=name)
+                    for name, active in zip(
+                        history[local_col("department")], history["active"], strict=True
+                    )
+                ],
                 t("col.progress"): history["percent_done"],
                 t("col.review_state"): each(
                     lambda s, lang: t(f"review.{s}", lang), history["review_state"]

@@ -124,7 +124,7 @@ with tab_scores:
             _save_score,
             on_error=lambda exc: isinstance(exc, write.ConflictError) and _fresh_form(),
             then=_fresh_form,
-            flash=t("scores.saved", department=names[dept], period=fmt_period(score_period)),
+            flash=page.md("scores.saved", department=names[dept], period=fmt_period(score_period)),
         )
     st.markdown(f"**{t('scores.table')}**")
     if scores.empty:

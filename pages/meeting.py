@@ -99,7 +99,13 @@ def show(slide: str) -> None:
     if slide == "title":
         st.title(page.md_escape(data.title))
         st.markdown(t("meeting.title_period", lang, period=fmt_period(ctx.period, lang)))
-        st.markdown(f"{page.md_escape(ctx.header.organiser or '')} · {fmt_date(ctx.today, lang)}")
+        st.markdown(
+            page.md(
+                "{organiser} · {date}",
+                organiser=ctx.header.organiser or "",
+                date=fmt_date(ctx.today, lang),
+            )
+        )
     elif slide == "headline":
         st.title(t("meeting.slide_headline"))
         pairs = meeting.headline(data)
@@ -111,7 +117,13 @@ def show(slide: str) -> None:
                 col.metric(label, value)
     elif slide == "phases":
         st.title(t("meeting.slide_phases"))
-        st.markdown(f"**{meeting.current_phase_name(ctx, lang)}** · {meeting.days_text(ctx, lang)}")
+        st.markdown(
+            page.md(
+                "**{phase}** · {days}",
+                phase=meeting.current_phase_name(ctx, lang),
+                days=meeting.days_text(ctx, lang),
+            )
+        )
         phases = views.phase_timeline(ctx.header, lang)
         if not phases.empty:
             st.altair_chart(
@@ -136,13 +148,24 @@ def show(slide: str) -> None:
             (left, data.commend, "ranking.commend", "commend_count"),
             (right, data.laggard, "ranking.laggard", "laggard_count"),
         ):
-            lines = [
-                f"{i}. **{getattr(r, name_col)}** {r.composite:.2f}"
-                for i, r in enumerate(frame.itertuples(index=False), start=1)
-            ]
+            lines = page.md_join(
+                "\n",
+                (
+                    page.md(
+                        "{i}. **{name}** {score}",
+                        i=i,
+                        name=getattr(r, name_col),
+                        score=f"{r.composite:.2f}",
+                    )
+                    for i, r in enumerate(frame.itertuples(index=False), start=1)
+                ),
+            )
             col.markdown(
-                f"### {t(title_key, count=int(ctx.settings[count_key]))}\n\n"
-                + ("\n".join(lines) or "—")
+                page.md(
+                    "### {title}\n\n{lines}",
+                    title=t(title_key, count=int(ctx.settings[count_key])),
+                    lines=lines or "—",
+                )
             )
     elif slide == "lagging":
         st.title(t("meeting.slide_lagging"))
@@ -151,10 +174,16 @@ def show(slide: str) -> None:
             st.success(t("overview.no_lagging"))
         for r in rows.itertuples(index=False):
             depts = getattr(r, local_col("departments"))
+            colour = "red" if r.status == "overdue" else "orange"
             st.markdown(
-                f"- {page.md_escape(r.code)} {page.md_escape(r.title)}（{page.md_escape(depts)}）"
-                f"· {r.percent:.0f}% · "
-                f":{'red' if r.status == 'overdue' else 'orange'}[{status_label(r.status)}]"
+                page.md(
+                    "- {code} {title}（{depts}）· {percent}% · :" + colour + "[{status}]",
+                    code=r.code,
+                    title=r.title,
+                    depts=depts,
+                    percent=f"{r.percent:.0f}",
+                    status=status_label(r.status),
+                )
             )
     elif slide == "satisfaction":
         st.title(t("meeting.slide_satisfaction"))
@@ -171,8 +200,13 @@ def show(slide: str) -> None:
     elif slide.startswith("spot:"):
         dept_id = int(slide.split(":", 1)[1])
         row = data.ranking[data.ranking["department_id"] == dept_id].iloc[0]
-        st.title(t("meeting.slide_spotlight", name=page.md_escape(row[name_col])))
-        st.markdown("\n".join(f"- {line}" for line in meeting.spotlight_lines(data, dept_id)))
+        st.title(page.md("meeting.slide_spotlight", name=row[name_col]))
+        st.markdown(
+            page.md_join(
+                "\n",
+                (page.md("- {line}", line=line) for line in meeting.spotlight_lines(data, dept_id)),
+            )
+        )
     st.markdown("</div>", unsafe_allow_html=True)
 
 
@@ -189,9 +223,11 @@ def slide_area() -> None:
     index = slide.get_or(0) % len(SLIDES)
     show(SLIDES[index])
     st.caption(
-        t("meeting.slide_of", n=index + 1, total=len(SLIDES))
-        + " · "
-        + t("meeting.frozen_at", date=frozen_at.strftime("%Y-%m-%d %H:%M"))
+        page.md(
+            "{slide} · {frozen}",
+            slide=t("meeting.slide_of", n=index + 1, total=len(SLIDES)),
+            frozen=t("meeting.frozen_at", date=frozen_at.strftime("%Y-%m-%d %H:%M")),
+        )
     )
 
 

@@ -21,12 +21,16 @@ name_col = local_col("department")
 st.title(page.campaign_name(header))
 colon = t("punct.colon")
 meta = [
-    f"{t('overview.organiser')}{colon}{page.md_escape(header.organiser or '—')}",
-    f"{t('overview.dates')}{colon}{fmt_date(start)} – {fmt_date(end)}",
-]
+    page.md("{label}{colon}{value}", label=t("overview.organiser"), colon=colon,
+            value=header.organiser or "—"),
+    page.md("{label}{colon}{start} – {end}", label=t("overview.dates"), colon=colon,
+            start=fmt_date(start), end=fmt_date(end)),
+]  # fmt: skip
 if header.theme:
-    meta.append(f"{t('overview.theme')}{colon}{page.md_escape(header.theme)}")
-st.caption(" · ".join(meta))
+    meta.append(
+        page.md("{label}{colon}{value}", label=t("overview.theme"), colon=colon, value=header.theme)
+    )
+st.caption(page.md_join(" · ", meta))
 
 total_days = (end - start).days + 1
 if today < start:
@@ -42,8 +46,12 @@ else:
     )
 current_phase = header.phase_at(today)
 phase_text = (
-    f"{phase_label(current_phase.name, current_phase.kind)} "
-    f"({fmt_date(current_phase.start_date)} – {fmt_date(current_phase.end_date)})"
+    page.md(
+        "{phase} ({start} – {end})",
+        phase=phase_label(current_phase.name, current_phase.kind),
+        start=fmt_date(current_phase.start_date),
+        end=fmt_date(current_phase.end_date),
+    )
     if current_phase
     else t("overview.no_phase")
 )
@@ -53,7 +61,15 @@ col_a.metric(
     phase_label(current_phase.name, current_phase.kind) if current_phase else "—",
     help=phase_text,
 )
-col_b.markdown(f"#### {progress_text}\n{t('overview.period')}{colon}{fmt_period(period)}")
+col_b.markdown(
+    page.md(
+        "#### {progress}\n{label}{colon}{period}",
+        progress=progress_text,
+        label=t("overview.period"),
+        colon=colon,
+        period=fmt_period(period),
+    )
+)
 
 phases = views.phase_timeline(header, lang)
 if not phases.empty:
@@ -92,14 +108,14 @@ m1.metric(
 )
 m1.caption(t("overview.expected", value=fmt_pct(now["expected"])))
 m2.metric(t("overview.tasks_done"), f"{now['done']} / {now['tasks']}", delta=_delta("done"))
-m2.caption(t("overview.on_track_count", count=now["on_track"]))
+m2.caption(page.md("overview.on_track_count", count=now["on_track"]))
 m3.metric(
     t("overview.tasks_behind"),
     now["behind_or_at_risk"],
     delta=_delta("behind_or_at_risk"),
     delta_color="inverse",
 )
-m3.caption(t("overview.behind_split", behind=now["behind"], at_risk=now["at_risk"]))
+m3.caption(page.md("overview.behind_split", behind=now["behind"], at_risk=now["at_risk"]))
 m4.metric(
     t("overview.tasks_overdue"), now["overdue"], delta=_delta("overdue"), delta_color="inverse"
 )
@@ -109,7 +125,7 @@ m5.metric(
     delta=_delta("report_rate", 1),
     help=t("overview.report_rate_help"),
 )
-m5.caption(t("overview.reports_of", done=now["reported"], total=now["reports_due"]))
+m5.caption(page.md("overview.reports_of", done=now["reported"], total=now["reports_due"]))
 if before:
     st.caption(t("overview.wow_help", date=fmt_date(before_ctx.today if before_ctx else today)))
 
@@ -161,11 +177,15 @@ if not ranked.empty:
         (worst, ranked.tail(3).iloc[::-1], t("overview.bottom3")),
     ):
         with column:
-            st.markdown(f"**{title}**")
+            st.markdown(page.md("**{title}**", title=title))
             for r in frame.itertuples(index=False):
                 st.markdown(
-                    f"- {page.md_escape(getattr(r, name_col))} — {r.composite:.2f}"
-                    f"（{t('ranking.rank_of', rank=int(r.rank), total=len(ranked))}）"
+                    page.md(
+                        "- {name} — {score}（{rank}）",
+                        name=getattr(r, name_col),
+                        score=f"{r.composite:.2f}",
+                        rank=t("ranking.rank_of", rank=int(r.rank), total=len(ranked)),
+                    )
                 )
 
 if before:
@@ -179,12 +199,14 @@ if before:
     ):
         with column:
             frame = changes[key]
-            st.markdown(f"**{title}**（{len(frame)}）")
+            st.markdown(page.md("**{title}**（{count}）", title=title, count=len(frame)))
             if frame.empty:
                 st.caption(t("overview.nothing_changed"))
             for r in frame.head(8).itertuples(index=False):
                 extra = f" · {r.delta:+.0f}" if key == "moves" else ""
-                st.markdown(f"- {page.md_escape(r.code)} {page.md_escape(r.title)}{extra}")
+                st.markdown(
+                    page.md("- {code} {title}{extra}", code=r.code, title=r.title, extra=extra)
+                )
 
 st.subheader(t("overview.lagging"))
 tasks = now["task_frame"]

@@ -36,7 +36,7 @@ if ledger.empty:
     st.info(t("problems.empty"))
 else:
     n_closed = int((ledger["state"] == "closed").sum())
-    st.caption(t("problems.open_count", open=len(ledger) - n_closed, closed=n_closed))
+    st.caption(page.md("problems.open_count", open=len(ledger) - n_closed, closed=n_closed))
     show_closed = st.toggle(t("problems.show_closed"), key="problems_show_closed")
     view = ledger if show_closed else ledger[ledger["state"] != "closed"]
     table = pd.DataFrame(
@@ -104,7 +104,9 @@ if not ledger.empty:
                 expected_version=int(chosen["version"]),
                 new_due_date=new_due if isinstance(new_due, dt.date) else None,
             ),
-            flash=t("problems.reopened" if is_closed else "problems.closed", code=chosen["code"]),
+            flash=page.md(
+                "problems.reopened" if is_closed else "problems.closed", code=chosen["code"]
+            ),
         )
 
 st.subheader(t("problems.register"))
@@ -158,5 +160,5 @@ if register:
             ).code
         ),
         then=_clear_form,
-        flash=lambda code: t("problems.registered", code=code),
+        flash=lambda code: page.md("problems.registered", code=code),
     )

@@ -50,23 +50,30 @@ commend, laggard = views.honour_lists(ctx, ranked)
 left, right = st.columns(2)
 
 
-def _honour_lines(df: pd.DataFrame) -> str:
-    return "\n".join(
-        f"{i}. **{getattr(r, name_col)}** — {r.composite:.2f} · "
-        + t("ranking.rank_of", rank=int(r.rank), total=len(ranked))
-        for i, r in enumerate(df.itertuples(index=False), start=1)
+def _honour_list(title: str, df: pd.DataFrame) -> page.Markdown:
+    lines = page.md_join(
+        "\n",
+        (
+            page.md(
+                "{i}. **{name}** — {score} · {rank}",
+                i=i,
+                name=getattr(r, name_col),
+                score=f"{r.composite:.2f}",
+                rank=t("ranking.rank_of", rank=int(r.rank), total=len(ranked)),
+            )
+            for i, r in enumerate(df.itertuples(index=False), start=1)
+        ),
     )
+    return page.md("**{title}**\n\n{lines}", title=title, lines=lines)
 
 
 with left:
     st.success(
-        f"**{t('ranking.commend', count=int(ctx.settings['commend_count']))}**\n\n"
-        + _honour_lines(commend)
+        _honour_list(t("ranking.commend", count=int(ctx.settings["commend_count"])), commend)
     )
 with right:
     st.warning(
-        f"**{t('ranking.laggard', count=int(ctx.settings['laggard_count']))}**\n\n"
-        + _honour_lines(laggard)
+        _honour_list(t("ranking.laggard", count=int(ctx.settings["laggard_count"])), laggard)
     )
 
 

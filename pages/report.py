@@ -54,9 +54,11 @@ period = st.selectbox(
     key=state.REPORT_PERIOD.key,
 )
 st.caption(
-    t("report.intro", department=names[department_id], period=fmt_period(period))
-    + " · "
-    + t("rep.deadline", date=fmt_date(report_deadline(period, info.report_day)))
+    page.md(
+        "{intro} · {deadline}",
+        intro=page.md("report.intro", department=names[department_id], period=fmt_period(period)),
+        deadline=t("rep.deadline", date=fmt_date(report_deadline(period, info.report_day))),
+    )
 )
 lock = reporting.lock_of(campaign_id, period)
 if lock is not None:
@@ -129,14 +131,19 @@ with tab_tasks:
                 with st.container(border=True):
                     head = f"**{page.md_escape(row.code)}　{page.md_escape(row.title)}**"
                     st.markdown(head)
-                    meta = [t("report.state_line", state=_state_label(row.review_state))]
+                    meta = [page.md("report.state_line", state=_state_label(row.review_state))]
                     if row.source != "plan":
                         meta.insert(
-                            0, f"{t('report.problem_task')} · {t('rep.source.' + row.source)}"
+                            0,
+                            page.md(
+                                "{problem} · {source}",
+                                problem=t("report.problem_task"),
+                                source=t("rep.source." + row.source),
+                            ),
                         )
                     if row.due_date is not None and not pd.isna(row.due_date):
-                        meta.append(t("report.due", date=fmt_date(row.due_date)))
-                    st.caption(" · ".join(meta))
+                        meta.append(page.md("report.due", date=fmt_date(row.due_date)))
+                    st.caption(page.md_join(" · ", meta))
                     if row.review_state == "returned" and row.reviewer_comment:
                         st.warning(
                             t("report.returned_reason", reason=page.md_escape(row.reviewer_comment))
@@ -268,12 +275,17 @@ with tab_tasks:
             for f in files_df.itertuples(index=False):
                 c1, c2, c3 = st.columns([3, 2, 1])
                 c1.caption(
-                    f"{codes.get(int(f.update_id), '')} · {f.original_name} · {f.size_bytes // 1024 + 1} KB"
+                    page.md(
+                        "{code} · {name} · {kb} KB",
+                        code=codes.get(int(f.update_id), ""),
+                        name=f.original_name,
+                        kb=f.size_bytes // 1024 + 1,
+                    )
                 )
                 content = reporting.attachment_file(user.actor, int(f.id))
                 if content is not None:
                     c2.download_button(
-                        t("report.download", name=f.original_name),
+                        page.md("report.download", name=f.original_name),
                         data=content[2],
                         file_name=content[0],
                         mime=content[1],
@@ -311,17 +323,17 @@ with tab_indicators:
                     if high is not None and not pd.isna(high)
                     else t("report.range_min", low=f"{low:g}")
                 )
-                extra = [bounds]
+                extra = [page.md("{bounds}", bounds=bounds)]
                 if not pd.isna(ind.prev_value):
-                    extra.append(t("report.prev_value", value=f"{ind.prev_value:g}"))
+                    extra.append(page.md("report.prev_value", value=f"{ind.prev_value:g}"))
                 c1, c2 = st.columns([2, 1])
                 c1.number_input(
-                    f"{label}",
+                    page.md("{label}", label=label),
                     value=None if pd.isna(ind.value) else float(ind.value),
                     step=0.01,
                     format="%.2f",
                     key=state.INDICATOR_VALUE.key(*key),
-                    help=" · ".join(extra),
+                    help=page.md_join(" · ", extra),
                     disabled=lock is not None,
                 )
                 if ind.group in ("patient", "staff"):
@@ -361,7 +373,7 @@ with tab_indicators:
                 on_error=_refused,
                 then=_fresh_form,
                 flash=lambda count: (
-                    t("report.indicators_saved", count=count)
+                    page.md("report.indicators_saved", count=count)
                     if count
                     else t("report.indicators_unchanged")
                 ),

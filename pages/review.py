@@ -93,7 +93,7 @@ def _decide(ids: list[int], approve: bool, reason: str | None = None) -> None:
             reason=reason,
         ),
         on_error=_refused,
-        flash=lambda count: t(
+        flash=lambda count: page.md(
             "review.done_approved" if approve else "review.done_returned", count=count
         ),
     )
@@ -119,7 +119,7 @@ with st.container(border=True):
         content = reporting.attachment_file(user.actor, int(f.id))
         if content is not None:
             st.download_button(
-                t("report.download", name=f.original_name),
+                page.md("report.download", name=f.original_name),
                 data=content[2],
                 file_name=content[0],
                 mime=content[1],

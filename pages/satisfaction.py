@@ -26,9 +26,13 @@ if not bench.empty:
         delta = None
         if not prev.empty and r.score is not None:
             delta = f"{r.score - prev['score'].iloc[-1]:+.2f}"
-        col.metric(f"{r.label} · {r.peer_group}", f"{r.score:.2f}" if r.score else "—", delta=delta)
+        col.metric(
+            page.md("{label} · {group}", label=r.label, group=r.peer_group),
+            f"{r.score:.2f}" if r.score else "—",
+            delta=delta,
+        )
         col.caption(
-            t(
+            page.md(
                 "satisfaction.rate_rank",
                 rate=f"{r.rate:.2f}%" if r.rate else "—",
                 rank=r.rank or "—",
@@ -36,7 +40,7 @@ if not bench.empty:
             )
         )
     st.caption(
-        t(
+        page.md(
             "satisfaction.benchmark_source",
             period=fmt_period(latest["period"].iloc[0]),
             source=latest["source"].iloc[0] or "—",
@@ -96,19 +100,17 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
         for r in lowest.itertuples(index=False):
             gap = f"{r.value - r.target:+.2f}" if pd.notna(r.target) else "—"
             linked = links[links["indicator_id"] == r.indicator_id] if not links.empty else links
-            tasks = "；".join(
-                f"{page.md_escape(x.code)} {page.md_escape(x.title)}"
-                for x in linked.itertuples(index=False)
+            tasks = page.md_join(
+                "；",
+                (
+                    page.md("{code} {title}", code=x.code, title=x.title)
+                    for x in linked.itertuples(index=False)
+                ),
             )
-            text = t(
-                "satisfaction.lowest_item",
-                item=page.md_escape(r.item),
-                value=f"{r.value:.2f}",
-                gap=gap,
-            )
-            st.markdown(f"- :material/trending_down: {text}")
+            text = page.md("satisfaction.lowest_item", item=r.item, value=f"{r.value:.2f}", gap=gap)
+            st.markdown(page.md("- :material/trending_down: {text}", text=text))
             st.caption(
-                t("satisfaction.linked_tasks", tasks=tasks)
+                page.md("satisfaction.linked_tasks", tasks=tasks)
                 if tasks
                 else t("satisfaction.no_linked_tasks")
             )

@@ -121,13 +121,11 @@ with tab_plan:
         )
         problems = draft_problems(edited)
         for key, params in problems:
-            st.error(t(key, **params))
+            st.error(page.md(key, **params))
         known = set(setup_queries.department_choices(False).values())
         unknown = sorted({d for tk in edited.tasks for d in tk.departments if d not in known})
         if unknown:
-            st.info(
-                t("setup.unknown_departments", names="、".join(page.md_escape(u) for u in unknown))
-            )
+            st.info(page.md("setup.unknown_departments", names="、".join(unknown)))
         start_default, end_default = edited.span(today)
         c1, c2 = st.columns(2)
         # keyed by their defaults: a year given or a phase dated above moves them along
@@ -142,12 +140,15 @@ with tab_plan:
         )
         if warnings:
             st.warning(
-                "\n".join(
-                    [t("plan.warnings")]
-                    + [
-                        "- " + t(key, **{k: page.md_escape(str(v)) for k, v in params.items()})
-                        for key, params in warnings
-                    ]
+                page.md_join(
+                    "\n",
+                    [
+                        page.md("{title}", title=t("plan.warnings")),
+                        *(
+                            page.md("- {warning}", warning=page.md(key, **params))
+                            for key, params in warnings
+                        ),
+                    ],
                 )
             )
         if st.button(

@@ -140,7 +140,7 @@ if upload is not None and st.button(t("setup.import"), key="dept_import"):
         )
     else:
         st.success(
-            t(
+            page.md(
                 "import.done",
                 created=result.created,
                 updated=result.updated,

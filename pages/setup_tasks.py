@@ -77,7 +77,7 @@ for rec in edited.to_dict("records"):
     )
 # the write layer's own checks (the same as the Excel import's), before the save button
 problems = [
-    t("setup.error_row", row=r.ref, reason=r.error.message())
+    page.md("setup.error_row", row=r.ref, reason=r.error.message())
     for r in check_task_rows(list(enumerate(rows, start=1)), set(depts))
 ]
 for message in problems:
@@ -85,5 +85,5 @@ for message in problems:
 if st.button(t("setup.save"), type="primary", disabled=bool(problems), key="tasks_save"):
     page.save(
         lambda s: save_tasks(actor=user.actor, session=s, campaign_id=campaign_id, rows=rows),
-        success=lambda changed: t("setup.tasks_saved", count=changed),
+        success=lambda changed: page.md("setup.tasks_saved", count=changed),
     )

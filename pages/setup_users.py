@@ -61,7 +61,7 @@ with tab_new, st.form("user_new"):
                 display_name=display or None,
                 department_code=dept or None,
             ),
-            success=t("setup.user_created", username=username.strip().lower()),
+            success=page.md("setup.user_created", username=username.strip().lower()),
         )
 
 with tab_edit:
@@ -105,7 +105,7 @@ with tab_edit:
                     lambda s: set_password(
                         actor=user.actor, session=s, username=pick, new_password=new_password
                     ),
-                    success=t("setup.password_reset_done", username=pick),
+                    success=page.md("setup.password_reset_done", username=pick),
                 )
         active = bool(row["active"])
         if pick == user.username:

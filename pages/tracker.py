@@ -33,7 +33,7 @@ CELL_COLOURS = {
 label_to_cell = {t(f"tracker.cell.{c}"): c for c in CELL_COLOURS}
 
 st.subheader(t("tracker.grid"))
-st.caption(t("tracker.legend", day=info.report_day))
+st.caption(page.md("tracker.legend", day=info.report_day))
 shown = grid.assign(
     department=grid["department_id"].map(names),
     month=grid["period"].map(fmt_period),

@@ -52,8 +52,9 @@ def _raw_markup(value: str) -> list[str]:
 def test_md_escape_leaves_no_markup(value: str) -> None:
     escaped = md_escape(value)
     assert _raw_markup(escaped) == []
-    # every character is still there, in order
-    assert ESCAPED.sub(lambda m: m.group(0)[1], escaped).replace("  \n", "\n") == value
+    # every character is still there, in order (addresses carry an invisible word joiner)
+    shown = ESCAPED.sub(lambda m: m.group(0)[1], escaped).replace("  \n", "\n")
+    assert shown.replace("\u2060", "") == value
 
 
 def _poison(url: str) -> None:

@@ -49,3 +49,21 @@ def can(actor: Actor | None, action: str) -> bool:
     if allowed is None:
         raise KeyError(f"unknown action {action!r}")
     return bool(actor.roles & allowed)
+
+
+# whose drafts (unsubmitted reports) an actor may read: every department's ...
+ALL_DRAFTS = -1
+
+
+def draft_scope(actor: Actor | None) -> int | None:
+    """Whose drafts (unsubmitted reports) the actor may read (issue 17, item 8): every
+    department's (:data:`ALL_DRAFTS`) for the office and the administrator, their own
+    department's (its id) for a liaison, nobody's (None) otherwise. Submitted, returned
+    and approved reports are read by everyone who may read the page."""
+    if actor is None:
+        return None
+    if actor.roles & {"admin", "office"}:
+        return ALL_DRAFTS
+    if "liaison" in actor.roles and actor.department_id is not None:
+        return actor.department_id
+    return None

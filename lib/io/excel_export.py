@@ -137,7 +137,10 @@ def _task_rows(scope: _Scope) -> list[dict[str, Any]]:
     session, ids, code_of = scope.session, scope.ids, scope.code_of
     assignments: dict[int, list[Assignment]] = {}
     for a in session.scalars(
-        select(Assignment).join(Task).where(Task.campaign_id.in_(ids)).order_by(Assignment.id)
+        select(Assignment)
+        .join(Task)
+        .where(Task.campaign_id.in_(ids), Assignment.active.is_(True))
+        .order_by(Assignment.id)
     ):
         assignments.setdefault(a.task_id, []).append(a)
     area_title = {

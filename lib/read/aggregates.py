@@ -56,7 +56,12 @@ def _over_active_assignments(stmt: Any, campaign_id: int, latest: Any, lu: Any) 
         .outerjoin(
             lu, and_(lu.c.assignment_id == Assignment.id, lu.c.period == latest.c.latest_period)
         )
-        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
+        .where(
+            Task.campaign_id == campaign_id,
+            Task.active.is_(True),
+            Assignment.active.is_(True),
+            Department.active.is_(True),
+        )
     )
 
 
@@ -195,7 +200,11 @@ def _reports_due(campaign_id: int, months: int) -> Any:
             (func.count(Assignment.id) * months).label("reports"),
         )
         .join(Task, Assignment.task_id == Task.id)
-        .where(Task.campaign_id == campaign_id, Task.active.is_(True))
+        .where(
+            Task.campaign_id == campaign_id,
+            Task.active.is_(True),
+            Assignment.active.is_(True),
+        )
         .group_by(Assignment.department_id)
     )
 
@@ -235,6 +244,7 @@ def _tasks_done_in_time(campaign_id: int, at: dt.date) -> Any:
         .where(
             Task.campaign_id == campaign_id,
             Task.active.is_(True),
+            Assignment.active.is_(True),
             Task.due_date.is_not(None),
             Task.due_date < at,
         )
@@ -316,7 +326,12 @@ def department_expected(
         )
         .join(Task, Assignment.task_id == Task.id)
         .join(Department, Assignment.department_id == Department.id)
-        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
+        .where(
+            Task.campaign_id == campaign_id,
+            Task.active.is_(True),
+            Assignment.active.is_(True),
+            Department.active.is_(True),
+        )
         .group_by(Assignment.department_id)
     )
     with get_engine().connect() as conn:

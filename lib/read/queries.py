@@ -9,10 +9,11 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, func, or_, select, true
 
 from lib.db import get_engine
 from lib.domain.clock import local_today, to_utc_naive
+from lib.domain.permissions import ALL_DRAFTS
 from lib.domain.scoring import COUNTED_STATES
 from lib.models import (
     Assignment,
@@ -80,7 +81,10 @@ def assignment_progress(
     latest_period, reported (a counted report exists for ``period``).
     """
     stmt = _latest_report_per_assignment(period, as_of, department_id).where(
-        Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True)
+        Task.campaign_id == campaign_id,
+        Task.active.is_(True),
+        Assignment.active.is_(True),
+        Department.active.is_(True),
     )
     if department_id is not None:
         stmt = stmt.where(Assignment.department_id == department_id)
@@ -316,7 +320,11 @@ def campaigns_of_department(department_id: int) -> list[int]:
         select(Campaign.id)
         .join(Task, Task.campaign_id == Campaign.id)
         .join(Assignment, Assignment.task_id == Task.id)
-        .where(Assignment.department_id == department_id, Campaign.archived.is_(False))
+        .where(
+            Assignment.department_id == department_id,
+            Assignment.active.is_(True),
+            Campaign.archived.is_(False),
+        )
         .group_by(Campaign.id, Campaign.start_date)
         .order_by(Campaign.start_date.desc())
     )
@@ -474,15 +482,32 @@ def tasks_for_indicators(indicator_ids: tuple[int, ...]) -> pd.DataFrame:
     return frame(stmt)
 
 
+def _drafts_shown(drafts_of: int | None) -> Any:
+    """The reports a reader may see: every report but drafts, plus the drafts of
+    ``drafts_of`` (a department id, :data:`~lib.domain.permissions.ALL_DRAFTS`, or None
+    for nobody's; see :func:`lib.domain.permissions.draft_scope`)."""
+    if drafts_of == ALL_DRAFTS:
+        return true()
+    not_draft = MonthlyUpdate.review_state != "draft"
+    if drafts_of is None:
+        return not_draft
+    return or_(not_draft, Assignment.department_id == drafts_of)
+
+
 @versioned
-def task_history(task_id: int, up_to: str, limit: int | None = None) -> pd.DataFrame:
+def task_history(
+    task_id: int, up_to: str, limit: int | None = None, drafts_of: int | None = None
+) -> pd.DataFrame:
     """Reports on one task, per department and month, newest first (the newest
-    ``limit`` of them: a province task has tens of thousands)."""
+    ``limit`` of them: a province task has tens of thousands). Drafts are left out but
+    for ``drafts_of`` (see :func:`_drafts_shown`); a department taken off the task keeps
+    its reports here (``active`` False)."""
     stmt = (
         select(
             Department.name.label("department"),
             Department.display_en.label("department_en"),
             Assignment.is_lead,
+            Assignment.active,
             MonthlyUpdate.period,
             MonthlyUpdate.percent_done,
             MonthlyUpdate.review_state,
@@ -493,7 +518,11 @@ def task_history(task_id: int, up_to: str, limit: int | None = None) -> pd.DataF
         )
         .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
         .join(Department, Assignment.department_id == Department.id)
-        .where(Assignment.task_id == task_id, MonthlyUpdate.period <= up_to)
+        .where(
+            Assignment.task_id == task_id,
+            MonthlyUpdate.period <= up_to,
+            _drafts_shown(drafts_of),
+        )
         .order_by(MonthlyUpdate.period.desc(), Assignment.is_lead.desc(), Department.sort_order)
     )
     if limit is not None:
@@ -502,12 +531,16 @@ def task_history(task_id: int, up_to: str, limit: int | None = None) -> pd.DataF
 
 
 @versioned
-def task_report_count(task_id: int, up_to: str) -> int:
-    """How many reports one task has up to a period."""
+def task_report_count(task_id: int, up_to: str, drafts_of: int | None = None) -> int:
+    """How many reports one task has up to a period (drafts as in :func:`task_history`)."""
     stmt = (
         select(func.count(MonthlyUpdate.id))
         .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
-        .where(Assignment.task_id == task_id, MonthlyUpdate.period <= up_to)
+        .where(
+            Assignment.task_id == task_id,
+            MonthlyUpdate.period <= up_to,
+            _drafts_shown(drafts_of),
+        )
     )
     with get_engine().connect() as conn:
         return int(conn.execute(stmt).scalar() or 0)

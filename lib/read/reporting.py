@@ -46,7 +46,12 @@ def campaign_departments(campaign_id: int) -> pd.DataFrame:
         )
         .join(Assignment, Assignment.department_id == Department.id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
+        .where(
+            Task.campaign_id == campaign_id,
+            Task.active.is_(True),
+            Assignment.active.is_(True),
+            Department.active.is_(True),
+        )
         .group_by(Department.id, Department.name, Department.name_en, Department.sort_order)
         .order_by(Department.sort_order, Department.id)
     )
@@ -152,6 +157,7 @@ def department_reports(campaign_id: int, department_id: int, period: str) -> pd.
         .where(
             Task.campaign_id == campaign_id,
             Task.active.is_(True),
+            Assignment.active.is_(True),
             Assignment.department_id == department_id,
         )
         .order_by(Task.seq, Task.id)
@@ -374,7 +380,12 @@ def _tracker_inputs(campaign_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         select(Assignment.id.label("assignment_id"), Assignment.department_id, Task.start_date)
         .join(Task, Task.id == Assignment.task_id)
         .join(Department, Department.id == Assignment.department_id)
-        .where(Task.campaign_id == campaign_id, Task.active.is_(True), Department.active.is_(True))
+        .where(
+            Task.campaign_id == campaign_id,
+            Task.active.is_(True),
+            Assignment.active.is_(True),
+            Department.active.is_(True),
+        )
     )
     reports = table(
         select(
@@ -495,7 +506,7 @@ def _task_departments(conn: Any, task_ids: list[int]) -> tuple[list[Any], dict[i
             Department.display_en.label("name_en"),
         )
         .join(Department, Department.id == Assignment.department_id)
-        .where(Assignment.task_id.in_(task_ids))
+        .where(Assignment.task_id.in_(task_ids), Assignment.active.is_(True))
         .order_by(Assignment.is_lead.desc(), Department.sort_order, Department.id)
     ).all()
     latest = (

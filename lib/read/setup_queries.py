@@ -113,7 +113,7 @@ def tasks_table(campaign_id: int) -> pd.DataFrame:
             select(Assignment.task_id, Department.code, Assignment.is_lead)
             .join(Department, Department.id == Assignment.department_id)
             .join(Task, Task.id == Assignment.task_id)
-            .where(Task.campaign_id == campaign_id)
+            .where(Task.campaign_id == campaign_id, Assignment.active.is_(True))
             .order_by(Department.sort_order, Department.code)
         ).all()
     depts: dict[int, list[str]] = {}

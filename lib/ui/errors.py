@@ -20,8 +20,8 @@ from typing import Any
 
 import streamlit as st
 
-from lib.i18n import t
 from lib.ui import state
+from lib.ui.text import md
 
 LOG = logging.getLogger("campaign.errors")
 if not LOG.handlers:
@@ -54,7 +54,7 @@ def report(exc: BaseException, where: str) -> str:
         type(exc).__name__,
         exc_info=exc,
     )
-    st.error(t("error.internal", id=error_id))
+    st.error(md("error.internal", id=error_id))
     if debug_errors():
         st.exception(exc)
     return error_id

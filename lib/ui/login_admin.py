@@ -67,9 +67,9 @@ def render(user: CurrentUser) -> None:
                         reason=reason or None,
                     )
             except ServiceError as exc:
-                st.error(exc.message())
+                st.error(page.error_md(exc))
             else:
-                st.success(t("security.unlocked", username=page.md_escape(who), count=count))
+                st.success(page.md("security.unlocked", username=who, count=count))
 
     blocked = logins.blocked_addresses()
     if not blocked:
@@ -96,6 +96,6 @@ def render(user: CurrentUser) -> None:
                 with session_scope() as session:
                     unblock_address(actor=user.actor, session=session, address=network)
             except ServiceError as exc:
-                st.error(exc.message())
+                st.error(page.error_md(exc))
             else:
-                st.success(t("security.unblocked", address=page.md_escape(network)))
+                st.success(page.md("security.unblocked", address=network))

@@ -13,7 +13,6 @@ A page reads::
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -38,6 +37,13 @@ from lib.read import queries
 from lib.read.campaigns import CampaignRecord
 from lib.ui import state
 from lib.ui.auth import CurrentUser
+
+# the escaping rule (lib/ui/text.py), for pages as page.md(...), page.md_escape(...)
+from lib.ui.text import Markdown as Markdown
+from lib.ui.text import error_md as error_md
+from lib.ui.text import md as md
+from lib.ui.text import md_escape as md_escape
+from lib.ui.text import md_join as md_join
 from lib.write import ServiceError
 
 if TYPE_CHECKING:
@@ -125,9 +131,15 @@ def login_page_extras(demo_mode: bool) -> None:
         return
     from lib.demo import DEMO_PASSWORD
 
-    st.info(t("login.demo_notice", password=DEMO_PASSWORD))
-    rows = [f"- `{name}` — {role_label(name)}" for name in ("admin", "office", "leader", "viewer")]
-    st.markdown(f"**{t('login.demo_accounts')}**\n\n" + "\n".join(rows))
+    st.info(md("login.demo_notice", password=DEMO_PASSWORD))
+    rows = md_join(
+        "\n",
+        (
+            md("- `{name}` — {role}", name=name, role=role_label(name))
+            for name in ("admin", "office", "leader", "viewer")
+        ),
+    )
+    st.markdown(md("**{title}**\n\n{rows}", title=t("login.demo_accounts"), rows=rows))
     st.markdown(
         t("login.demo_liaisons", examples="`liaison_office`、`liaison_dispatch`、`liaison_card`")
     )
@@ -194,7 +206,7 @@ def sidebar(user: CurrentUser) -> None:
             )
         state.PERIOD_SLOT.set(st.container())
         roles = join_list([role_label(r) for r in sorted(user.roles)])
-        st.caption(t("sidebar.signed_in_as", name=user.display_name, roles=roles))
+        st.caption(md("sidebar.signed_in_as", name=user.display_name, roles=roles))
 
 
 def period_selector(periods: list[str]) -> str:
@@ -330,7 +342,13 @@ def open(
         if title:
             st.title(t(title))
             show_flash()
-            st.caption(f"{campaign_name(view.header)} · {fmt_period(view.period)}")
+            st.caption(
+                md(
+                    "{campaign} · {period}",
+                    campaign=campaign_name(view.header),
+                    period=fmt_period(view.period),
+                )
+            )
         return OpenedView(user, lang, view.campaign_id, view)
     if title:
         st.title(t(title))
@@ -395,7 +413,7 @@ def run_write(
         with session_scope() as session:
             return run(session)
     except ServiceError as exc:
-        st.error(exc.message(current_lang()))
+        st.error(error_md(exc, current_lang()))
         if on_error is not None:
             on_error(exc)
         return None
@@ -455,9 +473,9 @@ def names_by_id(frame: pd.DataFrame, id_col: str = "id", name: str = "name") -> 
     }
 
 
-def campaign_name(header: CampaignRecord) -> str:
+def campaign_name(header: CampaignRecord) -> Markdown:
     """The campaign's name in the current language, escaped for Markdown."""
-    return md_escape(local_name(header.name, header.name_en))
+    return md("{name}", name=local_name(header.name, header.name_en))
 
 
 # --- charts and tables ---------------------------------------------------------------------
@@ -469,7 +487,7 @@ def focus_note(total: int, own: bool = False) -> None:
 
     if total > CHART_DEPARTMENTS:
         st.caption(
-            t(
+            md(
                 "chart.focus",
                 n=CHART_DEPARTMENTS // 2,
                 total=total,
@@ -500,15 +518,3 @@ def chart(chart_obj, table_data, *, key: str) -> None:  # type: ignore[no-untype
     st.altair_chart(chart_obj, width="stretch")
     with st.expander(t("chart.show_data"), expanded=False):
         table(table_data, hide_index=True, width="stretch", key=f"table_{key}")
-
-
-# Markdown, HTML and Streamlit directive characters (":red[...]", ":material/x:", "$x$")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
-
-
-def md_escape(value: object) -> str:
-    """User text for ``st.markdown``/``st.caption``/``st.title``: every Markdown, HTML and
-    Streamlit directive character is backslash-escaped, so the text shows exactly as typed
-    (a link, an image, a script tag or ``**bold**`` stays text)."""
-    text = "" if value is None else str(value)
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")

@@ -29,7 +29,10 @@ from lib.domain.periods import is_period, period_of, periods_between
 from lib.domain.permissions import Actor, can
 from lib.i18n import t
 from lib.models import AuditLog, Campaign, Department, PeriodLock, User
-from lib.write import summary
+from lib.write import clean, summary
+
+# imported for its flush check: no text with control characters reaches the database
+__uses__ = (clean,)
 
 MAX_TEXT = 4000
 MAX_REASON = 1000
@@ -179,11 +182,37 @@ _PERIOD_LOCKED = select(PeriodLock.locked).where(
 )
 
 
+# The month lock and the writes it stops meet on the campaign's row (issue 17, item 11):
+# a write into a month takes it FOR SHARE before it reads the lock (writes share it);
+# locking or unlocking takes it FOR UPDATE. So a lock waits for the writes already under
+# way to commit, and a write that starts while a lock is being set waits for that lock's
+# commit, then reads it: no report is ever committed into a locked month. (SQLite has no
+# row locks; its single writer and snapshot upgrade errors give the same guarantee.)
+_CAMPAIGN_SHARED = (
+    select(Campaign.id).where(Campaign.id == bindparam("campaign")).with_for_update(read=True)
+)
+_CAMPAIGN_EXCLUSIVE = (
+    select(Campaign.id).where(Campaign.id == bindparam("campaign")).with_for_update()
+)
+
+
+def hold_months(session: Session, campaign_id: int, *, exclusive: bool = False) -> None:
+    """Take the campaign's row: shared to write into its months, exclusive to lock or
+    unlock one (held until the transaction ends)."""
+    stmt = _CAMPAIGN_EXCLUSIVE if exclusive else _CAMPAIGN_SHARED
+    session.execute(stmt, {"campaign": campaign_id})
+
+
 def is_period_locked(session: Session, campaign_id: int, period: str) -> bool:
+    """Whether the month is locked (a plain read; a write asks :func:`locked_error`)."""
     return bool(session.scalar(_PERIOD_LOCKED, {"campaign": campaign_id, "period": period}))
 
 
 def locked_error(session: Session, campaign_id: int, period: str) -> ServiceError | None:
+    """Why a write may not go into the month (it is locked), or None. The campaign's
+    row is held shared first (:func:`hold_months`), so a lock being set is waited for
+    and then seen."""
+    hold_months(session, campaign_id)
     if is_period_locked(session, campaign_id, period):
         return ServiceError("error.period_locked", period=period)
     return None

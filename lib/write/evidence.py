@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from lib.config import settings
 from lib.domain.permissions import Actor
 from lib.io import attachments as attachment_files
-from lib.models import Assignment, Attachment, MonthlyUpdate, Task
+from lib.models import Assignment, Attachment, Campaign, MonthlyUpdate, Task
 from lib.write.base import ServiceError, audit, require, require_department, require_unlocked
+from lib.write.reporting import writable_error
 
 
 def _editable(session: Session, actor: Actor, update: MonthlyUpdate) -> tuple[Assignment, Task]:
@@ -21,6 +22,10 @@ def _editable(session: Session, actor: Actor, update: MonthlyUpdate) -> tuple[As
     require_department(actor, assignment.department_id)
     task = session.get(Task, assignment.task_id)
     assert task is not None
+    campaign = session.get(Campaign, task.campaign_id)
+    assert campaign is not None
+    if error := writable_error(assignment, task, campaign):
+        raise error
     require_unlocked(session, task.campaign_id, update.period)
     if update.review_state == "approved":
         raise ServiceError("error.report_approved", task=task.code)

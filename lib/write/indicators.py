@@ -169,6 +169,8 @@ def _check_values(
         if ind.campaign_id not in campaigns_checked:
             campaign = session.get(Campaign, ind.campaign_id)
             assert campaign is not None
+            if campaign.archived:
+                raise ServiceError("error.campaign_archived", name=campaign.name)
             require_campaign_period(campaign, period, allow_future=False)
             require_unlocked(session, campaign.id, period)
             campaigns_checked.add(ind.campaign_id)
@@ -301,6 +303,8 @@ def _import_value_refusals(
         require_department(actor, row.department_id)
     except PermissionDenied as denied:
         yield "department_id", denied
+    if campaign.archived:
+        yield "indicator_id", ServiceError("error.campaign_archived", name=campaign.name)
     if error := locks.error(campaign.id, row.period):
         yield "period", error
 

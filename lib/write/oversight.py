@@ -20,6 +20,7 @@ from lib.write.base import (
     conflict,
     flush_or_conflict,
     fmt_bound,
+    hold_months,
     require,
     require_campaign_period,
     require_unlocked,
@@ -44,6 +45,8 @@ def set_period_lock(
     reason = clean_text(reason, MAX_REASON)
     if not locked and not reason:
         raise ServiceError("error.unlock_needs_reason")
+    # waits for the writes into the campaign's months under way; holds off new ones
+    hold_months(session, campaign_id, exclusive=True)
     row = session.scalar(
         select(PeriodLock)
         .where(PeriodLock.campaign_id == campaign_id, PeriodLock.period == period)

@@ -168,6 +168,16 @@ def _report_refusals(item: _ReportFields, label: str) -> Iterator[tuple[str, Ser
             )
 
 
+def writable_error(assignment: Assignment, task: Task, campaign: Campaign) -> ServiceError | None:
+    """Why no report (or evidence) may be written on this assignment any more: its
+    campaign is archived, or the task or the department's part in it is inactive."""
+    if campaign.archived:
+        return ServiceError("error.campaign_archived", name=campaign.name)
+    if not (assignment.active and task.active):
+        return ServiceError("error.assignment_inactive", task=task.code)
+    return None
+
+
 def _report_targets(
     session: Session, ids: list[int]
 ) -> dict[int, tuple[Assignment, Task, Campaign]]:
@@ -206,6 +216,8 @@ def _check_reports(
             raise ServiceError("error.assignment_unknown", id=item.assignment_id)
         assignment, task, campaign = rows[item.assignment_id]
         require_department(actor, assignment.department_id)
+        if error := writable_error(assignment, task, campaign):
+            raise error
         if campaign.id not in checked_campaigns:
             require_campaign_period(campaign, period, allow_future=False)
             require_unlocked(session, campaign.id, period)
@@ -358,6 +370,9 @@ def _import_report_refusals(
         return
     changed = upsert.changed_fields()
     if not changed:
+        return
+    if error := writable_error(assignment, task, campaign):
+        yield "assignment_id", error
         return
     state = upsert.stored.review_state if upsert.stored is not None else None
     try:

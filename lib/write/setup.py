@@ -31,7 +31,6 @@ from lib.write.base import (
     apply_values,
     audit,
     department_by_code,
-    plain,
     plain_dict,
     refuse_all,
     require,
@@ -161,6 +160,39 @@ def _task_values(row: Mapping[str, Any], area_id: int | None) -> dict[str, Any]:
     }
 
 
+def _task_snapshot(task: Task) -> dict[str, Any]:
+    """A task's fields as its audit rows keep them."""
+    return {
+        "code": task.code,
+        **plain_dict(
+            {
+                k: getattr(task, k)
+                for k in (
+                    "title",
+                    "area_id",
+                    "due_date",
+                    "weight",
+                    "target_text",
+                    "target_value",
+                    "target_direction",
+                    "target_unit",
+                    "active",
+                )
+            }
+        ),
+    }
+
+
+def _assignment_snapshot(assignment: Assignment, task: Task) -> dict[str, Any]:
+    return {
+        "task_id": task.id,
+        "task_code": task.code,
+        "department_id": assignment.department_id,
+        "is_lead": assignment.is_lead,
+        "active": assignment.active,
+    }
+
+
 class _TaskTable:
     """A campaign's areas and tasks while its task table is written."""
 
@@ -191,23 +223,60 @@ class _TaskTable:
             self.areas[title] = area
         return self.areas[title].id
 
-    def assign(self, task: Task, codes: list[str], lead: str | None) -> bool:
-        """Give the task exactly these departments and lead; whether anything changed."""
+    def current(self, task: Task) -> tuple[list[str], str | None]:
+        """The task's active departments (codes, lead first) and its lead."""
+        codes = {d.id: c for c, d in self.departments.items()}
+        active = sorted(
+            (a for a in task.assignments if a.active), key=lambda a: (not a.is_lead, a.id)
+        )
+        lead = next((codes[a.department_id] for a in active if a.is_lead), None)
+        return [codes[a.department_id] for a in active], lead
+
+    def current_dict(self, task: Task) -> dict[str, Any]:
+        codes, lead = self.current(task)
+        return {"departments": codes, "lead": lead}
+
+    def assign(self, actor: Actor, task: Task, codes: list[str], lead: str | None) -> bool:
+        """Give the task exactly these departments and lead; whether anything changed.
+
+        A department taken off the task keeps its assignment, marked inactive, with
+        every report and evidence file (history is append-only); put back, the same
+        assignment is active again. One audit row per assignment changed."""
         wanted = {self.departments[c].id: c == lead for c in codes}
         existing = {a.department_id: a for a in task.assignments}
-        if {k: v.is_lead for k, v in existing.items()} == wanted:
-            return False
+        changes: list[tuple[Assignment, dict[str, Any] | None]] = []
         for dept_id, assignment in existing.items():
-            if dept_id not in wanted:
-                self.session.delete(assignment)  # its reports go with it (cascade)
-            else:
-                assignment.is_lead = wanted[dept_id]
+            values = (
+                {"active": True, "is_lead": wanted[dept_id]}
+                if dept_id in wanted
+                else {"active": False, "is_lead": assignment.is_lead}
+            )
+            before = apply_values(assignment, values)
+            if before is not None:
+                changes.append((assignment, before))
         for dept_id, is_lead in wanted.items():
             if dept_id not in existing:
-                self.session.add(
-                    Assignment(task_id=task.id, department_id=dept_id, is_lead=is_lead)
+                assignment = Assignment(
+                    task_id=task.id, department_id=dept_id, is_lead=is_lead, active=True
                 )
+                self.session.add(assignment)
+                changes.append((assignment, None))
+        if not changes:
+            return False
         self.session.flush()
+        for assignment, before in changes:
+            after = _assignment_snapshot(assignment, task)
+            audit(
+                self.session,
+                actor,
+                "create" if before is None else "update",
+                "assignment",
+                assignment.id,
+                before=None if before is None else {**after, **before},
+                after=after,
+                campaign_id=self.campaign_id,
+                department_id=assignment.department_id,
+            )
         self.session.refresh(task)
         return True
 
@@ -226,19 +295,17 @@ class _TaskTable:
             self.tasks[code] = task
             changed = True
         else:
+            snapshot = _task_snapshot(task)
             old = apply_values(task, values)
-            before = plain_dict(old) if old is not None else None
+            before = {**snapshot, **self.current_dict(task)}
             changed = old is not None
         codes = row.get("departments")
         lead = row.get("lead") or (codes[0] if codes else None)
         if codes is not None:
-            changed = self.assign(task, list(codes), lead) or changed
+            changed = self.assign(actor, task, list(codes), lead) or changed
         if not changed:
             return "unchanged"
-        after = {k: plain(v) for k, v in values.items()}
-        if codes is not None:
-            after["departments"] = list(codes)
-            after["lead"] = lead
+        after = {**_task_snapshot(task), **self.current_dict(task)}
         audit(
             self.session,
             actor,

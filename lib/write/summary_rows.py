@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType, SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, case, func, literal, select
+from sqlalchemy import and_, bindparam, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from lib.domain.periods import period_end, periods_between, report_cutoff
@@ -205,7 +205,7 @@ def _reads() -> dict[str, Any]:
             Task.weight,
             Task.start_date,
             Task.due_date,
-            Task.active,
+            and_(Task.active, Assignment.active).label("active"),
             Task.area_id,
         )
         .join(Task, Assignment.task_id == Task.id)

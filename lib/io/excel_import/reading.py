@@ -27,6 +27,7 @@ from lib.io.excel_import.sheets import (
     label,
     norm,
 )
+from lib.write.clean import has_control
 
 MAX_ROWS = 50_000
 PERIOD_RE = re.compile(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")
@@ -355,6 +356,8 @@ def parse_cell(
         return None, None, {}
     if data_type == "e" or (isinstance(raw, str) and nfkc(raw).upper() in ERROR_VALUES):
         return None, "import.error_cell_error", {"value": str(raw).strip()[:20]}
+    if isinstance(raw, str) and has_control(raw, multiline=True):
+        return None, "import.error_control", {}
     try:
         value = _PARSERS[col.kind](col, raw, number_format)
     except _NotAChoice as bad:

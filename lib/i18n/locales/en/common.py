@@ -109,4 +109,17 @@ MESSAGES: dict[str, str] = {
     "security.error_zip_damaged": (
         "The file is damaged (its contents do not match their checksums); it was refused."
     ),
+    "security.field_comment": "comment",
+    "security.field_reason": "reason",
+    "security.field_note": "note",
+    "security.field_name": "name",
+    "security.field_name_en": "English name",
+    "security.field_display_name": "display name",
+    "security.field_username": "username",
+    "security.field_title": "title",
+    "security.field_description": "description",
+    "security.field_file_name": "file name",
+    "security.field_label": "label",
+    "security.field_email": "email",
+    "security.field_value": "input",
 }

@@ -84,4 +84,14 @@ MESSAGES: dict[str, str] = {
         "Something went wrong on our side; it has been logged (error id {id}). Please try again; "
         "if it keeps happening, give this id to your administrator."
     ),
+    "error.campaign_archived": (
+        "Campaign “{name}” is archived; nothing can be reported or changed in it."
+    ),
+    "error.assignment_inactive": (
+        "Task {task} is no longer assigned to this department (or the task is inactive); it can "
+        "no longer be reported."
+    ),
+    "error.control_characters": (
+        "“{field}” contains invisible control characters (such as NUL); remove them and save again."
+    ),
 }

@@ -109,4 +109,5 @@ MESSAGES: dict[str, str] = {
     "ledger.problem_area": "Problem list",
     "ledger.task_detail": "Task detail",
     "ledger.no_reports": "No monthly report on this task yet.",
+    "ledger.department_removed": "{name} (no longer on this task)",
 }

@@ -249,4 +249,5 @@ MESSAGES: dict[str, str] = {
     ),
     "import.template_list_sheet": "Lists",
     "import.template_lists_note": "The options of the drop-down lists; do not edit.",
+    "import.error_control": "contains invisible control characters (such as NUL)",
 }

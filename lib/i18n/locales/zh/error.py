@@ -66,4 +66,7 @@ MESSAGES: dict[str, str] = {
     "error.review_state_invalid": "任务 {task} 的审核状态无效。",
     "error.indicator_group_invalid": "指标分组无效，可选：{groups}。",
     "error.internal": "系统出现内部错误，已记录（错误编号 {id}）。请稍后重试；如问题持续，请把错误编号告知系统管理员。",
+    "error.campaign_archived": "活动「{name}」已归档，不能再填报或修改。",
+    "error.assignment_inactive": "任务 {task} 已不再由该科室负责（或任务已停用），不能再填报。",
+    "error.control_characters": "「{field}」含有不可见的控制字符（如 NUL），请删除后再保存。",
 }

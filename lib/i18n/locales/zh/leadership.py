@@ -88,4 +88,5 @@ MESSAGES: dict[str, str] = {
     "ledger.problem_area": "问题清单",
     "ledger.task_detail": "任务详情",
     "ledger.no_reports": "该任务还没有任何月度填报。",
+    "ledger.department_removed": "{name}（已移出本任务）",
 }

@@ -203,4 +203,5 @@ MESSAGES: dict[str, str] = {
     ),
     "import.template_list_sheet": "下拉选项",
     "import.template_lists_note": "此工作表为下拉列表的选项，请勿修改。",
+    "import.error_control": "含有不可见的控制字符（如 NUL）",
 }
