@@ -54,6 +54,7 @@ CHART_SCALE = 3  # PNG pixels per point: sharp on a 1920 × 1080 projector
 CHART_FONT = 20  # axis labels, legend and mark labels (pt on the slide)
 CHART_TITLE_FONT = 22
 MARKER_FONT = 22  # the "today" marker of the phase timeline
+LAGGING_ROWS = 7  # tasks on the lagging slide (the task ledger has them all)
 
 
 def build_deck(data: MeetingData) -> bytes:
@@ -169,8 +170,8 @@ def _ranking_slide(s: Any, data: MeetingData, page: int) -> str:
         t("col.expected", lang),
         t("meeting.col_status", lang),
     ]
-    widths = [1.3, 4.6, 1.8, 1.6, 1.6, 1.23]
-    row_h = min(0.45, BOX_H / (RANK_ROWS + 1))
+    widths = [1.1, 3.83, 1.5, 2.1, 2.0, 1.6]
+    row_h = min(0.42, BOX_H / (RANK_ROWS + 1))
     shape = s.shapes.add_table(
         len(rows) + 1,
         len(heads),
@@ -237,12 +238,12 @@ def _honours_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
 
 
 def _lagging_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
-    """The first eight lagging tasks as a table, the status in its colour."""
+    """The first LAGGING_ROWS lagging tasks as a table, the status in its colour."""
     from pptx.util import Inches
 
     lang = data.lang
     _title(s, t("meeting.slide_lagging", lang), data)
-    rows = data.lagging.head(8)
+    rows = data.lagging.head(LAGGING_ROWS)
     if rows.empty:
         _note(s, t("overview.no_lagging", lang), 32)
         return t("overview.no_lagging", lang)
@@ -261,7 +262,7 @@ def _lagging_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
         t("col.progress", lang),
         t("col.status", lang),
     ]
-    widths = [5.6, 3.93, 1.2, 1.4]
+    widths = [5.4, 3.83, 1.4, 1.5]
     for j, (h, w) in enumerate(zip(heads, widths, strict=True)):
         table.columns[j].width = Inches(w)
         _cell(table.cell(0, j), h, 20, bold=True, align="left" if j < 2 else "center")
@@ -269,7 +270,7 @@ def _lagging_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
     for i, r in enumerate(rows.itertuples(index=False), start=1):
         values = [
             f"{r.code} {r.title}",
-            getattr(r, depts_col),
+            _short_names(str(getattr(r, depts_col)), lang),
             f"{r.percent:.0f}%",
             status_label(r.status, lang),
         ]
@@ -277,6 +278,15 @@ def _lagging_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
             fill = scoring.STATUS_COLOURS[r.status] if j == 3 else None
             _cell(table.cell(i, j), str(v), 18, align="left" if j < 2 else "center", fill=fill)
     return t("meeting.notes_lagging", lang, count=len(data.lagging), shown=len(rows))
+
+
+def _short_names(names: str, lang: str, keep: int = 2) -> str:
+    """A task's departments for a table cell on a slide: the first two and the count."""
+    sep = "、" if lang == "zh" else ", "
+    parts = [p for p in names.split(sep) if p]
+    if len(parts) <= keep:
+        return names
+    return sep.join(parts[:keep]) + t("list.more", lang, total=len(parts))
 
 
 def _satisfaction_slide(s: Any, data: MeetingData, pngs: dict[str, bytes]) -> str:
@@ -417,8 +427,11 @@ def _cell(
     dark status colours."""
     from pptx.dml.color import RGBColor
     from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+    from pptx.util import Inches
 
     cell.text = ""
+    cell.margin_left = cell.margin_right = Inches(0.06)
+    cell.margin_top = cell.margin_bottom = Inches(0.03)
     para = cell.text_frame.paragraphs[0]
     para.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER}[align]
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
