@@ -43,9 +43,8 @@ SLIDE_CSS = """
   .st-key-meeting_slide table.meeting-table th {background: #1565C0; color: #fff;}
   .st-key-meeting_slide table.meeting-table td.num {text-align: right;
       font-variant-numeric: tabular-nums;}
-  .st-key-meeting_slide .meeting-cover {padding: 18vh 0 0 4vw;}
-  .st-key-meeting_slide .meeting-cover h1 {font-size: 4.6rem !important; color: #0D47A1;
-      margin-bottom: 2rem;}
+  .st-key-meeting_cover {padding: 16vh 0 0 4vw;}
+  .st-key-meeting_cover h1 {font-size: 4.6rem !important; color: #0D47A1;}
 </style>
 """
 # the presentation view: nothing but the slide; the overlay appears on hover
@@ -186,11 +185,9 @@ def show(key: str) -> None:
             t("meeting.as_of", lang, date=fmt_date(ctx.at, lang)),
             ctx.header.organiser or "",
         ]
-        st.html(
-            f'<div class="meeting-cover"><h1>{html.escape(data.title)}</h1>'
-            + "".join(f"<p>{html.escape(x)}</p>" for x in lines if x)
-            + "</div>"
-        )
+        with st.container(key="meeting_cover"):
+            st.title(page.md_escape(data.title))
+            st.html("".join(f"<p>{html.escape(x)}</p>" for x in lines if x))
     elif key == "headline":
         st.title(t("meeting.slide_headline"))
         pairs = meeting.headline(data)
