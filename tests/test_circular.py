@@ -193,3 +193,38 @@ def test_circular_numbering_stays_continuous(example_data) -> None:  # type: ign
     assert [circular.chinese_number(i) for i in (1, 9, 10, 11, 20, 23)] == [
         "一", "九", "十", "十一", "二十", "二十三",
     ]  # fmt: skip
+
+
+def test_circular_renders_as_a4_through_libreoffice(worked_example_sqlite) -> None:  # type: ignore[no-untyped-def]
+    """The Word file and the server's PDF, rendered by LibreOffice (zh and en): A4 pages,
+    first pages as PNG under tests/artifacts/circular/ to look at."""
+    import shutil
+    import subprocess
+
+    from lib.io import office
+    from tests.conftest import ARTIFACTS, need
+
+    if not office.available() or not shutil.which("pdftoppm") or not shutil.which("pdfinfo"):
+        need("libreoffice and poppler are not installed")
+    cid, _ = worked_example_sqlite
+    out = ARTIFACTS / "circular"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    for lang in ("zh", "en"):
+        ctx = views.context(cid, TODAY, "2026-03")
+        assert ctx is not None
+        data = meeting.meeting_data(ctx, lang)
+        head = circular.circular_head(data, prefix="服务办" if lang == "zh" else "CO")
+        text = circular.circular_text(data, head)
+        for name, pdf in (
+            ("docx", office.to_pdf(circular.circular_docx(text, head), ".docx")),
+            ("pdf", circular.circular_pdf(text, head)),
+        ):
+            path = out / f"{lang}_{name}.pdf"
+            path.write_bytes(pdf)
+            info = subprocess.run(
+                ["pdfinfo", str(path)], capture_output=True, text=True, check=True
+            ).stdout
+            assert "(A4)" in info, info
+            pngs = office.pdf_to_pngs(pdf, out / f"{lang}_{name}", dpi=60, first=1, last=1)
+            assert len(pngs) == 1 and pngs[0].stat().st_size > 5_000

@@ -430,6 +430,9 @@ def circular_docx(
             bold=fonts.bold_title,
         )
         _blank(doc, 1, fonts)
+    # justified Chinese; English ragged right (justified Latin text opens wide gaps)
+    english = head is not None and head.lang != "zh"
+    body_align = WD_ALIGN_PARAGRAPH.LEFT if english else WD_ALIGN_PARAGRAPH.JUSTIFY
     first = True
     for text in body:
         if first and not text.startswith("#") and text.endswith(("：", ":")) and len(text) <= 40:
@@ -443,7 +446,7 @@ def circular_docx(
             _para(doc, text[4:], fonts.h2, SIZE_3, indent=True, keep_next=True)
         else:
             body_text = text.removeprefix("- ")
-            _para(doc, body_text, fonts.body, SIZE_3, WD_ALIGN_PARAGRAPH.JUSTIFY, True)
+            _para(doc, body_text, fonts.body, SIZE_3, body_align, True)
     if sign:
         _blank(doc, 1, fonts)
         _signature(doc, sign, fonts)

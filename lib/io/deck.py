@@ -262,7 +262,7 @@ def _lagging_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
         t("col.progress", lang),
         t("col.status", lang),
     ]
-    widths = [5.4, 3.83, 1.4, 1.5]
+    widths = [5.3, 3.63, 1.7, 1.5]
     for j, (h, w) in enumerate(zip(heads, widths, strict=True)):
         table.columns[j].width = Inches(w)
         _cell(table.cell(0, j), h, 20, bold=True, align="left" if j < 2 else "center")
