@@ -228,3 +228,28 @@ def test_circular_renders_as_a4_through_libreoffice(worked_example_sqlite) -> No
             assert "(A4)" in info, info
             pngs = office.pdf_to_pngs(pdf, out / f"{lang}_{name}", dpi=60, first=1, last=1)
             assert len(pngs) == 1 and pngs[0].stat().st_size > 5_000
+
+
+def test_cli_circular_with_prefix_and_number(worked_example_sqlite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    from docx import Document
+
+    from tests.conftest import ROOT
+
+    cid, url = worked_example_sqlite
+    out = tmp_path / "c.docx"
+    r = subprocess.run(
+        [sys.executable, "-m", "lib.cli", "circular", "--campaign", str(cid), "--period",
+         "2026-03", "--out", str(out), "--prefix", "服务办", "--number", "12",
+         "--issuer", "示例医院"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
+        timeout=180,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    texts = [p.text for p in Document(str(out)).paragraphs if p.text.strip()]
+    assert texts[:2] == ["示例医院文件", "服务办〔2026〕12号"]
+    assert texts[-3:-1] == ["特此通报。", "示例医院"]
+    assert re.fullmatch(r"\d{4}年[1-9]\d?月[1-9]\d?日", texts[-1])  # the day it is written
