@@ -253,3 +253,42 @@ def test_cli_circular_with_prefix_and_number(worked_example_sqlite, tmp_path) ->
     assert texts[:2] == ["示例医院文件", "服务办〔2026〕12号"]
     assert texts[-3:-1] == ["特此通报。", "示例医院"]
     assert re.fullmatch(r"\d{4}年[1-9]\d?月[1-9]\d?日", texts[-1])  # the day it is written
+
+
+def test_issuer_and_prefix_are_kept_per_campaign(app_engine) -> None:  # type: ignore[no-untyped-def]
+    """The setup page stores the issuing office and number prefix in the campaign's
+    settings (through lib/write, audited); the circular's head reads them."""
+    from lib import write
+    from lib.models import AuditLog, Campaign
+    from tests.factories import make_world
+
+    engine = app_engine
+    w = make_world(engine)
+    with session_scope(engine) as s:
+        camp = s.get(Campaign, w.campaign_id)
+        assert camp is not None
+        name, start, end = camp.name, camp.start_date, camp.end_date
+    with session_scope(engine) as s:
+        write.update_campaign(
+            actor=w.office,
+            session=s,
+            campaign_id=w.campaign_id,
+            name=name,
+            start=start,
+            end=end,
+            circular={"issuer": " 示例医院 ", "prefix": "医服办"},
+        )
+    with session_scope(engine) as s:
+        camp = s.get(Campaign, w.campaign_id)
+        assert camp is not None and camp.settings["circular"] == {
+            "issuer": "示例医院",
+            "prefix": "医服办",
+        }
+        assert s.query(AuditLog).filter(AuditLog.entity == "campaign").count() >= 1
+    from lib.domain.scoring import campaign_settings
+
+    assert campaign_settings({})["circular"] == {"issuer": "", "prefix": ""}
+    ctx = views.context(w.campaign_id, start)
+    assert ctx is not None
+    head = circular.circular_head(meeting.meeting_data(ctx, "zh"))
+    assert head.issuer == "示例医院" and head.number == f"医服办〔{ctx.period[:4]}〕1号"

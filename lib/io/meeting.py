@@ -151,39 +151,6 @@ def spotlight_tasks(data: MeetingData, department_id: int, limit: int = 6) -> pd
     return late.assign(_o=late["status"].map(order)).sort_values(["_o", "percent"]).head(limit)
 
 
-def spotlight_lines(data: MeetingData, department_id: int) -> list[str]:
-    """What a department spotlight slide says."""
-    lang = data.lang
-    row = data.ranking[data.ranking["department_id"] == department_id].iloc[0]
-    lines = [
-        t(
-            "meeting.spot_rank",
-            lang,
-            rank=int(row["rank"]),
-            total=len(data.ranking),
-            score=f"{row['composite']:.2f}",
-        ),
-        t(
-            "meeting.spot_completion",
-            lang,
-            value=fmt_pct(row["completion"]),
-            expected=fmt_pct(row["expected"]),
-        ),
-        t(
-            "meeting.spot_tasks",
-            lang,
-            done=int(row["done"]),
-            total=int(row["assignments"]),
-            overdue=int(row["overdue"]),
-        ),
-    ]
-    if pd.notna(row.get("satisfaction")):
-        lines.append(t("meeting.spot_satisfaction", lang, value=f"{row['satisfaction']:.1f}"))
-    if pd.notna(row.get("inspection")):
-        lines.append(t("meeting.spot_inspection", lang, value=f"{row['inspection']:.1f}"))
-    return lines
-
-
 RANK_ROWS = 12  # departments per ranking slide (a table readable from the back of a room)
 
 

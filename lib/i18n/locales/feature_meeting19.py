@@ -34,6 +34,10 @@ ZH = {
     "circular.sat_flat": "与上月持平。",
     "circular.sat_meets": "达到目标。",
     "circular.sat_below": "低于目标 {value} 分。",
+    # campaign setup: the circular's head
+    "setup.circular": "通报（公文）版头",
+    "setup.circular_issuer": "发文机关（留空则用主办单位）",
+    "setup.circular_prefix": "发文字号前缀（如“服务办”）",
     # the reports page
     "reports.issuer": "发文机关",
     "reports.doc_prefix": "发文字号前缀（如“服务办”）",
@@ -114,6 +118,9 @@ EN = {
     "circular.sat_flat": " Unchanged on last month.",
     "circular.sat_meets": " The target is met.",
     "circular.sat_below": " {value} below the target.",
+    "setup.circular": "Circular heading",
+    "setup.circular_issuer": "Issuing office (empty: the organiser)",
+    "setup.circular_prefix": "Document number prefix",
     "reports.issuer": "Issuing office",
     "reports.doc_prefix": "Document number prefix",
     "reports.doc_no": "Document number",
