@@ -433,10 +433,20 @@ def cmd_circular(args: argparse.Namespace) -> int:
         return 2
     if args.send:
         return _send_circular(args)
-    text = circular.circular_text(_meeting_data(args))
-    _write(
-        args.out, text.encode("utf-8") if args.out.endswith(".md") else circular.circular_docx(text)
-    )
+    data = _meeting_data(args)
+    head = circular.circular_head(data, issuer=args.issuer, prefix=args.prefix, number=args.number)
+    text = circular.circular_text(data, head)
+    if args.out.endswith(".md"):
+        out = text.encode("utf-8")
+    elif args.out.endswith(".pdf"):
+        try:
+            out = circular.circular_pdf(text, head)
+        except RuntimeError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+    else:
+        out = circular.circular_docx(text, head)
+    _write(args.out, out)
     print(t("cli.written", path=args.out))
     return 0
 
@@ -725,7 +735,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, helptext, handler in (
         ("export-deck", "write the meeting deck (.pptx) for a campaign and month", cmd_export_deck),
-        ("circular", "write the monthly circular (.docx, or Markdown for .md)", cmd_circular),
+        (
+            "circular",
+            "write the monthly circular (.docx; .md for Markdown, .pdf through LibreOffice)",
+            cmd_circular,
+        ),
         ("export-report", "write the Excel report for a campaign and month", cmd_export_report),
     ):
         p = sub.add_parser(name, help=helptext)
@@ -744,6 +758,10 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             help="language of the document (default: the CLI language)",
         )
+        if name == "circular":
+            p.add_argument("--issuer", help="issuing office (default: campaign setting)")
+            p.add_argument("--prefix", help="document number prefix, e.g. 服务办")
+            p.add_argument("--number", type=int, help="document number (default: month index)")
         p.set_defaults(func=handler)
 
     p = sub.add_parser("channel", help="notification channels: add, list, test, disable, enable")

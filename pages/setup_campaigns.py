@@ -257,6 +257,20 @@ with tab_edit:
                     k: wcols[i].number_input(t(f"setup.weight_{k}"), 0.0, 100.0, float(v), 5.0)
                     for i, (k, v) in enumerate(settings["weights"].items())
                 }
+                st.markdown(f"**{t('setup.circular')}**")
+                circular_now = settings.get("circular") or {}
+                k1, k2 = st.columns(2)
+                issuer = k1.text_input(
+                    t("setup.circular_issuer"),
+                    value=str(circular_now.get("issuer") or ""),
+                    max_chars=100,
+                    placeholder=detail.organiser or "",
+                )
+                prefix = k2.text_input(
+                    t("setup.circular_prefix"),
+                    value=str(circular_now.get("prefix") or ""),
+                    max_chars=40,
+                )
                 st.markdown(f"**{t('setup.phases')}**")
                 phases = page.editor(
                     pd.DataFrame(
@@ -306,6 +320,7 @@ with tab_edit:
                         thresholds={"on_track": on_track, "behind": behind},
                         weights=weights,
                         phases=rows,
+                        circular={"issuer": issuer, "prefix": prefix},
                     ),
                     success=t("setup.saved"),
                 )

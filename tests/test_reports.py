@@ -74,7 +74,9 @@ def test_deck_slides_titles_and_pictures(example_data) -> None:  # type: ignore[
     assert "65.0%" in texts[1]  # overall completion
     assert "甲科  86.60" in texts[4] and "乙科  59.40" in texts[4]
     pictures = [sum(1 for sh in s.shapes if sh.shape_type == 13) for s in prs.slides]
-    assert pictures[3] == 1 and pictures[6] == 1  # ranking and satisfaction charts
+    assert pictures[6] == 1  # the satisfaction chart (the example has no phases to draw)
+    tables = [sum(1 for sh in s.shapes if sh.has_table) for s in prs.slides]
+    assert tables[3] == 1  # the ranking: a native table with every department and its score
     # Chinese text carries the East Asian typeface
     xml = prs.slides[1].shapes[0].text_frame.paragraphs[0].runs[0]._r.xml
     assert 'a:ea typeface="Microsoft YaHei"' in xml

@@ -54,6 +54,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "laggard_count": 3,
     # liaisons report by this day of the month (late after it)
     "report_day": 25,
+    # the circular (通报) as a 公文: issuing office (empty: the organiser) and the prefix of
+    # its document number, e.g. "服务办" gives 服务办〔2026〕3号
+    "circular": {"issuer": "", "prefix": ""},
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from lib.domain import scoring
 from lib.i18n import fmt_date, fmt_pct, local_col, local_name, phase_label, t
 from lib.read import queries, views
 
@@ -87,55 +88,92 @@ def headline(data: MeetingData) -> list[tuple[str, str]]:
 
 
 def days_text(ctx: views.CampaignContext, lang: str) -> str:
-    if ctx.today < ctx.start:
-        return t("overview.not_started_yet", lang, days=(ctx.start - ctx.today).days)
-    if ctx.today > ctx.end:
+    """第N天/共M天 · 剩余K天 on the day the period is judged at (``ctx.at``): today, or the
+    month's last day for a past month, so a deck for October says what October's end said."""
+    at = ctx.at
+    if at < ctx.start:
+        return t("overview.not_started_yet", lang, days=(ctx.start - at).days)
+    if at > ctx.end:
         return t("overview.ended", lang, date=fmt_date(ctx.end, lang))
     total = (ctx.end - ctx.start).days + 1
-    day = (ctx.today - ctx.start).days + 1
+    day = (at - ctx.start).days + 1
     return (
         t("overview.day_of", lang, day=day, total=total)
         + " · "
-        + t("overview.days_left", lang, days=(ctx.end - ctx.today).days)
+        + t("overview.days_left", lang, days=(ctx.end - at).days)
     )
 
 
 def current_phase_name(ctx: views.CampaignContext, lang: str) -> str:
-    phase = ctx.header.phase_at(ctx.today)
+    """The phase running on the day the period is judged at (``ctx.at``)."""
+    phase = ctx.header.phase_at(ctx.at)
     return phase_label(phase.name, phase.kind, lang) if phase else t("overview.no_phase", lang)
 
 
-def spotlight_lines(data: MeetingData, department_id: int) -> list[str]:
-    """What a department spotlight slide says."""
+def department_statuses(data: MeetingData) -> list[str]:
+    """Each ranked department's status (completion against expected), as the progress
+    page judges it; in the ranking's order."""
+    at, thresholds = data.ctx.at, data.ctx.thresholds
+    return [
+        scoring.work_status(c, e, None, at, thresholds=thresholds)
+        for c, e in zip(data.ranking["completion"], data.ranking["expected"], strict=True)
+    ]
+
+
+def spotlight_figures(data: MeetingData, department_id: int) -> list[tuple[str, str]]:
+    """(label, value) pairs of a department spotlight: score, rank, completion against
+    expected, tasks done and overdue, and the satisfaction and inspection components."""
     lang = data.lang
     row = data.ranking[data.ranking["department_id"] == department_id].iloc[0]
-    lines = [
-        t(
-            "meeting.spot_rank",
-            lang,
-            rank=int(row["rank"]),
-            total=len(data.ranking),
-            score=f"{row['composite']:.2f}",
-        ),
-        t(
-            "meeting.spot_completion",
-            lang,
-            value=fmt_pct(row["completion"]),
-            expected=fmt_pct(row["expected"]),
-        ),
-        t(
-            "meeting.spot_tasks",
-            lang,
-            done=int(row["done"]),
-            total=int(row["assignments"]),
-            overdue=int(row["overdue"]),
-        ),
+    pairs = [
+        (t("col.composite", lang), f"{row['composite']:.2f}"),
+        (t("col.rank", lang), f"{int(row['rank'])} / {len(data.ranking)}"),
+        (t("overview.completion", lang), fmt_pct(row["completion"])),
+        (t("col.expected", lang), fmt_pct(row["expected"])),
+        (t("overview.tasks_done", lang), f"{int(row['done'])} / {int(row['assignments'])}"),
+        (t("overview.tasks_overdue", lang), str(int(row["overdue"]))),
     ]
     if pd.notna(row.get("satisfaction")):
-        lines.append(t("meeting.spot_satisfaction", lang, value=f"{row['satisfaction']:.1f}"))
+        pairs.append((t("component.satisfaction", lang), f"{float(row['satisfaction']):.1f}"))
     if pd.notna(row.get("inspection")):
-        lines.append(t("meeting.spot_inspection", lang, value=f"{row['inspection']:.1f}"))
-    return lines
+        pairs.append((t("component.inspection", lang), f"{float(row['inspection']):.1f}"))
+    return pairs
+
+
+def spotlight_tasks(data: MeetingData, department_id: int, limit: int = 6) -> pd.DataFrame:
+    """The department's assignments behind, at risk or overdue (overdue first), from the
+    same statuses as the progress page."""
+    tasks = views.department_tasks(data.ctx, department_id)
+    if tasks.empty:
+        return tasks
+    order = {"overdue": 0, "at_risk": 1, "behind": 2}
+    late = tasks[tasks["status"].isin(list(order))]
+    return late.assign(_o=late["status"].map(order)).sort_values(["_o", "percent"]).head(limit)
+
+
+RANK_ROWS = 12  # departments per ranking slide (a table readable from the back of a room)
+
+
+def ranking_pages(data: MeetingData) -> int:
+    """How many slides the ranking takes (every department, RANK_ROWS a slide)."""
+    return max(1, -(-len(data.ranking) // RANK_ROWS)) if not data.ranking.empty else 1
+
+
+def slide_plan(data: MeetingData) -> list[str]:
+    """The slides, in order, the deck and the meeting screen share: title, headline,
+    phases, the ranking (one key per page, ``ranking:N``), 红黑榜, lagging tasks,
+    satisfaction, a spotlight per department (``spot:<id>``), closing."""
+    return [
+        "title",
+        "headline",
+        "phases",
+        *[f"ranking:{i}" for i in range(ranking_pages(data))],
+        "honours",
+        "lagging",
+        "satisfaction",
+        *[f"spot:{d}" for d in spotlight_departments(data)],
+        "closing",
+    ]
 
 
 def spotlight_departments(data: MeetingData) -> list[int]:

@@ -81,16 +81,23 @@ def _day_format(lang: str | None) -> str:
 
 
 def phase_timeline(
-    phases: pd.DataFrame, today: dt.date, lang: str | None = None
+    phases: pd.DataFrame,
+    today: dt.date,
+    lang: str | None = None,
+    *,
+    marker_size: int = 12,
+    bar_height: int = 26,
 ) -> alt.TopLevelMixin:
-    """Gantt of the campaign's phases with a today marker; ``phases`` has name/start/end."""
+    """Gantt of the campaign's phases with a today marker; ``phases`` has name/start/end.
+    ``today`` is the day the view is judged at (a past month's last day); the slide and
+    the meeting screen ask for a larger marker label and thicker bars."""
     df = phases.copy()
     df["end_excl"] = pd.to_datetime(df["end"]) + pd.Timedelta(days=1)
     df["start"] = pd.to_datetime(df["start"])
     df["current"] = (df["start"] <= pd.Timestamp(today)) & (df["end_excl"] > pd.Timestamp(today))
     bars = (
         alt.Chart(df)
-        .mark_bar(cornerRadius=3, height=26)
+        .mark_bar(cornerRadius=3, height=bar_height)
         .encode(
             x=alt.X("start:T", title=None, axis=alt.Axis(format=_day_format(lang), labelAngle=0)),
             x2=alt.X2("end_excl:T"),
@@ -104,10 +111,16 @@ def phase_timeline(
         )
     )
     marker = pd.DataFrame({"today": [pd.Timestamp(today)], "label": [t("overview.today", lang)]})
-    rule = alt.Chart(marker).mark_rule(color="#C62828", strokeWidth=2).encode(x=alt.X("today:T"))
+    rule = (
+        alt.Chart(marker)
+        .mark_rule(color="#C62828", strokeWidth=max(2, marker_size // 6))
+        .encode(x=alt.X("today:T"))
+    )
     label = (
         alt.Chart(marker)
-        .mark_text(color="#C62828", dy=-8, fontSize=12, fontWeight="bold", baseline="bottom")
+        .mark_text(
+            color="#C62828", dy=-8, fontSize=marker_size, fontWeight="bold", baseline="bottom"
+        )
         .encode(x=alt.X("today:T"), text=alt.Text("label:N"), y=alt.YValue(0))
     )
     return themed(_layer(None, bars, rule, label, height=alt.Step(34)))

@@ -157,6 +157,9 @@ PLAN_SOURCE: Slot[PlanSource] = Slot("plan_source")  # the plan being reviewed (
 # --- 通报与报表 reports and 会议模式 meeting --------------------------------------------
 
 DECK_READY: Family[bool] = Family("deck")  # per <campaign>_<period>_<lang>
+CIRCULAR_PDF: Family[bytes] = Family("circular_pdf")  # per <campaign>_<period>_<lang>
+# the meeting's presentation view (slides only, keyboard navigation), per campaign
+MEETING_PRESENT: Family[bool] = Family("meeting", "_present")
 # per campaign: the meeting's frozen period and moment, the slide shown
 MEETING_PERIOD: Family[str] = Family("meeting", "_period")
 MEETING_AT: Family[dt.datetime] = Family("meeting", "_at")

@@ -279,8 +279,10 @@ def update_campaign(
     thresholds: dict[str, float] | None = None,
     weights: dict[str, float] | None = None,
     phases: list[dict[str, Any]] | None = None,
+    circular: dict[str, str] | None = None,
 ) -> None:
-    """Edit a campaign's name, dates, target, thresholds, weights and phases."""
+    """Edit a campaign's name, dates, target, thresholds, weights and phases, and the
+    circular's issuing office and document-number prefix (``circular``)."""
     require(actor, "campaign.setup")
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
@@ -297,6 +299,11 @@ def update_campaign(
         }
     if weights is not None:
         settings["weights"] = {k: float(v) for k, v in weights.items()}
+    if circular is not None:
+        settings["circular"] = {
+            "issuer": str(circular.get("issuer") or "").strip()[:100],
+            "prefix": str(circular.get("prefix") or "").strip()[:40],
+        }
     new_phases: list[tuple[str, str, dt.date, dt.date]] = []
     for i, ph in enumerate(phases or [], start=1):
         p_name, kind = str(ph.get("name") or "").strip(), ph.get("kind") or "rectify"

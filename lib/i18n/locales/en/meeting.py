@@ -28,6 +28,27 @@ MESSAGES: dict[str, str] = {
         "Press F11 for full screen; “← Overview” at the top left leaves meeting mode."
     ),
     "meeting.no_ranking": "No ranking data yet.",
+    "meeting.ranking_page": "Department ranking ({page}/{pages})",
+    "meeting.col_rank": "Rank",
+    "meeting.col_score": "Score",
+    "meeting.col_completion": "Completion",
+    "meeting.col_status": "Status",
+    "meeting.notes_headline": (
+        "Completion {completion} against {expected} expected; {done} of {total} tasks done, "
+        "{behind} behind or at risk, {overdue} overdue; report rate this month {rate}."
+    ),
+    "meeting.notes_ranking": (
+        "First {first} ({first_score}), last {last} ({last_score}), {total} departments."
+    ),
+    "meeting.notes_phases": "As of {date}: {phase}, {days}.",
+    "meeting.notes_satisfaction": (
+        "Latest month ({period}): patient satisfaction {value}, target {target}."
+    ),
+    "meeting.notes_lagging": "{count} tasks behind or overdue; the first {shown} are listed.",
+    "meeting.as_of": "As of {date}",
+    "meeting.present": "Presentation view (slides only)",
+    "meeting.present_hint": "←/→ or space to move, Esc or “Exit” to leave; F11 for full screen.",
+    "meeting.exit_present": "Exit",
     "circular.heading": "{title}: progress circular for {period}",
     "circular.s_reporting": "1. Reporting",
     "circular.reporting": "{done} of {total} reports due this month were submitted ({rate}).",
@@ -52,6 +73,37 @@ MESSAGES: dict[str, str] = {
     "circular.s_next": "7. Deadlines ahead",
     "circular.no_deadlines": "No task falls due in the next 45 days.",
     "circular.sign": "{organiser}, {date}",
+    "circular.issuer_default": "Campaign Office",
+    "circular.doc_number": "{prefix} [{year}] No. {n}",
+    "circular.issuer_mark": "{issuer}",
+    "circular.title": "{title}: progress circular for {period}",
+    "circular.addressee": "To all departments:",
+    "circular.opening": "The progress of {title} in {period} is reported as follows:",
+    "circular.closing": "For your information and action.",
+    "circular.h_reporting": "Reporting",
+    "circular.h_progress": "Progress",
+    "circular.h_ranking": "Ranking",
+    "circular.h_commend": "Commended",
+    "circular.h_laggard": "To rectify",
+    "circular.h_lagging": "Tasks behind or overdue",
+    "circular.h_satisfaction": "Satisfaction",
+    "circular.h_problems": "Problem ledger",
+    "circular.h_next": "Deadlines ahead",
+    "circular.reported_all": "Every department submitted all its reports.",
+    "circular.reported_gaps": "Reports missing: {names}. Please report as soon as possible.",
+    "circular.gap": "{name} ({count} missing)",
+    "circular.month_up": " Up {value} points on the end of last month ({period}).",
+    "circular.month_down": " Down {value} points on the end of last month ({period}).",
+    "circular.month_flat": " Unchanged since the end of last month ({period}).",
+    "circular.commend_line": "Commended for the highest composite scores: {names}.",
+    "circular.laggard_line": "Lowest composite scores, to rectify promptly: {names}.",
+    "circular.no_laggard": "No department is asked to rectify this month.",
+    "circular.lagging_more": "{count} more tasks are behind or overdue; see the task ledger.",
+    "circular.sat_up": " Up {value} on last month.",
+    "circular.sat_down": " Down {value} on last month.",
+    "circular.sat_flat": " Unchanged on last month.",
+    "circular.sat_meets": " The target is met.",
+    "circular.sat_below": " {value} below the target.",
     "reports.circular": "Monthly circular",
     "reports.circular_help": (
         "The system drafts this circular from the data; edit it here and download it."
@@ -65,4 +117,11 @@ MESSAGES: dict[str, str] = {
     "reports.deck_help": "The meeting-mode slides as an editable PowerPoint file.",
     "reports.build": "Build",
     "reports.building": "Building, please wait…",
+    "reports.issuer": "Issuing office",
+    "reports.doc_prefix": "Document number prefix",
+    "reports.doc_no": "Document number",
+    "reports.download_pdf": "Download PDF",
+    "reports.pdf_help": (
+        "The PDF is converted by LibreOffice on the server; offered only where it is installed."
+    ),
 }

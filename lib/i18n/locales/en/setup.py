@@ -145,6 +145,9 @@ MESSAGES: dict[str, str] = {
     "setup.task_error_weight": "the weight must be between 0 and 100.",
     "setup.task_error_due": "the deadline is not a valid date.",
     "setup.task_error_lead": "lead department {code} must be one of the responsible departments.",
+    "setup.circular": "Circular heading",
+    "setup.circular_issuer": "Issuing office (empty: the organiser)",
+    "setup.circular_prefix": "Document number prefix",
     "import.problem": "Sheet “{sheet}”, row {row}, column “{column}”: {reason}",
     "import.refused": "{count} problems found; nothing was imported.",
     "import.dry_run_ok": (
