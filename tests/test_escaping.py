@@ -330,3 +330,12 @@ def test_addresses_in_user_text_are_not_made_links() -> None:
     for pattern in ("://", "www\\.", "@b"):
         assert pattern not in escaped, pattern
     assert escaped.count("\u2060") == 3
+
+
+def test_a_password_with_an_at_sign_is_shown_exactly() -> None:
+    """The demo password Demo@2026 is copied from the login page: no invisible character
+    may enter it; an e-mail address still gets one (it would become a mailto link)."""
+    from lib.ui.text import WORD_JOINER, md_escape
+
+    assert md_escape("Demo@2026") == "Demo@2026"
+    assert WORD_JOINER in md_escape("zhang@hospital.cn")

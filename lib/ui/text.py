@@ -42,7 +42,9 @@ class Markdown(str):
 
 # what GitHub-flavoured Markdown turns into a link by itself, escaped or not ("autolink
 # literals": http://…, www.…, name@host): an invisible word joiner breaks the pattern
-_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
+# an e-mail address is linked only when a domain with a dot follows the @ ("Demo@2026",
+# a password shown on the demo login page, must stay exactly what the user types)
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)(?=[\w-]+\.\w)")
 WORD_JOINER = "\u2060"
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?%?$")
 
@@ -51,7 +53,8 @@ def md_escape(value: object) -> str:
     """User text for ``st.markdown``/``st.caption``/``st.title``: every Markdown, HTML and
     Streamlit directive character is backslash-escaped, so the text shows exactly as typed
     (a link, an image, a script tag or ``**bold**`` stays text); an address in it is not
-    made a link (a word joiner, U+2060, follows ``:`` before ``//``, ``www`` and ``@``).
+    made a link (a word joiner, U+2060, follows ``:`` before ``//``, ``www`` and the ``@``
+    of an e-mail address).
     :class:`Markdown` is left as it is."""
     if isinstance(value, Markdown):
         return value
