@@ -47,7 +47,11 @@ DEPARTMENT_ACTIONS = frozenset(
 )
 # audited entities that never move a score (department names and the active flag are
 # read live, next to the summary)
-NEUTRAL_ENTITIES = frozenset({"user", "problem", "attachment", "department", "period_lock"})
+NEUTRAL_ENTITIES = frozenset(
+    {"user", "problem", "attachment", "department", "period_lock"}
+    # recognition (issue 20): selection never moves a score
+    | {"staff", "service_point", "selection_round", "nomination", "objection"}
+)
 NEUTRAL_ACTIONS = frozenset({"lock_period", "unlock_period", "archive", "unarchive"})
 ALL = -1  # "every campaign" in the invalidation set
 
