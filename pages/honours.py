@@ -24,9 +24,12 @@ if not rolls:
 
 
 def _round(roll: dict[str, Any]) -> None:
-    title = t("honours.round", title=roll["title"], period=period_label(roll, lang))
-    st.subheader(page.md_escape(title))
-    facts = [t(f"recog.kind_{roll['kind']}"), t("honours.count", count=len(roll["winners"]))]
+    st.subheader(":material/military_tech: " + page.md_escape(roll["title"]))
+    facts = [
+        period_label(roll, lang),
+        t(f"recog.kind_{roll['kind']}"),
+        t("honours.count", count=len(roll["winners"])),
+    ]
     if roll.get("reward"):
         facts.append(str(roll["reward"]))
     if roll.get("finalised_at"):
@@ -35,7 +38,11 @@ def _round(roll: dict[str, Any]) -> None:
     columns = st.columns(min(3, max(1, len(roll["winners"]))))
     for i, winner in enumerate(roll["winners"]):
         with columns[i % len(columns)].container(border=True):
-            st.markdown("🏅 **" + page.md_escape(recognition.candidate_name(winner, lang)) + "**")
+            st.markdown(
+                ":material/workspace_premium: **"
+                + page.md_escape(recognition.candidate_name(winner, lang))
+                + "**"
+            )
             if winner.get("post"):
                 st.caption(page.md_escape(winner["post"]))
             st.markdown(

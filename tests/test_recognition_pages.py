@@ -125,3 +125,93 @@ def test_setup_staff_adds_a_person(app_db: str) -> None:
     _submit(at, "添加人员")
     assert not at.error, [e.value for e in at.error]
     assert any("测试人员" in str(df.value) for df in at.dataframe)
+
+
+# --- the 公示 notice and the certificates, rendered by LibreOffice ---------------------------
+
+
+def _demo_round(url: str, kind: str) -> tuple[dict, list[dict]]:  # type: ignore[type-arg]
+    """The finished quarter's round of ``kind`` in the demo, as the pages read it."""
+    from lib.read import recognition
+
+    campaign_id, _ = _ids(url)
+    info = next(
+        r for r in recognition.rounds(campaign_id) if r["state"] == "final" and r["kind"] == kind
+    )
+    return info, recognition.nominations(info["id"])
+
+
+def test_notice_and_certificates_render_through_libreoffice(app_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+
+    import docx
+
+    from lib.io.honours_docs import certificates_docx, notice_docx
+    from tests.conftest import ARTIFACTS, need
+
+    info, rows = _demo_round(app_db, "unit")
+    notice = notice_docx(
+        info, rows, campaign="2026年“服务提升年”活动", issuer="服务提升年活动办公室"
+    )
+    certs = certificates_docx(
+        info, rows, campaign="2026年“服务提升年”活动", issuer="滕州市第一人民医院"
+    )
+    (tmp_path / "notice.docx").write_bytes(notice)
+    (tmp_path / "certificates.docx").write_bytes(certs)
+    doc = docx.Document(str(tmp_path / "notice.docx"))
+    section = doc.sections[0]
+    measured = [
+        round(x.mm)
+        for x in (
+            section.page_width,
+            section.page_height,
+            section.top_margin,
+            section.bottom_margin,
+            section.left_margin,
+            section.right_margin,
+        )
+    ]
+    assert measured == [210, 297, 37, 35, 28, 26]  # A4, GB/T 9704 margins
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert text.splitlines()[0] == "关于2026年第三季度优质服务窗口（科室、班组）评选结果的公示"
+    assert "门诊收费窗口（财务科）" in text and "放射登记窗口" not in text  # winners only
+    assert "公示时间：" in text
+    cert = docx.Document(str(tmp_path / "certificates.docx"))
+    assert sum("荣誉证书" in p.text for p in cert.paragraphs) == 3  # one page per winner
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None or shutil.which("pdftoppm") is None:
+        need("LibreOffice and poppler are needed to render the notice")
+    assert office is not None
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            office,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "notice.docx"),
+            str(tmp_path / "certificates.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name in ("notice", "certificates"):
+        pdf = tmp_path / f"{name}.pdf"
+        assert pdf.stat().st_size > 0
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(ARTIFACTS / name)],
+            check=True,
+            timeout=120,
+        )
+        info_out = subprocess.run(
+            ["pdfinfo", str(pdf)], check=True, capture_output=True, text=True
+        ).stdout
+        pages = int(next(x for x in info_out.splitlines() if x.startswith("Pages:")).split()[1])
+        assert pages == (1 if name == "notice" else 3), (name, pages)

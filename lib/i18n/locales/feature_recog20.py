@@ -153,7 +153,6 @@ ZH = {
     # honours page
     "honours.intro": "历次评选的当选窗口和标兵（公示期满、结果生效后列入）。",
     "honours.empty": "还没有生效的评选结果。",
-    "honours.round": "{title}（{period}）",
     "honours.reasons": "事迹",
     "honours.current": "本期",
     "honours.past": "往期",
@@ -337,7 +336,6 @@ EN = {
     "recog.final_caption": "Final since {at}",
     "honours.intro": "Windows and service stars chosen in every round (listed once the public notice is over and the result is final).",
     "honours.empty": "No final selection results yet.",
-    "honours.round": "{title} ({period})",
     "honours.reasons": "Why",
     "honours.current": "Latest",
     "honours.past": "Earlier",
