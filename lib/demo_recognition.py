@@ -27,7 +27,6 @@ from lib.models import (
     SelectionRound,
     ServicePoint,
     Staff,
-    utcnow,
 )
 
 SEED = 20260219
@@ -310,7 +309,7 @@ def _rounds(
                 service_point_id=points[code].id,
                 reasons=reasons,
                 confirmed={},
-                nominated_at=utcnow(),
+                nominated_at=dt.datetime.combine(today - dt.timedelta(days=1), dt.time(2, 0)),
             )
         )
     session.flush()

@@ -197,5 +197,8 @@ def test_liaison_nominates_and_viewer_sees_the_winner_after_the_notice(  # type:
     _settle(vpage)
     vpage.get_by_role("heading", name="Honour roll").first.wait_for(timeout=WAIT_MS)
     vpage.get_by_text("Cardiology", exact=True).first.wait_for(timeout=WAIT_MS)
+    # the Chinese run's elements are gone (a screenshot mid-rerun shows both)
+    vpage.get_by_text("王丽（财务科）").first.wait_for(state="detached", timeout=WAIT_MS)
+    _settle(vpage)
     vpage.screenshot(path=str(ARTIFACTS / "honours_en.png"), full_page=True)
     viewer.close()

@@ -215,3 +215,17 @@ def test_notice_and_certificates_render_through_libreoffice(app_db: str, tmp_pat
         ).stdout
         pages = int(next(x for x in info_out.splitlines() if x.startswith("Pages:")).split()[1])
         assert pages == (1 if name == "notice" else 3), (name, pages)
+
+
+def test_honours_slide_for_the_meeting(app_db: str) -> None:
+    from lib.io.honours_docs import honours_slide
+
+    campaign_id, _ = _ids(app_db)
+    slide = honours_slide(campaign_id, "zh")
+    assert slide is not None and slide["title"] == "光荣榜"
+    assert "2026年第三季度" in slide["subtitle"]
+    names = [name for name, _reasons in slide["lines"]]
+    assert "门诊收费窗口（财务科）" in names and "王丽（财务科）" in names
+    en = honours_slide(campaign_id, "en")
+    assert en is not None and en["title"] == "Honour roll"
+    assert "Outpatient cashier window (Finance)" in [n for n, _ in en["lines"]]

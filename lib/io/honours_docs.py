@@ -226,3 +226,31 @@ def certificates_docx(
         if i + 1 < len(chosen):
             last.add_run().add_break(WD_BREAK.PAGE)
     return _save(doc)
+
+
+# --- the 光荣榜 as one slide (meeting mode and the deck) -----------------------------------
+
+
+def honours_slide(campaign_id: int, lang: str, limit: int = 12) -> dict[str, Any] | None:
+    """The campaign's latest final results as one slide for the meeting mode and the
+    PowerPoint deck: ``{"title", "subtitle", "lines": [(name, reasons)]}``, the newest
+    period's rounds first, at most ``limit`` winners; None when nothing is final yet."""
+    from lib.read import recognition
+
+    rolls = recognition.honours(campaign_id)
+    if not rolls:
+        return None
+    latest = rolls[0]["last_month"]
+    current = [r for r in rolls if r["last_month"] == latest]
+    lines: list[tuple[str, str]] = []
+    for roll in current:
+        for winner in roll["winners"]:
+            lines.append((candidate_name(winner, lang), str(winner.get("reasons") or "")))
+    sep = "、" if lang == "zh" else ", "
+    return {
+        "title": t("page.honours", lang),
+        "subtitle": sep.join(str(r["title"]) for r in current)
+        + (" · " if current else "")
+        + _period_label(current[0], lang),
+        "lines": lines[:limit],
+    }
