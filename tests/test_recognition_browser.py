@@ -178,7 +178,7 @@ def test_liaison_nominates_and_viewer_sees_the_winner_after_the_notice(  # type:
 
     round_id = _decide_and_publish(db, department_id)
 
-    viewer = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+    viewer = browser.new_context(viewport={"width": 1440, "height": 2000}, locale="zh-CN")
     vpage = viewer.new_page()
     _login(vpage, url, "viewer")
     _honours(vpage, url)
@@ -189,6 +189,8 @@ def test_liaison_nominates_and_viewer_sees_the_winner_after_the_notice(  # type:
     _honours(vpage, url)
     vpage.get_by_text("心血管内科", exact=True).first.wait_for(timeout=WAIT_MS)
     vpage.get_by_text("病区推行床旁结算和出院随访", exact=False).first.wait_for(timeout=WAIT_MS)
+    vpage.get_by_text("采血窗口（检验科）").first.wait_for(timeout=WAIT_MS)  # the last card
+    _settle(vpage)
     vpage.screenshot(path=str(ARTIFACTS / "honours_zh.png"), full_page=True)
 
     vpage.get_by_role("radio", name="English").or_(
@@ -199,6 +201,7 @@ def test_liaison_nominates_and_viewer_sees_the_winner_after_the_notice(  # type:
     vpage.get_by_text("Cardiology", exact=True).first.wait_for(timeout=WAIT_MS)
     # the Chinese run's elements are gone (a screenshot mid-rerun shows both)
     vpage.get_by_text("王丽（财务科）").first.wait_for(state="detached", timeout=WAIT_MS)
+    vpage.get_by_text("Blood sampling window (Clinical Laboratory)").first.wait_for(timeout=WAIT_MS)
     _settle(vpage)
     vpage.screenshot(path=str(ARTIFACTS / "honours_en.png"), full_page=True)
     viewer.close()

@@ -179,3 +179,34 @@ __all__ += [
     "unblock_address",
     "unlock_login",
 ]
+
+# recognition: staff, windows, selection rounds (issue 20)
+from lib.write.recognition import (
+    answer_objection,
+    close_nominations,
+    confirm_criteria,
+    create_round,
+    finalise_round,
+    lodge_objection,
+    nominate,
+    record_decision,
+    save_service_point,
+    save_staff,
+    set_shortlist,
+    start_notice,
+)
+
+__all__ += [
+    "answer_objection",
+    "close_nominations",
+    "confirm_criteria",
+    "create_round",
+    "finalise_round",
+    "lodge_objection",
+    "nominate",
+    "record_decision",
+    "save_service_point",
+    "save_staff",
+    "set_shortlist",
+    "start_notice",
+]
