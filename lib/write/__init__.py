@@ -171,15 +171,6 @@ from lib.write.logins import (
     unlock_login,
 )
 
-__all__ += [
-    "block_address",
-    "login_allowed",
-    "record_login_failure",
-    "record_login_success",
-    "unblock_address",
-    "unlock_login",
-]
-
 # recognition: staff, windows, selection rounds (issue 20)
 from lib.write.recognition import (
     answer_objection,
@@ -195,6 +186,15 @@ from lib.write.recognition import (
     set_shortlist,
     start_notice,
 )
+
+__all__ += [
+    "block_address",
+    "login_allowed",
+    "record_login_failure",
+    "record_login_success",
+    "unblock_address",
+    "unlock_login",
+]
 
 __all__ += [
     "answer_objection",
