@@ -304,3 +304,62 @@ def test_deadline_and_quota(engine: Engine, world: World, monkeypatch: pytest.Mo
             actor=w.liaison_a, session=s, round_id=late, department_id=w.dept_a, reasons="好"
         )
     assert refused.value.key == "error.recog_deadline_passed"
+
+
+# --- staff from Excel ------------------------------------------------------------------------
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "人员"
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_staff_import_names_sheet_row_and_column(engine: Engine, world: World) -> None:
+    from lib.io.staff_import import import_staff
+    from lib.models import ServicePoint, Staff
+
+    w = world
+    bad = _workbook(
+        [
+            ["姓名", "科室编码", "岗位", "窗口", "工号"],
+            ["王丽", "A", "收费员", "收费窗口", "S001"],
+            ["", "A", "护士", None, None],
+            ["李四", "ZZ", "药师", None, None],
+        ]
+    )
+    with session_scope(engine) as s:
+        count, problems = import_staff(bad, actor=w.office, session=s)
+    assert count == 0
+    messages = [p.message("zh") for p in problems]
+    assert any("工作表“人员”第 3 行“姓名”列" in m for m in messages), messages
+    good = _workbook(
+        [
+            ["name", "department code", "post", "window", "staff number"],
+            ["王丽", "A", "收费员", "收费窗口", "S001"],
+            ["李四", "B", "药师", None, None],
+        ]
+    )
+    with session_scope(engine) as s:
+        count, problems = import_staff(good, actor=w.office, session=s)
+    assert (count, problems) == (2, [])
+    with session_scope(engine) as s:  # again: the staff number updates, nothing doubles
+        count, problems = import_staff(good, actor=w.office, session=s)
+    with session_scope(engine) as s:
+        people = s.scalars(select(Staff).order_by(Staff.name)).all()
+        assert len(people) == 2  # by staff number, or by name in the department
+        wang = next(p for p in people if p.name == "王丽")
+        assert wang.is_window and wang.service_point_id is not None
+        assert s.scalar(select(ServicePoint.name)) == "收费窗口"
+    with pytest.raises(PermissionDenied), session_scope(engine) as s:
+        import_staff(good, actor=w.liaison_a, session=s)

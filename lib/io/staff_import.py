@@ -2,7 +2,8 @@
 one person a row: 姓名 name, 科室编码 department code, 岗位 post, 窗口 window, 工号 staff
 number. Read whole and checked before anything is written; every problem names its
 sheet, row and column. A window named but not yet known is created for the department;
-a staff number already known updates that person."""
+a staff number already known updates that person (without a number: the person of
+that name in the department)."""
 
 from __future__ import annotations
 
@@ -167,7 +168,15 @@ def import_staff(
                 known = (
                     session.scalar(select(Staff).where(Staff.staff_no == line.staff_no))
                     if line.staff_no
-                    else None
+                    else session.scalar(
+                        select(Staff)
+                        .where(
+                            Staff.department_id == dept.id,
+                            Staff.name == line.name,
+                            Staff.staff_no.is_(None),
+                        )
+                        .limit(1)
+                    )
                 )
                 try:
                     rec.save_staff(
