@@ -81,6 +81,12 @@ def load_recognition_demo(
     campaign.name = re.sub(r"^\d{4}年", f"{year}年", campaign.name)
     if campaign.name_en:
         campaign.name_en = re.sub(r"\b\d{4}\b", str(year), campaign.name_en)
+    from lib import demo as base  # the shared builders (imported here: demo imports us)
+
+    session.flush()
+    base._spread_due_dates(session, campaign, rng)
+    profile = {d.id: base._department_profile(rng) for d in depts}
+    base._monthly_updates(session, campaign, today, profile, rng)
     by_code = {d.code: d for d in depts}
     points = _windows(session, by_code)
     staff = _staff(session, by_code, points)

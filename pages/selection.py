@@ -406,7 +406,7 @@ if state in ("notice", "final"):
             flash=t("recog.finalised"),
         )
     if manage or decide:
-        issuer = campaign.organiser or t("recog.title")
+        issuer = campaign.organiser or t("recog.issuer_default")
         c1, c2 = st.columns(2)
         c1.download_button(
             t("recog.download_notice"),

@@ -150,6 +150,7 @@ ZH = {
     "recog.download_notice": "下载公示（Word）",
     "recog.download_certificates": "下载奖状（Word）",
     "recog.final_caption": "结果已于 {at} 生效",
+    "recog.issuer_default": "活动办公室",
     # honours page
     "honours.intro": "历次评选的当选窗口和标兵（公示期满、结果生效后列入）。",
     "honours.empty": "还没有生效的评选结果。",
@@ -334,6 +335,7 @@ EN = {
     "recog.download_notice": "Download the notice (Word)",
     "recog.download_certificates": "Download certificates (Word)",
     "recog.final_caption": "Final since {at}",
+    "recog.issuer_default": "Campaign office",
     "honours.intro": "Windows and service stars chosen in every round (listed once the public notice is over and the result is final).",
     "honours.empty": "No final selection results yet.",
     "honours.reasons": "Why",
