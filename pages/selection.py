@@ -167,7 +167,12 @@ else:
                     for c in row["checks"]
                 ],
                 t("recog.col_result"): [
-                    (t("recog.pass") if c.passed else t("recog.fail")) + " · " + t(c.detail)
+                    (t("recog.pass") if c.passed else t("recog.fail"))
+                    + (
+                        ""
+                        if c.detail in ("recog.detail_ok", "recog.detail_below")
+                        else " · " + t(c.detail)
+                    )
                     for c in row["checks"]
                 ],
             }
