@@ -363,3 +363,36 @@ def test_staff_import_names_sheet_row_and_column(engine: Engine, world: World) -
         assert s.scalar(select(ServicePoint.name)) == "收费窗口"
     with pytest.raises(PermissionDenied), session_scope(engine) as s:
         import_staff(good, actor=w.liaison_a, session=s)
+
+
+def test_seed001_template_gives_phases_commitments_and_the_scheme(
+    engine: Engine, world: World
+) -> None:
+    from lib import write
+    from lib.domain.permissions import Actor
+    from lib.models import Assignment, Campaign, Phase, Task
+
+    with session_scope(engine) as s:
+        c = write.create_campaign_from_template_key(
+            actor=Actor.system(),
+            session=s,
+            template_key="seed001",
+            start=dt.date(2027, 2, 19),
+            end=dt.date(2027, 12, 31),
+        )
+        cid = c.id
+    with session_scope(engine) as s:
+        campaign = s.get(Campaign, cid)
+        assert campaign is not None
+        phases = s.scalars(select(Phase).where(Phase.campaign_id == cid).order_by(Phase.seq))
+        assert [p.name for p in phases] == ["动员学习", "组织实施", "整改提高", "总结表彰"]
+        commitment = s.scalar(select(Task).where(Task.campaign_id == cid, Task.code == "1.1"))
+        assert commitment is not None and commitment.due_date == dt.date(2027, 3, 31)
+        assigned = set(
+            s.scalars(select(Assignment.department_id).where(Assignment.task_id == commitment.id))
+        )
+        assert assigned == {world.dept_a, world.dept_b}  # every department
+        scheme = campaign.settings["selection"]
+        quarterly = {(x["kind"], x["period_kind"]): x["quota"] for x in scheme}
+        assert quarterly[("unit", "quarter")] == 3 and quarterly[("person", "quarter")] == 10
+        assert ("unit", "year") in quarterly
