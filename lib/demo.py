@@ -253,6 +253,10 @@ def load_demo(session: Session, today: dt.date | None = None) -> list[DemoAccoun
         _locks(session, campaign, today)
     _benchmarks(session, c003, emc_org, t003, today)
     _problems(session, c004, hosp_depts, today, rng)
+    # seed 001 with its selection rounds (issue 20)
+    from lib.demo_recognition import load_recognition_demo
+
+    load_recognition_demo(session, today, hosp_org, hosp_depts)
     accounts = _accounts(session, emc_depts + hosp_depts)
     summary.invalidate(session)  # rebuilt on first read
     bump_data_version(session)

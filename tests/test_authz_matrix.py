@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +193,7 @@ class Ctx:
     problem_id: int
     problem_version: int
     engine: Engine
+    recog: dict[str, int] = field(default_factory=dict)  # rounds, nominations (issue 20)
 
 
 def _draft() -> Any:
@@ -521,6 +522,104 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             rows=[S.BenchmarkRow(2, c.w.campaign_id, c.w.period, "导入标杆", score=80.0)],
         ),
     ),
+    # recognition (issue 20)
+    "write.save_service_point": (
+        "recognition.manage",
+        False,
+        lambda c, a, s: S.save_service_point(
+            actor=a, session=s, department_id=c.w.dept_a, name="收费窗口"
+        ),
+    ),
+    "write.save_staff": (
+        "recognition.manage",
+        False,
+        lambda c, a, s: S.save_staff(actor=a, session=s, department_id=c.w.dept_a, name="张三"),
+    ),
+    "write.create_round": (
+        "recognition.manage",
+        False,
+        lambda c, a, s: S.create_round(
+            actor=a,
+            session=s,
+            campaign_id=c.w.campaign_id,
+            title="季度优质服务窗口",
+            kind="unit",
+            period_kind="month",
+            period_key=c.w.period,
+            quota=3,
+            nomination_deadline=dt.date.today() + dt.timedelta(days=5),
+        ),
+    ),
+    "write.nominate": (
+        "recognition.nominate",
+        True,
+        lambda c, a, s: S.nominate(
+            actor=a,
+            session=s,
+            round_id=c.recog["nominating"],
+            department_id=c.w.dept_a,
+            reasons="服务热情",
+        ),
+    ),
+    "write.confirm_criteria": (
+        "recognition.manage",
+        False,
+        lambda c, a, s: S.confirm_criteria(
+            actor=a, session=s, nomination_id=c.recog["shortlisting_nomination"], confirmed={}
+        ),
+    ),
+    "write.close_nominations": (
+        "recognition.manage",
+        False,
+        lambda c, a, s: S.close_nominations(actor=a, session=s, round_id=c.recog["nominating"]),
+    ),
+    "write.set_shortlist": (
+        "recognition.manage",
+        False,
+        lambda c, a, s: S.set_shortlist(
+            actor=a,
+            session=s,
+            round_id=c.recog["shortlisting"],
+            nomination_ids=[c.recog["shortlisting_nomination"]],
+        ),
+    ),
+    "write.record_decision": (
+        "recognition.decide",
+        False,
+        lambda c, a, s: S.record_decision(
+            actor=a, session=s, nomination_id=c.recog["deciding_nomination"], won=True, votes=6
+        ),
+    ),
+    "write.start_notice": (
+        "recognition.manage",
+        False,
+        lambda c, a, s: S.start_notice(
+            actor=a,
+            session=s,
+            round_id=c.recog["decided"],
+            start=dt.date.today(),
+            end=dt.date.today() + dt.timedelta(days=5),
+        ),
+    ),
+    "write.lodge_objection": (
+        "recognition.object",
+        False,
+        lambda c, a, s: S.lodge_objection(
+            actor=a, session=s, nomination_id=c.recog["notice_nomination"], text="异议"
+        ),
+    ),
+    "write.answer_objection": (
+        "recognition.manage",
+        False,
+        lambda c, a, s: S.answer_objection(
+            actor=a, session=s, objection_id=c.recog["objection"], answer="已核实", upheld=False
+        ),
+    ),
+    "write.finalise_round": (
+        "recognition.manage",
+        False,
+        lambda c, a, s: S.finalise_round(actor=a, session=s, round_id=c.recog["ended"]),
+    ),
     "importers.import_workbook": (
         "data.import",
         False,
@@ -610,8 +709,63 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ctx]
             "liaison_other": w.liaison_b,
         }
         ctx = Ctx(w, actors, update.id, update.version, ids[1], prob.id, prob.version, engine)
+    ctx.recog = _recognition_rounds(engine, w)
     engine.dispose()
     return root, ctx
+
+
+def _recognition_rounds(engine: Engine, w: World) -> dict[str, int]:
+    """Selection rounds of department A's nomination at every stage (issue 20)."""
+    system = Actor.system()
+    today = dt.date.today()
+    ids: dict[str, int] = {}
+    stages = ("nominating", "shortlisting", "deciding", "decided", "notice", "ended")
+    for stage in stages:
+        with session_scope(engine) as s:
+            r = S.create_round(
+                actor=system,
+                session=s,
+                campaign_id=w.campaign_id,
+                title=f"评选 {stage}",
+                kind="unit",
+                period_kind="month",
+                period_key=w.period,
+                quota=3,
+                nomination_deadline=today + dt.timedelta(days=10),
+                criteria=[{"key": "no_complaints"}],
+            )
+            ids[stage] = r.id
+            if stage == "nominating":
+                continue
+            n = S.nominate(
+                actor=system, session=s, round_id=r.id, department_id=w.dept_a, reasons="好"
+            )
+            ids[f"{stage}_nomination"] = n.id
+            S.close_nominations(actor=system, session=s, round_id=r.id)
+        if stage == "shortlisting":
+            continue
+        with session_scope(engine) as s:
+            S.set_shortlist(actor=system, session=s, round_id=r.id, nomination_ids=[n.id])
+        if stage == "deciding":
+            continue
+        with session_scope(engine) as s:
+            S.record_decision(actor=system, session=s, nomination_id=n.id, won=True, votes=5)
+        if stage == "decided":
+            continue
+        with session_scope(engine) as s:
+            running = stage == "notice"
+            S.start_notice(
+                actor=system,
+                session=s,
+                round_id=r.id,
+                start=today - dt.timedelta(days=3),
+                end=today + dt.timedelta(days=3) if running else today - dt.timedelta(days=1),
+            )
+            if running:
+                ids["objection"] = S.lodge_objection(
+                    actor=system, session=s, nomination_id=n.id, text="有异议"
+                ).id
+    return ids
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def test_migrations_create_every_model_table(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
-    assert current_revision(engine) == "0008"  # head: 0008 notifications (issue 22)
+    assert current_revision(engine) == "0014"  # head: 0014 recognition (issue 20)
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
@@ -101,7 +101,7 @@ def test_demo_is_realistic(engine: Engine) -> None:
         accounts = demo.load_demo(s, today=DEMO_TODAY)
     with Session(engine) as s:
         names = set(s.scalars(select(Campaign.name)))
-        assert len(names) == 3
+        assert len(names) == 4  # with seed 001 (issue 20)
         assert "提升医疗服务品质 改善群众就医体验活动" in names
         # the city hospital has about 30 departments, the emergency centre seed 003's nine
         hosp = s.scalar(select(Department).where(Department.code == demo.HOSPITAL[0]))

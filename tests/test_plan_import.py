@@ -116,6 +116,18 @@ def test_seed_001_web_copy_run_together() -> None:
     assert "采取多种方式进行监督检查" in titles(d)
     # web chrome is not content, the appended appraisal scheme is not the plan
     assert not any("三七文档" in x or "评选条件" in x for x in titles(d))
+    # a slogan is not a task (#20): §四 坚持“以病人为中心”…
+    assert not any("以病人为中心" in x for x in titles(d))
+
+
+def test_slogans_are_not_tasks() -> None:
+    from lib.domain.plan.parse import is_slogan
+
+    assert is_slogan("坚持“以病人为中心”")
+    assert is_slogan("牢固树立“以人为本、患者至上”的服务宗旨")
+    assert is_slogan("“三好一满意”")
+    assert not is_slogan("制订优质服务承诺措施")
+    assert not is_slogan("开展“我为谁服务？怎么做好服务？”职业精神大讨论活动")
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "003", "004"])

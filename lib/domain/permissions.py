@@ -25,6 +25,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "problem.read": frozenset({"admin", "office", "leader"}),
     "problem.manage": frozenset({"admin", "office"}),
     "account.self": frozenset(ROLES),
+    # recognition: selection rounds, 公示 and 光荣榜 (issue 20)
+    "recognition.read": frozenset(ROLES),  # the 光荣榜, for everyone
+    "recognition.nominate": frozenset({"admin", "office", "liaison"}),
+    "recognition.manage": frozenset({"admin", "office"}),
+    "recognition.decide": frozenset({"admin", "leader"}),
+    "recognition.object": frozenset(ROLES),  # anyone may object during the 公示
 }
 
 

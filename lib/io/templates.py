@@ -80,7 +80,10 @@ def create_campaign_from_template(
     """Insert a campaign with phases, areas, tasks, indicators and assignments.
 
     Responsible departments are matched by name in ``department_by_name``; unknown
-    names are skipped (the office assigns them later).
+    names are skipped (the office assigns them later). ``"*"`` stands for every active
+    department of the organisation (seed 001: "各科室于3月底前…"). A template's
+    selection scheme (``"selection"``, seed 001) is kept in the campaign's settings: the
+    selection page offers its rounds.
     """
     t_start, t_end = _iso(template["start"]), _iso(template["end"])
     assert t_start and t_end
@@ -98,12 +101,20 @@ def create_campaign_from_template(
         settings=json.loads(json.dumps(DEFAULT_SETTINGS)),
         template_key=template.get("key"),
     )
+    if template.get("selection"):
+        campaign.settings = {**campaign.settings, "selection": template["selection"]}
     session.add(campaign)
     session.flush()
     _add_phases(session, campaign.id, template.get("phases", []), remap)
     indicators = _add_indicators(session, campaign.id, template.get("indicators", []))
     _add_tasks(
-        session, campaign.id, template.get("areas", []), remap, indicators, department_by_name or {}
+        session,
+        campaign.id,
+        template.get("areas", []),
+        remap,
+        indicators,
+        department_by_name or {},
+        _every_department(session, organisation),
     )
     session.flush()
     return campaign
@@ -164,6 +175,7 @@ def _add_tasks(
     remap: Callable[[dt.date], dt.date],
     indicators: dict[str, Indicator],
     depts: dict[str, Department],
+    every: list[Department] | None = None,
 ) -> None:
     """Areas, their tasks, the tasks' indicators and the assignments of known departments
     (unknown names are skipped: the office assigns them later)."""
@@ -198,12 +210,28 @@ def _add_tasks(
                 if code in indicators:
                     session.add(TaskIndicator(task_id=task.id, indicator_id=indicators[code].id))
             lead = tk.get("lead")
-            for name in tk.get("departments", []):
+            names = tk.get("departments", [])
+            if names == ["*"]:  # every department of the organisation
+                for each in every or []:
+                    session.add(Assignment(task_id=task.id, department_id=each.id))
+                continue
+            for name in names:
                 dept = depts.get(name)
                 if dept is not None:
                     session.add(
                         Assignment(task_id=task.id, department_id=dept.id, is_lead=name == lead)
                     )
+
+
+def _every_department(session: Session, organisation: Department | None) -> list[Department]:
+    """The active departments of the organisation (without one: every active department
+    of kind "department")."""
+    stmt = select(Department).where(Department.active.is_(True))
+    if organisation is not None:
+        stmt = stmt.where(Department.parent_id == organisation.id)
+    else:
+        stmt = stmt.where(Department.kind == "department")
+    return list(session.scalars(stmt.order_by(Department.sort_order, Department.code)))
 
 
 def departments_by_name(session: Session) -> dict[str, Department]:

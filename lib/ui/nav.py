@@ -50,6 +50,10 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/description:",
         frozenset({"admin", "office", "leader"}),
     ),
+    # --- recognition (issue 20): the 光荣榜 for everyone ---
+    PageSpec(
+        "honours", "pages/honours.py", "dashboard", ":material/military_tech:", frozenset(ROLES)
+    ),
     # --- reporting pages (issue 5) ---
     PageSpec(
         "report",
@@ -82,6 +86,7 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/assignment_late:",
         frozenset({"admin", "office", "leader"}),
     ),
+    PageSpec("selection", "pages/selection.py", "reporting", ":material/how_to_vote:", READERS),
     # --- setup and admin pages (issue 6) ---
     PageSpec(
         "setup_campaigns",
@@ -109,6 +114,13 @@ PAGES: tuple[PageSpec, ...] = (
         "pages/setup_channels.py",
         "admin",
         ":material/campaign:",
+        frozenset({"admin", "office"}),
+    ),
+    PageSpec(
+        "setup_staff",
+        "pages/setup_staff.py",
+        "admin",
+        ":material/badge:",
         frozenset({"admin", "office"}),
     ),
     PageSpec(

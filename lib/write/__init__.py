@@ -178,6 +178,22 @@ from lib.write.logins import (
     unlock_login,
 )
 
+# recognition: staff, windows, selection rounds (issue 20)
+from lib.write.recognition import (
+    answer_objection,
+    close_nominations,
+    confirm_criteria,
+    create_round,
+    finalise_round,
+    lodge_objection,
+    nominate,
+    record_decision,
+    save_service_point,
+    save_staff,
+    set_shortlist,
+    start_notice,
+)
+
 __all__ += [
     "block_address",
     "login_allowed",
@@ -188,8 +204,20 @@ __all__ += [
 ]
 
 __all__ += [
+    "answer_objection",
+    "close_nominations",
+    "confirm_criteria",
+    "create_round",
+    "finalise_round",
+    "lodge_objection",
+    "nominate",
+    "record_decision",
     "save_channel",
+    "save_service_point",
+    "save_staff",
     "set_channel_active",
     "set_department_leader",
     "set_reminder_rules",
+    "set_shortlist",
+    "start_notice",
 ]

@@ -59,6 +59,8 @@ NEUTRAL_ENTITIES = frozenset(
         "department_leader",
         "notify_log",
     }
+    # recognition (issue 20): selection never moves a score
+    | {"staff", "service_point", "selection_round", "nomination", "objection"}
 )
 NEUTRAL_ACTIONS = frozenset(
     {"lock_period", "unlock_period", "archive", "unarchive", "set_reminder_rules"}

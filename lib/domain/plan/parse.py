@@ -341,6 +341,21 @@ def _fill_gaps(phases: list[PlanPhase]) -> None:
 
 # --- areas ----------------------------------------------------------------------------
 
+# a principle or slogan, not work (seed 001 §四: 坚持“以病人为中心”…): a title that opens
+# with such a verb and quotes a motto, or is little more than a quoted motto
+_SLOGAN_VERB = re.compile(r"^(?:始终|牢固|切实)?(?:坚持|树立|弘扬|践行|倡导|秉承|奉行|围绕|贯彻)")
+_QUOTED = re.compile(r"[“\"「『][^”\"」』]{2,30}[”\"」』]")
+
+
+def is_slogan(title: str) -> bool:
+    """A task title that is a slogan or principle rather than a piece of work."""
+    sh = shadow(title).strip()
+    quoted = _QUOTED.findall(sh)
+    if not quoted:
+        return False
+    rest = _QUOTED.sub("", sh)
+    return bool(_SLOGAN_VERB.match(sh)) or len(re.sub(r"[\W_]", "", rest)) <= 4
+
 
 def _task_sections(tops: list[Node]) -> list[Node]:
     """The task sections, else every section (not skipped) that has sub-headings."""
@@ -378,7 +393,9 @@ def _areas_of_section(sec: Node, year: int | None) -> list[PlanArea]:
         else:
             loose.tasks.append(task_from_node(child, str(child.number), year, heading_title=False))
     body = _section_body(sec, word)
-    if body is not None:
+    if body is not None and not is_slogan(
+        task_from_node(body, "1", year, heading_title=False).title
+    ):
         loose.tasks.append(task_from_node(body, "1", year, heading_title=False))
     _number_items(grouped, year)
     return ([loose] if loose.tasks else []) + [area for area, _ in grouped]

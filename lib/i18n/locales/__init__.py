@@ -46,6 +46,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "plan": ("plan",),
     "cli": ("cli",),
     "notify": ("notify",),
+    "recognition": ("recog", "honours", "staff", "doc"),
 }
 
 GROUP_OF_PREFIX: dict[str, str] = {p: g for g, prefixes in GROUPS.items() for p in prefixes}
