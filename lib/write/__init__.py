@@ -14,6 +14,8 @@ The modules, by entity:
 - ``problems``: the problem ledger
 - ``campaigns``: campaigns and their phases
 - ``setup``: departments and the task table
+- ``statistics``: a campaign's run-chart rules, minimum sample and appeal window
+- ``appeals``: appeals against inspection scores and complaint counts
 
 The ``import_*`` functions are the bulk writes of the Excel import: the same rules as
 the page's functions, every refused row reported (:class:`BulkRefused`).
@@ -171,6 +173,9 @@ from lib.write.logins import (
     unlock_login,
 )
 
+# run charts and satisfaction statistics (issue 21)
+from lib.write.statistics import update_statistics_settings
+
 __all__ += [
     "block_address",
     "login_allowed",
@@ -178,4 +183,5 @@ __all__ += [
     "record_login_success",
     "unblock_address",
     "unlock_login",
+    "update_statistics_settings",
 ]
