@@ -74,7 +74,7 @@ def department_histories(campaign_id: int, up_to: str) -> pd.DataFrame:
         select(
             Department.id.label("department_id"),
             Department.name.label("department"),
-            Department.name_en.label("department_en"),
+            Department.display_en.label("department_en"),
             MonthlyUpdate.period,
             (func.sum(Task.weight * MonthlyUpdate.percent_done) / func.sum(Task.weight)).label(
                 "value"
@@ -88,7 +88,7 @@ def department_histories(campaign_id: int, up_to: str) -> pd.DataFrame:
             MonthlyUpdate.period <= up_to,
             MonthlyUpdate.review_state.in_(COUNTED_STATES),
         )
-        .group_by(Department.id, Department.name, Department.name_en, MonthlyUpdate.period)
+        .group_by(Department.id, Department.name, Department.display_en, MonthlyUpdate.period)
         .order_by(Department.id, MonthlyUpdate.period)
     )
     df = frame(stmt, floats=("value",))
