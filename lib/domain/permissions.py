@@ -25,6 +25,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "problem.read": frozenset({"admin", "office", "leader"}),
     "problem.manage": frozenset({"admin", "office"}),
     "account.self": frozenset(ROLES),
+    # appeals against inspection scores and complaint counts (issue 21); a liaison files
+    # for their own department only
+    "appeal.read": frozenset({"admin", "office", "leader", "liaison"}),
+    "appeal.file": frozenset({"admin", "office", "liaison"}),
+    "appeal.decide": frozenset({"admin", "office"}),
 }
 
 

@@ -163,7 +163,9 @@ __all__ = [
     "verify_problem",
 ]
 
-# login throttling and its administration (issue 17)
+# appeals (issue 21); login throttling and its administration (issue 17); run-chart,
+# sample and appeal settings (issue 21)
+from lib.write.appeals import decide_appeal, file_appeal
 from lib.write.logins import (
     block_address,
     login_allowed,
@@ -172,12 +174,12 @@ from lib.write.logins import (
     unblock_address,
     unlock_login,
 )
-
-# run charts and satisfaction statistics (issue 21)
 from lib.write.statistics import update_statistics_settings
 
 __all__ += [
     "block_address",
+    "decide_appeal",
+    "file_appeal",
     "login_allowed",
     "record_login_failure",
     "record_login_success",

@@ -46,8 +46,11 @@ DEPARTMENT_ACTIONS = frozenset(
     }
 )
 # audited entities that never move a score (department names and the active flag are
-# read live, next to the summary)
-NEUTRAL_ENTITIES = frozenset({"user", "problem", "attachment", "department", "period_lock"})
+# read live, next to the summary; an upheld appeal is audited again as the change of its
+# score or value, which is a department action)
+NEUTRAL_ENTITIES = frozenset(
+    {"user", "problem", "attachment", "department", "period_lock", "appeal"}
+)
 NEUTRAL_ACTIONS = frozenset({"lock_period", "unlock_period", "archive", "unarchive"})
 ALL = -1  # "every campaign" in the invalidation set
 
