@@ -182,3 +182,21 @@ def test_satisfaction_page_shows_n_intervals_and_small_samples(app_db: str, lang
     assert departments[t("stats.col_interval", lang)].str.match(r"\d+\.\d–\d+\.\d").any()
     flagged = departments[departments[t("stats.col_sample", lang)] != ""]
     assert (flagged[t("col.rank", lang)] == "—").all()
+
+
+def test_item_arrow_is_the_change_since_the_month_before_the_latest_figures(app_db: str) -> None:
+    from sqlalchemy import select
+
+    from lib.db import session_scope
+    from lib.models import Campaign
+    from lib.read.satisfaction import item_table
+
+    with session_scope() as s:
+        cid = int(s.scalar(select(Campaign.id).order_by(Campaign.id)))  # type: ignore[arg-type]
+    # the demo's survey months end in October; looked at in November
+    items = item_table(cid, "2026-11", "patient")
+    assert not items.empty
+    assert (items["change"] == items["value"] - items["previous"]).all()
+    assert (items["change"].abs() > 0.005).any()  # not "no change" because November is empty
+    october = item_table(cid, "2026-10", "patient")
+    assert items["value"].tolist() == pytest.approx(october["value"].tolist())

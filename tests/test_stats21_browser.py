@@ -144,6 +144,13 @@ def test_satisfaction_run_chart_with_a_shift_and_intervals(seeded_server: str, c
     ctx = chromium.new_context(viewport={"width": 1440, "height": 1000})
     page = ctx.new_page()
     _login(page, seeded_server, "leader")
+    # the satisfaction campaign: ten demo months of every item, after the seeded baseline
+    _settle(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="当前活动"
+    ).click()
+    page.get_by_role("option", name="2025年度第三方满意度整改提升").click()
+    _settle(page)
     for lang_index, lang in enumerate(("zh", "en")):
         if lang == "en":
             page.get_by_text("English", exact=True).click()

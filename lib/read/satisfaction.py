@@ -100,14 +100,15 @@ def item_table(campaign_id: int, period: str, group: str) -> pd.DataFrame:
     """One row per item: the pooled figure over departments (weighted by answers where
     known, else the plain mean), the total answers, the Wilson 95% interval, the
     standing against target on the evidence ("below", "above", "unclear", "unknown"),
-    and the previous month's pooled figure and the change since (the real direction)."""
-    now = _pooled(_satisfaction_rows(campaign_id, period, group), period)
+    and the pooled figure of the month before the latest figures and the change since
+    (the real direction)."""
+    rows = _satisfaction_rows(campaign_id, period, group)
+    now = _pooled(rows, period)
     if now.empty:
         return pd.DataFrame(columns=ITEM_COLUMNS)
-    before = _pooled(
-        _satisfaction_rows(campaign_id, shift_period(period, -1), group),
-        shift_period(period, -1),
-    )
+    # the month before the latest figures (a survey month may lie behind the month looked at)
+    earlier = shift_period(str(rows["period"].max()), -1)
+    before = _pooled(_satisfaction_rows(campaign_id, earlier, group), earlier)
     previous = dict(zip(before["indicator_id"], before["value"], strict=True))
     now["previous"] = [previous.get(i) for i in now["indicator_id"]]
     now["change"] = [
