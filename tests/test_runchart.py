@@ -165,6 +165,13 @@ def test_astronomical_point_outside_the_limits() -> None:
     assert rc.describe(astro[0], "zh") == "第10个点异常偏高（超出控制限）：改进有效"
 
 
+def test_a_level_change_is_a_shift_not_a_row_of_astronomical_points() -> None:
+    values = [82, 81.8, 82.1, 81.9, 81.8, 82.0, 81.9, 81.8, 89.4, 89.8, 90, 91.2, 91, 92.3]
+    result = rc.analyse(values, xmr=True)
+    assert "astronomical" not in result.kinds()
+    assert "shift" in result.kinds()
+
+
 def test_unknown_method_is_refused() -> None:
     with pytest.raises(ValueError):
         rc.analyse([1, 2, 3], method="nelson")

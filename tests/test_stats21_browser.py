@@ -141,7 +141,8 @@ def _save(page, name: str, element=None) -> None:  # type: ignore[no-untyped-def
 
 
 def test_satisfaction_run_chart_with_a_shift_and_intervals(seeded_server: str, chromium) -> None:  # type: ignore[no-untyped-def]
-    ctx = chromium.new_context(viewport={"width": 1440, "height": 1000})
+    # tall enough for the whole page: Streamlit scrolls inside its own container
+    ctx = chromium.new_context(viewport={"width": 1440, "height": 4200})
     page = ctx.new_page()
     _login(page, seeded_server, "leader")
     # the satisfaction campaign: ten demo months of every item, after the seeded baseline

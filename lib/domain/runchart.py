@@ -14,9 +14,10 @@ Rules, as implemented (docs/scoring.md "Run charts"):
   count once (a repeated value neither breaks nor extends the trend).
 - **IHI runs**: with 10–60 points off the median, fewer runs than the lower limit or more
   than the upper limit of Perla et al.'s Table 1 (:data:`RUNS_TABLE`).
-- **astronomical point**: a point outside the XmR natural process limits (mean ± 2.66 ×
-  the average moving range); needs at least :data:`MIN_POINTS_XMR` points. The IHI leaves
-  "astronomical" to judgement; this is the operational form the product uses.
+- **astronomical point**: a single point outside the XmR natural process limits (mean ±
+  2.66 × the average moving range) whose neighbours are not beyond the same limit; needs
+  at least :data:`MIN_POINTS_XMR` points. The IHI leaves "astronomical" to judgement;
+  this is the operational form the product uses.
 - **Anhøj** (instead of shift and runs): the longest run longer than round(log2 n) + 3, or
   fewer crossings of the median than the 5% lower binomial quantile of n − 1 at 0.5, with
   n the number of points off the median.
@@ -285,14 +286,24 @@ def astronomical(
     limits: tuple[float, float, float] | None,
     higher_is_better: bool | None = True,
 ) -> list[Signal]:
-    """Points outside the XmR limits, one signal each."""
+    """Single points outside the XmR limits, one signal each: a point beyond a limit
+    whose neighbours are not beyond the same limit. (When a process moves to a new level,
+    limits worked out over both levels leave whole stretches outside; that is a shift,
+    read by the shift rule, not a row of astronomical points.)"""
     if limits is None:
         return []
     _, lower, upper = limits
+
+    def beyond(i: int) -> int:
+        if i < 0 or i >= len(values):
+            return 0
+        return 1 if values[i] > upper else -1 if values[i] < lower else 0
+
     out = []
-    for i, v in enumerate(values):
-        if v > upper or v < lower:
-            direction = "up" if v > upper else "down"
+    for i in range(len(values)):
+        side = beyond(i)
+        if side and beyond(i - 1) != side and beyond(i + 1) != side:
+            direction = "up" if side > 0 else "down"
             out.append(
                 Signal("astronomical", (i,), direction, _good(direction, higher_is_better), 1)
             )
