@@ -94,7 +94,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
                 t("col.item"),
                 list(names),
                 format_func=names.__getitem__,
-                key=f"run_item_{group}",
+                key=f"run_item_{group}_{lang}",
             )
             one = mine[mine["indicator_id"] == chosen]
             item_target = one["target"].iloc[0]

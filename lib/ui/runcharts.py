@@ -45,7 +45,7 @@ def show(
     method_label = t(f"runchart.method_{method}")
     texts = runcharts.signal_texts(series, analysis, lang)
     if texts:
-        st.markdown(f"**{t('runchart.signals')}**（{method_label}）")
+        st.markdown(f"**{t('runchart.signals_with_method', method=method_label)}**")
         for text in texts:
             st.markdown(f"- {page.md_escape(text)}")
     elif len(series) < runchart.MIN_POINTS_RUNS:
