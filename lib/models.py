@@ -722,3 +722,35 @@ class Objection(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Appeal(Base):
+    """申诉 (issue 21): a department contests an inspection score or a month's complaint
+    count within the campaign's appeal window, with a reason and evidence; the campaign
+    office upholds it (the figure is corrected, the score, ranking and 红黑榜 follow) or
+    rejects it with a reason. ``kind``: "inspection" or "complaints"; ``original``: the
+    figure appealed (inspection score on its own scale, or complaint count);
+    ``requested`` what the department asks for; ``decided`` the figure set on upholding.
+    ``status``: "open", "upheld", "rejected" or "withdrawn"."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (Index("ix_appeals_campaign_status", "campaign_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(7))
+    original: Mapped[float] = mapped_column(Float)
+    requested: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    decided: Mapped[float | None] = mapped_column(Float)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

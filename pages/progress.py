@@ -8,12 +8,14 @@ import streamlit as st
 
 from lib.domain import scoring
 from lib.i18n import each, fmt_date, fmt_pct, fmt_period, local_col, status_label, t, yes_no
-from lib.read import queries, views
+from lib.read import queries, runcharts, views
 from lib.ui import charts, page
+from lib.ui import runcharts as runchart_view
 
 pg = page.open("read.all", title="page.progress", campaign="view")
 ctx, user, lang = pg.view, pg.user, pg.lang
 name_col = local_col("department")
+method = runcharts.method_of(ctx.settings)
 
 scores = views.department_scores(ctx)
 if scores.empty:
@@ -42,6 +44,15 @@ own = user.department_id is not None and user.department_id in set(scores["depar
 drawn = views.chart_focus(scores, "completion", keep_id=user.department_id)
 page.focus_note(len(scores), own)
 page.chart(charts.department_completion(drawn, lang), table, key="completion")
+
+st.subheader(t("runchart.campaign_overall"))
+runchart_view.show(
+    runcharts.campaign_history(ctx.campaign_id, ctx.period),
+    key="run_overall",
+    method=method,
+    y_title=t("col.progress") + " (%)",
+    lang=lang,
+)
 
 st.subheader(t("progress.heatmap"))
 heat = views.area_heatmap(ctx)
@@ -119,17 +130,12 @@ st.markdown(f"**{t('progress.history')}**")
 if history.empty:
     st.info(t("progress.no_history"))
 else:
-    hist = history.assign(item=t("col.progress"), value=history["completion"])
-    page.chart(
-        charts.trend_with_target(hist, None, lang, y_title=t("col.progress") + " (%)"),
-        history.assign(period=each(fmt_period, history["period"])).rename(
-            columns={
-                "period": t("col.period"),
-                "completion": t("col.progress"),
-                "reports": t("col.reports"),
-            }
-        ),
+    runchart_view.show(
+        history.assign(value=history["completion"])[["period", "value"]],
         key="history",
+        method=method,
+        y_title=t("col.progress") + " (%)",
+        lang=lang,
     )
 
 sat = queries.department_indicators(ctx.campaign_id, ctx.period, department_id=int(chosen))

@@ -1,19 +1,37 @@
-"""满意度 Satisfaction: item trends against target (patients and staff), department ×
-item heat map, the lowest items with the rectification tasks linked to them, and the
-peer benchmark (score, rate, rank among N peers)."""
+"""满意度 Satisfaction: item trends against target (patients and staff), each item's run
+chart with its signals, every department's satisfaction with its answers (n), Wilson 95%
+interval and rank (样本量不足 below the campaign's minimum sample: not ranked), the
+department × item heat map, the items below target on the evidence with their real
+direction and the rectification tasks linked to them, and the peer benchmark."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from lib.i18n import fmt_period, local_col, t
-from lib.read import queries, views
+from lib.i18n import each, fmt_period, local_col, local_name, t
+from lib.read import queries, runcharts, views
+from lib.read import satisfaction as sat_stats
 from lib.ui import charts, page
+from lib.ui import runcharts as runchart_view
 
 pg = page.open("read.all", title="page.satisfaction", campaign="view")
 ctx, user, lang = pg.view, pg.user, pg.lang
 name_col, item_col = local_col("department"), local_col("name")
+method = runcharts.method_of(ctx.settings)
+min_sample = int(ctx.settings["min_sample"])
+histories = runcharts.indicator_histories(ctx.campaign_id, ctx.period)
+
+
+def _interval(low: object, high: object) -> str:
+    if low is None or high is None or pd.isna(low) or pd.isna(high):  # type: ignore[call-overload]
+        return "—"
+    return f"{float(low):.1f}–{float(high):.1f}"  # type: ignore[arg-type]
+
+
+def _n(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else str(int(value))  # type: ignore[call-overload, arg-type]
+
 
 bench = queries.peer_benchmarks(ctx.campaign_id, ctx.period)
 if not bench.empty:
@@ -68,6 +86,57 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             key=f"trend_{group}",
         )
 
+        # each item's run chart (mean over departments, month by month)
+        mine = histories[histories["group"] == group] if not histories.empty else histories
+        if not mine.empty:
+            st.markdown(f"**{t('runchart.item')}**")
+            names = {
+                int(i): local_name(one["name"].iloc[0], one["name_en"].iloc[0], lang)
+                for i, one in mine.groupby("indicator_id", sort=False)
+            }
+            chosen = st.selectbox(
+                t("col.item"),
+                list(names),
+                format_func=names.__getitem__,
+                key=f"run_item_{group}_{lang}",
+            )
+            one = mine[mine["indicator_id"] == chosen]
+            item_target = one["target"].iloc[0]
+            runchart_view.show(
+                one[["period", "value"]],
+                key=f"run_{group}",
+                method=method,
+                higher_is_better=runcharts.higher_is_better(one["direction"].iloc[0]),
+                y_title=t("col.value"),
+                target=None if pd.isna(item_target) else float(item_target),
+                lang=lang,
+            )
+
+        # every department with its answers, interval and rank
+        departments = sat_stats.department_table(ctx.campaign_id, ctx.period, group, min_sample)
+        if not departments.empty:
+            st.markdown(f"**{t('stats.department_table')}**")
+            st.caption(page.md("stats.department_help", n=min_sample))
+            page.table(
+                pd.DataFrame(
+                    {
+                        t("col.rank"): [_n(r) for r in departments["rank"]],
+                        t("col.department"): departments[name_col],
+                        t("col.value"): departments["value"].round(1),
+                        t("stats.col_n"): [_n(n) for n in departments["n"]],
+                        t("stats.col_interval"): [
+                            _interval(lo, hi)
+                            for lo, hi in zip(departments["low"], departments["high"], strict=True)
+                        ],
+                        t("stats.col_sample"): [
+                            "" if ok else t("stats.insufficient") for ok in departments["enough"]
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
         values, heat_pivot, by_department, means = views.indicator_grid(
             ctx.campaign_id, ctx.period, group, lang
         )
@@ -94,11 +163,39 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             key=f"heat_{group}",
         )
 
-        lowest = means.head(3)
-        st.markdown(f"**{t('satisfaction.lowest')}**")
+        items = sat_stats.item_table(ctx.campaign_id, ctx.period, group)
+        if not items.empty:
+            st.markdown(f"**{t('stats.items')}**")
+            page.table(
+                pd.DataFrame(
+                    {
+                        t("col.item"): [
+                            local_name(a, b, lang)
+                            for a, b in zip(items["name"], items["name_en"], strict=True)
+                        ],
+                        t("col.value"): items["value"].round(1),
+                        t("stats.col_n"): [_n(n) for n in items["n"]],
+                        t("stats.col_interval"): [
+                            _interval(lo, hi)
+                            for lo, hi in zip(items["low"], items["high"], strict=True)
+                        ],
+                        t("col.target"): items["target"],
+                        t("stats.col_standing"): each(
+                            lambda s, lang=None: t(f"stats.standing_{s}", lang), items["standing"]
+                        ),
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        lowest = sat_stats.lowest_items(items)
+        st.markdown(f"**{t('stats.lowest_title')}**")
+        st.caption(t("stats.lowest_help"))
+        if lowest.empty:
+            st.info(t("stats.none_below"))
+            continue
         links = queries.tasks_for_indicators(tuple(int(i) for i in lowest["indicator_id"]))
         for r in lowest.itertuples(index=False):
-            gap = f"{r.value - r.target:+.2f}" if pd.notna(r.target) else "—"
             linked = links[links["indicator_id"] == r.indicator_id] if not links.empty else links
             tasks = page.md_join(
                 "；",
@@ -107,8 +204,22 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
                     for x in linked.itertuples(index=False)
                 ),
             )
-            text = page.md("satisfaction.lowest_item", item=r.item, value=f"{r.value:.2f}", gap=gap)
-            st.markdown(page.md("- :material/trending_down: {text}", text=text))
+            if r.change is None or pd.isna(r.change) or abs(r.change) < 0.005:
+                icon = ":material/trending_flat:"
+            elif r.change > 0:
+                icon = ":material/trending_up:"
+            else:
+                icon = ":material/trending_down:"
+            text = page.md(
+                "stats.lowest_item",
+                item=local_name(r.name, r.name_en, lang),
+                value=f"{r.value:.2f}",
+                gap=f"{r.value - r.target:+.2f}",
+                n=_n(r.n),
+                interval=_interval(r.low, r.high),
+                change="—" if r.change is None or pd.isna(r.change) else f"{r.change:+.2f}",
+            )
+            st.markdown(page.md("- " + icon + " {text}", text=text))
             st.caption(
                 page.md("satisfaction.linked_tasks", tasks=tasks)
                 if tasks

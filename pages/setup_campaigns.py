@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from lib import write
 from lib.domain.plan import (
     PlanSource,
     draft_from_rows,
@@ -21,7 +22,7 @@ from lib.domain.plan import (
 from lib.i18n import local_name, t
 from lib.io.plan_file import PlanFileError, read_plan_bytes
 from lib.io.templates import list_templates
-from lib.read import campaigns, queries, setup_queries
+from lib.read import campaigns, queries, runcharts, setup_queries
 from lib.ui import page, state
 from lib.write import (
     create_campaign_from_plan,
@@ -321,6 +322,36 @@ with tab_edit:
                         weights=weights,
                         phases=rows,
                         circular={"issuer": issuer, "prefix": prefix},
+                    ),
+                    success=t("setup.saved"),
+                )
+            # run-chart rules, minimum sample, appeal window (issue 21)
+            with st.form("statistics_form"):
+                st.markdown(f"**{t('stats.settings')}**")
+                c1, c2, c3 = st.columns(3)
+                methods = ["ihi", "anhoej"]
+                method = c1.selectbox(
+                    t("runchart.method_label"),
+                    methods,
+                    index=methods.index(runcharts.method_of(settings)),
+                    format_func=lambda m: t(f"runchart.method_{m}"),
+                )
+                min_sample = c2.number_input(
+                    t("stats.min_sample"), 1, 10_000, int(settings["min_sample"]), 5
+                )
+                appeal_days = c3.number_input(
+                    t("stats.appeal_days"), 1, 365, int(settings["appeal_days"]), 1
+                )
+                save_stats = st.form_submit_button(t("setup.save"))
+            if save_stats:
+                page.save(
+                    lambda s: write.update_statistics_settings(
+                        actor=user.actor,
+                        session=s,
+                        campaign_id=int(chosen),
+                        runchart_method=method,
+                        min_sample=int(min_sample),
+                        appeal_days=int(appeal_days),
                     ),
                     success=t("setup.saved"),
                 )

@@ -286,7 +286,7 @@ def build_worked_example(session: Session) -> int:
                 indicator_id=sat.id, department_id=a.id, period="2026-03", value=93, sample_size=120
             ),
             IndicatorValue(
-                indicator_id=sat.id, department_id=b.id, period="2026-03", value=86, sample_size=80
+                indicator_id=sat.id, department_id=b.id, period="2026-03", value=86, sample_size=400
             ),
             IndicatorValue(indicator_id=comp.id, department_id=b.id, period="2026-03", value=2),
             InspectionScore(campaign_id=camp.id, department_id=a.id, period="2026-03", score=90),

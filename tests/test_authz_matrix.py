@@ -215,6 +215,39 @@ def _blocked(session: Any) -> str:
     return "198.51.100.0/24"
 
 
+def _scored(session: Any, c: Ctx) -> str:
+    """An inspection score of department A just entered (appealable), in the caller's
+    transaction; its month."""
+    from lib.models import InspectionScore
+
+    session.add(
+        InspectionScore(
+            campaign_id=c.w.campaign_id, department_id=c.w.dept_a, period=c.w.period, score=70
+        )
+    )
+    session.flush()
+    return c.w.period
+
+
+def _open_appeal(session: Any, c: Ctx) -> int:
+    """An open appeal of department A against a score of 70, in the caller's transaction."""
+    from lib.models import Appeal
+
+    period = _scored(session, c)
+    appeal = Appeal(
+        campaign_id=c.w.campaign_id,
+        department_id=c.w.dept_a,
+        kind="inspection",
+        period=period,
+        original=70,
+        requested=80,
+        reason="matrix",
+    )
+    session.add(appeal)
+    session.flush()
+    return appeal.id
+
+
 S = write
 SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
     # name: (action, liaison limited to own department, call)
@@ -316,6 +349,35 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
         False,
         lambda c, a, s: S.review_reports(
             actor=a, session=s, decisions=[(c.submitted_id, c.submitted_version)], approve=True
+        ),
+    ),
+    # statistics settings and appeals (issue 21)
+    "write.update_statistics_settings": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: S.update_statistics_settings(
+            actor=a, session=s, campaign_id=c.w.campaign_id, runchart_method="anhoej"
+        ),
+    ),
+    "write.file_appeal": (
+        "appeal.file",
+        True,
+        lambda c, a, s: S.file_appeal(
+            actor=a,
+            session=s,
+            campaign_id=c.w.campaign_id,
+            department_id=c.w.dept_a,
+            kind="inspection",
+            period=_scored(s, c),
+            reason="扣分有误",
+            requested=80,
+        ),
+    ),
+    "write.decide_appeal": (
+        "appeal.decide",
+        False,
+        lambda c, a, s: S.decide_appeal(
+            actor=a, session=s, appeal_id=_open_appeal(s, c), uphold=True, reason="属实"
         ),
     ),
     "write.set_period_lock": (

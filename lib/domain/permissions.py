@@ -31,6 +31,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "recognition.manage": frozenset({"admin", "office"}),
     "recognition.decide": frozenset({"admin", "leader"}),
     "recognition.object": frozenset(ROLES),  # anyone may object during the 公示
+    # appeals against inspection scores and complaint counts (issue 21); a liaison files
+    # for their own department only
+    "appeal.read": frozenset({"admin", "office", "leader", "liaison"}),
+    "appeal.file": frozenset({"admin", "office", "liaison"}),
+    "appeal.decide": frozenset({"admin", "office"}),
 }
 
 

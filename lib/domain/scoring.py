@@ -9,7 +9,7 @@ own call (tests/test_leadership.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,13 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     # the circular (通报) as a 公文: issuing office (empty: the organiser) and the prefix of
     # its document number, e.g. "服务办" gives 服务办〔2026〕3号
     "circular": {"issuer": "", "prefix": ""},
+    # run-chart rules: "ihi" (Perla, Provost & Murray) or "anhoej" (lib/domain/runchart.py)
+    "runchart_method": "ihi",
+    # fewest answers behind a satisfaction figure for it to count (样本量不足 below)
+    "min_sample": 30,
+    # days after an inspection score or a month's complaints within which a department
+    # may appeal it
+    "appeal_days": 10,
 }
 
 
@@ -344,14 +351,34 @@ def report_rate(assignments: Any) -> tuple[int, int]:
 COMPONENTS = ("completion", "timeliness", "satisfaction", "inspection")
 
 
-def satisfaction_component(values: list[tuple[float, float | None]]) -> float | None:
-    """Mean over satisfaction items (100 scale) of the score, minus the shortfall again
-    where it is below its target: 93 against 90 counts 93; 87 against 90 counts 84.
-    ``values`` holds (score, target). None when the department has no items."""
+def satisfaction_component(
+    values: Sequence[tuple[float, float | None] | tuple[float, float | None, int | None]],
+    min_sample: int = 0,
+) -> float | None:
+    """The satisfaction component (100 scale) of one department: the mean over its
+    satisfaction items of the score, minus the shortfall again where the item is below
+    its target **on the evidence** (:func:`lib.domain.stats.read_item`: the whole Wilson
+    95% interval under the target; without a sample size, the point estimate under it).
+    Items from fewer than ``min_sample`` answers are left out (样本量不足); None when no
+    item is left (the component is then left out of the composite and the other weights
+    rescaled).
+
+    ``values`` holds (score, target) or (score, target, answers). 93 against 90 counts
+    93; 87 against 90 without a sample size counts 84; 86 against 90 from 400 answers
+    (interval 82.3–89.1) counts 82; 86 against 90 from 80 answers (76.7–92.0) counts 86."""
+    from lib.domain.stats import read_item
+
     parts = []
-    for value, target in values:
-        shortfall = max(0.0, float(target) - value) if target is not None else 0.0
-        parts.append(max(0.0, value - shortfall))
+    for item in values:
+        value, target = float(item[0]), item[1]
+        answers = item[2] if len(item) > 2 else None  # type: ignore[misc]
+        reading = read_item(value, target, answers, min_sample)
+        if not reading.enough:
+            continue
+        shortfall = (
+            float(target) - value if reading.standing == "below" and target is not None else 0.0
+        )
+        parts.append(max(0.0, value - max(0.0, shortfall)))
     return sum(parts) / len(parts) if parts else None
 
 

@@ -267,11 +267,16 @@ def _department_inputs_sql(
             strict=True,
         ):
             timely_by.setdefault(did, (int(on_time), int(due), int(done), int(due_tasks)))
-    sat_by: dict[Any, list[tuple[float, Any]]] = {}
+    sat_by: dict[Any, list[tuple[float, Any, Any]]] = {}
+    min_sample = int(ctx.settings["min_sample"])
     if not indicators.empty:
         sat = indicators[indicators["scale"].fillna(100) <= 100]
-        for did, v, tg in zip(sat["department_id"], sat["value"], sat["target"], strict=True):
-            sat_by.setdefault(did, []).append((float(v), tg))
+        for did, v, tg, n in zip(
+            sat["department_id"], sat["value"], sat["target"], sat["sample_size"], strict=True
+        ):
+            size = None if n is None or pd.isna(n) else int(n)
+            tgt = None if tg is None or pd.isna(tg) else float(tg)
+            sat_by.setdefault(did, []).append((float(v), tgt, size))
     insp_by = _first_by_department(inspection, "inspection")
     comp_by = _first_by_department(complaints_df, "complaints")
     rows = []
@@ -295,7 +300,9 @@ def _department_inputs_sql(
                 "reports": t[1] if t else None,
                 "done_on_time": t[2] if t else None,
                 "due_tasks": t[3] if t else None,
-                "satisfaction": scoring.satisfaction_component(sat_by.get(r.department_id, [])),
+                "satisfaction": scoring.satisfaction_component(
+                    sat_by.get(r.department_id, []), min_sample
+                ),
                 "inspection": float(insp) if insp is not None else None,
                 "complaints": float(comp) if comp is not None else None,
             }

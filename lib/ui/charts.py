@@ -479,3 +479,96 @@ def large(
         .configure_legend(labelFontSize=20, titleFontSize=20, symbolSize=220)
         .configure_text(fontSize=20)
     )
+
+
+def run_chart(
+    data: pd.DataFrame,
+    analysis: Any,
+    lang: str | None = None,
+    y_title: str = "",
+    target: float | None = None,
+) -> alt.TopLevelMixin:
+    """A run chart: the series as a line with points, the median as a dashed rule, the
+    XmR mean and limits when the analysis has them, and the points of each signal in
+    the signal's colour (one colour per signal type, ``runchart.SIGNAL_COLOURS``).
+
+    ``data``: period, value, signal (the kind of the signal covering the point, "" for
+    none; :func:`lib.read.runcharts.chart_frame`); ``analysis``: its
+    :class:`lib.domain.runchart.Analysis`."""
+    from lib.domain.runchart import KINDS, SIGNAL_COLOURS
+
+    df = data.assign(
+        month=each(fmt_period, data["period"], lang),
+        signal_label=[t(f"runchart.kind_{k}", lang) if k else "" for k in data["signal"]],
+    )
+    months = df["month"].tolist()
+    values = df["value"].astype(float)
+    bounds = [values.min(), values.max()]
+    bounds += [
+        x for x in (analysis.median, analysis.lower, analysis.upper, target) if x is not None
+    ]
+    lo, hi = float(min(bounds)), float(max(bounds))
+    pad = max(1.0, (hi - lo) * 0.08)
+    scale = alt.Scale(domain=[lo - pad, hi + pad])
+    x = alt.X("month:N", sort=months, title=None, axis=alt.Axis(labelAngle=0))
+    tooltip = [
+        alt.Tooltip("month:N", title=t("col.period", lang)),
+        alt.Tooltip("value:Q", title=t("col.value", lang), format=".2f"),
+        alt.Tooltip("signal_label:N", title=t("runchart.signal", lang)),
+    ]
+    line = (
+        alt.Chart()
+        .mark_line(color=NEUTRAL)
+        .encode(x=x, y=alt.Y("value:Q", title=y_title, scale=scale))
+    )
+    points = (
+        alt.Chart()
+        .mark_point(filled=True, size=60, color=ACCENT)
+        .encode(x=x, y=alt.Y("value:Q"), tooltip=tooltip)
+    )
+    present = [k for k in KINDS if k in set(df["signal"])]
+    kinds_domain = [t(f"runchart.kind_{k}", lang) for k in present]
+    layers: list[Any] = [line, points]
+    marked = df[df["signal"] != ""]
+    if not marked.empty:
+        layers.append(
+            alt.Chart(marked)
+            .mark_point(filled=True, size=150, opacity=1)
+            .encode(
+                x=x,
+                y=alt.Y("value:Q"),
+                color=alt.Color(
+                    "signal_label:N",
+                    title=t("runchart.signal", lang),
+                    scale=alt.Scale(
+                        domain=kinds_domain, range=[SIGNAL_COLOURS[k] for k in present]
+                    ),
+                ),
+                tooltip=tooltip,
+            )
+        )
+    rules = [("median", analysis.median, [6, 4], "#455A64")]
+    if analysis.lower is not None and analysis.upper is not None:
+        rules += [
+            ("mean", analysis.mean, [], "#90A4AE"),
+            ("limit", analysis.lower, [2, 3], "#B71C1C"),
+            ("limit", analysis.upper, [2, 3], "#B71C1C"),
+        ]
+    if target is not None:
+        rules.append(("target", target, [6, 4], "#C62828"))
+    for name, value, dash, colour in rules:
+        if value is None:
+            continue
+        label = (
+            t("chart.target", lang, value=f"{value:g}")
+            if name == "target"
+            else f"{t(f'runchart.{name}', lang)} {value:.1f}"
+        )
+        rule = alt.Chart(pd.DataFrame({"y": [value], "label": [label]}))
+        layers.append(rule.mark_rule(color=colour, strokeDash=dash).encode(y=alt.Y("y:Q")))
+        layers.append(
+            rule.mark_text(color=colour, align="left", dy=-6, x=4).encode(
+                y=alt.Y("y:Q"), text=alt.Text("label:N")
+            )
+        )
+    return themed(_layer(df, *layers, height=300))

@@ -77,6 +77,13 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({"admin", "office", "leader"}),
     ),
     PageSpec(
+        "appeals",
+        "pages/appeals.py",
+        "reporting",
+        ":material/gavel:",
+        frozenset({"admin", "office", "leader", "liaison"}),
+    ),
+    PageSpec(
         "locks", "pages/locks.py", "reporting", ":material/lock:", frozenset({"admin", "office"})
     ),
     PageSpec(

@@ -15,6 +15,8 @@ The modules, by entity:
 - ``campaigns``: campaigns and their phases
 - ``setup``: departments and the task table
 - ``notifications``: channels, 分管领导, reminder rules, the delivery log (issue 22)
+- ``statistics``: a campaign's run-chart rules, minimum sample and appeal window
+- ``appeals``: appeals against inspection scores and complaint counts
 
 The ``import_*`` functions are the bulk writes of the Excel import: the same rules as
 the page's functions, every refused row reported (:class:`BulkRefused`).
@@ -168,7 +170,9 @@ __all__ = [
     "verify_problem",
 ]
 
-# login throttling and its administration (issue 17)
+# appeals (issue 21); login throttling and its administration (issue 17); run-chart,
+# sample and appeal settings (issue 21)
+from lib.write.appeals import decide_appeal, file_appeal
 from lib.write.logins import (
     block_address,
     login_allowed,
@@ -193,14 +197,18 @@ from lib.write.recognition import (
     set_shortlist,
     start_notice,
 )
+from lib.write.statistics import update_statistics_settings
 
 __all__ += [
     "block_address",
+    "decide_appeal",
+    "file_appeal",
     "login_allowed",
     "record_login_failure",
     "record_login_success",
     "unblock_address",
     "unlock_login",
+    "update_statistics_settings",
 ]
 
 __all__ += [

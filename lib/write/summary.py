@@ -58,6 +58,8 @@ NEUTRAL_ENTITIES = frozenset(
         "notify_channel",
         "department_leader",
         "notify_log",
+        # an upheld appeal (issue 21) is audited again as the change of its score or value
+        "appeal",
     }
     # recognition (issue 20): selection never moves a score
     | {"staff", "service_point", "selection_round", "nomination", "objection"}

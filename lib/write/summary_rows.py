@@ -95,6 +95,7 @@ def compute(
                 (camp.start_date, camp.end_date),
                 expected_memo,
                 done_before,
+                camp.min_sample,
             )
         )
     return out
@@ -127,9 +128,9 @@ def _read_reports(db: Any, params: dict[str, Any]) -> tuple[Reports, dict[int, s
 
 def _read_indicator_values(
     db: Any, params: dict[str, Any], indicators: list[Any]
-) -> tuple[dict[int, float | None], dict[int, list[tuple[str, int, float]]], dict[int, Any]]:
+) -> tuple[dict[int, float | None], dict[int, list[SatValue]], dict[int, Any]]:
     """(satisfaction item -> target, department -> its satisfaction values (month, item,
-    value) in month order, department -> complaints per month)."""
+    value, answers) in month order, department -> complaints per month)."""
     satisfaction_items = {
         i.id: i.target
         for i in indicators
@@ -138,7 +139,7 @@ def _read_indicator_values(
         and (i.scale if i.scale is not None else 100) <= 100
     }
     complaint_items = {i.id for i in indicators if i.code == "COMPLAINTS"}
-    values: dict[int, list[tuple[str, int, float]]] = defaultdict(list)
+    values: dict[int, list[SatValue]] = defaultdict(list)
     complaints: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     params["indicators"] = sorted(set(satisfaction_items) | complaint_items)
     if params["indicators"]:
@@ -147,9 +148,9 @@ def _read_indicator_values(
             if params["first"] is None  # a refresh: each item's latest earlier value
             else sorted(db.execute(_READS["values_since"], params), key=lambda r: r[2])
         )
-        for did, iid, period, value in value_rows:
+        for did, iid, period, value, n in value_rows:
             if iid in satisfaction_items:
-                values[did].append((period, iid, float(value)))
+                values[did].append((period, iid, float(value), n))
             if iid in complaint_items:
                 complaints[did][period] += float(value)
     return satisfaction_items, values, complaints
@@ -193,7 +194,7 @@ def _reads() -> dict[str, Any]:
             mu.review_state.in_(COUNTED_STATES),
         )
     )
-    values = select(iv.department_id, iv.indicator_id, iv.period, iv.value).where(
+    values = select(iv.department_id, iv.indicator_id, iv.period, iv.value, iv.sample_size).where(
         iv.indicator_id.in_(bindparam("indicators", expanding=True)),
         iv.department_id.in_(departments),
     )
@@ -228,12 +229,16 @@ _META: OrderedDict[Any, Any] = OrderedDict()
 _META_LOCK = threading.Lock()
 
 
+SatValue = tuple[str, int, float, int | None]  # month, item, value, answers
+
+
 class CampaignDates(NamedTuple):
     """What the figures need of the campaign (read in the saving transaction)."""
 
     start_date: dt.date
     end_date: dt.date
     report_day: int
+    min_sample: int = 0
 
 
 def _campaign_meta(session: Session, campaign_id: int) -> tuple[CampaignDates, list[Any]] | None:
@@ -254,8 +259,9 @@ def _campaign_meta(session: Session, campaign_id: int) -> tuple[CampaignDates, l
     ).first()
     if row is None:
         return None
+    merged = campaign_settings(row.settings)
     camp = CampaignDates(
-        row.start_date, row.end_date, int(campaign_settings(row.settings)["report_day"])
+        row.start_date, row.end_date, int(merged["report_day"]), int(merged["min_sample"])
     )
     indicators = [
         SimpleNamespace(**r._mapping)
@@ -301,13 +307,14 @@ def _department_rows(
     active: list[Any],
     all_reports: Iterable[list[tuple[str, int, dt.datetime | None]]],
     reports: Reports,
-    values: list[tuple[str, int, float]],
+    values: list[SatValue],
     targets: dict[int, float | None],
     complaints: dict[str, float],
     inspections: list[tuple[str, float]],
     campaign_span: tuple[dt.date, dt.date],
     expected_memo: dict[Any, float],
     done_before: Mapping[int, str] = MappingProxyType({}),
+    min_sample: int = 0,
 ) -> list[dict[str, Any]]:
     """One department's row for every month of ``periods``."""
     on_time = _on_time_by_month(all_reports, deadlines)
@@ -316,14 +323,14 @@ def _department_rows(
     pointer = dict.fromkeys(reports, 0)
     latest: dict[int, tuple[str, int, Any] | None] = dict.fromkeys(reports)
     value_i = 0
-    latest_value: dict[int, float] = {}
+    latest_value: dict[int, tuple[float, int | None]] = {}
     insp_i = 0
     insp: float | None = None
     for p in periods:
         end = period_end(p)
         sums = _month_sums(p, end, statics, reports, pointer, latest, expected_memo)
         while value_i < len(values) and values[value_i][0] <= p:
-            latest_value[values[value_i][1]] = values[value_i][2]
+            latest_value[values[value_i][1]] = (values[value_i][2], values[value_i][3])
             value_i += 1
         while insp_i < len(inspections) and inspections[insp_i][0] <= p:
             insp = inspections[insp_i][1]
@@ -354,7 +361,8 @@ def _department_rows(
                 ),
                 "reports_on_time": on_time.get(p, 0),
                 "satisfaction": satisfaction_component(
-                    [(v, targets[iid]) for iid, v in sorted(latest_value.items())]
+                    [(v, targets[iid], n) for iid, (v, n) in sorted(latest_value.items())],
+                    min_sample,
                 ),
                 "inspection": insp,
                 "complaints": complaints.get(p),

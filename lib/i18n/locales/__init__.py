@@ -47,6 +47,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "cli": ("cli",),
     "notify": ("notify",),
     "recognition": ("recog", "honours", "staff", "doc"),
+    "statistics": ("runchart", "stats", "appeal"),
 }
 
 GROUP_OF_PREFIX: dict[str, str] = {p: g for g, prefixes in GROUPS.items() for p in prefixes}

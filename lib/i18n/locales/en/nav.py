@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "page.setup_staff": "Staff and windows",
     "page.selection": "Selection",
     "page.honours": "Honour roll",
+    "page.appeals": "Appeals",
     "sidebar.campaign": "Campaign",
     "sidebar.language": "语言 / Language",
     "sidebar.logout": "Log out",

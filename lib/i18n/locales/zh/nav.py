@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "page.setup_staff": "人员与窗口",
     "page.selection": "评选",
     "page.honours": "光荣榜",
+    "page.appeals": "申诉",
     "sidebar.campaign": "当前活动",
     "sidebar.language": "语言 / Language",
     "sidebar.logout": "退出登录",
