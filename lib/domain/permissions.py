@@ -25,6 +25,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "problem.read": frozenset({"admin", "office", "leader"}),
     "problem.manage": frozenset({"admin", "office"}),
     "account.self": frozenset(ROLES),
+    # 我的待办 (issue 16): a liaison's to-do, the campaign office's home
+    "home.read": frozenset({"admin", "office", "liaison"}),
 }
 
 
