@@ -23,13 +23,13 @@ def say(wording: Wording) -> str:
     return t(wording.key, **wording.params)
 
 
-def deadline_line(item: todo.CampaignTodo | todo.OfficeTodo) -> None:
+def deadline_line(item: todo.CampaignTodo | todo.OfficeTodo, urge: bool = False) -> None:
     """The month's deadline and the days left, or the days overdue in red."""
     text = t(
         "home.deadline",
         period=fmt_period(item.period),
         date=fmt_date(item.deadline.due),
-        state=say(item.deadline.wording()),
+        state=say(item.deadline.wording(urge=urge)),
     )
     if item.deadline.overdue:
         st.markdown(f":red[**{text}**]")
@@ -53,7 +53,7 @@ def liaison_home() -> None:
     for item in items:
         with st.container(border=True):
             st.subheader(page.md_escape(local_name(item.name, item.name_en)))
-            deadline_line(item)
+            deadline_line(item, urge=item.todo_count > 0)
             cols = st.columns(3)
             cols[0].metric(t("home.metric.todo"), item.todo_count)
             cols[1].metric(t("home.metric.reported"), say(item.count.wording()))
@@ -86,7 +86,9 @@ def liaison_home() -> None:
                     width="stretch",
                 )
             if item.returned or item.unreported:
-                st.page_link("pages/report.py", label=t("home.go_report"), icon="✏️")
+                st.page_link(
+                    "pages/report.py", label=t("home.go_report"), icon=":material/edit_note:"
+                )
             if item.problems:
                 st.markdown(f"**{t('home.problems', count=len(item.problems))}**")
                 page.table(
@@ -150,7 +152,7 @@ def office_home() -> None:
             hide_index=True,
             width="stretch",
         )
-        st.page_link("pages/review.py", label=t("home.go_review"), icon="✅")
+        st.page_link("pages/review.py", label=t("home.go_review"), icon=":material/fact_check:")
     else:
         st.success(t("home.office.nothing_waiting"))
 
@@ -173,7 +175,9 @@ def office_home() -> None:
             hide_index=True,
             width="stretch",
         )
-        st.page_link("pages/tracker.py", label=t("home.go_tracker"), icon="📅")
+        st.page_link(
+            "pages/tracker.py", label=t("home.go_tracker"), icon=":material/calendar_month:"
+        )
     else:
         st.success(t("tracker.all_reported", period=fmt_period(office.period)))
 
@@ -194,7 +198,9 @@ def office_home() -> None:
             hide_index=True,
             width="stretch",
         )
-        st.page_link("pages/problems.py", label=t("home.go_problems"), icon="📋")
+        st.page_link(
+            "pages/problems.py", label=t("home.go_problems"), icon=":material/assignment_late:"
+        )
     else:
         st.success(t("home.office.no_overdue_problems"))
 

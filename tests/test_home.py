@@ -86,7 +86,7 @@ def test_liaison_lands_on_the_to_do_with_the_reason_as_text(app_db: str, on_day)
     assert {u.code for i in items for u in i.unreported} <= shown
     # days to the deadline, not in red
     text = _markdown(at)
-    assert "截止日：2026年11月25日 · 还剩3天" in text
+    assert "2026年11月填报截止日：2026年11月25日 · 还剩3天" in text
     assert ":red[" not in text
     assert "审核结果" in "\n".join(c.value for c in at.caption)
 

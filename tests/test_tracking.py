@@ -39,9 +39,9 @@ def test_report_count_refuses_impossible_numbers(reported: int, due: int) -> Non
         (dt.date(2026, 11, 20), 5, False, 0, "还剩5天", "5 day(s) left"),
         (dt.date(2026, 11, 24), 1, False, 0, "还剩1天", "1 day(s) left"),
         (DUE, 0, False, 0, "今天截止", "due today"),  # the deadline's own day is in time
-        (dt.date(2026, 11, 26), -1, True, 1, "已逾期1天，请尽快报送", "1 day(s) overdue"),
-        (dt.date(2026, 11, 29), -4, True, 4, "已逾期4天，请尽快报送", "4 day(s) overdue"),
-        (dt.date(2026, 12, 2), -7, True, 7, "已逾期7天，请尽快报送", "7 day(s) overdue"),
+        (dt.date(2026, 11, 26), -1, True, 1, "已逾期1天", "1 day(s) overdue"),
+        (dt.date(2026, 11, 29), -4, True, 4, "已逾期4天", "4 day(s) overdue"),
+        (dt.date(2026, 12, 2), -7, True, 7, "已逾期7天", "7 day(s) overdue"),
     ],
 )
 def test_days_to_and_past_the_deadline(
@@ -52,7 +52,9 @@ def test_days_to_and_past_the_deadline(
     assert deadline.overdue is overdue
     assert deadline.days_overdue == days_overdue
     assert _say(deadline.wording(), "zh") == zh
-    assert _say(deadline.wording(), "en").startswith(en)
+    assert _say(deadline.wording(), "en") == en
+    urged = _say(deadline.wording(urge=True), "zh")
+    assert urged == (zh + "，请尽快报送" if overdue else zh)
 
 
 def test_reminder_says_overdue_after_the_deadline() -> None:

@@ -73,10 +73,12 @@ class Deadline:
         """Days since the deadline (1 on the day after it); 0 when not overdue."""
         return max(0, -self.days_left)
 
-    def wording(self) -> Wording:
-        """ "还剩N天（截止日 …）", "今天截止", or "已逾期N天" (shown in red)."""
+    def wording(self, urge: bool = False) -> Wording:
+        """The state of the deadline: 还剩N天, 今天截止, or 已逾期N天 (shown in red); with
+        ``urge`` (to the one who must report) 已逾期N天，请尽快报送."""
         if self.overdue:
-            return Wording("home.deadline_overdue", {"days": self.days_overdue})
+            key = "home.deadline_overdue_urge" if urge else "home.deadline_overdue"
+            return Wording(key, {"days": self.days_overdue})
         if self.days_left == 0:
             return Wording("home.deadline_today")
         return Wording("home.deadline_left", {"days": self.days_left})
