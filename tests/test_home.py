@@ -148,8 +148,8 @@ def test_office_home_counts_what_waits(app_db: str, on_day, lang: str) -> None: 
         lab.startswith("已报送 " if lang == "zh" else "Reported ") for lab in labels[0]
     )
     assert any(m.value.startswith(":red[") for m in at.markdown)  # the month is overdue
-    badge = "待审核" if lang == "zh" else "Reports to review"
-    assert f"{badge}" in "\n".join(m.value for m in at.sidebar.markdown)
+    badge = f"待审核：{waiting} 份" if lang == "zh" else f"Reports to review: {waiting}"
+    assert badge in "\n".join(m.value for m in at.sidebar.markdown)
 
 
 @pytest.mark.parametrize("username", ["leader", "admin", "viewer"])
@@ -207,3 +207,42 @@ def test_tracker_grid_table_and_reminder_agree(
         assert "已逾期4天，请尽快报送" in reminder and "前完成" not in reminder
     else:
         assert "于2026年11月25日前完成" in reminder and "逾期" not in reminder
+
+
+def test_problems_of_the_department_and_overdue_problems_for_the_office(  # type: ignore[no-untyped-def]
+    app_db: str, on_day
+) -> None:
+    on_day(AFTER)
+    from lib.models import Problem
+
+    with Session(create_engine(app_db)) as s:
+        open_problems = s.execute(
+            select(Problem.code, Problem.campaign_id, Task.due_date)
+            .join(Task, Task.id == Problem.task_id)
+            .where(Problem.state != "closed")
+        ).all()
+        mine = set(
+            s.scalars(
+                select(Problem.code)
+                .join(Assignment, Assignment.task_id == Problem.task_id)
+                .join(User, User.department_id == Assignment.department_id)
+                .where(User.username == "liaison_medadm", Problem.state != "closed")
+            )
+        )
+    assert mine and open_problems
+    # the liaison sees the problems whose rectification task is the department's
+    at = logged_in("liaison_medadm")
+    assert not at.exception, at.exception
+    problems = next(df.value for df in at.dataframe if "问题" in df.value.columns)
+    assert set(problems["编号"]) == mine
+    assert all("已逾期" in d for d in problems["整改时限"])  # every one is past its deadline
+    # the office, in that campaign, sees every open problem past its deadline
+    office = logged_in("office")
+    office.session_state["campaign_id"] = open_problems[0].campaign_id
+    office.run()
+    assert not office.exception, office.exception
+    overdue = {p.code: (AFTER - p.due_date).days for p in open_problems if p.due_date < AFTER}
+    metrics = {m.label: m.value for m in office.metric}
+    assert int(metrics["逾期问题"]) == len(overdue) > 0
+    table = next(df.value for df in office.dataframe if "逾期天数" in df.value.columns)
+    assert dict(zip(table["编号"], table["逾期天数"], strict=True)) == overdue

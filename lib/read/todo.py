@@ -258,6 +258,20 @@ class OfficeTodo:
 
 
 @versioned
+def waiting_count(campaign_id: int) -> int:
+    """Reports of the campaign waiting for review (the office's sidebar count; one COUNT,
+    so that every page of an office user stays cheap)."""
+    stmt = (
+        select(func.count(MonthlyUpdate.id))
+        .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted")
+    )
+    with get_engine().connect() as conn:
+        return int(conn.execute(stmt).scalar() or 0)
+
+
+@versioned
 def office_todo(campaign_id: int, today: dt.date) -> OfficeTodo | None:
     """What waits for the campaign office in a campaign: reports to review (counted per
     department and month, oldest first), departments that have not reported the current

@@ -203,14 +203,13 @@ def todo_badge(user: CurrentUser) -> None:
     (the number 我的待办 shows), the campaign office's reports waiting for review."""
     from lib.read import todo
 
-    today = queries.today()
     if user.roles & {"office", "admin"}:
         campaign_id = selected_campaign_id()
-        office = todo.office_todo(campaign_id, today) if campaign_id is not None else None
-        if office is not None and office.waiting_reports:
-            st.markdown(f":orange-badge[{t('home.badge_waiting', count=office.waiting_reports)}]")
+        waiting = todo.waiting_count(campaign_id) if campaign_id is not None else 0
+        if waiting:
+            st.markdown(f":orange-badge[{t('home.badge_waiting', count=waiting)}]")
     elif "liaison" in user.roles and user.department_id is not None:
-        count = todo.todo_count(user.department_id, today)
+        count = todo.todo_count(user.department_id, queries.today())
         if count:
             st.markdown(f":red-badge[{t('home.badge', count=count)}]")
         else:
