@@ -73,3 +73,45 @@ def test_a_task_is_due_from_the_month_it_starts() -> None:
     assert is_due(None, "2026-11")
     assert is_due(dt.date(2026, 11, 30), "2026-11")
     assert not is_due(dt.date(2026, 12, 1), "2026-11")
+
+
+def test_to_do_reads_on_both_backends(worked_example: int) -> None:
+    """The worked example (docs/scoring.md) on SQLite and PostgreSQL, on 31 March: 甲科 has
+    reported both tasks, 乙科 one of two (its other report is waiting for review); the
+    to-do, the office's home and the tracker count alike."""
+    from sqlalchemy import select
+
+    from lib.db import get_engine
+    from lib.models import Department
+    from lib.read import reporting, todo
+    from tests.factories import TODAY
+
+    with get_engine().connect() as conn:
+        ids = dict(conn.execute(select(Department.code, Department.id)).all())
+    a, b = ids["A"], ids["B"]
+    (mine_a,) = todo.liaison_todo(a, TODAY)
+    assert mine_a.period == "2026-03" and mine_a.count == ReportCount(2, 2)
+    assert mine_a.todo_count == 0 and mine_a.returned == () and mine_a.unreported == ()
+    assert mine_a.deadline.days_overdue == 6
+    assert mine_a.last_month is not None and mine_a.last_month.approved == 2
+    (mine_b,) = todo.liaison_todo(b, TODAY)
+    assert mine_b.count == ReportCount(1, 2)
+    assert [(u.code, u.state) for u in mine_b.unreported] == [("1", "none")]
+    last = mine_b.last_month
+    assert last is not None and (last.approved, last.waiting, last.missing) == (1, 0, 1)
+    assert todo.todo_count(b, TODAY) == 1
+
+    office = todo.office_todo(worked_example, TODAY)
+    assert office is not None
+    assert [(w.department_id, w.period, w.reports) for w in office.waiting] == [(b, "2026-03", 1)]
+    assert office.waiting_reports == todo.waiting_count(worked_example) == 1
+    assert [(n.department_id, n.count, n.cell) for n in office.not_reported] == [
+        (b, ReportCount(1, 2), "missing")
+    ]
+    assert office.overdue_problems == ()
+    # the tracker's numbers are the same ones
+    grid = reporting.tracker(worked_example, TODAY)
+    march = grid[grid["period"] == "2026-03"].set_index("department_id")
+    for dept, mine in ((a, mine_a), (b, mine_b)):
+        row = march.loc[dept]
+        assert ReportCount(int(row["counted"]), int(row["due"])) == mine.count
