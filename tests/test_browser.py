@@ -134,6 +134,7 @@ def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-de
                 page.get_by_role("heading", name="我的待办")
             )
             landed.first.wait_for(timeout=WAIT_MS // 3)
+            _settle(page)  # the landing page's run (and the cookie's rerun) is over
             return
         except Exception:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
