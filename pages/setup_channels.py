@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib import write
 from lib.domain.escalation import reminder_rules
-from lib.i18n import t
+from lib.i18n import fmt_datetime, t
 from lib.notify import dispatch
 from lib.read import campaigns
 from lib.read import notifications as reads
@@ -254,9 +254,7 @@ with tab_log:
         page.table(
             pd.DataFrame(
                 {
-                    t("notify.col_at"): [
-                        pd.Timestamp(a).strftime("%Y-%m-%d %H:%M") + " UTC" for a in log["at"]
-                    ],
+                    t("notify.col_at"): [fmt_datetime(a) for a in log["at"]],
                     t("notify.col_name"): log["channel_name"],
                     t("notify.col_kind_sent"): [t(f"notify.kind_sent_{k}") for k in log["kind"]],
                     t("notify.col_department"): log["department"].fillna("—"),

@@ -8,6 +8,7 @@ import streamlit as st
 
 from lib.domain.periods import report_deadline, reporting_period
 from lib.domain.scoring import STATUS_COLOURS
+from lib.domain.tracking import Deadline, ReportCount, reminder_wording
 from lib.i18n import fmt_date, fmt_period, join_list, t
 from lib.read import queries, reporting
 from lib.ui import page
@@ -32,13 +33,20 @@ CELL_COLOURS = {
 }
 label_to_cell = {t(f"tracker.cell.{c}"): c for c in CELL_COLOURS}
 
+
+def count_label(reported: object, due: object) -> str:
+    """The one label of a count, grid and table alike: "已报送 4/6" / "Reported 4/6"."""
+    wording = ReportCount(int(reported), int(due)).wording()  # type: ignore[call-overload]
+    return t(wording.key, **wording.params)
+
+
 st.subheader(t("tracker.grid"))
 st.caption(page.md("tracker.legend", day=info.report_day))
 shown = grid.assign(
     department=grid["department_id"].map(names),
     month=grid["period"].map(fmt_period),
     label=[
-        f"{t('tracker.cell.' + c)} {n}/{d}"
+        f"{t('tracker.cell.' + c)} · {count_label(n, d)}"
         for c, n, d in zip(grid["cell"], grid["counted"], grid["due"], strict=True)
     ],
 )
@@ -53,7 +61,7 @@ pivot.columns.name = None
 
 
 def _colour(value: str) -> str:
-    cell = next((c for label, c in label_to_cell.items() if value.startswith(label + " ")), None)
+    cell = next((c for label, c in label_to_cell.items() if value.startswith(label + " · ")), None)
     if cell is None:
         return ""
     text = "#FFFFFF" if cell in ("missing", "returned") else "#212121"
@@ -72,9 +80,8 @@ liaisons = reporting.liaisons_by_department()
 table = pd.DataFrame(
     {
         t("tracker.col.department"): [names[int(d)] for d in current["department_id"]],
-        t("tracker.col.missing"): [
-            f"{int(d) - int(n)}/{int(d)}"
-            for d, n in zip(current["due"], current["counted"], strict=True)
+        t("tracker.col.reported"): [
+            count_label(n, d) for n, d in zip(current["counted"], current["due"], strict=True)
         ],
         t("tracker.col.liaisons"): [
             join_list(liaisons.get(int(d), [])) or t("tracker.no_liaison")
@@ -86,10 +93,13 @@ page.table(table, hide_index=True, width="stretch")
 zh_names = {int(r.id): r.name for r in departments.itertuples(index=False)}
 ids = [int(d) for d in current["department_id"]]
 all_liaisons = [n for d in ids for n in liaisons.get(d, [])]
+deadline = Deadline(report_deadline(period, info.report_day), today)
+wording = reminder_wording(deadline)  # "请于…前完成", after the deadline "已逾期N天，请尽快报送"
 reminder = t(
-    "tracker.reminder_text",
+    wording.key,
     lang="zh",
-    date=fmt_date(report_deadline(period, info.report_day), "zh"),
+    **wording.params,
+    date=fmt_date(deadline.due, "zh"),
     campaign=info.name,
     period=fmt_period(period, "zh"),
     departments="、".join(zh_names[d] for d in ids),

@@ -97,3 +97,51 @@ def test_review_and_audit_pages_show_local_time(app_db: str) -> None:
     assert "14:36:07" in cells and "06:36:07" not in cells
     headers = " ".join(str(c) for c in at.dataframe[0].value.columns)
     assert "UTC" not in headers
+
+
+def test_audit_log_keeps_login_lock_times_in_local_time() -> None:
+    """The audit log's before/after of an unlock names the lock's end in local time with
+    its offset, never bare UTC (the audit page and its CSV show the JSON as stored)."""
+    from lib.models import LoginThrottle
+    from lib.write import logins
+
+    row = LoginThrottle(address="203.0.113.9", failures=5, locks=1)
+    row.locked_until = dt.datetime(2026, 11, 29, 6, 36)  # stored UTC
+    assert logins._snapshot(row)["locked_until"] == "2026-11-29T14:36:00+08:00"
+
+
+# Where a wall-clock time may be taken or formatted outside lib.domain.clock and
+# lib.i18n: each line names why it is not a time shown in UTC.
+CLOCK_ALLOWED = {
+    "lib/models.py": "utcnow(): the stored UTC stamp",
+    "lib/io/backup.py": "created_at in the backup header, UTC with its offset",
+    "lib/ui/auth.py": "the cookie's expiry handed to the browser (an instant, not shown)",
+    "pages/meeting.py": "frozen_at is local_now() already",
+    "lib/notify/dispatch.py": "UTC instants in de-duplication keys and the delivery log, not shown",
+}
+
+
+def test_no_time_is_taken_or_formatted_behind_the_clock() -> None:
+    """Every page, export, deck, circular, CLI line and audit view takes "now" and "today"
+    from lib.domain.clock and formats stored times through lib.i18n.fmt_datetime."""
+    import re
+
+    from tests.conftest import ROOT
+
+    pattern = re.compile(
+        r"datetime\.now\(|date\.today\(|\.strftime\(|time\.localtime\(|time\.strftime\(|utcnow\(\)\.strftime"
+    )
+    files = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "lib").rglob("*.py")]
+    found = {}
+    for path in files:
+        rel = path.relative_to(ROOT).as_posix()
+        if rel in ("lib/domain/clock.py", "lib/i18n/__init__.py") or rel in CLOCK_ALLOWED:
+            continue
+        hits = [
+            n
+            for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+            if pattern.search(line)
+        ]
+        if hits:
+            found[rel] = hits
+    assert found == {}

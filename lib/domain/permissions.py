@@ -36,6 +36,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "appeal.read": frozenset({"admin", "office", "leader", "liaison"}),
     "appeal.file": frozenset({"admin", "office", "liaison"}),
     "appeal.decide": frozenset({"admin", "office"}),
+    # 我的待办 (issue 16): a liaison's to-do, the campaign office's home
+    "home.read": frozenset({"admin", "office", "liaison"}),
 }
 
 

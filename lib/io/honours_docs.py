@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from typing import Any
 
+from lib.domain.clock import local_today
 from lib.i18n import fmt_date, t
 from lib.read.recognition import candidate_name
 
@@ -164,7 +165,7 @@ def notice_docx(
     for _ in range(2):
         _para(doc, indent=False)
     _para(doc, issuer, indent=False, align="right")
-    issued = start or dt.date.today()
+    issued = start or local_today()
     _para(
         doc,
         _date_zh(issued) if lang == "zh" else fmt_date(issued, lang),
@@ -214,7 +215,7 @@ def certificates_docx(
         for _ in range(2):
             _para(doc, indent=False)
         _para(doc, issuer, indent=False, align="right", size=22, font=BODY_FONT)
-        issued = info.get("notice_end") or info.get("notice_start") or dt.date.today()
+        issued = info.get("notice_end") or info.get("notice_start") or local_today()
         last = _para(
             doc,
             _date_zh(issued) if lang == "zh" else fmt_date(issued, lang),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lib.models import ROLES
 
@@ -21,14 +21,23 @@ class PageSpec:
 # everyone but the viewer (who sees the overview and the meeting pages only)
 READERS = frozenset({"admin", "office", "leader", "liaison"})
 
+# who lands on 我的待办 after login (issue 16); leaders (and admins, viewers) keep the overview
+HOME_LANDING = frozenset({"liaison", "office"})
+
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "home",
+        "pages/home.py",
+        "dashboard",
+        ":material/task_alt:",
+        frozenset({"liaison", "office", "admin"}),
+    ),
     PageSpec(
         "overview",
         "pages/overview.py",
         "dashboard",
         ":material/dashboard:",
         frozenset(ROLES),
-        default=True,
     ),
     # --- leadership pages (issue 4) ---
     PageSpec("progress", "pages/progress.py", "dashboard", ":material/bar_chart:", READERS),
@@ -148,6 +157,15 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+def landing_page(roles: set[str] | frozenset[str]) -> str:
+    """The page a user lands on after login: 我的待办 for liaisons and the campaign office,
+    the overview for everyone else (a leader keeps the overview whatever else they are)."""
+    roles = set(roles)
+    return "home" if roles & HOME_LANDING and "leader" not in roles else "overview"
+
+
 def pages_for(roles: set[str] | frozenset[str]) -> list[PageSpec]:
-    """Pages the union of ``roles`` may open, in registry order."""
-    return [p for p in PAGES if p.roles & set(roles)]
+    """Pages the union of ``roles`` may open, in registry order; the landing page
+    (:func:`landing_page`) is the default one."""
+    landing = landing_page(roles)
+    return [replace(p, default=p.key == landing) for p in PAGES if p.roles & set(roles)]

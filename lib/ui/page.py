@@ -205,8 +205,27 @@ def sidebar(user: CurrentUser) -> None:
                 st,
             )
         state.PERIOD_SLOT.set(st.container())
+        todo_badge(user)
         roles = join_list([role_label(r) for r in sorted(user.roles)])
         st.caption(md("sidebar.signed_in_as", name=user.display_name, roles=roles))
+
+
+def todo_badge(user: CurrentUser) -> None:
+    """The to-do count in the sidebar: a liaison's returned reports and unreported tasks
+    (the number 我的待办 shows), the campaign office's reports waiting for review."""
+    from lib.read import todo
+
+    if user.roles & {"office", "admin"}:
+        campaign_id = selected_campaign_id()
+        waiting = todo.waiting_count(campaign_id) if campaign_id is not None else 0
+        if waiting:
+            st.markdown(md(":orange-badge[{text}]", text=t("home.badge_waiting", count=waiting)))
+    elif "liaison" in user.roles and user.department_id is not None:
+        count = todo.todo_count(user.department_id, queries.today())
+        if count:
+            st.markdown(md(":red-badge[{text}]", text=t("home.badge", count=count)))
+        else:
+            st.markdown(f":green-badge[{t('home.badge_none')}]")
 
 
 def period_selector(periods: list[str]) -> str:

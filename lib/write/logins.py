@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from lib.db import bump_data_version
 from lib.domain import login_policy as policy
+from lib.domain.clock import to_local
 from lib.domain.permissions import Actor
 from lib.models import AuditLog, BlockedAddress, LoginThrottle, User, utcnow
 from lib.write.base import ServiceError, require
@@ -56,7 +57,9 @@ def _log(
 
 
 def _stamp(value: dt.datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
+    """A stored (UTC) time as the audit log keeps it: local time with its offset
+    ("2026-11-29T14:36:00+08:00"), so the log never shows bare UTC (issue 16)."""
+    return to_local(value).isoformat(timespec="seconds") if value else None
 
 
 def _snapshot(row: LoginThrottle | None) -> dict[str, Any]:

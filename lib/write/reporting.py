@@ -13,7 +13,6 @@ checks), every refused row reported.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from lib.domain.clock import local_today
 from lib.domain.escalation import needs_reason
 from lib.domain.periods import is_period, period_end
 from lib.domain.permissions import Actor
@@ -234,7 +234,7 @@ def _reason_missing(item: ReportInput, task: Task, campaign: Campaign, period: s
     judged on the month's last day, or today while the month runs."""
     if clean_text(item.problems) and clean_text(item.next_steps):
         return False
-    at = min(dt.date.today(), period_end(period))
+    at = min(local_today(), period_end(period))
     start = task.start_date or campaign.start_date
     due = task.due_date or campaign.end_date
     expected = expected_progress(start, due, at)
