@@ -43,6 +43,19 @@ MESSAGES: dict[str, str] = {
         "devices are logged out after the change."
     ),
     "account.password_changed": "Password changed. Please log in again with the new password.",
+    "account.first_heading": "First login: change your initial password",
+    "account.first_why": (
+        "Welcome, {name}. The campaign office opened this account with a one-time initial "
+        "password. Choose your own password, then log in again with it to start reporting."
+    ),
+    "account.first_old": "Initial password",
+    "account.error_username": (
+        "Username {username} for department “{department}” cannot be used: lower-case letters, "
+        "digits, underscore, dot and hyphen only, 3–80 characters."
+    ),
+    "account.error_taken": (
+        "Username {username} for department “{department}” is already taken; choose another."
+    ),
     "role.admin": "Administrator",
     "role.office": "Campaign office",
     "role.leader": "Leadership",

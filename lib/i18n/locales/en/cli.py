@@ -24,9 +24,16 @@ MESSAGES: dict[str, str] = {
     "cli.period_outside": "{period} is not a month of this campaign so far.",
     "cli.written": "Written to {path}",
     "cli.plan_summary": "Plan: {title}; {phases} phases, {areas} areas, {tasks} tasks.",
-    "cli.plan_no_tasks": "No tasks found in the plan (no numbered items, headings or task table); nothing imported.",
-    "cli.plan_year_needed": "The plan does not state its year (it writes “20xx”): give it with --year and import again.",
-    "cli.plan_dates_needed": "The plan does not state the campaign's period: give it with --start and --end and import again.",
+    "cli.plan_no_tasks": (
+        "No tasks found in the plan (no numbered items, headings or task table); nothing imported."
+    ),
+    "cli.plan_year_needed": (
+        "The plan does not state its year (it writes “20xx”): give it with --year and import again."
+    ),
+    "cli.plan_dates_needed": (
+        "The plan does not state the campaign's period: give it with --start and --end and import"
+        " again."
+    ),
     "cli.warning": "Note: {message}",
     "cli.export_done": "Exported to {path}.",
     "cli.unlock_done": "Login locks of {username} cleared ({count} addresses).",

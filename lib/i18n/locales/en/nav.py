@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "page.setup_tasks": "Tasks",
     "page.setup_users": "Users",
     "page.setup_import": "Import and export",
+    "page.first_password": "First login",
     "sidebar.campaign": "Campaign",
     "sidebar.language": "语言 / Language",
     "sidebar.logout": "Log out",

@@ -26,6 +26,7 @@ MESSAGES: dict[str, str] = {
     "page.setup_tasks": "任务管理",
     "page.setup_users": "用户管理",
     "page.setup_import": "数据导入导出",
+    "page.first_password": "首次登录",
     "sidebar.campaign": "当前活动",
     "sidebar.language": "语言 / Language",
     "sidebar.logout": "退出登录",

@@ -1,7 +1,9 @@
-"""简体中文 (default): plan.* (what the plan import asks the office to check)"""
+"""简体中文 (default): plan.*"""
 
 MESSAGES: dict[str, str] = {
-    "plan.warn_year_placeholder": "方案中的年份写作“{text}”（共{count}处），这些日期留空未填；请提供年份（页面上的“方案年份”，命令行 --year）后重新识别。",
+    "plan.warn_year_placeholder": (
+        "方案中的年份写作“{text}”（共{count}处），这些日期留空未填；请提供年份（页面上的“方案年份”，命令行 --year）后重新识别。"
+    ),
     "plan.warn_year_unknown": "方案中的日期没有写年份，也找不到落款日期，这些日期留空未填；请提供年份（页面上的“方案年份”，命令行 --year）后重新识别。",
     "plan.warn_no_tasks": "没有识别出任何任务：方案中没有编号条目、标题或任务表格。",
     "plan.warn_phase_undated": "第{row}个阶段“{name}”方案中没有写明日期，请补填开始和结束日期（不会自动推算）。",
