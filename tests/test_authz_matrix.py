@@ -483,6 +483,17 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             rows=[S.BenchmarkRow(2, c.w.campaign_id, c.w.period, "导入标杆", score=80.0)],
         ),
     ),
+    # onboarding (issue 23)
+    "write.issue_liaison_accounts": (
+        "users.liaisons",
+        False,
+        lambda c, a, s: S.issue_liaison_accounts(actor=a, session=s, department_codes=["B"]),
+    ),
+    "write.reset_one_time_password": (
+        "users.liaisons",
+        False,
+        lambda c, a, s: S.reset_one_time_password(actor=a, session=s, username="liaison_b"),
+    ),
     "importers.import_workbook": (
         "data.import",
         False,

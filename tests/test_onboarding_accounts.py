@@ -134,3 +134,59 @@ def test_first_login_must_change_the_password_first(app_db: str) -> None:
     at = login(new_app(), "new.liaison", "Neu-Passwort-2026")
     assert not at.exception, at.exception
     assert at.title and at.title[0].value != "首次登录：请修改初始密码"
+
+
+def _downloads(at):  # type: ignore[no-untyped-def]
+    return [e for e in at.get("download_button")]
+
+
+def test_account_list_only_in_the_issuing_session(app_db: str) -> None:
+    """The office issues accounts and downloads the list with the passwords in the same
+    session; a later session (or after 清除) has no list to download and no password on the
+    page: the database holds hashes only, and the way back is a reset."""
+    import io
+
+    import openpyxl
+
+    from tests.apphelpers import logged_in
+
+    engine = create_engine(app_db)
+    with session_scope(engine) as s:
+        write.upsert_department(
+            actor=Actor.system(), session=s, code="NEWD", name="新设科室", name_en="New dept"
+        )
+    at = logged_in("office")
+    at.switch_page("pages/setup_accounts.py").run()
+    assert not at.exception, at.exception
+    assert any("新设科室" in m.value for m in at.markdown)
+    at.button(key="accounts_issue").click().run()
+    assert not at.exception, at.exception
+    assert any("只在本次会话中显示" in w.value for w in at.warning)
+    issued = at.session_state["_issued_accounts"]
+    assert [a.department_code for a in issued if a.department_code == "NEWD"] == ["NEWD"]
+    from lib.io.account_list import account_list_xlsx
+
+    book = openpyxl.load_workbook(io.BytesIO(account_list_xlsx(issued, "zh")))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0] == ("科室", "用户名", "初始密码")
+    with Session(engine) as s:
+        for dept, username, password in rows[1:]:
+            user = s.scalar(select(User).where(User.username == username))
+            assert user is not None and verify_password(str(password), user.password_hash)
+            assert str(password) not in user.password_hash
+
+    # a new session of the same office: nothing to download, no password anywhere
+    later = logged_in("office")
+    later.switch_page("pages/setup_accounts.py").run()
+    assert not later.exception, later.exception
+    assert not _downloads(later)
+    page_text = " ".join(
+        str(x.value) for kind in ("markdown", "info", "warning", "caption") for x in later.get(kind)
+    ) + " ".join(str(df.value.to_dict()) for df in later.dataframe)
+    assert all(str(p) not in page_text for _, _, p in rows[1:])
+    assert any("之后如需密码，请重置" in i.value for i in later.info)
+    assert "待首次登录改密" in " ".join(str(df.value.to_dict()) for df in later.dataframe)
+
+    # forgetting in the issuing session drops the passwords there too
+    at.button(key="accounts_forget").click().run()
+    assert not _downloads(at)

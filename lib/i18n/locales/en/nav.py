@@ -33,4 +33,5 @@ MESSAGES: dict[str, str] = {
     "sidebar.signed_in_as": "{name} ({roles})",
     "sidebar.no_campaign": "No campaigns yet",
     "sidebar.period": "Period",
+    "page.setup_accounts": "Liaison accounts",
 }

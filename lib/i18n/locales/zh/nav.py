@@ -33,4 +33,5 @@ MESSAGES: dict[str, str] = {
     "sidebar.signed_in_as": "{name}（{roles}）",
     "sidebar.no_campaign": "暂无活动",
     "sidebar.period": "统计月份",
+    "page.setup_accounts": "联络员账户",
 }
