@@ -38,6 +38,17 @@ if user is None:
     st.navigation([st.Page(page.login_placeholder, title=t("login.form"))], position="hidden")
     st.stop()
 
+if user.must_change_password:
+    # a one-time password from the office: the only page is the password change
+    state.CURRENT_USER.set(user)
+    forced = st.navigation(
+        [st.Page("pages/first_password.py", title=t("page.first_password"), url_path="welcome")],
+        position="hidden",
+    )
+    logout_button(user)
+    errors.run(forced)
+    st.stop()
+
 pages = []
 sections: dict[str, list] = {}
 for spec in pages_for(user.roles):

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     true,
 )
@@ -409,12 +410,27 @@ class User(Base):
     tokens_valid_after: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # a one-time password issued by the office: the first login asks for a new one
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     department: Mapped[Department | None] = relationship()
 
     @property
     def role_list(self) -> list[str]:
         return [r for r in self.roles.split(",") if r]
+
+
+class WizardDraft(Base):
+    """A user's unfinished setup wizard (活动向导): the step and what was entered so far."""
+
+    __tablename__ = "wizard_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    step: Mapped[int] = mapped_column(Integer, default=1)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class AuditLog(Base):

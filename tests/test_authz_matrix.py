@@ -682,6 +682,17 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
         False,
         lambda c, a, s: S.finalise_round(actor=a, session=s, round_id=c.recog["ended"]),
     ),
+    # onboarding (issue 23)
+    "write.issue_liaison_accounts": (
+        "users.liaisons",
+        False,
+        lambda c, a, s: S.issue_liaison_accounts(actor=a, session=s, department_codes=["B"]),
+    ),
+    "write.reset_one_time_password": (
+        "users.liaisons",
+        False,
+        lambda c, a, s: S.reset_one_time_password(actor=a, session=s, username="liaison_b"),
+    ),
     "importers.import_workbook": (
         "data.import",
         False,

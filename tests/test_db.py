@@ -45,9 +45,7 @@ def test_migrations_create_every_model_table(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
-    assert (
-        current_revision(engine) == "0013"
-    )  # head: 0013 appeals (issue 21), after 0014 recognition
+    assert current_revision(engine) == "0015"  # head: 0015 onboarding (issue 23), after 0013
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

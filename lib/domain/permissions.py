@@ -19,6 +19,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "data.import": frozenset({"admin", "office"}),
     "data.export": frozenset({"admin", "office", "leader"}),
     "users.admin": frozenset({"admin"}),
+    # the office issues liaison accounts with one-time passwords (issue 23)
+    "users.liaisons": frozenset({"admin", "office"}),
     "audit.read": frozenset({"admin", "office"}),
     # monthly reporting (issue 5)
     "tracker.read": frozenset({"admin", "office", "leader"}),

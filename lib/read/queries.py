@@ -243,6 +243,7 @@ def user_for_session(username: str) -> dict[str, Any] | None:
                     User.active,
                     User.is_demo,
                     User.tokens_valid_after,
+                    User.must_change_password,
                     Department.name.label("department"),
                     Department.display_en.label("department_en"),
                 )

@@ -159,6 +159,7 @@ def users_table() -> pd.DataFrame:
             User.active,
             User.locked_until,
             User.last_login_at,
+            User.must_change_password,
         )
         .outerjoin(Department, Department.id == User.department_id)
         .order_by(User.username)

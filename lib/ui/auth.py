@@ -65,6 +65,8 @@ class CurrentUser:
     department_id: int | None
     department: str | None
     department_en: str | None
+    # an initial or reset one-time password: nothing opens until it is changed
+    must_change_password: bool = False
 
     @property
     def actor(self) -> Actor:
@@ -386,6 +388,7 @@ def _validate_session(cfg: Settings, username: str, auth_at: dt.datetime) -> Cur
         department_id=row["department_id"],
         department=row["department"],
         department_en=row["department_en"],
+        must_change_password=bool(row.get("must_change_password")),
     )
 
 

@@ -147,6 +147,13 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({"admin"}),
     ),
     PageSpec(
+        "setup_accounts",
+        "pages/setup_accounts.py",
+        "admin",
+        ":material/key:",
+        frozenset({"admin", "office"}),
+    ),
+    PageSpec(
         "audit",
         "pages/audit.py",
         "admin",

@@ -152,6 +152,7 @@ PROBLEM_FORM: Family[Any] = Family("pf")  # the registration form's widgets: pf_
 
 # --- 活动设置 setup_campaigns ------------------------------------------------------------
 
+ISSUED_ACCOUNTS: Slot[list[Any]] = Slot("_issued_accounts")  # one-time passwords, this session only
 PLAN_SOURCE: Slot[PlanSource] = Slot("plan_source")  # the plan being reviewed (text or .docx)
 
 # --- 通报与报表 reports and 会议模式 meeting --------------------------------------------

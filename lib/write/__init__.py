@@ -22,6 +22,12 @@ The ``import_*`` functions are the bulk writes of the Excel import: the same rul
 the page's functions, every refused row reported (:class:`BulkRefused`).
 """
 
+from lib.write.accounts import (
+    IssuedAccount,
+    issue_liaison_accounts,
+    one_time_password,
+    reset_one_time_password,
+)
 from lib.write.base import (
     MAX_REASON,
     MAX_TEXT,
@@ -118,6 +124,7 @@ __all__ = [
     "IndicatorInput",
     "IndicatorRow",
     "IndicatorValueRow",
+    "IssuedAccount",
     "Outcome",
     "PermissionDenied",
     "PhaseRow",
@@ -143,7 +150,9 @@ __all__ = [
     "import_reports",
     "import_tasks",
     "is_period_locked",
+    "issue_liaison_accounts",
     "json_copy",
+    "one_time_password",
     "record_failed_login",
     "record_login",
     "record_logout",
@@ -152,6 +161,7 @@ __all__ = [
     "remove_attachment",
     "require",
     "require_department",
+    "reset_one_time_password",
     "review_reports",
     "row_error",
     "save_indicator_values",

@@ -99,6 +99,36 @@ def create_user(
 ) -> User:
     """Create a login. Liaisons must belong to a department."""
     require(actor, "users.admin")
+    return new_user(
+        actor=actor,
+        session=session,
+        username=username,
+        password=password,
+        password_hash=password_hash,
+        roles=roles,
+        display_name=display_name,
+        department_code=department_code,
+        is_demo=is_demo,
+        check_password_policy=check_password_policy,
+    )
+
+
+def new_user(
+    *,
+    actor: Actor,
+    session: Session,
+    username: str,
+    password: str | None = None,
+    password_hash: str | None = None,
+    roles: list[str],
+    display_name: str | None = None,
+    department_code: str | None = None,
+    is_demo: bool = False,
+    check_password_policy: bool = True,
+    must_change_password: bool = False,
+) -> User:
+    """The checks and the insert of :func:`create_user`, for callers that checked the
+    actor's right themselves (the office issuing liaison accounts)."""
     username = (username or "").strip().lower()
     if not USERNAME_RE.match(username):
         raise ServiceError("error.username_invalid")
@@ -118,6 +148,7 @@ def create_user(
         roles=",".join(roles),
         department_id=department_id,
         is_demo=is_demo,
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()
@@ -161,7 +192,17 @@ def _apply_new_password(
     user.locked_until = None
     user.tokens_valid_after = utcnow()
     user.is_demo = False
-    audit(session, actor, action, "user", user.id, after={"username": user.username})
+    before = {"must_change_password": user.must_change_password}
+    user.must_change_password = False
+    audit(
+        session,
+        actor,
+        action,
+        "user",
+        user.id,
+        before=before,
+        after={"username": user.username, "must_change_password": False},
+    )
 
 
 def set_user_active(*, actor: Actor, session: Session, username: str, active: bool) -> None:

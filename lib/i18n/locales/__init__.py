@@ -23,7 +23,7 @@ LANGS = ("zh", "en")
 # group file -> the key prefixes it holds (a prefix belongs to exactly one group)
 GROUPS: dict[str, tuple[str, ...]] = {
     "nav": ("app", "nav", "page", "sidebar", "home"),
-    "account": ("login", "account", "role", "audit"),
+    "account": ("login", "account", "accounts", "role", "audit"),
     "common": (
         "common",
         "punct",

@@ -1,4 +1,4 @@
-"""English (second language): login.*, account.*, role.*, audit.*"""
+"""English (second language): login.*, account.*, accounts.*, role.*, audit.*"""
 
 MESSAGES: dict[str, str] = {
     "login.form": "Log in",
@@ -43,6 +43,66 @@ MESSAGES: dict[str, str] = {
         "devices are logged out after the change."
     ),
     "account.password_changed": "Password changed. Please log in again with the new password.",
+    "account.first_heading": "First login: change your initial password",
+    "account.first_why": (
+        "Welcome, {name}. The campaign office opened this account with a one-time initial "
+        "password. Choose your own password, then log in again with it to start reporting."
+    ),
+    "account.first_old": "Initial password",
+    "account.error_username": (
+        "Username {username} for department “{department}” cannot be used: lower-case letters, "
+        "digits, underscore, dot and hyphen only, 3–80 characters."
+    ),
+    "account.error_taken": (
+        "Username {username} for department “{department}” is already taken; choose another."
+    ),
+    "accounts.help": (
+        "One liaison account per department. Each is issued with a one-time initial password that"
+        " must be changed at the first login; the passwords can be downloaded only on this page "
+        "in the session that issued them. Only password hashes are stored: a lost password is "
+        "reset, never revealed."
+    ),
+    "accounts.no_departments": (
+        "No active departments yet. Import or add departments on the Departments page first."
+    ),
+    "accounts.col_department": "Department",
+    "accounts.col_username": "Username",
+    "accounts.col_password": "Initial password",
+    "accounts.col_state": "State",
+    "accounts.col_last_login": "Last login",
+    "accounts.state_none": "No account",
+    "accounts.state_first_login": "Awaiting first login",
+    "accounts.state_active": "Active",
+    "accounts.issue_heading": "Issue accounts",
+    "accounts.all_have": "Every active department has a liaison account.",
+    "accounts.issue_list": "{count} departments have no liaison account yet: {names}",
+    "accounts.issue_button": "Issue liaison accounts for {count} departments",
+    "accounts.reset_heading": "Reset an initial password (lost account list)",
+    "accounts.reset_pick": "Liaison account",
+    "accounts.reset_button": "Issue a new one-time password",
+    "accounts.list_heading": "Account list",
+    "accounts.list_none": (
+        "No accounts were issued or reset in this session. The account list (with initial "
+        "passwords) is offered only in the session that issued or reset them; later, reset a "
+        "password instead."
+    ),
+    "accounts.list_once": (
+        "The initial passwords of these {count} accounts are shown in this session only: download"
+        " the list now and hand it to the departments. After you leave or press Forget they "
+        "cannot be shown again."
+    ),
+    "accounts.download_xlsx": "Download account list (Excel)",
+    "accounts.download_docx": "Download account list (Word, printable)",
+    "accounts.forget": "Forget the passwords on this page",
+    "accounts.file_name": "liaison-accounts",
+    "accounts.sheet": "Liaison accounts",
+    "accounts.doc_title": "{organiser} liaison accounts",
+    "accounts.doc_intro": "Hand each account to the department's liaison in person.",
+    "accounts.doc_rule": (
+        "The initial password works once: the first login asks for a new password (at least 8 "
+        "characters, three of upper case, lower case, digits, symbols). Do not forward this list "
+        "to group chats."
+    ),
     "role.admin": "Administrator",
     "role.office": "Campaign office",
     "role.leader": "Leadership",

@@ -32,6 +32,8 @@ MESSAGES: dict[str, str] = {
     "page.honours": "Honour roll",
     "page.appeals": "Appeals",
     "page.home": "My to-do",
+    "page.first_password": "First login",
+    "page.setup_accounts": "Liaison accounts",
     "sidebar.campaign": "Campaign",
     "sidebar.language": "语言 / Language",
     "sidebar.logout": "Log out",

@@ -32,6 +32,8 @@ MESSAGES: dict[str, str] = {
     "page.honours": "光荣榜",
     "page.appeals": "申诉",
     "page.home": "我的待办",
+    "page.first_password": "首次登录",
+    "page.setup_accounts": "联络员账户",
     "sidebar.campaign": "当前活动",
     "sidebar.language": "语言 / Language",
     "sidebar.logout": "退出登录",
