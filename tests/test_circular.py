@@ -292,3 +292,40 @@ def test_issuer_and_prefix_are_kept_per_campaign(app_engine) -> None:  # type: i
     assert ctx is not None
     head = circular.circular_head(meeting.meeting_data(ctx, "zh"))
     assert head.issuer == "示例医院" and head.number == f"医服办〔{ctx.period[:4]}〕1号"
+
+
+def test_circular_counts_the_months_appeals(worked_example: int) -> None:
+    """#21: the appeals about the month are counted in the circular, as the appeals page
+    counts them; without any, the section is left out and the numbering stays whole."""
+    from sqlalchemy import select
+
+    from lib import write
+    from lib.domain.permissions import Actor
+    from lib.models import Department
+    from lib.read import appeals
+
+    def text() -> str:
+        ctx = views.context(worked_example, TODAY, "2026-03")
+        assert ctx is not None
+        return circular.circular_text(meeting.meeting_data(ctx, "zh"))
+
+    assert "申诉处理" not in text()
+    with session_scope() as s:
+        dept_b = s.scalar(select(Department.id).where(Department.code == "B"))
+        liaison = Actor("liaison", frozenset({"liaison"}), None, department_id=dept_b)
+        write.file_appeal(
+            actor=liaison,
+            session=s,
+            campaign_id=worked_example,
+            department_id=dept_b,
+            kind="inspection",
+            period="2026-03",
+            reason="扣分依据的是旧流程",
+            requested=90,
+        )
+    body = text()
+    c = appeals.counts(worked_example, "2026-03")
+    assert c == {"open": 1, "upheld": 0, "rejected": 0, "total": 1}
+    assert "本月涉及的申诉共1件，其中采纳0件、不予采纳0件、待处理1件。" in body
+    heads = _sections(body)
+    assert heads == [circular.chinese_number(i) for i in range(1, len(heads) + 1)]

@@ -83,7 +83,9 @@ def circular_text(data: MeetingData, head: CircularHead | None = None) -> str:
                 _ranking,
                 _lagging,
                 _satisfaction,
+                _signals,
                 _problems,
+                _appeals,
                 _next_deadlines,
             )
         ]
@@ -339,6 +341,42 @@ def _problems(data: MeetingData) -> list[str]:
     return [
         t("circular.h_problems", data.lang),
         t("circular.problems", data.lang, closed=closed, open=still_open),
+    ]
+
+
+def _signals(data: MeetingData) -> list[str]:
+    """Run-chart signals whose last month is this month (issue 21): the same rules and
+    words as the progress and satisfaction pages (lib/read/runcharts.py)."""
+    from lib.read.runcharts import new_signals
+
+    ctx = data.ctx
+    found = new_signals(ctx.campaign_id, ctx.period, ctx.settings, data.lang)
+    if found.empty:
+        return []
+    return [
+        t("circular.h_signals", data.lang),
+        t("circular.signals", data.lang, count=len(found)),
+        *(f"- {text}" for text in found["text"]),
+    ]
+
+
+def _appeals(data: MeetingData) -> list[str]:
+    """Appeals about this month's figures (issue 21): open, upheld, rejected."""
+    from lib.read.appeals import counts
+
+    c = counts(data.ctx.campaign_id, data.ctx.period)
+    if not c["total"]:
+        return []
+    return [
+        t("circular.h_appeals", data.lang),
+        t(
+            "circular.appeals",
+            data.lang,
+            total=c["total"],
+            upheld=c["upheld"],
+            rejected=c["rejected"],
+            open=c["open"],
+        ),
     ]
 
 

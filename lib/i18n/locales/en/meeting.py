@@ -124,4 +124,8 @@ MESSAGES: dict[str, str] = {
     "reports.pdf_help": (
         "The PDF is converted by LibreOffice on the server; offered only where it is installed."
     ),
+    "circular.h_signals": "Improvement signals (run charts)",
+    "circular.signals": "{count} run-chart signal(s) appeared this month:",
+    "circular.h_appeals": "Appeals",
+    "circular.appeals": "{total} appeal(s) about this month: {upheld} upheld, {rejected} rejected, {open} open.",
 }

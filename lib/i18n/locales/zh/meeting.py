@@ -114,4 +114,8 @@ MESSAGES: dict[str, str] = {
     "reports.doc_no": "文号序号",
     "reports.download_pdf": "下载 PDF",
     "reports.pdf_help": "PDF 由服务器上的 LibreOffice 转换；未安装 LibreOffice 时不提供。",
+    "circular.h_signals": "改进信号（运行图）",
+    "circular.signals": "本月新出现的运行图信号共{count}个：",
+    "circular.h_appeals": "申诉处理",
+    "circular.appeals": "本月涉及的申诉共{total}件，其中采纳{upheld}件、不予采纳{rejected}件、待处理{open}件。",
 }
