@@ -9,8 +9,8 @@ import streamlit as st
 from lib.domain.periods import report_deadline, reporting_period
 from lib.domain.scoring import STATUS_COLOURS
 from lib.domain.tracking import Deadline, ReportCount, reminder_wording
-from lib.i18n import fmt_date, fmt_period, join_list, t
-from lib.read import queries, reporting
+from lib.i18n import each, fmt_date, fmt_datetimes, fmt_period, join_list, local_name, t
+from lib.read import appeals, queries, reporting
 from lib.ui import page
 
 pg = page.open("tracker.read", title="page.tracker", campaign="record")
@@ -107,3 +107,29 @@ reminder = t(
 )
 st.markdown(f"**{t('tracker.reminder')}**")
 st.code(reminder, language=None, wrap_lines=True)
+
+# --- appeals waiting for the office's decision (issue 21) ---------------------------------
+waiting_appeals = appeals.open_appeals(campaign_id)
+st.subheader(page.md("tracker.appeals_open", count=len(waiting_appeals)))
+if waiting_appeals.empty:
+    st.caption(t("tracker.appeals_none"))
+else:
+    page.table(
+        pd.DataFrame(
+            {
+                t("tracker.col.department"): [
+                    local_name(n, e)
+                    for n, e in zip(
+                        waiting_appeals["department"], waiting_appeals["department_en"], strict=True
+                    )
+                ],
+                t("appeal.col_kind"): [t(f"appeal.kind_{k}") for k in waiting_appeals["kind"]],
+                t("rep.period"): each(fmt_period, waiting_appeals["period"]),
+                t("appeal.col_filed_at"): fmt_datetimes(waiting_appeals["filed_at"]),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if pg.user.roles & {"admin", "office"}:
+        st.page_link("pages/appeals.py", label=t("tracker.appeals_go"), icon=":material/gavel:")

@@ -274,6 +274,19 @@ def test_appeal_page_liaison_files_and_office_upholds(app_db: str, lang: str) ->
         )
         assert score is not None and score.score == appeal.original
 
+    # the tracker lists the open appeal for the office (issue 21)
+    from lib.ui import state
+    from tests.apphelpers import logged_in
+
+    tracker = logged_in("office")
+    tracker.session_state["lang"] = lang
+    tracker.session_state[state.CAMPAIGN_ID.key] = appeal.campaign_id
+    tracker.switch_page("pages/tracker.py").run()
+    assert not tracker.exception, tracker.exception
+    assert any(t("tracker.appeals_open", lang, count=1) in h.value for h in tracker.subheader)
+    listed = tracker.dataframe[-1].value
+    assert listed[t("appeal.col_kind", lang)].tolist() == [kinds["inspection"]]
+
     office = _open_page("office", lang, campaign_id=appeal.campaign_id)
     uphold = next(b for b in office.button if b.label == t("appeal.uphold", lang))
     office.text_area[-1].input("核实属实")

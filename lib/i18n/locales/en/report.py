@@ -156,4 +156,7 @@ MESSAGES: dict[str, str] = {
     "scores.col.score": "Score",
     "scores.col.comment": "Comment",
     "scores.none": "No inspection scores for this month yet.",
+    "tracker.appeals_open": "Appeals waiting for a decision ({count})",
+    "tracker.appeals_none": "No appeal is waiting for a decision.",
+    "tracker.appeals_go": "Decide appeals",
 }

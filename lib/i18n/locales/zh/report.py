@@ -150,4 +150,7 @@ MESSAGES: dict[str, str] = {
     "scores.col.score": "评分",
     "scores.col.comment": "意见",
     "scores.none": "本月还没有督查评分。",
+    "tracker.appeals_open": "待处理的申诉（{count}件）",
+    "tracker.appeals_none": "目前没有待处理的申诉。",
+    "tracker.appeals_go": "去处理申诉",
 }
