@@ -337,6 +337,18 @@ def show(key: str) -> None:
                 ),
             )
             st.markdown(lines or page.md("overview.no_lagging"))
+    elif key == "roll" and data.roll:
+        st.title(page.md_escape(data.roll["title"]))
+        st.caption(page.md_escape(data.roll["subtitle"]))
+        st.markdown(
+            page.md_join(
+                "\n",
+                (
+                    page.md("- **{name}** {reasons}", name=name, reasons=reasons)
+                    for name, reasons in data.roll["lines"]
+                ),
+            )
+        )
     elif key == "closing":
         st.title(t("meeting.closing"))
         st.markdown(page.md_escape(data.title))

@@ -88,6 +88,7 @@ def _draw(s: Any, key: str, data: MeetingData, pngs: dict[str, bytes]) -> str:
         "headline": _headline_slide,
         "phases": _phases_slide,
         "honours": _honours_slide,
+        "roll": _roll_slide,
         "lagging": _lagging_slide,
         "satisfaction": _satisfaction_slide,
         "closing": _closing_slide,
@@ -235,6 +236,20 @@ def _honours_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
         _textbox(s, 0.6 + col * 6.3, 2.4, 6.0, 4.3, lines, 32)
         notes.append(heading + "：" + "；".join(lines))
     return "\n".join(notes)
+
+
+def _roll_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
+    """光荣榜 (issue 20): the winners of the latest final selection rounds and why."""
+    roll = data.roll or {"title": "", "subtitle": "", "lines": []}
+    _title(s, str(roll["title"]), data)
+    _textbox(s, 0.6, 1.3, 12.1, 0.7, [str(roll["subtitle"])], 24, colour="#455A64")
+    sep = "：" if data.lang == "zh" else ": "
+    lines = [f"{name}{sep}{reasons}" if reasons else name for name, reasons in roll["lines"]]
+    half = (len(lines) + 1) // 2 if len(lines) > 6 else len(lines)
+    _textbox(s, 0.6, 2.2, 6.0 if half < len(lines) else 12.1, 4.6, lines[:half] or ["—"], 22)
+    if half < len(lines):
+        _textbox(s, 6.8, 2.2, 6.0, 4.6, lines[half:], 22)
+    return "\n".join([str(roll["subtitle"]), *lines])
 
 
 def _lagging_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:

@@ -232,13 +232,17 @@ def certificates_docx(
 # --- the 光荣榜 as one slide (meeting mode and the deck) -----------------------------------
 
 
-def honours_slide(campaign_id: int, lang: str, limit: int = 12) -> dict[str, Any] | None:
+def honours_slide(
+    campaign_id: int, lang: str, limit: int = 12, up_to: str | None = None
+) -> dict[str, Any] | None:
     """The campaign's latest final results as one slide for the meeting mode and the
     PowerPoint deck: ``{"title", "subtitle", "lines": [(name, reasons)]}``, the newest
     period's rounds first, at most ``limit`` winners; None when nothing is final yet."""
     from lib.read import recognition
 
     rolls = recognition.honours(campaign_id)
+    if up_to is not None:  # a meeting frozen to a month shows what was final by then
+        rolls = [r for r in rolls if str(r["last_month"]) <= up_to]
     if not rolls:
         return None
     latest = rolls[0]["last_month"]

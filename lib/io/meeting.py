@@ -13,6 +13,7 @@ import pandas as pd
 
 from lib.domain import scoring
 from lib.i18n import fmt_date, fmt_pct, local_col, local_name, phase_label, t
+from lib.io.honours_docs import honours_slide
 from lib.read import queries, views
 
 EA_FONT = "Microsoft YaHei"  # what Chinese Windows/WPS machines have; others substitute
@@ -33,6 +34,8 @@ class MeetingData:
     satisfaction: pd.DataFrame
     history: pd.DataFrame
     problems: dict[str, int] = field(default_factory=dict)
+    # the 光荣榜 of the campaign's selection rounds final by the month (issue 20), or None
+    roll: dict[str, Any] | None = None
 
     @property
     def name_col(self) -> str:
@@ -68,6 +71,7 @@ def meeting_data(ctx: views.CampaignContext, lang: str) -> MeetingData:
         satisfaction=trend,
         history=views.rank_history(ctx) if not ranked.empty else pd.DataFrame(),
         problems=queries.problem_counts(ctx.campaign_id),
+        roll=honours_slide(ctx.campaign_id, lang, up_to=ctx.period),
     )
 
 
@@ -169,6 +173,7 @@ def slide_plan(data: MeetingData) -> list[str]:
         "phases",
         *[f"ranking:{i}" for i in range(ranking_pages(data))],
         "honours",
+        *(["roll"] if data.roll else []),
         "lagging",
         "satisfaction",
         *[f"spot:{d}" for d in spotlight_departments(data)],
