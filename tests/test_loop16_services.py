@@ -194,7 +194,5 @@ def test_return_with_one_reason_and_task_comments(engine: Engine, world: World) 
         assert first.review_state == second.review_state == "returned"
         assert first.reviewer_comment == "请补充佐证材料\n缺培训签到表"
         assert second.reviewer_comment == "请补充佐证材料"
-        actions = s.scalars(
-            select(AuditLog.action).where(AuditLog.action == "return_report")
-        ).all()
+        actions = s.scalars(select(AuditLog.action).where(AuditLog.action == "return_report")).all()
         assert len(actions) == 2

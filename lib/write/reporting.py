@@ -36,10 +36,10 @@ from lib.models import (
 from lib.write.base import (
     MAX_REASON,
     MAX_TEXT,
+    ConflictError,
     LockCache,
     Outcome,
     PermissionDenied,
-    ConflictError,
     Refusal,
     ServiceError,
     Upsert,
@@ -111,6 +111,8 @@ def merge_report(
         else:
             merged[f] = theirs[f]
     return merged, clashes
+
+
 # review states only the office's review may give a report
 REVIEWED_STATES = ("approved", "returned")
 
@@ -287,7 +289,8 @@ def save_reports(
 
     Saving a draft makes the report a draft, also one that was submitted (it must then
     be submitted again). Submitting marks the report as reviewed this month: an input
-    must differ from what the page showed, or be ``confirmed`` (本月无变化); each
+    must differ from what the page showed, be a draft saved this month, or be
+    ``confirmed`` (本月无变化); each
     submission records its own time, so lateness follows the latest one. An approved
     report, or any report of a locked month, is refused.
 
@@ -321,6 +324,7 @@ def save_reports(
             and not item.confirmed
             and item.shown is not None
             and values == report_values(item.shown)
+            and (update is None or update.review_state != "draft")
         ):
             raise ServiceError("error.report_not_reviewed", task=task.code)
         if update is not None and update.review_state == "approved":
