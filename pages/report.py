@@ -168,9 +168,11 @@ def _sync(aid: int, code: str, version: int | None, stored: dict[str, object]) -
                 if clashes:
                     state.REPORT_CLASH(aid, period).set({"clashes": clashes, "task": code})
                     clash_now = True
-        slot.set({"version": version, "values": stored})
+        slot.set({"version": version, "values": stored, "percent": seed["percent_done"]})
     for field, family in WIDGETS.items():
-        if not family(*key).is_set():
+        # the number box takes its start value as ``value=`` (a browser shows the
+        # minimum for one seeded through the session inside a form)
+        if field != "percent_done" and not family(*key).is_set():
             value = seed[field]
             family(*key).set(_text(value) if field in TEXT_FIELDS else value)
     return clash_now
@@ -245,7 +247,7 @@ with tab_tasks:
                 if not can_edit:
                     stored = _stored(row)
                     for field, family in WIDGETS.items():
-                        if not family(*key).is_set():
+                        if field != "percent_done" and not family(*key).is_set():
                             v = stored[field]
                             family(*key).set(_text(v) if field in TEXT_FIELDS else v)
                 with st.container(border=True):
@@ -295,11 +297,18 @@ with tab_tasks:
                     if not has_report and _int_or_none(row.prev_percent) is not None and can_edit:
                         st.caption(t("report.prefilled"))
                     c1, c2 = st.columns([1, 1])
+                    shown_now = state.REPORT_SHOWN(aid, period).get() if can_edit else None
+                    start = (
+                        shown_now.get("percent", 0)
+                        if shown_now
+                        else _int_or_none(row.percent_done) or 0
+                    )
                     c1.number_input(
                         t("report.percent"),
                         min_value=0,
                         max_value=100,
                         step=5,
+                        value=int(start),  # type: ignore[arg-type]
                         key=state.REPORT_PERCENT.key(*key),
                         disabled=not can_edit,
                     )
