@@ -168,11 +168,12 @@ def _sync(aid: int, code: str, version: int | None, stored: dict[str, object]) -
                 if clashes:
                     state.REPORT_CLASH(aid, period).set({"clashes": clashes, "task": code})
                     clash_now = True
-        slot.set({"version": version, "values": stored, "percent": seed["percent_done"]})
-    for field, family in WIDGETS.items():
-        # the number box takes its start value as ``value=`` (a browser shows the
-        # minimum for one seeded through the session inside a form)
-        if field != "percent_done" and not family(*key).is_set():
+        slot.set({"version": version, "values": stored, "seed": seed})
+    for field, family in TEXT_FIELDS.items():
+        # the number box and the status take their start as ``value=`` / ``index=``: a
+        # browser showed the minimum for a number seeded through the session inside a
+        # form, and a change of language (other option labels) reset a seeded status
+        if not family(*key).is_set():
             value = seed[field]
             family(*key).set(_text(value) if field in TEXT_FIELDS else value)
     return clash_now
@@ -246,8 +247,8 @@ with tab_tasks:
                 key = _vkey(aid, version)
                 if not can_edit:
                     stored = _stored(row)
-                    for field, family in WIDGETS.items():
-                        if field != "percent_done" and not family(*key).is_set():
+                    for field, family in TEXT_FIELDS.items():
+                        if not family(*key).is_set():
                             v = stored[field]
                             family(*key).set(_text(v) if field in TEXT_FIELDS else v)
                 with st.container(border=True):
@@ -298,17 +299,13 @@ with tab_tasks:
                         st.caption(t("report.prefilled"))
                     c1, c2 = st.columns([1, 1])
                     shown_now = state.REPORT_SHOWN(aid, period).get() if can_edit else None
-                    start = (
-                        shown_now.get("percent", 0)
-                        if shown_now
-                        else _int_or_none(row.percent_done) or 0
-                    )
+                    start = shown_now["seed"] if shown_now else _stored(row)
                     c1.number_input(
                         t("report.percent"),
                         min_value=0,
                         max_value=100,
                         step=5,
-                        value=int(start),  # type: ignore[arg-type]
+                        value=int(start["percent_done"]),  # type: ignore[call-overload]
                         key=state.REPORT_PERCENT.key(*key),
                         disabled=not can_edit,
                     )
@@ -316,6 +313,7 @@ with tab_tasks:
                     c2.selectbox(
                         t("report.status"),
                         options,
+                        index=options.index(start["status"]) if start["status"] in options else 1,
                         format_func=lambda s: t(f"rep.rstatus.{s}", lang),
                         key=state.REPORT_STATUS.key(*key),
                         disabled=not can_edit,
