@@ -140,7 +140,9 @@ def _stored(row: object) -> dict[str, object]:
 
 
 def _vkey(aid: int, version: object) -> tuple[object, ...]:
-    return (aid, period, "n" if version is None else version, gen)
+    """A task form's widget keys: per stored version (a new version starts new widgets)
+    and language (the browser keeps a choice by its label)."""
+    return (aid, period, "n" if version is None else version, gen, lang)
 
 
 def _widget_values(key: tuple[object, ...]) -> dict[str, object] | None:
@@ -157,7 +159,6 @@ def _sync(aid: int, code: str, version: int | None, stored: dict[str, object]) -
     now."""
     slot = state.REPORT_SHOWN(aid, period)
     shown = slot.get()
-    key = _vkey(aid, version)
     clash_now = False
     seed = stored
     if shown is None or shown["version"] != version:
@@ -169,13 +170,8 @@ def _sync(aid: int, code: str, version: int | None, stored: dict[str, object]) -
                     state.REPORT_CLASH(aid, period).set({"clashes": clashes, "task": code})
                     clash_now = True
         slot.set({"version": version, "values": stored, "seed": seed})
-    for field, family in TEXT_FIELDS.items():
-        # the number box and the status take their start as ``value=`` / ``index=``: a
-        # browser showed the minimum for a number seeded through the session inside a
-        # form, and a change of language (other option labels) reset a seeded status
-        if not family(*key).is_set():
-            value = seed[field]
-            family(*key).set(_text(value) if field in TEXT_FIELDS else value)
+    # the widgets start from the seed through ``value=`` / ``index=`` (a value put in the
+    # session before the widget does not survive a change of its label in the browser)
     return clash_now
 
 
@@ -245,12 +241,6 @@ with tab_tasks:
                 has_report = version is not None
                 can_edit = aid in editable
                 key = _vkey(aid, version)
-                if not can_edit:
-                    stored = _stored(row)
-                    for field, family in TEXT_FIELDS.items():
-                        if not family(*key).is_set():
-                            v = stored[field]
-                            family(*key).set(_text(v) if field in TEXT_FIELDS else v)
                 with st.container(border=True):
                     head = f"**{page.md_escape(row.code)}　{page.md_escape(row.title)}**"
                     st.markdown(head)
@@ -299,7 +289,7 @@ with tab_tasks:
                         st.caption(t("report.prefilled"))
                     c1, c2 = st.columns([1, 1])
                     shown_now = state.REPORT_SHOWN(aid, period).get() if can_edit else None
-                    start = shown_now["seed"] if shown_now else _stored(row)
+                    start = shown_now["seed"] if shown_now and "seed" in shown_now else _stored(row)
                     c1.number_input(
                         t("report.percent"),
                         min_value=0,
@@ -322,6 +312,7 @@ with tab_tasks:
                     for col, (field, family) in zip(text_cols, TEXT_FIELDS.items(), strict=True):
                         col.text_area(
                             t(f"report.{field}"),
+                            value=_text(start[field]),
                             key=family.key(*key),
                             height=100,
                             max_chars=write.MAX_TEXT,

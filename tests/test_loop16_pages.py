@@ -46,7 +46,7 @@ def _text_keys(at, field: str = "work_done") -> list[str]:  # type: ignore[no-un
 
 def _aid_period(key: str) -> tuple[int, str]:
     parts = key.split("_")
-    return int(parts[-4]), parts[-3]
+    return int(parts[-5]), parts[-4]
 
 
 def _key_of(at, family: str, aid: int) -> str:  # type: ignore[no-untyped-def]

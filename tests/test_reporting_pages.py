@@ -31,7 +31,7 @@ def _keys(at, prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _assignment_of(key: str) -> tuple[int, str]:
-    """rp_pct_<assignment>_<period>_<version>_<generation> -> (assignment id, period)."""
+    """rp_pct_<assignment>_<period>_<version>_<generation>_<lang> -> (assignment, period)."""
     parts = key.split("_")
     return int(parts[2]), parts[3]
 
@@ -135,7 +135,7 @@ def test_stale_save_names_who_changed_the_report(app_db: str) -> None:
     assert row is not None and row.percent_done == 35 and row.work_done == "办公室代填"
     # issue 16: the same field changed by both -> shown side by side, the liaison's
     # typed value kept in the form (now keyed by the new version)
-    new_key = f"rp_pct_{aid}_{period}_{row.version}_0"
+    new_key = f"rp_pct_{aid}_{period}_{row.version}_0_zh"
     assert at.number_input(key=new_key).value == 60
     assert any("对方：35" in w.value and "您的：60" in w.value for w in at.warning)
 
