@@ -46,13 +46,13 @@ with st.container(horizontal=True):
         t("rep.period"),
         ["", *periods],
         format_func=lambda p: fmt_period(p) if p else t("review.all_months"),
-        key=state.REVIEW_FILTER_PERIOD.key,
+        key=state.REVIEW_FILTER_PERIOD.key(lang),
     )
     state_filter = st.selectbox(
         t("review.filter_state"),
         STATES,
         format_func=lambda s: t(f"review.filter.{s}"),
-        key=state.REVIEW_FILTER_STATE.key,
+        key=state.REVIEW_FILTER_STATE.key(lang),
     )
     late_only = st.checkbox(t("review.filter_late"), key=state.REVIEW_FILTER_LATE.key)
 shown = months
@@ -98,8 +98,20 @@ page.table(
 labels = {f"{int(r.department_id)}|{r.period}": _month_label(r) for r in shown.itertuples()}
 if state.REVIEW_MONTH.get() not in labels:
     state.REVIEW_MONTH.set(next(iter(labels)))
+current = state.REVIEW_MONTH.get_or(next(iter(labels)))
+
+
+def _month_picked() -> None:
+    state.REVIEW_MONTH.set(state.REVIEW_MONTH_SELECT(lang).get_or(current))
+
+
 choice = st.selectbox(
-    t("review.pick_month"), list(labels), format_func=labels.__getitem__, key=state.REVIEW_MONTH.key
+    t("review.pick_month"),
+    list(labels),
+    index=list(labels).index(current),
+    format_func=lambda k: labels.get(k, k),
+    key=state.REVIEW_MONTH_SELECT.key(lang),
+    on_change=_month_picked,
 )
 department_id, period = int(choice.split("|")[0]), choice.split("|")[1]
 

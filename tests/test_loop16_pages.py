@@ -99,7 +99,7 @@ def test_return_and_resubmit_with_both_pages_left_open(app_db: str) -> None:
 
     # the office, same session, picks the department's month and returns that task
     office.run()
-    office.selectbox(key="review_month").set_value(f"{dept}|{period}").run()
+    office.selectbox(key="review_month_select_zh").set_value(f"{dept}|{period}").run()
     assert not office.exception and not office.error
     uid = _report(app_db, aid, period).id
     office.multiselect(key="review_picked").set_value([uid])
@@ -123,7 +123,7 @@ def test_return_and_resubmit_with_both_pages_left_open(app_db: str) -> None:
 
     # the office approves on the first click
     office.run()
-    office.selectbox(key="review_month").set_value(f"{dept}|{period}").run()
+    office.selectbox(key="review_month_select_zh").set_value(f"{dept}|{period}").run()
     office.button(key="review_approve_all").click().run()
     assert not office.error, [e.value for e in office.error]
     assert any("已审核通过" in s.value for s in office.success)

@@ -170,7 +170,7 @@ def test_office_reviews_a_department_month(app_db: str) -> None:
     at = logged_in("office")
     at.switch_page("pages/review.py").run()
     assert not at.exception and not at.error
-    choice = at.selectbox(key="review_month").value
+    choice = at.selectbox(key="review_month_select_zh").value
     dept, period = int(choice.split("|")[0]), choice.split("|")[1]
     states = _submitted_of_month(app_db, dept, period)
     waiting = list(at.multiselect(key="review_picked").value)  # all waiting, by default
@@ -193,7 +193,7 @@ def test_office_reviews_a_department_month(app_db: str) -> None:
         assert row.reviewer_comment == "请补充整改前后对比照片\n缺培训签到表"
 
     # approve all that still waits, first click
-    at.selectbox(key="review_month").set_value(choice).run()
+    at.selectbox(key="review_month_select_zh").set_value(choice).run()
     at.button(key="review_approve_all").click().run()
     assert any(f"已审核通过 {len(waiting) - 1} 项" in s.value for s in at.success)
     states = _submitted_of_month(app_db, dept, period)

@@ -149,9 +149,12 @@ INDICATOR_SAMPLE: Family[int | None] = Family("iv_n")
 # a decision of the department-month review, with the versions its form displayed
 # (set by the form's callback, so it holds what was on screen when the button was pressed)
 REVIEW_ACTION: Slot[dict[str, Any]] = Slot("review_action")
-REVIEW_MONTH: Slot[str] = Slot("review_month")  # widget: the department-month picked
-REVIEW_FILTER_PERIOD: Slot[str] = Slot("review_filter_period")  # widget
-REVIEW_FILTER_STATE: Slot[str] = Slot("review_filter_state")  # widget
+# choices whose labels depend on the language: one widget per language (a browser keeps
+# a choice by its label), the choice itself kept in a plain slot
+REVIEW_MONTH: Slot[str] = Slot("review_month")  # the department-month picked
+REVIEW_MONTH_SELECT: Family[str] = Family("review_month_select")  # its widget, per language
+REVIEW_FILTER_PERIOD: Family[str] = Family("review_filter_period")  # widget, per language
+REVIEW_FILTER_STATE: Family[str] = Family("review_filter_state")  # widget, per language
 REVIEW_FILTER_LATE: Slot[bool] = Slot("review_filter_late")  # widget
 REVIEW_REASON: Slot[str] = Slot("review_reason")  # widget
 REVIEW_PICKED: Slot[list[int]] = Slot("review_picked")  # widget: tasks to return
