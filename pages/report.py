@@ -422,7 +422,8 @@ with tab_tasks:
             chosen = [a for a in pending["ids"] if a in editable]
             rest = [a for a in editable if a not in chosen]
             with st.form("report_confirm_form", border=True):
-                st.markdown(f"**{t('report.confirm_head', count=len(chosen))}**")
+                if chosen:
+                    st.markdown(f"**{t('report.confirm_head', count=len(chosen))}**")
                 for aid in chosen:
                     version, code, title = editable[aid]
                     values = _widget_values(_vkey(aid, version)) or {}

@@ -119,8 +119,17 @@ def test_stale_save_without_shown_values_stays_a_conflict(engine: Engine, world:
 def test_submit_needs_an_edit_or_no_change_confirmed(engine: Engine, world: World) -> None:
     w = world
     seen = _base(engine, w)
+    # a draft saved this month counts as edited: it may be submitted as it is
+    [(uid, version, state)] = _save(engine, w.liaison_a, w, [_edit(seen, w.asg_a1)], submit=True)
+    assert state == "submitted"
+    with session_scope(engine) as s:
+        write.review_reports(
+            actor=w.office, session=s, decisions=[(uid, version)], approve=False, reason="补充"
+        )
+    returned = _get(engine, w, w.asg_a1)
+    assert returned is not None and returned.review_state == "returned"
     before = counts(engine)
-    untouched = _edit(seen, w.asg_a1)
+    untouched = _edit(returned, w.asg_a1)
     with pytest.raises(ServiceError) as info, session_scope(engine) as s:
         write.save_reports(
             actor=w.liaison_a, session=s, period=w.period, items=[untouched], submit=True
