@@ -122,6 +122,17 @@ def _task_box(page, code: str):  # type: ignore[no-untyped-def]
     return heading.locator("xpath=ancestor::div[.//textarea][1]")
 
 
+def _field(page, code: str, label: str = "工作进展"):  # type: ignore[no-untyped-def]
+    """One text field of a task (after a rerun the browser may briefly keep the old
+    version's field beside the new one: wait until one is left)."""
+    for _ in range(40):
+        fields = _task_box(page, code).get_by_label(label)
+        if fields.count() == 1:
+            return fields
+        page.wait_for_timeout(250)
+    return _task_box(page, code).get_by_label(label).last
+
+
 def _nav(page, label: str) -> None:  # type: ignore[no-untyped-def]
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=label).first.click()
     _settle(page)
@@ -168,8 +179,7 @@ def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # 
     liaison = _context()
     _login(liaison, url, "liaison_card")
     _nav(liaison, "月度填报")
-    box = _task_box(liaison, code)
-    box.get_by_label("工作进展").fill("本月完成窗口礼仪培训2次。")
+    _field(liaison, code).fill("本月完成窗口礼仪培训2次。")
     _submit_and_confirm(liaison)
     states = _states(db_url, period)
     assert states[aid] == "submitted"
@@ -196,7 +206,7 @@ def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # 
     _nav(liaison, "月度填报")
     box = _task_box(liaison, code)
     box.get_by_text("请补充培训签到表").first.wait_for(timeout=WAIT_MS)
-    field = box.get_by_label("工作进展")
+    field = _field(liaison, code)
     assert field.input_value() == "本月完成窗口礼仪培训2次。"
     field.fill("本月完成窗口礼仪培训2次，签到表已补充。")
     _submit_and_confirm(liaison)
@@ -241,14 +251,14 @@ def test_same_report_edited_at_once(served: tuple[str, str], browser) -> None:  
     _settle(office)
     _nav(liaison, "月度填报")
     # both have the page open; both type into the same field
-    _task_box(liaison, code).get_by_label("工作进展").fill("联络员填写的进展")
-    _task_box(office, code).get_by_label("工作进展").fill("办公室代填的进展")
+    _field(liaison, code).fill("联络员填写的进展")
+    _field(office, code).fill("办公室代填的进展")
     liaison.get_by_role("button", name="保存草稿").click()
     liaison.get_by_text(re.compile(r"^已保存草稿")).first.wait_for(timeout=WAIT_MS)
     office.get_by_role("button", name="保存草稿").click()
     office.get_by_text(re.compile(r"^未保存：该记录已被")).first.wait_for(timeout=WAIT_MS)
     _settle(office)
-    assert _task_box(office, code).get_by_label("工作进展").input_value() == "办公室代填的进展"
+    assert _field(office, code).input_value() == "办公室代填的进展"
     office.screenshot(path=str(SHOTS / "report_clash_zh.png"), full_page=True)
     with Session(create_engine(db_url)) as s:
         row = s.scalar(
