@@ -4,6 +4,8 @@ office and admins may enter on behalf of any department."""
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -198,6 +200,7 @@ def _input(aid: int, version: int | None, confirmed: bool) -> ReportInput:
     )
 
 
+OVERDUE_STYLE = "color:#c62828;font-weight:600;margin:0"
 # deadline: days left, or overdue in red while something of the month is not submitted
 open_tasks = 0 if rows.empty else int((~rows["review_state"].isin(["submitted", "approved"])).sum())
 st.caption(
@@ -209,7 +212,7 @@ if lock is None and open_tasks:
     if local > deadline:
         # red, but not an error box: nothing was refused
         overdue = t("report.overdue", days=(local - deadline).days, count=open_tasks)
-        st.markdown(f":red[**{page.md_escape(overdue)}**]")
+        st.html(f'<p class="overdue" style="{OVERDUE_STYLE}">{html.escape(overdue)}</p>')
     else:
         st.info(t("report.days_left", days=(deadline - local).days, count=open_tasks))
 
