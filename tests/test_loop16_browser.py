@@ -75,9 +75,11 @@ def served(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     proc.wait(timeout=20)
 
 
-def _open_task(db_url: str, username: str) -> tuple[int, str, str, str]:
-    """A task of the user's department with nothing submitted this month:
-    (assignment id, task code, department name, period)."""
+def _open_task(
+    db_url: str, username: str, closed: tuple[str, ...] = ("submitted", "approved")
+) -> tuple[int, str, str, str]:
+    """A task of the user's department whose report this month is in none of the
+    ``closed`` states: (assignment id, task code, department name, period)."""
     with Session(create_engine(db_url)) as s:
         user = s.scalar(select(User).where(User.username == username))
         assert user is not None and user.department_id is not None
@@ -89,7 +91,7 @@ def _open_task(db_url: str, username: str) -> tuple[int, str, str, str]:
             s.scalars(
                 select(MonthlyUpdate.assignment_id).where(
                     MonthlyUpdate.period == period,
-                    MonthlyUpdate.review_state.in_(("submitted", "approved")),
+                    MonthlyUpdate.review_state.in_(closed),
                 )
             )
         )
@@ -250,7 +252,8 @@ def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # 
 
 def test_same_report_edited_at_once(served: tuple[str, str], browser) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
     url, db_url = served
-    aid, code, dept_name, period = _open_task(db_url, "liaison_card")
+    # any task that may still be edited (the loop test above may have approved one)
+    aid, code, dept_name, period = _open_task(db_url, "liaison_card", closed=("approved",))
     pages = []
     for username in ("liaison_card", "office"):
         c = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
