@@ -169,6 +169,45 @@ def _submit_and_confirm(page) -> None:  # type: ignore[no-untyped-def]
     _settle(page)
 
 
+def test_same_report_edited_at_once(served: tuple[str, str], browser) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    url, db_url = served
+    # runs first: the loop test below approves the department's month
+    aid, code, dept_name, period = _open_task(db_url, "liaison_card", closed=("approved",))
+    pages = []
+    for username in ("liaison_card", "office"):
+        c = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+        p = c.new_page()
+        _login(p, url, username)
+        pages.append((c, p))
+    (lc, liaison), (oc, office) = pages
+    _choose_campaign(office, CARD_CAMPAIGN)
+    _nav(office, "月度填报")
+    office.get_by_label("科室").first.wait_for(timeout=WAIT_MS)
+    office.get_by_label("科室").first.click()
+    office.get_by_role("option", name=dept_name, exact=True).first.click()
+    _settle(office)
+    _open_report(liaison, code)
+    # both have the page open; both type into the same field
+    _field(liaison, code).fill("联络员填写的进展")
+    _field(office, code).fill("办公室代填的进展")
+    liaison.get_by_role("button", name="保存草稿").click()
+    liaison.get_by_text(re.compile(r"^已保存草稿")).first.wait_for(timeout=WAIT_MS)
+    office.get_by_role("button", name="保存草稿").click()
+    office.get_by_text(re.compile(r"^未保存：该记录已被")).first.wait_for(timeout=WAIT_MS)
+    _settle(office)
+    assert _field(office, code).input_value() == "办公室代填的进展"
+    office.screenshot(path=str(SHOTS / "report_clash_zh.png"), full_page=True)
+    with Session(create_engine(db_url)) as s:
+        row = s.scalar(
+            select(MonthlyUpdate).where(
+                MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
+            )
+        )
+        assert row is not None and row.work_done == "联络员填写的进展"
+    lc.close()
+    oc.close()
+
+
 def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
     url, db_url = served
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -248,42 +287,3 @@ def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # 
     assert after_rate > before_rate and total_after == total
     for c in contexts:
         c.close()
-
-
-def test_same_report_edited_at_once(served: tuple[str, str], browser) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
-    url, db_url = served
-    # any task that may still be edited (the loop test above may have approved one)
-    aid, code, dept_name, period = _open_task(db_url, "liaison_card", closed=("approved",))
-    pages = []
-    for username in ("liaison_card", "office"):
-        c = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
-        p = c.new_page()
-        _login(p, url, username)
-        pages.append((c, p))
-    (lc, liaison), (oc, office) = pages
-    _choose_campaign(office, CARD_CAMPAIGN)
-    _nav(office, "月度填报")
-    office.get_by_label("科室").first.wait_for(timeout=WAIT_MS)
-    office.get_by_label("科室").first.click()
-    office.get_by_role("option", name=dept_name, exact=True).first.click()
-    _settle(office)
-    _open_report(liaison, code)
-    # both have the page open; both type into the same field
-    _field(liaison, code).fill("联络员填写的进展")
-    _field(office, code).fill("办公室代填的进展")
-    liaison.get_by_role("button", name="保存草稿").click()
-    liaison.get_by_text(re.compile(r"^已保存草稿")).first.wait_for(timeout=WAIT_MS)
-    office.get_by_role("button", name="保存草稿").click()
-    office.get_by_text(re.compile(r"^未保存：该记录已被")).first.wait_for(timeout=WAIT_MS)
-    _settle(office)
-    assert _field(office, code).input_value() == "办公室代填的进展"
-    office.screenshot(path=str(SHOTS / "report_clash_zh.png"), full_page=True)
-    with Session(create_engine(db_url)) as s:
-        row = s.scalar(
-            select(MonthlyUpdate).where(
-                MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
-            )
-        )
-        assert row is not None and row.work_done == "联络员填写的进展"
-    lc.close()
-    oc.close()
