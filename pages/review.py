@@ -1,5 +1,13 @@
-"""审核队列 Review queue: the campaign office approves submitted monthly reports, returns
-them with a reason, or approves many at once."""
+"""审核 Review by department and month: the campaign office picks a department's month
+(filtered by month, state and lateness; the campaign is the sidebar's), sees all its tasks
+in one table — this month against last month, the liaison's status, what was done,
+evidence, indicators — and approves them all, or returns the month or chosen tasks with
+one reason and optional comments per task.
+
+Every decision is checked against the versions the table showed when the button was
+pressed (the form's callback records them), so a report the liaison changed after the
+reviewer looked is refused, while a page left open picks up returns and resubmissions
+on its next run without any extra click."""
 
 from __future__ import annotations
 
@@ -7,83 +15,276 @@ import pandas as pd
 import streamlit as st
 
 from lib import write
+from lib.domain.clock import local_today
 from lib.domain.periods import is_late
-from lib.i18n import each, fmt_datetimes, fmt_period, t
+from lib.i18n import fmt_datetime, fmt_period, local_name, t
 from lib.read import reporting
 from lib.ui import page, state
-from lib.write import ConflictError, ServiceError
 
 pg = page.open("report.review", title="page.review", campaign="record")
-user, lang, info = pg.user, pg.lang, pg.campaign
-
-queue = reporting.review_queue(pg.campaign_id)
-if queue.empty:
-    st.info(t("review.empty"))
-    st.stop()
-
-dept_names = page.names_by_id(queue, "department_id", "department")
-choice = st.selectbox(
-    t("review.filter_department"),
-    [0, *dept_names],
-    format_func=lambda i: dept_names.get(i, t("review.all_departments", lang)),
-    key="review_department",
-)
-if choice:
-    queue = queue[queue["department_id"] == choice]
-if queue.empty:
-    st.info(t("review.empty"))
-    st.stop()
-
+user, lang, campaign_id, info = pg.user, pg.lang, pg.campaign_id, pg.campaign
 report_day = info.report_day
-late = [
-    is_late(
-        None if pd.isna(r.submitted_at) else pd.Timestamp(r.submitted_at).to_pydatetime(),
-        r.period,
-        report_day,
+
+months = reporting.review_months(campaign_id, local_today())
+if months.empty:
+    st.info(t("review.empty"))
+    st.stop()
+dept_names = page.names_by_id(reporting.campaign_departments(campaign_id))
+months = months[months["department_id"].isin(list(dept_names))]
+
+# --- what waits, and the filters ------------------------------------------------------
+waiting = months[months["submitted"] > 0]
+m1, m2, m3 = st.columns(3)
+m1.metric(t("review.waiting_reports"), int(months["submitted"].sum()))
+m2.metric(t("review.waiting_months"), len(waiting))
+m3.metric(t("review.returned_reports"), int(months["returned"].sum()))
+
+STATES = ("waiting", "returned", "approved", "all")
+periods = sorted(months["period"].unique(), reverse=True)
+with st.container(horizontal=True):
+    period_filter = st.selectbox(
+        t("rep.period"),
+        ["", *periods],
+        format_func=lambda p: fmt_period(p) if p else t("review.all_months"),
+        key=state.REVIEW_FILTER_PERIOD.key(lang),
     )
-    for r in queue.itertuples(index=False)
-]
-st.caption(t("review.count", count=len(queue)))
-table = pd.DataFrame(
+    state_filter = st.selectbox(
+        t("review.filter_state"),
+        STATES,
+        format_func=lambda s: t(f"review.filter.{s}"),
+        key=state.REVIEW_FILTER_STATE.key(lang),
+    )
+    late_only = st.checkbox(t("review.filter_late"), key=state.REVIEW_FILTER_LATE.key)
+shown = months
+if period_filter:
+    shown = shown[shown["period"] == period_filter]
+if state_filter == "waiting":
+    shown = shown[shown["submitted"] > 0]
+elif state_filter == "returned":
+    shown = shown[shown["returned"] > 0]
+elif state_filter == "approved":
+    shown = shown[(shown["approved"] > 0) & (shown["approved"] == shown["tasks"])]
+if late_only:
+    shown = shown[shown["late"] > 0]
+shown = shown.sort_values(["period", "department_id"], ascending=[False, True])
+if shown.empty:
+    st.info(t("review.none_match"))
+    st.stop()
+
+
+def _month_label(r: object) -> str:
+    waiting_n = int(r.submitted)  # type: ignore[attr-defined]
+    label = f"{fmt_period(r.period)} · {dept_names[int(r.department_id)]}"  # type: ignore[attr-defined]
+    return label + " · " + t("review.month_waiting", count=waiting_n, tasks=int(r.tasks))  # type: ignore[attr-defined]
+
+
+page.table(
+    pd.DataFrame(
+        {
+            t("rep.period"): [fmt_period(p) for p in shown["period"]],
+            t("review.col.department"): [dept_names[int(d)] for d in shown["department_id"]],
+            t("review.col.tasks"): shown["tasks"],
+            t("review.filter.waiting"): shown["submitted"],
+            t("review.filter.returned"): shown["returned"],
+            t("review.filter.approved"): shown["approved"],
+            t("review.col.unreported"): shown["unreported"] + shown["draft"],
+            t("review.col.late_count"): shown["late"],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+labels = {f"{int(r.department_id)}|{r.period}": _month_label(r) for r in shown.itertuples()}
+if state.REVIEW_MONTH.get() not in labels:
+    state.REVIEW_MONTH.set(next(iter(labels)))
+current = state.REVIEW_MONTH.get_or(next(iter(labels)))
+
+
+def _month_picked() -> None:
+    state.REVIEW_MONTH.set(state.REVIEW_MONTH_SELECT(lang).get_or(current))
+
+
+choice = st.selectbox(
+    t("review.pick_month"),
+    list(labels),
+    index=list(labels).index(current),
+    format_func=lambda k: labels.get(k, k),
+    key=state.REVIEW_MONTH_SELECT.key(lang),
+    on_change=_month_picked,
+)
+department_id, period = int(choice.split("|")[0]), choice.split("|")[1]
+
+# --- the department's month: every task in one table -----------------------------------
+st.subheader(
+    page.md(
+        "{department} · {period}", department=dept_names[department_id], period=fmt_period(period)
+    )
+)
+rows = reporting.department_reports(campaign_id, department_id, period)
+lock = reporting.lock_of(campaign_id, period)
+if lock is not None:
+    st.warning(
+        t(
+            "rep.locked_banner",
+            period=fmt_period(period),
+            reason=page.md_escape(lock["reason"] or "—"),
+        )
+    )
+update_ids = tuple(int(u) for u in rows["update_id"].dropna())
+files = reporting.report_attachments(update_ids)
+names_of: dict[int, list[str]] = {}
+for f in files.itertuples(index=False):
+    names_of.setdefault(int(f.update_id), []).append(str(f.original_name))
+
+
+def _opt(value: object) -> object:
+    """A cell's value, None when missing (None, NaN, NaT)."""
+    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+
+
+def _late(r: object) -> str:
+    at = _opt(r.submitted_at)  # type: ignore[attr-defined]
+    if at is None or r.review_state not in ("submitted", "approved"):  # type: ignore[attr-defined]
+        return page.MISSING
+    late = is_late(pd.Timestamp(at).to_pydatetime(), period, report_day)
+    return t("review.late") if late else t("review.on_time")
+
+
+def _state(r: object) -> str:
+    s = _opt(r.review_state)  # type: ignore[attr-defined]
+    return t(f"rep.state.{s}") if s else t("rep.state.none")
+
+
+def _rstatus(value: object) -> str:
+    v = _opt(value)
+    return t(f"rep.rstatus.{v}") if v else page.MISSING
+
+
+detail = pd.DataFrame(
     {
-        t("rep.period"): each(fmt_period, queue["period"]),
-        t("review.col.department"): [dept_names[int(d)] for d in queue["department_id"]],
-        t("review.col.task"): queue["code"] + " " + queue["title"],
-        t("review.col.percent"): queue["percent_done"],
-        t("review.col.submitted_at"): fmt_datetimes(queue["submitted_at"]),
-        t("review.col.late"): [t("review.late") if x else t("review.on_time") for x in late],
+        t("review.col.task"): [f"{r.code} {r.title}" for r in rows.itertuples(index=False)],
+        t("review.col.state"): [_state(r) for r in rows.itertuples(index=False)],
+        t("review.col.percent"): [_opt(r.percent_done) for r in rows.itertuples(index=False)],
+        t("review.col.prev_percent"): [_opt(r.prev_percent) for r in rows.itertuples(index=False)],
+        t("review.col.rstatus"): [_rstatus(r.status) for r in rows.itertuples(index=False)],
+        t("report.work_done"): [_opt(r.work_done) for r in rows.itertuples(index=False)],
+        t("report.problems"): [_opt(r.problems) for r in rows.itertuples(index=False)],
+        t("report.next_steps"): [_opt(r.next_steps) for r in rows.itertuples(index=False)],
+        t("review.col.evidence"): [
+            "、".join(names_of.get(int(u), [])) if _opt(u) is not None else ""
+            for u in rows["update_id"]
+        ],
+        t("review.col.submitted_at"): [
+            fmt_datetime(r.submitted_at) if _opt(r.submitted_at) is not None else page.MISSING
+            for r in rows.itertuples(index=False)
+        ],
+        t("review.col.late"): [_late(r) for r in rows.itertuples(index=False)],
     }
 )
 page.table(
-    table,
+    detail,
     hide_index=True,
     width="stretch",
     column_config={
-        t("review.col.percent"): st.column_config.ProgressColumn(
-            t("review.col.percent"), min_value=0, max_value=100, format="%d%%"
-        )
+        t("review.col.percent"): st.column_config.NumberColumn(format="%d%%"),
+        t("review.col.prev_percent"): st.column_config.NumberColumn(format="%d%%"),
     },
 )
+for f in files.itertuples(index=False):
+    content = reporting.attachment_file(user.actor, int(f.id))
+    if content is not None:
+        st.download_button(
+            page.md("report.download", name=f.original_name),
+            data=content[2],
+            file_name=content[0],
+            mime=content[1],
+            key=f"rdl_{f.id}",
+        )
 
-labels = {
-    int(r.id): f"{fmt_period(r.period)} · {dept_names[int(r.department_id)]} · {r.code} {r.title}"
-    for r in queue.itertuples(index=False)
-}
-# the version each report had when the reviewer first saw it: approving a report the
-# liaison changed since is refused (and the queue then shows the new content)
-versions = {
-    int(r.id): int(state.REVIEW_SEEN(r.id).setdefault(int(r.version)))
-    for r in queue.itertuples(index=False)
-}
+indicators = reporting.department_indicators(campaign_id, department_id, period)
+if not indicators.empty:
+    st.markdown(f"**{t('report.indicators')}**")
+    page.table(
+        pd.DataFrame(
+            {
+                t("review.col.indicator"): [
+                    local_name(i.name, i.name_en) for i in indicators.itertuples(index=False)
+                ],
+                t("review.col.value"): indicators["value"],
+                t("review.col.prev_value"): indicators["prev_value"],
+                t("review.col.target"): indicators["target"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+# --- decisions ------------------------------------------------------------------------
+submitted = rows[rows["review_state"] == "submitted"]
+task_label = {int(r.update_id): f"{r.code} {r.title}" for r in submitted.itertuples(index=False)}
+# the versions on screen now: a button's callback keeps them with the decision
+displayed = {int(r.update_id): int(r.version) for r in submitted.itertuples(index=False)}
 
 
-def _refused(exc: ServiceError) -> None:
-    """A report changed since it was first seen: show the queue as stored now."""
-    if isinstance(exc, ConflictError):
-        state.REVIEW_SEEN.clear()
+def _decide(approve: bool, versions: dict[int, int], month: str) -> None:
+    state.REVIEW_ACTION.set({"approve": approve, "versions": versions, "month": month})
 
 
-def _decide(ids: list[int], approve: bool, reason: str | None = None) -> None:
+if submitted.empty:
+    st.info(t("review.nothing_waiting"))
+elif lock is None:
+    with st.form("review_return_form"):
+        st.markdown(f"**{t('review.return_head')}**")
+        st.text_input(t("review.reason"), key=state.REVIEW_REASON.key, max_chars=1000)
+        st.multiselect(
+            t("review.return_pick"),
+            list(task_label),
+            default=list(task_label),
+            format_func=lambda i: task_label.get(i, str(i)),
+            key=state.REVIEW_PICKED.key,
+            placeholder=t("rep.choose"),
+        )
+        with st.expander(t("review.comments")):
+            for uid, label in task_label.items():
+                st.text_input(
+                    page.md("{label}", label=label),
+                    key=state.REVIEW_COMMENT.key(uid),
+                    max_chars=1000,
+                )
+        st.form_submit_button(
+            t("review.return"),
+            key="review_return",
+            on_click=_decide,
+            args=(False, displayed, choice),
+        )
+    with st.form("review_approve_form", border=False):
+        st.form_submit_button(
+            t("review.approve_all", count=len(task_label)),
+            type="primary",
+            key="review_approve_all",
+            on_click=_decide,
+            args=(True, displayed, choice),
+        )
+
+action = state.REVIEW_ACTION.pop()
+if action and action["month"] == choice:
+    versions: dict[int, int] = {int(k): int(v) for k, v in action["versions"].items()}
+    if action["approve"]:
+        ids = list(versions)
+        reason = None
+        comments: dict[int, str] = {}
+    else:
+        ids = [int(i) for i in state.REVIEW_PICKED.get() or [] if int(i) in versions]
+        reason = state.REVIEW_REASON.get()
+        comments = {i: state.REVIEW_COMMENT(i).get() or "" for i in ids}
+    approve = bool(action["approve"])
+
+    def _cleared(_: object) -> None:
+        state.REVIEW_REASON.pop()
+        state.REVIEW_PICKED.pop()
+        state.REVIEW_COMMENT.clear()
+
     page.save(
         lambda s: write.review_reports(
             actor=user.actor,
@@ -91,54 +292,10 @@ def _decide(ids: list[int], approve: bool, reason: str | None = None) -> None:
             decisions=[(i, versions[i]) for i in ids],
             approve=approve,
             reason=reason,
+            comments={i: c for i, c in comments.items() if c.strip()},
         ),
-        on_error=_refused,
+        then=_cleared,
         flash=lambda count: page.md(
             "review.done_approved" if approve else "review.done_returned", count=count
         ),
     )
-
-
-st.subheader(t("review.detail"))
-current = st.selectbox(
-    t("review.pick"), list(labels), format_func=lambda i: labels[i], key="review_pick"
-)
-row = queue[queue["id"] == current].iloc[0]
-with st.container(border=True):
-    st.markdown(
-        f"**{page.md_escape(row['code'])} {page.md_escape(row['title'])}** · "
-        f"{int(row['percent_done'])}%"
-    )
-    for field in ("work_done", "problems", "next_steps"):
-        if isinstance(row[field], str) and row[field]:
-            st.markdown(f"**{t('report.' + field)}**　{page.md_escape(row[field])}")
-    files = reporting.report_attachments((int(current),))
-    if files.empty:
-        st.caption(t("review.attachments_none"))
-    for f in files.itertuples(index=False):
-        content = reporting.attachment_file(user.actor, int(f.id))
-        if content is not None:
-            st.download_button(
-                page.md("report.download", name=f.original_name),
-                data=content[2],
-                file_name=content[0],
-                mime=content[1],
-                key=f"rdl_{f.id}",
-            )
-    reason = st.text_input(t("review.reason"), key=f"review_reason_{current}", max_chars=1000)
-    c1, c2, _ = st.columns([1, 1, 4])
-    if c1.button(t("review.approve"), type="primary", key="review_approve"):
-        _decide([int(current)], True)
-    if c2.button(t("review.return"), key="review_return"):
-        _decide([int(current)], False, reason)
-
-st.subheader(t("review.bulk"))
-picked = st.multiselect(
-    t("review.bulk_pick"),
-    list(labels),
-    format_func=lambda i: labels[i],
-    key="review_bulk",
-    placeholder=t("rep.choose"),
-)
-if st.button(t("review.bulk_approve"), key="review_bulk_approve"):
-    _decide([int(i) for i in picked], True)

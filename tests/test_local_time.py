@@ -87,7 +87,8 @@ def test_review_and_audit_pages_show_local_time(app_db: str) -> None:
     at = logged_in("office")
     at.switch_page("pages/review.py").run()
     assert not at.exception, at.exception
-    shown = at.dataframe[0].value.astype(str).to_numpy().ravel().tolist()
+    # the department-month table (issue 16) is the review page's second table
+    shown = [v for df in at.dataframe for v in df.value.astype(str).to_numpy().ravel().tolist()]
     assert "2026-11-23 14:36" in shown
     assert "2026-11-23 06:36" not in shown
 

@@ -47,7 +47,15 @@ def test_liaison_submits_and_leader_sees_report_rate_change(server: str, browser
     lpage.goto(server + "/report")
     lpage.get_by_role("heading", name="月度填报").wait_for(timeout=WAIT_MS)
     _settle(lpage)
-    lpage.get_by_role("button", name="提交").click()
+    # issue 16: submitting asks first; untouched tasks are submitted only when the
+    # liaison confirms 本月无变化 for them (one checkbox for all the rest)
+    lpage.get_by_role("button", name="提交", exact=True).click()
+    lpage.get_by_role("button", name="确认提交").wait_for(timeout=WAIT_MS)
+    _settle(lpage)
+    rest = lpage.get_by_text(re.compile(r"本月无变化，一并提交$"))
+    if rest.count():
+        rest.first.click()
+    lpage.get_by_role("button", name="确认提交").click()
     lpage.get_by_text(re.compile(r"^已提交（\d+ 项任务）")).first.wait_for(timeout=WAIT_MS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     lpage.screenshot(path=str(ARTIFACTS / "report_submitted_liaison_card.png"))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from lib.models import Assignment, MonthlyUpdate, Task, User
+from lib.models import Assignment, MonthlyUpdate, User
 from tests.apphelpers import logged_in, raw_keys
 
 
@@ -33,7 +33,7 @@ def _keys(at, prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _assignment_of(key: str) -> tuple[int, str]:
-    """rp_pct_<assignment>_<period>_<version> -> (assignment id, period)."""
+    """rp_pct_<assignment>_<period>_<version>_<generation>_<lang> -> (assignment, period)."""
     parts = key.split("_")
     return int(parts[2]), parts[3]
 
@@ -70,9 +70,13 @@ def test_liaison_fills_saves_draft_and_submits(app_db: str) -> None:
     assert row is not None and row.review_state in ("draft", "submitted")
     assert row.percent_done == 55 and row.work_done == "组织窗口服务礼仪培训2次，参训40人次。"
 
+    # submitting shows what will be submitted first (issue 16): the draft, not the rest
     at.button(key="report_submit").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert any("已提交" in s.value for s in at.success)
+    assert any("将提交以下 1 项任务" in m.value for m in at.markdown)
+    at.button(key="report_confirm").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("已提交（1 项任务）" in s.value for s in at.success)
     row = _state(app_db, aid, period)
     assert row is not None and row.review_state == "submitted" and row.submitted_at is not None
     assert raw_keys(at) == []
@@ -88,6 +92,7 @@ def test_bad_entry_is_refused_with_a_message_and_nothing_changes(app_db: str) ->
     at.number_input(key=key).set_value(40)
     at.selectbox(key=f"rp_status_{suffix}").set_value("done")
     at.button(key="report_submit").click().run()
+    at.button(key="report_confirm").click().run()
     assert not at.exception
     assert at.error and "已完成" in at.error[0].value and "100%" in at.error[0].value
     after = _state(app_db, aid, period)
@@ -130,6 +135,11 @@ def test_stale_save_names_who_changed_the_report(app_db: str) -> None:
     assert "活动办公室" in at.error[0].value and "修改" in at.error[0].value
     row = _state(app_db, aid, period)
     assert row is not None and row.percent_done == 35 and row.work_done == "办公室代填"
+    # issue 16: the same field changed by both -> shown side by side, the liaison's
+    # typed value kept in the form (now keyed by the new version)
+    new_key = f"rp_pct_{aid}_{period}_{row.version}_0_zh"
+    assert at.number_input(key=new_key).value == 60
+    assert any("对方：35" in w.value and "您的：60" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -147,54 +157,61 @@ def test_indicator_out_of_range_names_the_field(app_db: str, lang: str) -> None:
     assert label.split("（")[0].split(" (")[0] in message
 
 
-def test_office_reviews_approve_return_and_bulk(app_db: str) -> None:
+def _submitted_of_month(url: str, department_id: int, period: str) -> dict[int, str]:
+    with Session(_db(url)) as s:
+        return dict(
+            s.execute(
+                select(MonthlyUpdate.id, MonthlyUpdate.review_state)
+                .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
+                .where(Assignment.department_id == department_id, MonthlyUpdate.period == period)
+            ).all()
+        )
+
+
+def test_office_reviews_a_department_month(app_db: str) -> None:
+    """Issue 16 replaced the one-at-a-time queue: the office picks a department-month,
+    returns chosen tasks with one reason (+ a comment per task), approves the rest."""
     at = logged_in("office")
     at.switch_page("pages/review.py").run()
     assert not at.exception and not at.error
-    pick = at.selectbox(key="review_pick")
-    first = pick.value
-    at.button(key="review_approve").click().run()
-    assert any("已审核通过 1 项" in s.value for s in at.success)
-    with Session(_db(app_db)) as s:
-        assert s.get(MonthlyUpdate, first).review_state == "approved"  # type: ignore[union-attr]
+    choice = at.selectbox(key="review_month_select_zh").value
+    dept, period = int(choice.split("|")[0]), choice.split("|")[1]
+    states = _submitted_of_month(app_db, dept, period)
+    waiting = list(at.multiselect(key="review_picked").value)  # all waiting, by default
+    assert len(waiting) >= 2 and {states[i] for i in waiting} == {"submitted"}
+    table = at.dataframe[1].value
+    assert "上月进度" in table.columns and "进展状态" in table.columns
 
     # returning needs a reason
-    second = at.selectbox(key="review_pick").value
-    assert second != first
+    at.multiselect(key="review_picked").set_value(waiting[:1])
     at.button(key="review_return").click().run()
     assert at.error and "退回原因" in at.error[0].value
-    at.text_input(key=f"review_reason_{second}").input("请补充整改前后对比照片")
+    at.text_input(key="review_reason").input("请补充整改前后对比照片")
+    at.text_input(key=f"review_comment_{waiting[0]}").input("缺培训签到表")
     at.button(key="review_return").click().run()
-    assert any("已退回 1 项" in s.value for s in at.success)
+    assert not at.exception
+    assert any("已退回 1 项" in s.value for s in at.success), [e.value for e in at.error]
     with Session(_db(app_db)) as s:
-        row = s.get(MonthlyUpdate, second)
+        row = s.get(MonthlyUpdate, waiting[0])
         assert row is not None and row.review_state == "returned"
-        assert row.reviewer_comment == "请补充整改前后对比照片"
+        assert row.reviewer_comment == "请补充整改前后对比照片\n缺培训签到表"
 
-    campaign_id = at.session_state["campaign_id"]
-    with Session(_db(app_db)) as s:
-        ids = list(
-            s.scalars(
-                select(MonthlyUpdate.id)
-                .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-                .join(Task, Task.id == Assignment.task_id)
-                .where(Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted")
-                .order_by(MonthlyUpdate.submitted_at, MonthlyUpdate.id)
-                .limit(3)
-            )
-        )
-    at.multiselect(key="review_bulk").set_value(ids)
-    at.button(key="review_bulk_approve").click().run()
-    assert any("已审核通过 3 项" in s.value for s in at.success)
-    with Session(_db(app_db)) as s:
-        states = {s.get(MonthlyUpdate, i).review_state for i in ids}  # type: ignore[union-attr]
-    assert states == {"approved"}
+    # approve all that still waits, first click
+    at.selectbox(key="review_month_select_zh").set_value(choice).run()
+    at.button(key="review_approve_all").click().run()
+    assert any(f"已审核通过 {len(waiting) - 1} 项" in s.value for s in at.success)
+    states = _submitted_of_month(app_db, dept, period)
+    assert {states[i] for i in waiting[1:]} == {"approved"}
+    assert states[waiting[0]] == "returned"
 
 
 def test_audit_page_filters_by_department(app_db: str) -> None:
     at = _report_page("liaison_card")
+    key = _keys(at, "rp_work_done_")[0]
+    # only an edited task is saved (issue 16)
+    at.text_area(key=key).input(at.text_area(key=key).value + "补充说明。")
     at.button(key="report_save").click().run()
-    assert not at.error
+    assert not at.error, [e.value for e in at.error]
     with Session(_db(app_db)) as s:
         dept = s.scalar(select(User.department_id).where(User.username == "liaison_card"))
     office = logged_in("office")

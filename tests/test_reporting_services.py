@@ -86,8 +86,13 @@ def test_draft_then_submit_then_edit_until_reviewed(engine: Engine, world: World
         engine, w.liaison_a, w.period, [report(w, w.asg_a1, 40, v1)], submit=True
     )
     assert state == "submitted" and v2 > v1
-    # a submitted report can still be edited and stays submitted
+    # a draft save over a submitted report makes it a draft again (issue 16): it no
+    # longer looks submitted; submitting it again is what counts
     [(_, v3, state)] = save(engine, w.liaison_a, w.period, [report(w, w.asg_a1, 45, v2)])
+    assert state == "draft"
+    [(_, v3, state)] = save(
+        engine, w.liaison_a, w.period, [report(w, w.asg_a1, 45, v3)], submit=True
+    )
     assert state == "submitted"
     with Session(engine) as s:
         row = s.get(MonthlyUpdate, uid)
@@ -95,9 +100,9 @@ def test_draft_then_submit_then_edit_until_reviewed(engine: Engine, world: World
         actions = s.scalars(
             select(AuditLog.action).where(AuditLog.entity == "monthly_update").order_by(AuditLog.id)
         ).all()
-        assert actions == ["save_report", "submit_report", "save_report"]
+        assert actions == ["save_report", "submit_report", "save_report", "submit_report"]
         last = s.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
-        assert last is not None and last.before["percent_done"] == 40
+        assert last is not None and last.before["review_state"] == "draft"
         assert last.after["percent_done"] == 45 and last.username == "liaison_a"
         assert last.department_id == w.dept_a
     # approved: no more edits

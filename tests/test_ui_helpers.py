@@ -77,11 +77,11 @@ def test_registry_keys_are_distinct() -> None:
 
 
 def test_family_keys() -> None:
-    assert state.REPORT_SEEN.key(12, "2026-03", 0) == "rp_seen_12_2026-03_0"
+    assert state.REPORT_SHOWN.key(12, "2026-03") == "rp_shown_12_2026-03"
     assert state.MEETING_PERIOD.key(3) == "meeting_3_period"
     assert state.MEETING_PERIOD.matches("meeting_3_period")
-    assert not state.REPORT_SEEN.matches("rp_seen")
-    assert not state.REPORT_SEEN.matches("review_seen_1")
+    assert not state.REPORT_SHOWN.matches("rp_shown")
+    assert not state.REPORT_SHOWN.matches("review_shown_1")
 
 
 # --- the save helper ------------------------------------------------------------------------

@@ -94,6 +94,8 @@ _REPORT_COLUMNS = [
     "reviewer_comment",
     "version",
     "submitted_at",
+    "updated_at",
+    "editor",
     "prev_percent",
     "prev_status",
     "prev_work_done",
@@ -109,6 +111,7 @@ def department_reports(campaign_id: int, department_id: int, period: str) -> pd.
     before the month are left out; open ones carry over."""
     cur = MonthlyUpdate.__table__.alias("cur")
     prev = MonthlyUpdate.__table__.alias("prev")
+    editor = User.__table__.alias("editor")
     latest_prev = (
         select(
             MonthlyUpdate.assignment_id.label("aid"),
@@ -138,6 +141,8 @@ def department_reports(campaign_id: int, department_id: int, period: str) -> pd.
             cur.c.reviewer_comment,
             cur.c.version,
             cur.c.submitted_at,
+            cur.c.updated_at,
+            editor.c.display_name.label("editor"),
             prev.c.percent_done.label("prev_percent"),
             prev.c.status.label("prev_status"),
             prev.c.work_done.label("prev_work_done"),
@@ -149,6 +154,7 @@ def department_reports(campaign_id: int, department_id: int, period: str) -> pd.
         )
         .join(Task, Task.id == Assignment.task_id)
         .outerjoin(cur, and_(cur.c.assignment_id == Assignment.id, cur.c.period == period))
+        .outerjoin(editor, editor.c.id == cur.c.updated_by_id)
         .outerjoin(latest_prev, latest_prev.c.aid == Assignment.id)
         .outerjoin(
             prev, and_(prev.c.assignment_id == Assignment.id, prev.c.period == latest_prev.c.p)
@@ -545,3 +551,65 @@ def audit_departments() -> pd.DataFrame:
         .order_by(Department.sort_order, Department.id)
     )
     return table(stmt)
+
+
+# --- department-month review (issue 16) -----------------------------------------------
+
+REVIEW_MONTH_COLUMNS = [
+    "department_id",
+    "period",
+    "tasks",
+    "submitted",
+    "returned",
+    "approved",
+    "draft",
+    "unreported",
+    "late",
+]
+
+
+@versioned
+def review_months(campaign_id: int, today: dt.date) -> pd.DataFrame:
+    """Department × month of the campaign up to ``today``'s month, with how many of its
+    tasks' reports are submitted (waiting for review), returned, approved, drafts, not
+    reported at all, and sent late (submitted or approved after the report day)."""
+    campaign = campaigns.record(campaign_id)
+    if campaign is None:
+        return pd.DataFrame(columns=REVIEW_MONTH_COLUMNS)
+    report_day = campaign.report_day
+    months = [p for p in campaign.periods if p <= period_of(today)]
+    assignments, reports = _tracker_inputs(campaign_id)
+    by_key = {(r.assignment_id, r.period): r for r in reports.itertuples(index=False)}
+    rows = []
+    for dept_id, group in assignments.groupby("department_id"):
+        for period in months:
+            due = [
+                a
+                for a in group.itertuples(index=False)
+                if a.start_date is None or a.start_date <= period_end(period)
+            ]
+            if not due:
+                continue
+            counts = dict.fromkeys(("submitted", "returned", "approved", "draft"), 0)
+            late = unreported = 0
+            for a in due:
+                r = by_key.get((a.assignment_id, period))
+                if r is None:
+                    unreported += 1
+                    continue
+                counts[r.review_state] = counts.get(r.review_state, 0) + 1
+                if r.review_state in COUNTED_STATES and is_late(
+                    _as_datetime(r.submitted_at), period, report_day
+                ):
+                    late += 1
+            rows.append(
+                {
+                    "department_id": int(dept_id),  # type: ignore[call-overload]
+                    "period": period,
+                    "tasks": len(due),
+                    **counts,
+                    "unreported": unreported,
+                    "late": late,
+                }
+            )
+    return pd.DataFrame(rows, columns=REVIEW_MONTH_COLUMNS)

@@ -6,11 +6,11 @@ names (``tests/test_ui_helpers.py`` fails on any other use of ``st.session_state
     state.CAMPAIGN_ID.get()            # the campaign chosen in the sidebar, or None
     state.FLASH.set("已保存")            # shown once, on the next run
     key=state.REPORT_PERIOD.key        # a widget whose value the page reads back
-    state.REPORT_SEEN(aid, period, gen).setdefault(version)   # one of a family of keys
-    state.REPORT_SEEN.clear()          # forget the whole family
+    state.REPORT_SHOWN(aid, period).get()   # one of a family of keys
+    state.REPORT_SHOWN.clear()          # forget the whole family
 
 A ``Slot`` is one key; a ``Family`` is a key made of a prefix and parts
-(``rp_seen_<assignment>_<period>_<generation>``). Widget keys that are never read back
+(``rp_shown_<assignment>_<period>``). Widget keys that are never read back
 stay where the widget is drawn.
 """
 
@@ -121,8 +121,18 @@ LOGGED_OUT: Slot[bool] = Slot("logout")  # the library then ignores the cookie t
 REPORT_DEPARTMENT: Slot[int] = Slot("report_department")  # widget
 REPORT_PERIOD: Slot[str] = Slot("report_period")  # widget
 REPORT_GEN: Slot[int] = Slot("report_gen")  # bumped to start the forms again
-# per <assignment>_<period>_<generation>: the version the form was filled from, the fields
-REPORT_SEEN: Family[int | None] = Family("rp_seen")
+# per <assignment>_<period>: what the form displayed ({"version": v, "values": {...}}):
+# a save is checked against it; when the stored version moves on, the form is seeded
+# again from the stored report, merged with what the user typed
+REPORT_SHOWN: Family[dict[str, Any]] = Family("rp_shown")
+# per <assignment>_<period>: fields both the user and someone else changed (theirs, mine)
+REPORT_CLASH: Family[dict[str, Any]] = Family("rp_clash")
+REPORT_NOTICE: Slot[str] = Slot("report_notice")  # a refusal shown after the rerun
+# the submission waiting for its confirmation: {"period": p, "department": d, "ids": [...]}
+REPORT_PENDING: Slot[dict[str, Any]] = Slot("report_pending")
+REPORT_CONFIRM_REST: Slot[bool] = Slot("report_confirm_rest")  # widget: 其余任务本月无变化
+# the report widgets, per <assignment>_<period>_<version>_<generation>
+REPORT_UNCHANGED: Family[bool] = Family("rp_same")  # 本月无变化
 REPORT_PERCENT: Family[int] = Family("rp_pct")
 REPORT_STATUS: Family[str] = Family("rp_status")
 REPORT_WORK_DONE: Family[str] = Family("rp_work_done")
@@ -136,7 +146,19 @@ INDICATOR_SAMPLE: Family[int | None] = Family("iv_n")
 
 # --- 审核队列 review ---------------------------------------------------------------------
 
-REVIEW_SEEN: Family[int] = Family("review_seen")  # per report: the version first seen
+# a decision of the department-month review, with the versions its form displayed
+# (set by the form's callback, so it holds what was on screen when the button was pressed)
+REVIEW_ACTION: Slot[dict[str, Any]] = Slot("review_action")
+# choices whose labels depend on the language: one widget per language (a browser keeps
+# a choice by its label), the choice itself kept in a plain slot
+REVIEW_MONTH: Slot[str] = Slot("review_month")  # the department-month picked
+REVIEW_MONTH_SELECT: Family[str] = Family("review_month_select")  # its widget, per language
+REVIEW_FILTER_PERIOD: Family[str] = Family("review_filter_period")  # widget, per language
+REVIEW_FILTER_STATE: Family[str] = Family("review_filter_state")  # widget, per language
+REVIEW_FILTER_LATE: Slot[bool] = Slot("review_filter_late")  # widget
+REVIEW_REASON: Slot[str] = Slot("review_reason")  # widget
+REVIEW_PICKED: Slot[list[int]] = Slot("review_picked")  # widget: tasks to return
+REVIEW_COMMENT: Family[str] = Family("review_comment")  # widget, per report
 
 # --- 锁定与督查评分 locks --------------------------------------------------------------
 

@@ -77,6 +77,7 @@ from lib.write.notifications import (
 from lib.write.oversight import save_inspection_score, set_period_lock
 from lib.write.problems import PROBLEM_SOURCES, register_problem, verify_problem
 from lib.write.reporting import (
+    ReportClash,
     ReportInput,
     ReportRow,
     import_reports,
@@ -129,6 +130,7 @@ __all__ = [
     "PermissionDenied",
     "PhaseRow",
     "Refusal",
+    "ReportClash",
     "ReportInput",
     "ReportRow",
     "ServiceError",

@@ -39,6 +39,7 @@ from lib.models import (
 from lib.write.base import (
     MAX_REASON,
     MAX_TEXT,
+    ConflictError,
     LockCache,
     Outcome,
     PermissionDenied,
@@ -62,6 +63,59 @@ from lib.write.base import (
 from lib.write.problems import mark_problems_rectifying
 
 TEXT_FIELDS = ("work_done", "problems", "next_steps")
+REPORT_FIELDS = ("percent_done", "status", *TEXT_FIELDS)
+
+
+class ReportClash(ConflictError):
+    """The same field of a report was changed by someone else since the page showed it,
+    differently: the caller must ask (theirs or mine). ``clashes`` maps each such field
+    to (theirs, mine)."""
+
+    def __init__(self, task: str, who: str, clashes: dict[str, tuple[Any, Any]]) -> None:
+        super().__init__("error.report_clash", task=task, who=who)
+        self.task = task
+        self.clashes = clashes
+
+    def message(self, lang: str | None = None) -> str:
+        sep = "、" if (lang or "zh") == "zh" else ", "
+        names = sep.join(t(f"report.{f}", lang) for f in self.clashes)
+        return t(self.key, lang, task=self.task, who=self.params["who"], fields=names)
+
+
+def _norm(field: str, value: Any) -> Any:
+    if field in TEXT_FIELDS:
+        return clean_text(value) if isinstance(value, str) else None
+    return value
+
+
+def report_values(item: Any) -> dict[str, Any]:
+    """A report's fields (a stored report, an input or a dict), normalised for comparing."""
+    get = item.get if isinstance(item, dict) else lambda f: getattr(item, f, None)
+    return {f: _norm(f, get(f)) for f in REPORT_FIELDS}
+
+
+def merge_report(
+    shown: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, tuple[Any, Any]]]:
+    """Three-way merge of one report: what the page showed, what the user has now, what
+    is stored now. A field only one side changed takes that side's value; a field both
+    changed to different values is a clash (theirs, mine) and keeps mine."""
+    shown, mine, theirs = report_values(shown), report_values(mine), report_values(theirs)
+    merged: dict[str, Any] = {}
+    clashes: dict[str, tuple[Any, Any]] = {}
+    for f in REPORT_FIELDS:
+        i_changed = mine[f] != shown[f]
+        they_changed = theirs[f] != shown[f]
+        if i_changed and they_changed and mine[f] != theirs[f]:
+            clashes[f] = (theirs[f], mine[f])
+            merged[f] = mine[f]
+        elif i_changed:
+            merged[f] = mine[f]
+        else:
+            merged[f] = theirs[f]
+    return merged, clashes
+
+
 # review states only the office's review may give a report
 REVIEWED_STATES = ("approved", "returned")
 
@@ -77,6 +131,13 @@ class ReportInput:
     problems: str | None = None
     next_steps: str | None = None
     expected_version: int | None = None  # the version the page showed; None = no report yet
+    # the values the page showed (field -> value): with them a save against an older
+    # version is merged field by field (see :func:`merge_report`); without them it is a
+    # conflict
+    shown: dict[str, Any] | None = None
+    # submitting: the liaison confirmed "本月无变化" for this task (else it must differ
+    # from what was shown)
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,6 +309,12 @@ def _reason_missing(item: ReportInput, task: Task, campaign: Campaign, period: s
     return needs_reason(item.status, item.percent_done, task.due_date, status, at)
 
 
+def _last_editor(session: Session, update_id: int) -> str:
+    """Who last changed a report (for telling the user whose change met theirs)."""
+    found = conflict(session, "monthly_update", update_id)
+    return str(found.params.get("who", "?"))
+
+
 def save_reports(
     *,
     actor: Actor,
@@ -259,11 +326,20 @@ def save_reports(
 ) -> list[MonthlyUpdate]:
     """Save (draft) or submit a department's reports for one month, all or nothing.
 
+    Saving a draft makes the report a draft, also one that was submitted (it must then
+    be submitted again). Submitting marks the report as reviewed this month: an input
+    must differ from what the page showed, be a draft saved this month, or be
+    ``confirmed`` (本月无变化); each
+    submission records its own time, so lateness follows the latest one. An approved
+    report, or any report of a locked month, is refused.
+
+    An input saved against an older version than the stored one is merged field by field
+    with what changed since (``shown`` = the values the page displayed); a field both
+    sides changed differently raises :class:`ReportClash`. Without ``shown`` a stale
+    version is a plain conflict.
+
     With ``require_reasons`` (the monthly report page) a submitted task that is behind,
     at risk or past its deadline needs 存在问题 and 下步计划 ("red needs a reason").
-
-    A draft or returned report becomes a draft on save; a submitted one stays submitted
-    while it is edited; an approved one, or any report of a locked month, is refused.
     """
     require(actor, "report.write")
     if not is_period(period):
@@ -284,31 +360,49 @@ def save_reports(
     for item in sorted(items, key=lambda i: i.assignment_id):
         _assignment, task, campaign = rows[item.assignment_id]
         update = existing.get(item.assignment_id)
+        values = report_values(item)
+        if (
+            submit
+            and not item.confirmed
+            and item.shown is not None
+            and values == report_values(item.shown)
+            and (update is None or update.review_state != "draft")
+        ):
+            raise ServiceError("error.report_not_reviewed", task=task.code)
+        if update is not None and update.review_state == "approved":
+            raise ServiceError("error.report_approved", task=task.code)
+        stale = (update is None) != (item.expected_version is None) or (
+            update is not None and update.version != item.expected_version
+        )
+        if stale:
+            if item.shown is None:
+                raise conflict(session, "monthly_update", update.id if update else None)
+            theirs = report_values(update) if update is not None else report_values(item.shown)
+            values, clashes = merge_report(item.shown, values, theirs)
+            if clashes:
+                who = _last_editor(session, update.id) if update is not None else "?"
+                raise ReportClash(task.code, who, clashes)
         if update is None:
             update = MonthlyUpdate(assignment_id=item.assignment_id, period=period)
             session.add(update)
             before = None
-            previous_state = None
         else:
-            if item.expected_version is None or update.version != item.expected_version:
-                raise conflict(session, "monthly_update", update.id)
-            if update.review_state == "approved":
-                raise ServiceError("error.report_approved", task=task.code)
             before = _report_snapshot(update)
-            previous_state = update.review_state
-        update.percent_done = item.percent_done
-        update.status = item.status
-        update.work_done = clean_text(item.work_done)
-        update.problems = clean_text(item.problems)
-        update.next_steps = clean_text(item.next_steps)
+        for _field, error in _report_refusals(_Values(values), task.code):
+            raise error
+        update.percent_done = values["percent_done"]
+        update.status = values["status"]
+        update.work_done = values["work_done"]
+        update.problems = values["problems"]
+        update.next_steps = values["next_steps"]
         update.updated_by_id = actor.user_id
         update.updated_at = now
         if submit:
-            if previous_state != "submitted":
-                update.submitted_at = now
-                update.submitted_by_id = actor.user_id
+            # every submission is this month's review of the task: its time counts
+            update.submitted_at = now
+            update.submitted_by_id = actor.user_id
             update.review_state = "submitted"
-        elif previous_state != "submitted":
+        else:
             update.review_state = "draft"
         changes.append((update, before, task, campaign.id))
     inserted = [u.assignment_id for u, before, _t, _c in changes if before is None]
@@ -333,6 +427,33 @@ def save_reports(
     if submit:
         mark_problems_rectifying(session, actor, [task.id for _, _, task, _ in changes])
     return [c[0] for c in changes]
+
+
+@dataclass(frozen=True)
+class _Values:
+    """Merged report values, in the shape :func:`_report_refusals` checks."""
+
+    data: dict[str, Any]
+
+    @property
+    def percent_done(self) -> int:
+        return self.data["percent_done"]  # type: ignore[no-any-return]
+
+    @property
+    def status(self) -> str:
+        return str(self.data["status"])
+
+    @property
+    def work_done(self) -> str | None:
+        return self.data["work_done"]  # type: ignore[no-any-return]
+
+    @property
+    def problems(self) -> str | None:
+        return self.data["problems"]  # type: ignore[no-any-return]
+
+    @property
+    def next_steps(self) -> str | None:
+        return self.data["next_steps"]  # type: ignore[no-any-return]
 
 
 def _report_values(row: ReportRow) -> dict[str, Any]:
@@ -447,9 +568,11 @@ def review_reports(
     decisions: list[tuple[int, int]],
     approve: bool,
     reason: str | None = None,
+    comments: dict[int, str] | None = None,
 ) -> int:
     """Approve, or return with a reason, submitted reports given as (id, version seen).
 
+    A return may add a comment per report (report id -> text) after the common reason.
     All or nothing: one stale or no-longer-submitted report refuses the whole batch.
     """
     require(actor, "report.review")
@@ -484,9 +607,11 @@ def review_reports(
         require_unlocked(session, campaign_id, update.period)
     now = utcnow()
     befores = {u.id: _report_snapshot(u) for u in updates}
+    notes = {i: clean_text(c, MAX_REASON) for i, c in (comments or {}).items()}
     for update in updates:
         update.review_state = "approved" if approve else "returned"
-        update.reviewer_comment = reason
+        note = None if approve else notes.get(update.id)
+        update.reviewer_comment = clean_text(f"{reason}\n{note}", MAX_REASON) if note else reason
         update.reviewed_by_id = actor.user_id
         update.reviewed_at = now
     ids = [u.id for u in updates]

@@ -135,4 +135,12 @@ MESSAGES: dict[str, str] = {
     "error.staff_import_cell": "Sheet “{sheet}”, row {row}, column “{column}”: {reason}",
     "error.staff_import_empty": "The file lists no staff",
     "error.staff_import_file": "The file cannot be read (an .xlsx is expected)",
+    "error.report_clash": (
+        "Task {task}: {who} also changed “{fields}” while you were editing. What you typed is "
+        "kept; compare it with theirs, then save again."
+    ),
+    "error.report_not_reviewed": (
+        "Task {task} was not changed this month: edit it, or tick “No change this month”, then "
+        "submit."
+    ),
 }

@@ -104,6 +104,12 @@ MESSAGES: dict[str, str] = {
     "circular.sat_flat": " Unchanged on last month.",
     "circular.sat_meets": " The target is met.",
     "circular.sat_below": " {value} below the target.",
+    "circular.h_signals": "Improvement signals (run charts)",
+    "circular.signals": "{count} run-chart signal(s) appeared this month:",
+    "circular.h_appeals": "Appeals",
+    "circular.appeals": (
+        "{total} appeal(s) about this month: {upheld} upheld, {rejected} rejected, {open} open."
+    ),
     "reports.circular": "Monthly circular",
     "reports.circular_help": (
         "The system drafts this circular from the data; edit it here and download it."
@@ -124,8 +130,4 @@ MESSAGES: dict[str, str] = {
     "reports.pdf_help": (
         "The PDF is converted by LibreOffice on the server; offered only where it is installed."
     ),
-    "circular.h_signals": "Improvement signals (run charts)",
-    "circular.signals": "{count} run-chart signal(s) appeared this month:",
-    "circular.h_appeals": "Appeals",
-    "circular.appeals": "{total} appeal(s) about this month: {upheld} upheld, {rejected} rejected, {open} open.",
 }

@@ -61,6 +61,40 @@ MESSAGES: dict[str, str] = {
     "report.c_progress": "Progress",
     "report.c_expected": "Expected by now",
     "report.page_footer": "Page &P of &N",
+    "report.overdue": (
+        "Overdue by {days} days: {count} tasks of this month are not submitted yet; please submit"
+        " now."
+    ),
+    "report.days_left": (
+        "{days} days to the deadline; {count} tasks of this month are not submitted yet."
+    ),
+    "report.submitted_at": "submitted {at}",
+    "report.clash_head": (
+        "While you were editing, someone else changed the following (the form keeps what you "
+        "typed; save again to keep yours):"
+    ),
+    "report.clash_field": "“{field}” theirs: {theirs}; yours: {mine}",
+    "report.clash_not_saved": (
+        "Not saved: {who} changed this record at {when}, including a field you changed too. What "
+        "you typed is kept; compare below, then save again."
+    ),
+    "report.unchanged": "No change this month",
+    "report.unchanged_help": (
+        "Tick to confirm you checked this task and nothing changed since the last report; it is "
+        "then submitted."
+    ),
+    "report.nothing_changed": "No task was changed; nothing saved.",
+    "report.draft_unsubmits": (
+        "{count} of them were submitted and are drafts now: submit them again."
+    ),
+    "report.confirm_head": "These {count} tasks will be submitted:",
+    "report.confirm_none": "No task was changed or ticked “No change this month”.",
+    "report.confirm_rest_list": (
+        "These {count} tasks were not changed this month and will not be submitted:"
+    ),
+    "report.confirm_rest": "No change this month for the {count} tasks above: submit them too",
+    "report.confirm_submit": "Confirm and submit",
+    "report.cancel": "Cancel",
     "rep.department": "Department",
     "rep.period": "Month",
     "rep.no_campaign": "Choose a campaign in the sidebar first.",
@@ -110,6 +144,35 @@ MESSAGES: dict[str, str] = {
     "review.approve": "Approve",
     "review.return": "Return",
     "review.attachments_none": "No evidence.",
+    "review.waiting_reports": "Reports waiting",
+    "review.waiting_months": "Department-months waiting",
+    "review.returned_reports": "Returned, to be resubmitted",
+    "review.all_months": "All months",
+    "review.filter_state": "Review state",
+    "review.filter.waiting": "Waiting",
+    "review.filter.returned": "Returned",
+    "review.filter.approved": "Approved",
+    "review.filter.all": "All",
+    "review.filter_late": "Late reports only",
+    "review.none_match": "No department-month matches the filters.",
+    "review.month_waiting": "{count}/{tasks} waiting",
+    "review.pick_month": "Department-month",
+    "review.col.tasks": "Tasks",
+    "review.col.unreported": "Not submitted",
+    "review.col.late_count": "Late",
+    "review.col.state": "Review state",
+    "review.col.prev_percent": "Last month",
+    "review.col.rstatus": "Status",
+    "review.col.evidence": "Evidence",
+    "review.col.indicator": "Indicator",
+    "review.col.value": "This month",
+    "review.col.prev_value": "Last value",
+    "review.col.target": "Target",
+    "review.nothing_waiting": "Nothing of this department-month waits for review.",
+    "review.return_head": "Return (the month or chosen tasks)",
+    "review.return_pick": "Tasks to return (all waiting tasks of the month by default)",
+    "review.comments": "Comments per task (optional, added after the reason)",
+    "review.approve_all": "Approve all ({count})",
     "tracker.grid": "Reports by department and month",
     "tracker.legend": (
         "On time: submitted by the deadline (day {day} of the month); late: after it; missing: a "
@@ -132,6 +195,9 @@ MESSAGES: dict[str, str] = {
     "tracker.count": "Reported {reported}/{due}",
     "tracker.col.reported": "Reports",
     "tracker.reminder_text_overdue": "【催报提醒】“{campaign}”{period}月度填报已于{date}截止，以下科室已逾期{days}天，请尽快报送：{departments}。联络员：{liaisons}。如有困难请及时与活动办公室联系。",
+    "tracker.appeals_open": "Appeals waiting for a decision ({count})",
+    "tracker.appeals_none": "No appeal is waiting for a decision.",
+    "tracker.appeals_go": "Decide appeals",
     "locks.tab_locks": "Month locks",
     "locks.tab_scores": "Inspection scores",
     "locks.col.period": "Month",
@@ -156,7 +222,4 @@ MESSAGES: dict[str, str] = {
     "scores.col.score": "Score",
     "scores.col.comment": "Comment",
     "scores.none": "No inspection scores for this month yet.",
-    "tracker.appeals_open": "Appeals waiting for a decision ({count})",
-    "tracker.appeals_none": "No appeal is waiting for a decision.",
-    "tracker.appeals_go": "Decide appeals",
 }

@@ -106,4 +106,6 @@ MESSAGES: dict[str, str] = {
     "error.staff_import_cell": "工作表“{sheet}”第 {row} 行“{column}”列：{reason}",
     "error.staff_import_empty": "文件中没有人员",
     "error.staff_import_file": "无法读取文件（应为 .xlsx）",
+    "error.report_clash": "任务 {task}：{who} 在您编辑期间也修改了「{fields}」。您填写的内容已保留，请对照对方的内容后再保存。",
+    "error.report_not_reviewed": "任务 {task} 本月未修改：请修改后提交，或勾选「本月无变化」。",
 }

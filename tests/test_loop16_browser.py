@@ -1,0 +1,289 @@
+"""The monthly loop in real browsers with tabs left open (issue 16 "Done means"): the
+office opens the review page first and keeps it; the liaison edits ONE task and submits
+(only that task becomes submitted); the office, same page, returns it (keyboard: reason +
+Enter); the liaison, same page, sees the return on 月度填报 and resubmits without a
+conflict; the office approves on the first click; the leader's overview moves. Then two
+people edit the same report at once: the second is told and keeps what they typed.
+
+The server runs in UTC with APP_TIMEZONE=Asia/Shanghai."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from lib.models import Assignment, Department, MonthlyUpdate, Task, User
+from tests.conftest import ROOT, chromium_path
+from tests.test_browser import WAIT_MS, _free_port, _login, _settle, browser  # noqa: F401
+from tests.test_reporting_browser import CARD_CAMPAIGN, _choose_campaign, _reports_done
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+SHOTS = Path(os.environ.get("LOOP16_SHOTS", "/work/shots/loop16"))
+
+
+@pytest.fixture(scope="module")
+def served(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(url, database url) of a `streamlit run` on a private copy of the demo."""
+    chromium_path()
+    db = tmp_path_factory.mktemp("loop16") / "app.db"
+    shutil.copy(demo_db.split("///", 1)[1], db)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db}",
+        "DEMO_MODE": "1",
+        "COOKIE_KEY": "browser-test-cookie-key-" + "z" * 30,
+        "TZ": "UTC",
+        "APP_TIMEZONE": "Asia/Shanghai",
+    }
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "streamlit", "run", "app.py"),
+            *("--server.port", str(port), "--server.address", "127.0.0.1"),
+            *("--server.headless", "true"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read().decode() == "ok":
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start")
+    yield url, f"sqlite:///{db}"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def _open_task(
+    db_url: str, username: str, closed: tuple[str, ...] = ("submitted", "approved")
+) -> tuple[int, str, str, str]:
+    """A task of the user's department whose report this month is in none of the
+    ``closed`` states: (assignment id, task code, department name, period)."""
+    with Session(create_engine(db_url)) as s:
+        user = s.scalar(select(User).where(User.username == username))
+        assert user is not None and user.department_id is not None
+        dept = s.get(Department, user.department_id)
+        assert dept is not None
+        period = s.scalar(select(MonthlyUpdate.period).order_by(MonthlyUpdate.period.desc()))
+        assert period is not None
+        done = set(
+            s.scalars(
+                select(MonthlyUpdate.assignment_id).where(
+                    MonthlyUpdate.period == period,
+                    MonthlyUpdate.review_state.in_(closed),
+                )
+            )
+        )
+        rows = s.execute(
+            select(Assignment.id, Task.code)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Assignment.department_id == dept.id, Task.active.is_(True))
+            .order_by(Task.seq, Task.id)
+        ).all()
+        aid, code = next((a, c) for a, c in rows if a not in done)
+        return aid, code, dept.name, period
+
+
+def _states(db_url: str, period: str) -> dict[int, str]:
+    with Session(create_engine(db_url)) as s:
+        return dict(
+            s.execute(
+                select(MonthlyUpdate.assignment_id, MonthlyUpdate.review_state).where(
+                    MonthlyUpdate.period == period
+                )
+            ).all()
+        )
+
+
+def _task_box(page, code: str):  # type: ignore[no-untyped-def]
+    """The container of one task on 月度填报: the nearest block around its heading that
+    holds text fields."""
+    heading = page.get_by_text(re.compile("^" + re.escape(code) + "\u3000")).first
+    heading.wait_for(timeout=WAIT_MS)
+    return heading.locator("xpath=ancestor::div[.//textarea][1]")
+
+
+def _field(page, code: str, label: str = "工作进展"):  # type: ignore[no-untyped-def]
+    """One text field of a task (after a rerun the browser may briefly keep the old
+    version's field beside the new one: wait until one is left)."""
+    for _ in range(40):
+        fields = _task_box(page, code).get_by_label(label)
+        if fields.count() == 1:
+            return fields
+        page.wait_for_timeout(250)
+    return _task_box(page, code).get_by_label(label).last
+
+
+def _nav(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=label).first.click()
+    _settle(page)
+
+
+def _open_report(page, code: str) -> None:  # type: ignore[no-untyped-def]
+    """月度填报 from the sidebar, until the task shows (on a loaded machine the first run
+    of a page can come up empty: click again, as a person would)."""
+    heading = page.get_by_text(re.compile("^" + re.escape(code) + "\u3000")).first
+    for _attempt in range(3):
+        _nav(page, "月度填报")
+        try:
+            heading.wait_for(timeout=WAIT_MS // 3)
+            return
+        except Exception:
+            page.wait_for_timeout(1000)
+    heading.wait_for(timeout=WAIT_MS)
+
+
+def _pick_month(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    box = page.get_by_label("选择科室月")
+    box.click()
+    page.get_by_role("option", name=re.compile(re.escape(label))).first.click()
+    _settle(page)
+
+
+def _submit_and_confirm(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name="提交", exact=True).click()
+    page.get_by_text(re.compile(r"^将提交以下 1 项任务")).first.wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="确认提交").click()
+    page.get_by_text(re.compile(r"^已提交（1 项任务）")).first.wait_for(timeout=WAIT_MS)
+    _settle(page)
+
+
+def test_same_report_edited_at_once(served: tuple[str, str], browser) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    url, db_url = served
+    # runs first: the loop test below approves the department's month
+    aid, code, dept_name, period = _open_task(db_url, "liaison_card", closed=("approved",))
+    pages = []
+    for username in ("liaison_card", "office"):
+        c = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+        p = c.new_page()
+        _login(p, url, username)
+        pages.append((c, p))
+    (lc, liaison), (oc, office) = pages
+    _choose_campaign(office, CARD_CAMPAIGN)
+    _nav(office, "月度填报")
+    office.get_by_label("科室").first.wait_for(timeout=WAIT_MS)
+    office.get_by_label("科室").first.click()
+    office.get_by_role("option", name=dept_name, exact=True).first.click()
+    _settle(office)
+    _open_report(liaison, code)
+    # both have the page open; both type into the same field
+    _field(liaison, code).fill("联络员填写的进展")
+    _field(office, code).fill("办公室代填的进展")
+    liaison.get_by_role("button", name="保存草稿").click()
+    liaison.get_by_text(re.compile(r"^已保存草稿")).first.wait_for(timeout=WAIT_MS)
+    office.get_by_role("button", name="保存草稿").click()
+    office.get_by_text(re.compile(r"^未保存：该记录已被")).first.wait_for(timeout=WAIT_MS)
+    _settle(office)
+    assert _field(office, code).input_value() == "办公室代填的进展"
+    office.screenshot(path=str(SHOTS / "report_clash_zh.png"), full_page=True)
+    with Session(create_engine(db_url)) as s:
+        row = s.scalar(
+            select(MonthlyUpdate).where(
+                MonthlyUpdate.assignment_id == aid, MonthlyUpdate.period == period
+            )
+        )
+        assert row is not None and row.work_done == "联络员填写的进展"
+    lc.close()
+    oc.close()
+
+
+def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    url, db_url = served
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    contexts = []
+
+    def _context():  # type: ignore[no-untyped-def]
+        c = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+        contexts.append(c)
+        return c.new_page()
+
+    office = _context()
+    _login(office, url, "office")
+    _choose_campaign(office, CARD_CAMPAIGN)
+    _nav(office, "审核队列")
+    office.get_by_text("选择科室月").first.wait_for(timeout=WAIT_MS)
+
+    leader = _context()
+    _login(leader, url, "leader")
+    _choose_campaign(leader, CARD_CAMPAIGN)
+    before_rate, total = _reports_done(leader)
+
+    aid, code, dept_name, period = _open_task(db_url, "liaison_card")
+    states_before = _states(db_url, period)
+    liaison = _context()
+    _login(liaison, url, "liaison_card")
+    _open_report(liaison, code)
+    _field(liaison, code).fill("本月完成窗口礼仪培训2次。")
+    _submit_and_confirm(liaison)
+    states = _states(db_url, period)
+    assert states[aid] == "submitted"
+    changed = {a for a in set(states) | set(states_before) if states.get(a) != states_before.get(a)}
+    assert changed == {aid}, "only the edited task became submitted"
+
+    # the office, same page session: picks the month, returns only that task (keyboard)
+    _nav(office, "审核队列")
+    _pick_month(office, dept_name)
+    picker = office.get_by_label(re.compile("^退回的任务"))
+    picker.click()
+    for _ in range(20):
+        office.keyboard.press("Backspace")
+    office.keyboard.type(code + " ")
+    office.keyboard.press("Enter")
+    office.keyboard.press("Escape")
+    reason = office.get_by_label("退回原因（退回时必填）")
+    reason.fill("请补充培训签到表")
+    reason.press("Enter")
+    office.get_by_text(re.compile(r"^已退回 1 项")).first.wait_for(timeout=WAIT_MS)
+    assert _states(db_url, period)[aid] == "returned"
+
+    # the liaison, same session, sees the return on 月度填报 and resubmits
+    _open_report(liaison, code)
+    box = _task_box(liaison, code)
+    box.get_by_text("请补充培训签到表").first.wait_for(timeout=WAIT_MS)
+    field = _field(liaison, code)
+    assert field.input_value() == "本月完成窗口礼仪培训2次。"
+    field.fill("本月完成窗口礼仪培训2次，签到表已补充。")
+    _submit_and_confirm(liaison)
+    assert liaison.get_by_text("该记录已被").count() == 0
+    assert _states(db_url, period)[aid] == "submitted"
+    liaison.screenshot(path=str(SHOTS / "report_resubmitted_zh.png"), full_page=True)
+
+    # the office approves on the first click
+    _nav(office, "审核队列")
+    _pick_month(office, dept_name)
+    office.screenshot(path=str(SHOTS / "review_month_zh.png"), full_page=True)
+    office.get_by_role("button", name=re.compile(r"^全部审核通过")).click()
+    office.get_by_text(re.compile(r"^已审核通过 \d+ 项")).first.wait_for(timeout=WAIT_MS)
+    assert _states(db_url, period)[aid] == "approved"
+
+    # the leader's overview moves
+    after_rate = before_rate
+    for _attempt in range(6):
+        _nav(leader, "总览")
+        after_rate, total_after = _reports_done(leader)
+        if after_rate > before_rate:
+            break
+    assert after_rate > before_rate and total_after == total
+    for c in contexts:
+        c.close()
