@@ -686,7 +686,9 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
     "write.issue_liaison_accounts": (
         "users.liaisons",
         False,
-        lambda c, a, s: S.issue_liaison_accounts(actor=a, session=s, department_codes=["B"]),
+        lambda c, a, s: S.issue_liaison_accounts(
+            actor=a, session=s, department_codes=["B"], usernames={"B": "liaison_b2"}
+        ),
     ),
     "write.reset_one_time_password": (
         "users.liaisons",
