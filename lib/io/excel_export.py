@@ -101,7 +101,8 @@ def _phase_rows(scope: _Scope) -> list[dict[str, Any]]:
         for p in scope.session.scalars(
             select(Phase)
             .where(Phase.campaign_id.in_(scope.ids))
-            .order_by(Phase.campaign_id, Phase.seq)
+            .join(Campaign, Campaign.id == Phase.campaign_id)
+            .order_by(Campaign.name, Campaign.id, Phase.seq)
         )
     ]
 
@@ -149,7 +150,10 @@ def _task_rows(scope: _Scope) -> list[dict[str, Any]]:
     }
     tasks = []
     for tk in session.scalars(
-        select(Task).where(Task.campaign_id.in_(ids)).order_by(Task.campaign_id, Task.seq, Task.id)
+        select(Task)
+        .join(Campaign, Campaign.id == Task.campaign_id)
+        .where(Task.campaign_id.in_(ids))
+        .order_by(Campaign.name, Campaign.id, Task.seq, Task.id)
     ):
         links = sorted(
             assignments.get(tk.id, []), key=lambda a: (not a.is_lead, code_of[a.department_id])
@@ -201,7 +205,8 @@ def _indicator_rows(scope: _Scope) -> tuple[list[dict[str, Any]], list[dict[str,
         session.scalars(
             select(Indicator)
             .where(Indicator.campaign_id.in_(scope.ids))
-            .order_by(Indicator.campaign_id, Indicator.seq, Indicator.code)
+            .join(Campaign, Campaign.id == Indicator.campaign_id)
+            .order_by(Campaign.name, Campaign.id, Indicator.seq, Indicator.code)
         )
     )
     ind_key = {i.id: (name_of[i.campaign_id], i.code) for i in indicators}

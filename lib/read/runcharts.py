@@ -215,13 +215,13 @@ def campaign_signals(
             "", "campaign", overall["period"].tolist(), read_series(overall, method=method), lang
         )
     depts = department_histories(campaign_id, up_to)
-    for _, one in depts.groupby("department_id", sort=False):
+    for _, one in [] if depts.empty else depts.groupby("department_id", sort=False):
         name = local_name(one["department"].iloc[0], one["department_en"].iloc[0], lang)
         rows += _signal_rows(
             name, "department", one["period"].tolist(), read_series(one, method=method), lang
         )
     items = indicator_histories(campaign_id, up_to)
-    for _, one in items.groupby("indicator_id", sort=False):
+    for _, one in [] if items.empty else items.groupby("indicator_id", sort=False):
         name = local_name(one["name"].iloc[0], one["name_en"].iloc[0], lang)
         analysis = read_series(
             one, method=method, higher_is_better=higher_is_better(one["direction"].iloc[0])

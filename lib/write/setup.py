@@ -300,7 +300,9 @@ class _TaskTable:
             before = {**snapshot, **self.current_dict(task)}
             changed = old is not None
         codes = row.get("departments")
-        lead = row.get("lead") or (codes[0] if codes else None)
+        # no lead given: none (a task of every department, as seed 001's commitments, has
+        # no lead department; the setup page proposes the first one itself)
+        lead = row.get("lead") or None
         if codes is not None:
             changed = self.assign(actor, task, list(codes), lead) or changed
         if not changed:
