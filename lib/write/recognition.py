@@ -98,6 +98,44 @@ def _check_version(session: Session, record: Any, entity: str, expected: int | N
         raise conflict(session, entity, record.id)
 
 
+def _create_or_change(
+    session: Session,
+    actor: Actor,
+    model: Any,
+    entity: str,
+    fields: tuple[str, ...],
+    values: dict[str, Any],
+    record_id: int | None,
+    expected_version: int | None,
+) -> Any:
+    """Create a ``model`` row from ``values`` (no id) or change the one with ``record_id``
+    (version checked); one audit row ``save_<entity>`` with before and after."""
+    if record_id is None:
+        record = model(**values)
+        session.add(record)
+        before = None
+    else:
+        record = session.get(model, record_id)
+        if record is None:
+            raise ServiceError("error.recog_unknown")
+        _check_version(session, record, entity, expected_version)
+        before = _snap(record, fields)
+        for k, v in values.items():
+            setattr(record, k, v)
+    flush_or_conflict(session, entity, lambda: record_id)
+    audit(
+        session,
+        actor,
+        f"save_{entity}",
+        entity,
+        record.id,
+        before=before,
+        after=_snap(record, fields),
+        department_id=values["department_id"],
+    )
+    return record
+
+
 # --- staff and windows ---------------------------------------------------------------------
 
 
@@ -131,29 +169,15 @@ def save_service_point(
         "department_id": department_id,
         "active": bool(active),
     }
-    if point_id is None:
-        point = ServicePoint(**values)
-        session.add(point)
-        before = None
-    else:
-        found = session.get(ServicePoint, point_id)
-        if found is None:
-            raise ServiceError("error.recog_unknown")
-        point = found
-        _check_version(session, point, "service_point", expected_version)
-        before = _snap(point, POINT_FIELDS)
-        for k, v in values.items():
-            setattr(point, k, v)
-    flush_or_conflict(session, "service_point", lambda: point_id)
-    audit(
+    point: ServicePoint = _create_or_change(
         session,
         actor,
-        "save_service_point",
+        ServicePoint,
         "service_point",
-        point.id,
-        before=before,
-        after=_snap(point, POINT_FIELDS),
-        department_id=department_id,
+        POINT_FIELDS,
+        values,
+        point_id,
+        expected_version,
     )
     return point
 
@@ -197,29 +221,8 @@ def save_staff(
         "staff_no": number,
         "active": bool(active),
     }
-    if staff_id is None:
-        person = Staff(**values)
-        session.add(person)
-        before = None
-    else:
-        found = session.get(Staff, staff_id)
-        if found is None:
-            raise ServiceError("error.recog_unknown")
-        person = found
-        _check_version(session, person, "staff", expected_version)
-        before = _snap(person, STAFF_FIELDS)
-        for k, v in values.items():
-            setattr(person, k, v)
-    flush_or_conflict(session, "staff", lambda: staff_id)
-    audit(
-        session,
-        actor,
-        "save_staff",
-        "staff",
-        person.id,
-        before=before,
-        after=_snap(person, STAFF_FIELDS),
-        department_id=department_id,
+    person: Staff = _create_or_change(
+        session, actor, Staff, "staff", STAFF_FIELDS, values, staff_id, expected_version
     )
     return person
 
