@@ -415,32 +415,50 @@ def department_indicators(
     return frame(stmt)
 
 
-@versioned
-def department_history(campaign_id: int, department_id: int, up_to: str) -> pd.DataFrame:
-    """Task-weighted mean of the percentages a department reported, month by month."""
-    stmt = (
-        select(
-            MonthlyUpdate.period,
-            (func.sum(Task.weight * MonthlyUpdate.percent_done) / func.sum(Task.weight)).label(
-                "completion"
-            ),
-            func.count(MonthlyUpdate.id).label("reports"),
-        )
-        .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
+def completion_column(label: str) -> Any:
+    """The task-weighted mean of the percentages reported (a group's completion)."""
+    return (func.sum(Task.weight * MonthlyUpdate.percent_done) / func.sum(Task.weight)).label(label)
+
+
+def counted_reports(stmt: Any, campaign_id: int, up_to: str, *where: Any) -> Any:
+    """``stmt`` over the campaign's reports that count (submitted or approved) up to a
+    month, joined to their assignment and task."""
+    return (
+        stmt.join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
         .join(Task, Assignment.task_id == Task.id)
         .where(
             Task.campaign_id == campaign_id,
-            Assignment.department_id == department_id,
+            *where,
             MonthlyUpdate.period <= up_to,
             MonthlyUpdate.review_state.in_(COUNTED_STATES),
         )
-        .group_by(MonthlyUpdate.period)
-        .order_by(MonthlyUpdate.period)
     )
-    df = frame(stmt, floats=("completion",))
+
+
+def rounded_frame(stmt: Any, column: str) -> pd.DataFrame:
+    """Run ``stmt``; its ``column`` as floats rounded to one decimal."""
+    df = frame(stmt, floats=(column,))
     if not df.empty:
-        df["completion"] = df["completion"].round(1)
+        df[column] = df[column].round(1)
     return df
+
+
+@versioned
+def department_history(campaign_id: int, department_id: int, up_to: str) -> pd.DataFrame:
+    """Task-weighted mean of the percentages a department reported, month by month."""
+    stmt = counted_reports(
+        select(
+            MonthlyUpdate.period,
+            completion_column("completion"),
+            func.count(MonthlyUpdate.id).label("reports"),
+        ),
+        campaign_id,
+        up_to,
+        Assignment.department_id == department_id,
+    )
+    return rounded_frame(
+        stmt.group_by(MonthlyUpdate.period).order_by(MonthlyUpdate.period), "completion"
+    )
 
 
 @versioned
