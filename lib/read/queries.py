@@ -193,17 +193,17 @@ def department_names() -> pd.DataFrame:
     )
 
 
-@versioned
-def indicator_trend(campaign_id: int, group: str, up_to: str) -> pd.DataFrame:
-    """Mean value per indicator and period (non-composite items of ``group``)."""
-    stmt = (
+def indicator_means(
+    campaign_id: int, up_to: str, columns: tuple[Any, ...], *where: Any, with_id: bool = False
+) -> Any:
+    """The mean value and the summed sample size of the campaign's non-composite
+    indicators per indicator (its ``columns``; ``with_id``: its id first, as
+    ``indicator_id``) and period, up to a month."""
+    ids = (Indicator.id,) if with_id else ()
+    return (
         select(
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.target,
-            Indicator.direction,
-            Indicator.unit,
+            *(c.label("indicator_id") for c in ids),
+            *columns,
             IndicatorValue.period,
             func.avg(IndicatorValue.value).label("value"),
             func.sum(IndicatorValue.sample_size).label("sample_size"),
@@ -211,22 +211,27 @@ def indicator_trend(campaign_id: int, group: str, up_to: str) -> pd.DataFrame:
         .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
         .where(
             Indicator.campaign_id == campaign_id,
-            Indicator.group == group,
+            *where,
             Indicator.is_composite.is_(False),
             IndicatorValue.period <= up_to,
         )
-        .group_by(
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.target,
-            Indicator.direction,
-            Indicator.unit,
-            IndicatorValue.period,
-        )
-        .order_by(IndicatorValue.period)
+        .group_by(*ids, *columns, IndicatorValue.period)
     )
-    return frame(stmt)
+
+
+@versioned
+def indicator_trend(campaign_id: int, group: str, up_to: str) -> pd.DataFrame:
+    """Mean value per indicator and period (non-composite items of ``group``)."""
+    columns = (
+        Indicator.code,
+        Indicator.name,
+        Indicator.name_en,
+        Indicator.target,
+        Indicator.direction,
+        Indicator.unit,
+    )
+    stmt = indicator_means(campaign_id, up_to, columns, Indicator.group == group)
+    return frame(stmt.order_by(IndicatorValue.period))
 
 
 def user_for_session(username: str) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lib.domain import runchart
 from lib.i18n import fmt_period, local_name
@@ -27,7 +27,7 @@ from lib.models import (
 )
 from lib.read.cache import versioned
 from lib.read.frames import frame
-from lib.read.queries import completion_column, counted_reports, rounded_frame
+from lib.read.queries import completion_column, counted_reports, indicator_means, rounded_frame
 
 SERIES_COLUMNS = ["period", "value"]
 
@@ -78,40 +78,17 @@ def indicator_histories(campaign_id: int, up_to: str) -> pd.DataFrame:
     """Every indicator's mean value over the departments, month by month, with the
     answers behind it: indicator_id, code, names, group, unit, target, direction,
     period, value, sample_size."""
-    stmt = (
-        select(
-            Indicator.id.label("indicator_id"),
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.group,
-            Indicator.unit,
-            Indicator.target,
-            Indicator.direction,
-            IndicatorValue.period,
-            func.avg(IndicatorValue.value).label("value"),
-            func.sum(IndicatorValue.sample_size).label("sample_size"),
-        )
-        .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
-        .where(
-            Indicator.campaign_id == campaign_id,
-            Indicator.is_composite.is_(False),
-            IndicatorValue.period <= up_to,
-        )
-        .group_by(
-            Indicator.id,
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.group,
-            Indicator.unit,
-            Indicator.target,
-            Indicator.direction,
-            IndicatorValue.period,
-        )
-        .order_by(Indicator.seq, Indicator.id, IndicatorValue.period)
+    columns = (
+        Indicator.code,
+        Indicator.name,
+        Indicator.name_en,
+        Indicator.group,
+        Indicator.unit,
+        Indicator.target,
+        Indicator.direction,
     )
-    df = frame(stmt, floats=("value",))
+    stmt = indicator_means(campaign_id, up_to, columns, with_id=True)
+    df = frame(stmt.order_by(Indicator.seq, Indicator.id, IndicatorValue.period), floats=("value",))
     if not df.empty:
         df["value"] = df["value"].round(2)
     return df
