@@ -240,9 +240,32 @@ def _round(session: Session, round_id: int, *, lock: bool = True) -> SelectionRo
     return found
 
 
+def _round_in(
+    session: Session, round_id: int, state: str, expected_version: int | None
+) -> SelectionRound:
+    """The round (locked), refused unless in ``state`` and at the version the caller saw."""
+    r = _round(session, round_id)
+    _require_state(r, state)
+    _check_version(session, r, "selection_round", expected_version)
+    return r
+
+
 def _require_state(r: SelectionRound, *states: str) -> None:
     if r.state not in states:
         raise ServiceError("error.recog_wrong_state")
+
+
+def _advance(
+    session: Session, actor: Actor, action: str, r: SelectionRound, **changes: Any
+) -> SelectionRound:
+    """Move a round on (its ``state`` and any other field in ``changes``), audited as
+    ``action`` with before and after."""
+    before = _snap(r, ROUND_FIELDS)
+    for k, v in changes.items():
+        setattr(r, k, v)
+    flush_or_conflict(session, "selection_round", lambda: r.id)
+    _audit_round(session, actor, action, r, before)
+    return r
 
 
 def _audit_round(
@@ -455,14 +478,8 @@ def close_nominations(
 ) -> SelectionRound:
     """The office closes the nominations and starts checking them."""
     require(actor, "recognition.manage")
-    r = _round(session, round_id)
-    _require_state(r, "nominating")
-    _check_version(session, r, "selection_round", expected_version)
-    before = _snap(r, ROUND_FIELDS)
-    r.state = "shortlisting"
-    flush_or_conflict(session, "selection_round", lambda: round_id)
-    _audit_round(session, actor, "close_nominations", r, before)
-    return r
+    r = _round_in(session, round_id, "nominating", expected_version)
+    return _advance(session, actor, "close_nominations", r, state="shortlisting")
 
 
 def judge(session: Session, r: SelectionRound, n: Nomination) -> list[rules.RuleResult]:
@@ -503,11 +520,7 @@ def set_shortlist(
             n.shortlisted = want
             session.flush()
             _audit_nomination(session, actor, "shortlist", n, r, before)
-    before = _snap(r, ROUND_FIELDS)
-    r.state = "deciding"
-    flush_or_conflict(session, "selection_round", lambda: round_id)
-    _audit_round(session, actor, "submit_shortlist", r, before)
-    return r
+    return _advance(session, actor, "submit_shortlist", r, state="deciding")
 
 
 def record_decision(
@@ -561,9 +574,7 @@ def start_notice(
     """Publish the result for 公示 from ``start`` to ``end``: every shortlisted candidate
     decided, at least one winner."""
     require(actor, "recognition.manage")
-    r = _round(session, round_id)
-    _require_state(r, "deciding")
-    _check_version(session, r, "selection_round", expected_version)
+    r = _round_in(session, round_id, "deciding", expected_version)
     if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
         raise ServiceError("error.recog_notice_dates")
     shortlisted = session.scalars(
@@ -573,11 +584,9 @@ def start_notice(
         raise ServiceError("error.recog_undecided")
     if not any(n.outcome == "won" for n in shortlisted):
         raise ServiceError("error.recog_no_winner")
-    before = _snap(r, ROUND_FIELDS)
-    r.notice_start, r.notice_end, r.state = start, end, "notice"
-    flush_or_conflict(session, "selection_round", lambda: round_id)
-    _audit_round(session, actor, "start_notice", r, before)
-    return r
+    return _advance(
+        session, actor, "start_notice", r, notice_start=start, notice_end=end, state="notice"
+    )
 
 
 def lodge_objection(*, actor: Actor, session: Session, nomination_id: int, text: str) -> Objection:
@@ -665,9 +674,7 @@ def finalise_round(
     """After the 公示 has ended with every objection answered, the result stands (final,
     audited, no longer changed)."""
     require(actor, "recognition.manage")
-    r = _round(session, round_id)
-    _require_state(r, "notice")
-    _check_version(session, r, "selection_round", expected_version)
+    r = _round_in(session, round_id, "notice", expected_version)
     if not rules.notice_over(r.notice_end, local_today()):
         raise ServiceError("error.recog_notice_running")
     open_objections = session.scalar(
@@ -677,8 +684,4 @@ def finalise_round(
     )
     if open_objections:
         raise ServiceError("error.recog_objections_open", count=int(open_objections))
-    before = _snap(r, ROUND_FIELDS)
-    r.state, r.finalised_at = "final", utcnow()
-    flush_or_conflict(session, "selection_round", lambda: round_id)
-    _audit_round(session, actor, "finalise_round", r, before)
-    return r
+    return _advance(session, actor, "finalise_round", r, state="final", finalised_at=utcnow())
