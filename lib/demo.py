@@ -203,31 +203,26 @@ def load_demo(session: Session, today: dt.date | None = None) -> list[DemoAccoun
     hosp_org, hosp_depts = _hospital_departments(session)
 
     t003 = load_template("seed003")
-    c003 = create_campaign_from_template(
-        session,
-        t003,
-        start=_month_start(today, -10),
-        end=_month_end(today, 1),
-        organisation=emc_org,
-        department_by_name={d.name: d for d in emc_depts},
-    )
-    t000 = load_template("seed000")
     start000 = _month_start(today, -2)
-    c000 = create_campaign_from_template(
-        session,
-        t000,
-        start=start000,
-        end=start000 + dt.timedelta(days=122),
-        organisation=emc_org,
-        department_by_name={d.name: d for d in emc_depts},
+    emc_by_name = {d.name: d for d in emc_depts}
+    # (template, first day, last day, organisation, its departments by name) in the order
+    # the campaigns are created
+    plans = (
+        (t003, _month_start(today, -10), _month_end(today, 1), emc_org, emc_by_name),
+        (
+            load_template("seed000"),
+            start000,
+            start000 + dt.timedelta(days=122),
+            emc_org,
+            emc_by_name,
+        ),
+        (load_template("seed004"), _month_start(today, -6), _month_end(today, 2), hosp_org, None),
     )
-    t004 = load_template("seed004")
-    c004 = create_campaign_from_template(
-        session,
-        t004,
-        start=_month_start(today, -6),
-        end=_month_end(today, 2),
-        organisation=hosp_org,
+    c003, c000, c004 = (
+        create_campaign_from_template(
+            session, template, start=start, end=end, organisation=org, department_by_name=by_name
+        )
+        for template, start, end, org, by_name in plans
     )
     _assign_hospital(session, c004, hosp_depts, rng)
     # the plans name their own year; the demo runs now

@@ -202,42 +202,30 @@ def _rounds(
     finished_at = dt.datetime.combine(notice_end + dt.timedelta(days=1), dt.time(2, 0))
     label = {"1": "一", "2": "二", "3": "三", "4": "四"}
     q_done = label[done.split("-Q")[1]]
-    unit = SelectionRound(
-        campaign_id=campaign.id,
-        title=f"{done[:4]}年第{q_done}季度优质服务窗口",
-        kind="unit",
-        period_kind="quarter",
-        period_key=done,
-        first_month=first,
-        last_month=last,
-        quota=3,
-        criteria=scheme[("unit", "quarter")]["criteria"],
-        reward=scheme[("unit", "quarter")]["reward"],
-        nomination_deadline=end_of_done + dt.timedelta(days=3),
-        notice_start=notice_start,
-        notice_end=notice_end,
-        state="final",
-        decision_note="领导小组会议研究决定",
-        finalised_at=finished_at,
-    )
-    person = SelectionRound(
-        campaign_id=campaign.id,
-        title=f"{done[:4]}年第{q_done}季度优质服务标兵",
-        kind="person",
-        period_kind="quarter",
-        period_key=done,
-        first_month=first,
-        last_month=last,
-        quota=10,
-        criteria=scheme[("person", "quarter")]["criteria"],
-        reward=scheme[("person", "quarter")]["reward"],
-        nomination_deadline=end_of_done + dt.timedelta(days=3),
-        notice_start=notice_start,
-        notice_end=notice_end,
-        state="final",
-        decision_note="领导小组会议研究决定",
-        finalised_at=finished_at,
-    )
+
+    def quarter_round(kind: str, title: str, quota: int) -> SelectionRound:
+        """A finished round of the last quarter, its notice over."""
+        return SelectionRound(
+            campaign_id=campaign.id,
+            title=f"{done[:4]}年第{q_done}季度{title}",
+            kind=kind,
+            period_kind="quarter",
+            period_key=done,
+            first_month=first,
+            last_month=last,
+            quota=quota,
+            criteria=scheme[(kind, "quarter")]["criteria"],
+            reward=scheme[(kind, "quarter")]["reward"],
+            nomination_deadline=end_of_done + dt.timedelta(days=3),
+            notice_start=notice_start,
+            notice_end=notice_end,
+            state="final",
+            decision_note="领导小组会议研究决定",
+            finalised_at=finished_at,
+        )
+
+    unit = quarter_round("unit", "优质服务窗口", 3)
+    person = quarter_round("person", "优质服务标兵", 10)
     c_first, c_last = rules.round_months("quarter", current) or ("", "")
     open_round = SelectionRound(
         campaign_id=campaign.id,

@@ -48,6 +48,16 @@ REVIEW_STATES = ("draft", "submitted", "approved", "returned")
 INDICATOR_GROUPS = ("patient", "staff", "operations", "overall")
 PROBLEM_STATES = ("open", "rectifying", "closed", "reopened")
 ROLES = ("admin", "office", "leader", "liaison", "viewer")
+# A task's settings after its area and title, as the setup table shows and audits them.
+TASK_SETTINGS = (
+    "due_date",
+    "weight",
+    "target_text",
+    "target_value",
+    "target_direction",
+    "target_unit",
+    "active",
+)
 
 
 def utcnow() -> dt.datetime:

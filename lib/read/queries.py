@@ -193,17 +193,17 @@ def department_names() -> pd.DataFrame:
     )
 
 
-@versioned
-def indicator_trend(campaign_id: int, group: str, up_to: str) -> pd.DataFrame:
-    """Mean value per indicator and period (non-composite items of ``group``)."""
-    stmt = (
+def indicator_means(
+    campaign_id: int, up_to: str, columns: tuple[Any, ...], *where: Any, with_id: bool = False
+) -> Any:
+    """The mean value and the summed sample size of the campaign's non-composite
+    indicators per indicator (its ``columns``; ``with_id``: its id first, as
+    ``indicator_id``) and period, up to a month."""
+    ids = (Indicator.id,) if with_id else ()
+    return (
         select(
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.target,
-            Indicator.direction,
-            Indicator.unit,
+            *(c.label("indicator_id") for c in ids),
+            *columns,
             IndicatorValue.period,
             func.avg(IndicatorValue.value).label("value"),
             func.sum(IndicatorValue.sample_size).label("sample_size"),
@@ -211,22 +211,27 @@ def indicator_trend(campaign_id: int, group: str, up_to: str) -> pd.DataFrame:
         .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
         .where(
             Indicator.campaign_id == campaign_id,
-            Indicator.group == group,
+            *where,
             Indicator.is_composite.is_(False),
             IndicatorValue.period <= up_to,
         )
-        .group_by(
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.target,
-            Indicator.direction,
-            Indicator.unit,
-            IndicatorValue.period,
-        )
-        .order_by(IndicatorValue.period)
+        .group_by(*ids, *columns, IndicatorValue.period)
     )
-    return frame(stmt)
+
+
+@versioned
+def indicator_trend(campaign_id: int, group: str, up_to: str) -> pd.DataFrame:
+    """Mean value per indicator and period (non-composite items of ``group``)."""
+    columns = (
+        Indicator.code,
+        Indicator.name,
+        Indicator.name_en,
+        Indicator.target,
+        Indicator.direction,
+        Indicator.unit,
+    )
+    stmt = indicator_means(campaign_id, up_to, columns, Indicator.group == group)
+    return frame(stmt.order_by(IndicatorValue.period))
 
 
 def user_for_session(username: str) -> dict[str, Any] | None:
@@ -415,32 +420,50 @@ def department_indicators(
     return frame(stmt)
 
 
-@versioned
-def department_history(campaign_id: int, department_id: int, up_to: str) -> pd.DataFrame:
-    """Task-weighted mean of the percentages a department reported, month by month."""
-    stmt = (
-        select(
-            MonthlyUpdate.period,
-            (func.sum(Task.weight * MonthlyUpdate.percent_done) / func.sum(Task.weight)).label(
-                "completion"
-            ),
-            func.count(MonthlyUpdate.id).label("reports"),
-        )
-        .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
+def completion_column(label: str) -> Any:
+    """The task-weighted mean of the percentages reported (a group's completion)."""
+    return (func.sum(Task.weight * MonthlyUpdate.percent_done) / func.sum(Task.weight)).label(label)
+
+
+def counted_reports(stmt: Any, campaign_id: int, up_to: str, *where: Any) -> Any:
+    """``stmt`` over the campaign's reports that count (submitted or approved) up to a
+    month, joined to their assignment and task."""
+    return (
+        stmt.join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
         .join(Task, Assignment.task_id == Task.id)
         .where(
             Task.campaign_id == campaign_id,
-            Assignment.department_id == department_id,
+            *where,
             MonthlyUpdate.period <= up_to,
             MonthlyUpdate.review_state.in_(COUNTED_STATES),
         )
-        .group_by(MonthlyUpdate.period)
-        .order_by(MonthlyUpdate.period)
     )
-    df = frame(stmt, floats=("completion",))
+
+
+def rounded_frame(stmt: Any, column: str) -> pd.DataFrame:
+    """Run ``stmt``; its ``column`` as floats rounded to one decimal."""
+    df = frame(stmt, floats=(column,))
     if not df.empty:
-        df["completion"] = df["completion"].round(1)
+        df[column] = df[column].round(1)
     return df
+
+
+@versioned
+def department_history(campaign_id: int, department_id: int, up_to: str) -> pd.DataFrame:
+    """Task-weighted mean of the percentages a department reported, month by month."""
+    stmt = counted_reports(
+        select(
+            MonthlyUpdate.period,
+            completion_column("completion"),
+            func.count(MonthlyUpdate.id).label("reports"),
+        ),
+        campaign_id,
+        up_to,
+        Assignment.department_id == department_id,
+    )
+    return rounded_frame(
+        stmt.group_by(MonthlyUpdate.period).order_by(MonthlyUpdate.period), "completion"
+    )
 
 
 @versioned

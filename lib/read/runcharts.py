@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lib.domain import runchart
-from lib.domain.scoring import COUNTED_STATES
 from lib.i18n import fmt_period, local_name
 from lib.models import (
     Assignment,
@@ -25,10 +24,10 @@ from lib.models import (
     Indicator,
     IndicatorValue,
     MonthlyUpdate,
-    Task,
 )
 from lib.read.cache import versioned
 from lib.read.frames import frame
+from lib.read.queries import completion_column, counted_reports, indicator_means, rounded_frame
 
 SERIES_COLUMNS = ["period", "value"]
 
@@ -43,58 +42,35 @@ def method_of(settings: Any) -> str:
 def campaign_history(campaign_id: int, up_to: str) -> pd.DataFrame:
     """The campaign's overall completion month by month: the task-weighted mean of the
     percentages reported (submitted or approved) in each month, over all departments."""
-    stmt = (
-        select(
-            MonthlyUpdate.period,
-            (func.sum(Task.weight * MonthlyUpdate.percent_done) / func.sum(Task.weight)).label(
-                "value"
-            ),
-        )
-        .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
-        .join(Task, Assignment.task_id == Task.id)
-        .where(
-            Task.campaign_id == campaign_id,
-            MonthlyUpdate.period <= up_to,
-            MonthlyUpdate.review_state.in_(COUNTED_STATES),
-        )
-        .group_by(MonthlyUpdate.period)
-        .order_by(MonthlyUpdate.period)
+    stmt = counted_reports(
+        select(MonthlyUpdate.period, completion_column("value")), campaign_id, up_to
     )
-    df = frame(stmt, floats=("value",))
-    if not df.empty:
-        df["value"] = df["value"].round(1)
-    return df
+    return rounded_frame(
+        stmt.group_by(MonthlyUpdate.period).order_by(MonthlyUpdate.period), "value"
+    )
 
 
 @versioned
 def department_histories(campaign_id: int, up_to: str) -> pd.DataFrame:
     """Every department's completion month by month (as ``queries.department_history``,
     all departments in one query): department_id, names, period, value."""
-    stmt = (
+    stmt = counted_reports(
         select(
             Department.id.label("department_id"),
             Department.name.label("department"),
             Department.display_en.label("department_en"),
             MonthlyUpdate.period,
-            (func.sum(Task.weight * MonthlyUpdate.percent_done) / func.sum(Task.weight)).label(
-                "value"
-            ),
-        )
-        .join(Assignment, MonthlyUpdate.assignment_id == Assignment.id)
-        .join(Task, Assignment.task_id == Task.id)
-        .join(Department, Assignment.department_id == Department.id)
-        .where(
-            Task.campaign_id == campaign_id,
-            MonthlyUpdate.period <= up_to,
-            MonthlyUpdate.review_state.in_(COUNTED_STATES),
-        )
-        .group_by(Department.id, Department.name, Department.display_en, MonthlyUpdate.period)
-        .order_by(Department.id, MonthlyUpdate.period)
+            completion_column("value"),
+        ),
+        campaign_id,
+        up_to,
+    ).join(Department, Assignment.department_id == Department.id)
+    return rounded_frame(
+        stmt.group_by(
+            Department.id, Department.name, Department.display_en, MonthlyUpdate.period
+        ).order_by(Department.id, MonthlyUpdate.period),
+        "value",
     )
-    df = frame(stmt, floats=("value",))
-    if not df.empty:
-        df["value"] = df["value"].round(1)
-    return df
 
 
 @versioned
@@ -102,40 +78,17 @@ def indicator_histories(campaign_id: int, up_to: str) -> pd.DataFrame:
     """Every indicator's mean value over the departments, month by month, with the
     answers behind it: indicator_id, code, names, group, unit, target, direction,
     period, value, sample_size."""
-    stmt = (
-        select(
-            Indicator.id.label("indicator_id"),
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.group,
-            Indicator.unit,
-            Indicator.target,
-            Indicator.direction,
-            IndicatorValue.period,
-            func.avg(IndicatorValue.value).label("value"),
-            func.sum(IndicatorValue.sample_size).label("sample_size"),
-        )
-        .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
-        .where(
-            Indicator.campaign_id == campaign_id,
-            Indicator.is_composite.is_(False),
-            IndicatorValue.period <= up_to,
-        )
-        .group_by(
-            Indicator.id,
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.group,
-            Indicator.unit,
-            Indicator.target,
-            Indicator.direction,
-            IndicatorValue.period,
-        )
-        .order_by(Indicator.seq, Indicator.id, IndicatorValue.period)
+    columns = (
+        Indicator.code,
+        Indicator.name,
+        Indicator.name_en,
+        Indicator.group,
+        Indicator.unit,
+        Indicator.target,
+        Indicator.direction,
     )
-    df = frame(stmt, floats=("value",))
+    stmt = indicator_means(campaign_id, up_to, columns, with_id=True)
+    df = frame(stmt.order_by(Indicator.seq, Indicator.id, IndicatorValue.period), floats=("value",))
     if not df.empty:
         df["value"] = df["value"].round(2)
     return df

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from lib.db import get_engine
-from lib.models import Assignment, Campaign, Department, Task, TaskArea, User
+from lib.models import TASK_SETTINGS, Assignment, Campaign, Department, Task, TaskArea, User
 from lib.read.cache import versioned
 from lib.read.frames import table
 
@@ -133,13 +133,7 @@ def tasks_table(campaign_id: int) -> pd.DataFrame:
         "code",
         "area",
         "title",
-        "due_date",
-        "weight",
-        "target_text",
-        "target_value",
-        "target_direction",
-        "target_unit",
-        "active",
+        *TASK_SETTINGS,
         "departments",
         "lead",
     ]

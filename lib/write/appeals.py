@@ -35,6 +35,7 @@ from lib.write.base import (
     require,
     require_department,
 )
+from lib.write.oversight import audit_inspection_score
 
 KINDS = ("inspection", "complaints")
 STATUSES = ("open", "upheld", "rejected")
@@ -231,23 +232,7 @@ def _apply(
         row.score = value
         row.inspector_id = actor.user_id
         session.flush()
-        audit(
-            session,
-            actor,
-            "score_inspection",
-            "inspection_score",
-            row.id,
-            before=before,
-            after={
-                "period": row.period,
-                "score": row.score,
-                "max_score": row.max_score,
-                "comment": row.comment,
-                "appeal": note,
-            },
-            campaign_id=appeal.campaign_id,
-            department_id=appeal.department_id,
-        )
+        audit_inspection_score(session, actor, row, before, appeal=note)
         return
     before_value = {"value": row.value, "sample_size": row.sample_size}
     row.value = value

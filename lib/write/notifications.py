@@ -142,16 +142,15 @@ def save_channel(
     ch.leader_user_id = leader_id
     ch.departments = {"ids": dept_ids}
     ch.active = active
+    return _saved(session, actor, "update_channel" if before else "create_channel", ch, before)
+
+
+def _saved(
+    session: Session, actor: Actor, action: str, ch: NotifyChannel, before: dict[str, Any] | None
+) -> NotifyChannel:
+    """Flush a changed channel and audit it with before and after."""
     session.flush()
-    audit(
-        session,
-        actor,
-        "update_channel" if before else "create_channel",
-        "notify_channel",
-        ch.id,
-        before=before,
-        after=_snapshot(ch),
-    )
+    audit(session, actor, action, "notify_channel", ch.id, before=before, after=_snapshot(ch))
     return ch
 
 
@@ -163,17 +162,7 @@ def set_channel_active(
     ch = _find(session, channel)
     before = _snapshot(ch)
     ch.active = active
-    session.flush()
-    audit(
-        session,
-        actor,
-        "enable_channel" if active else "disable_channel",
-        "notify_channel",
-        ch.id,
-        before=before,
-        after=_snapshot(ch),
-    )
-    return ch
+    return _saved(session, actor, "enable_channel" if active else "disable_channel", ch, before)
 
 
 def _find(session: Session, channel: str | int) -> NotifyChannel:

@@ -4,6 +4,7 @@ with a reason) and scoring a department's work (督查评分)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -136,6 +137,19 @@ def save_inspection_score(
             InspectionScore.period == period,
         ),
     )
+    audit_inspection_score(session, actor, row, before)
+    return row
+
+
+def audit_inspection_score(
+    session: Session,
+    actor: Actor,
+    row: InspectionScore,
+    before: dict[str, Any] | None,
+    **extra: Any,
+) -> None:
+    """The audit row of a changed inspection score (by hand or by an upheld appeal:
+    ``extra`` names it)."""
     audit(
         session,
         actor,
@@ -144,12 +158,12 @@ def save_inspection_score(
         row.id,
         before=before,
         after={
-            "period": period,
+            "period": row.period,
             "score": row.score,
             "max_score": row.max_score,
-            "comment": comment,
+            "comment": row.comment,
+            **extra,
         },
-        campaign_id=campaign_id,
-        department_id=department_id,
+        campaign_id=row.campaign_id,
+        department_id=row.department_id,
     )
-    return row

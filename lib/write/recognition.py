@@ -98,6 +98,44 @@ def _check_version(session: Session, record: Any, entity: str, expected: int | N
         raise conflict(session, entity, record.id)
 
 
+def _create_or_change(
+    session: Session,
+    actor: Actor,
+    model: Any,
+    entity: str,
+    fields: tuple[str, ...],
+    values: dict[str, Any],
+    record_id: int | None,
+    expected_version: int | None,
+) -> Any:
+    """Create a ``model`` row from ``values`` (no id) or change the one with ``record_id``
+    (version checked); one audit row ``save_<entity>`` with before and after."""
+    if record_id is None:
+        record = model(**values)
+        session.add(record)
+        before = None
+    else:
+        record = session.get(model, record_id)
+        if record is None:
+            raise ServiceError("error.recog_unknown")
+        _check_version(session, record, entity, expected_version)
+        before = _snap(record, fields)
+        for k, v in values.items():
+            setattr(record, k, v)
+    flush_or_conflict(session, entity, lambda: record_id)
+    audit(
+        session,
+        actor,
+        f"save_{entity}",
+        entity,
+        record.id,
+        before=before,
+        after=_snap(record, fields),
+        department_id=values["department_id"],
+    )
+    return record
+
+
 # --- staff and windows ---------------------------------------------------------------------
 
 
@@ -131,29 +169,15 @@ def save_service_point(
         "department_id": department_id,
         "active": bool(active),
     }
-    if point_id is None:
-        point = ServicePoint(**values)
-        session.add(point)
-        before = None
-    else:
-        found = session.get(ServicePoint, point_id)
-        if found is None:
-            raise ServiceError("error.recog_unknown")
-        point = found
-        _check_version(session, point, "service_point", expected_version)
-        before = _snap(point, POINT_FIELDS)
-        for k, v in values.items():
-            setattr(point, k, v)
-    flush_or_conflict(session, "service_point", lambda: point_id)
-    audit(
+    point: ServicePoint = _create_or_change(
         session,
         actor,
-        "save_service_point",
+        ServicePoint,
         "service_point",
-        point.id,
-        before=before,
-        after=_snap(point, POINT_FIELDS),
-        department_id=department_id,
+        POINT_FIELDS,
+        values,
+        point_id,
+        expected_version,
     )
     return point
 
@@ -197,29 +221,8 @@ def save_staff(
         "staff_no": number,
         "active": bool(active),
     }
-    if staff_id is None:
-        person = Staff(**values)
-        session.add(person)
-        before = None
-    else:
-        found = session.get(Staff, staff_id)
-        if found is None:
-            raise ServiceError("error.recog_unknown")
-        person = found
-        _check_version(session, person, "staff", expected_version)
-        before = _snap(person, STAFF_FIELDS)
-        for k, v in values.items():
-            setattr(person, k, v)
-    flush_or_conflict(session, "staff", lambda: staff_id)
-    audit(
-        session,
-        actor,
-        "save_staff",
-        "staff",
-        person.id,
-        before=before,
-        after=_snap(person, STAFF_FIELDS),
-        department_id=department_id,
+    person: Staff = _create_or_change(
+        session, actor, Staff, "staff", STAFF_FIELDS, values, staff_id, expected_version
     )
     return person
 
@@ -237,9 +240,32 @@ def _round(session: Session, round_id: int, *, lock: bool = True) -> SelectionRo
     return found
 
 
+def _round_in(
+    session: Session, round_id: int, state: str, expected_version: int | None
+) -> SelectionRound:
+    """The round (locked), refused unless in ``state`` and at the version the caller saw."""
+    r = _round(session, round_id)
+    _require_state(r, state)
+    _check_version(session, r, "selection_round", expected_version)
+    return r
+
+
 def _require_state(r: SelectionRound, *states: str) -> None:
     if r.state not in states:
         raise ServiceError("error.recog_wrong_state")
+
+
+def _advance(
+    session: Session, actor: Actor, action: str, r: SelectionRound, **changes: Any
+) -> SelectionRound:
+    """Move a round on (its ``state`` and any other field in ``changes``), audited as
+    ``action`` with before and after."""
+    before = _snap(r, ROUND_FIELDS)
+    for k, v in changes.items():
+        setattr(r, k, v)
+    flush_or_conflict(session, "selection_round", lambda: r.id)
+    _audit_round(session, actor, action, r, before)
+    return r
 
 
 def _audit_round(
@@ -452,14 +478,8 @@ def close_nominations(
 ) -> SelectionRound:
     """The office closes the nominations and starts checking them."""
     require(actor, "recognition.manage")
-    r = _round(session, round_id)
-    _require_state(r, "nominating")
-    _check_version(session, r, "selection_round", expected_version)
-    before = _snap(r, ROUND_FIELDS)
-    r.state = "shortlisting"
-    flush_or_conflict(session, "selection_round", lambda: round_id)
-    _audit_round(session, actor, "close_nominations", r, before)
-    return r
+    r = _round_in(session, round_id, "nominating", expected_version)
+    return _advance(session, actor, "close_nominations", r, state="shortlisting")
 
 
 def judge(session: Session, r: SelectionRound, n: Nomination) -> list[rules.RuleResult]:
@@ -500,11 +520,7 @@ def set_shortlist(
             n.shortlisted = want
             session.flush()
             _audit_nomination(session, actor, "shortlist", n, r, before)
-    before = _snap(r, ROUND_FIELDS)
-    r.state = "deciding"
-    flush_or_conflict(session, "selection_round", lambda: round_id)
-    _audit_round(session, actor, "submit_shortlist", r, before)
-    return r
+    return _advance(session, actor, "submit_shortlist", r, state="deciding")
 
 
 def record_decision(
@@ -558,9 +574,7 @@ def start_notice(
     """Publish the result for 公示 from ``start`` to ``end``: every shortlisted candidate
     decided, at least one winner."""
     require(actor, "recognition.manage")
-    r = _round(session, round_id)
-    _require_state(r, "deciding")
-    _check_version(session, r, "selection_round", expected_version)
+    r = _round_in(session, round_id, "deciding", expected_version)
     if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
         raise ServiceError("error.recog_notice_dates")
     shortlisted = session.scalars(
@@ -570,11 +584,9 @@ def start_notice(
         raise ServiceError("error.recog_undecided")
     if not any(n.outcome == "won" for n in shortlisted):
         raise ServiceError("error.recog_no_winner")
-    before = _snap(r, ROUND_FIELDS)
-    r.notice_start, r.notice_end, r.state = start, end, "notice"
-    flush_or_conflict(session, "selection_round", lambda: round_id)
-    _audit_round(session, actor, "start_notice", r, before)
-    return r
+    return _advance(
+        session, actor, "start_notice", r, notice_start=start, notice_end=end, state="notice"
+    )
 
 
 def lodge_objection(*, actor: Actor, session: Session, nomination_id: int, text: str) -> Objection:
@@ -662,9 +674,7 @@ def finalise_round(
     """After the 公示 has ended with every objection answered, the result stands (final,
     audited, no longer changed)."""
     require(actor, "recognition.manage")
-    r = _round(session, round_id)
-    _require_state(r, "notice")
-    _check_version(session, r, "selection_round", expected_version)
+    r = _round_in(session, round_id, "notice", expected_version)
     if not rules.notice_over(r.notice_end, local_today()):
         raise ServiceError("error.recog_notice_running")
     open_objections = session.scalar(
@@ -674,8 +684,4 @@ def finalise_round(
     )
     if open_objections:
         raise ServiceError("error.recog_objections_open", count=int(open_objections))
-    before = _snap(r, ROUND_FIELDS)
-    r.state, r.finalised_at = "final", utcnow()
-    flush_or_conflict(session, "selection_round", lambda: round_id)
-    _audit_round(session, actor, "finalise_round", r, before)
-    return r
+    return _advance(session, actor, "finalise_round", r, state="final", finalised_at=utcnow())

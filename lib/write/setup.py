@@ -18,6 +18,7 @@ from lib.domain.permissions import Actor
 from lib.models import (
     DEPARTMENT_KINDS,
     DIRECTIONS,
+    TASK_SETTINGS,
     Assignment,
     Campaign,
     Department,
@@ -164,22 +165,7 @@ def _task_snapshot(task: Task) -> dict[str, Any]:
     """A task's fields as its audit rows keep them."""
     return {
         "code": task.code,
-        **plain_dict(
-            {
-                k: getattr(task, k)
-                for k in (
-                    "title",
-                    "area_id",
-                    "due_date",
-                    "weight",
-                    "target_text",
-                    "target_value",
-                    "target_direction",
-                    "target_unit",
-                    "active",
-                )
-            }
-        ),
+        **plain_dict({k: getattr(task, k) for k in ("title", "area_id", *TASK_SETTINGS)}),
     }
 
 

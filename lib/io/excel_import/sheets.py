@@ -51,6 +51,23 @@ class Sheet:
 
 
 C = Column
+# Columns several sheets share: the campaign a row belongs to, the month, the department.
+CAMPAIGN = C("campaign", "活动名称", "Campaign")
+PERIOD = C("period", "月份", "Period", "period", True)
+
+
+def department_column(required: bool = False) -> Column:
+    """The department code column (clerks may head it 科室 / Department)."""
+    return C(
+        "department_code",
+        "科室代码",
+        "Department code",
+        "dept",
+        required,
+        aliases=("科室", "Department"),
+    )
+
+
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "campaigns",
@@ -81,7 +98,7 @@ SHEETS: tuple[Sheet, ...] = (
         "阶段",
         "Phases",
         (
-            C("campaign", "活动名称", "Campaign"),
+            CAMPAIGN,
             C("seq", "序号", "Seq", "int", True, lo=1, hi=99),
             C("name", "阶段名称", "Phase", required=True),
             C("kind", "类型", "Kind", choices=PHASE_KINDS),
@@ -108,7 +125,7 @@ SHEETS: tuple[Sheet, ...] = (
         "任务",
         "Tasks",
         (
-            C("campaign", "活动名称", "Campaign"),
+            CAMPAIGN,
             C("code", "任务编号", "Code", "code", True, aliases=("编号", "序号")),
             C("area", "方面", "Area"),
             C("title", "任务名称", "Title", required=True),
@@ -137,13 +154,7 @@ SHEETS: tuple[Sheet, ...] = (
             C("username", "用户名", "Username", required=True),
             C("display_name", "姓名", "Display name"),
             C("roles", "角色", "Roles", "list", True, choices=ROLES),
-            C(
-                "department_code",
-                "科室代码",
-                "Department code",
-                "dept",
-                aliases=("科室", "Department"),
-            ),
+            department_column(),
             C("active", "启用", "Active", "bool"),
         ),
     ),
@@ -152,7 +163,7 @@ SHEETS: tuple[Sheet, ...] = (
         "指标",
         "Indicators",
         (
-            C("campaign", "活动名称", "Campaign"),
+            CAMPAIGN,
             C("code", "指标代码", "Code", "code", True),
             C("name", "指标名称", "Name", required=True),
             C("name_en", "英文名称", "English name"),
@@ -170,17 +181,10 @@ SHEETS: tuple[Sheet, ...] = (
         "指标值",
         "Indicator values",
         (
-            C("campaign", "活动名称", "Campaign"),
+            CAMPAIGN,
             C("indicator_code", "指标代码", "Indicator code", "code", True),
-            C(
-                "department_code",
-                "科室代码",
-                "Department code",
-                "dept",
-                True,
-                aliases=("科室", "Department"),
-            ),
-            C("period", "月份", "Period", "period", True),
+            department_column(required=True),
+            PERIOD,
             C("value", "数值", "Value", "float", True, percent="indicator"),
             C("sample_size", "样本量", "Sample size", "int", lo=0, hi=10_000_000),
             C("note", "备注", "Note"),
@@ -191,17 +195,10 @@ SHEETS: tuple[Sheet, ...] = (
         "月度填报",
         "Monthly updates",
         (
-            C("campaign", "活动名称", "Campaign"),
+            CAMPAIGN,
             C("task_code", "任务编号", "Task code", "code", True),
-            C(
-                "department_code",
-                "科室代码",
-                "Department code",
-                "dept",
-                True,
-                aliases=("科室", "Department"),
-            ),
-            C("period", "月份", "Period", "period", True),
+            department_column(required=True),
+            PERIOD,
             C(
                 "percent_done",
                 "完成进度",
@@ -224,17 +221,11 @@ SHEETS: tuple[Sheet, ...] = (
         "标杆",
         "Peer benchmarks",
         (
-            C("campaign", "活动名称", "Campaign"),
-            C("period", "月份", "Period", "period", True),
+            CAMPAIGN,
+            PERIOD,
             C("label", "项目", "Label", required=True),
             C("group", "分组", "Group", choices=INDICATOR_GROUPS),
-            C(
-                "department_code",
-                "科室代码",
-                "Department code",
-                "dept",
-                aliases=("科室", "Department"),
-            ),
+            department_column(),
             C("score", "得分", "Score", "float", lo=0),
             C("scale", "满分", "Scale", "float", lo=0),
             C("rate", "满意率", "Rate", "float", lo=0, hi=100, percent="points"),
