@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from lib.models import Assignment, Department, MonthlyUpdate, Task, User
+from lib.models import Assignment, Campaign, Department, MonthlyUpdate, Task, User
 from tests.conftest import ROOT, chromium_path
 from tests.test_browser import WAIT_MS, _free_port, _login, _settle, browser  # noqa: F401
 from tests.test_reporting_browser import CARD_CAMPAIGN, _choose_campaign, _reports_done
@@ -98,7 +98,12 @@ def _open_task(
         rows = s.execute(
             select(Assignment.id, Task.code)
             .join(Task, Task.id == Assignment.task_id)
-            .where(Assignment.department_id == dept.id, Task.active.is_(True))
+            .join(Campaign, Campaign.id == Task.campaign_id)
+            .where(
+                Assignment.department_id == dept.id,
+                Task.active.is_(True),
+                Campaign.name.like("提升医疗服务品质%"),  # the campaign the page opens on
+            )
             .order_by(Task.seq, Task.id)
         ).all()
         aid, code = next((a, c) for a, c in rows if a not in done)
@@ -180,8 +185,8 @@ def test_same_report_edited_at_once(served: tuple[str, str], browser) -> None:  
         _login(p, url, username)
         pages.append((c, p))
     (lc, liaison), (oc, office) = pages
-    _choose_campaign(office, CARD_CAMPAIGN)
     _nav(office, "月度填报")
+    _choose_campaign(office, CARD_CAMPAIGN)
     office.get_by_label("科室").first.wait_for(timeout=WAIT_MS)
     office.get_by_label("科室").first.click()
     office.get_by_role("option", name=dept_name, exact=True).first.click()
@@ -220,8 +225,8 @@ def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # 
 
     office = _context()
     _login(office, url, "office")
+    _nav(office, "审核队列")  # the office lands on 我的待办; choose the campaign on the queue
     _choose_campaign(office, CARD_CAMPAIGN)
-    _nav(office, "审核队列")
     office.get_by_text("选择科室月").first.wait_for(timeout=WAIT_MS)
 
     leader = _context()

@@ -121,7 +121,14 @@ def test_report_saved_on_one_process_is_seen_on_the_other(two_servers, browser) 
     lpage.goto(server_a + "/report")
     lpage.get_by_role("heading", name="月度填报").wait_for(timeout=WAIT_MS)
     _settle(lpage)
-    lpage.get_by_role("button", name="提交").click()
+    # issue 16: submitting asks first; the untouched tasks go with 本月无变化 confirmed
+    lpage.get_by_role("button", name="提交", exact=True).click()
+    lpage.get_by_role("button", name="确认提交").wait_for(timeout=WAIT_MS)
+    _settle(lpage)
+    rest = lpage.get_by_text(re.compile(r"本月无变化，一并提交$"))
+    if rest.count():
+        rest.first.click()
+    lpage.get_by_role("button", name="确认提交").click()
     lpage.get_by_text(re.compile(r"^已提交（\d+ 项任务）")).first.wait_for(timeout=WAIT_MS)
     saved_at = time.monotonic()
 

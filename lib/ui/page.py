@@ -219,11 +219,11 @@ def todo_badge(user: CurrentUser) -> None:
         campaign_id = selected_campaign_id()
         waiting = todo.waiting_count(campaign_id) if campaign_id is not None else 0
         if waiting:
-            st.markdown(md(":orange-badge[{text}]", text=t("home.badge_waiting", count=waiting)))
+            st.markdown(md(":orange-badge[{text}]", text=md("home.badge_waiting", count=waiting)))
     elif "liaison" in user.roles and user.department_id is not None:
         count = todo.todo_count(user.department_id, queries.today())
         if count:
-            st.markdown(md(":red-badge[{text}]", text=t("home.badge", count=count)))
+            st.markdown(md(":red-badge[{text}]", text=md("home.badge", count=count)))
         else:
             st.markdown(f":green-badge[{t('home.badge_none')}]")
 
