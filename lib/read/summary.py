@@ -77,11 +77,14 @@ def _summary_rows(campaign_id: int, by_copy: bool = True) -> pd.DataFrame:
     engine = get_engine()
     dm = DepartmentMonth
     if not by_copy or engine.dialect.name != "postgresql":
-        return plain_frame(
+        rows = plain_frame(
             select(*(getattr(dm, c) for c in FRAME_COLUMNS))
             .where(dm.campaign_id == campaign_id)
             .order_by(dm.period, dm.department_id)
         )
+        if not rows.empty:  # a column of nulls only (no inspection yet) is still a number
+            rows = rows.astype({c: "float64" for c in _FLOAT_COLUMNS})
+        return rows
     buffer = io.BytesIO()
     with engine.connect() as conn:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
