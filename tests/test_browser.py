@@ -4,6 +4,7 @@ logout no longer logs in."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -36,31 +38,23 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    chromium_path()
-    db = tmp_path_factory.mktemp("browser") / "app.db"
-    shutil.copy(demo_db.split("///", 1)[1], db)
+@contextlib.contextmanager
+def running_app(db: Path, **extra_env: str) -> Iterator[str]:
+    """``streamlit run app.py`` on the demo copy ``db`` (SQLite) with ``extra_env``
+    added to the environment; its URL once healthy. Stopped on leaving."""
     port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db}",
         "DEMO_MODE": "1",
         "COOKIE_KEY": "browser-test-cookie-key-" + "y" * 30,
+        **extra_env,
     }
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
+            *(sys.executable, "-m", "streamlit", "run", "app.py"),
+            *("--server.port", str(port), "--server.address", "127.0.0.1"),
+            *("--server.headless", "true"),
         ],
         cwd=ROOT,
         env=env,
@@ -79,9 +73,20 @@ def server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     else:
         proc.kill()
         pytest.fail("streamlit did not start: " + (proc.stdout.read() or b"").decode()[-2000:])  # type: ignore[union-attr]
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    chromium_path()
+    db = tmp_path_factory.mktemp("browser") / "app.db"
+    shutil.copy(demo_db.split("///", 1)[1], db)
+    with running_app(db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, update
@@ -24,7 +19,7 @@ from lib.domain.periods import reporting_period
 from lib.domain.permissions import Actor
 from lib.models import Assignment, Attachment, Campaign, Department, MonthlyUpdate, Task
 from lib.write import ReportInput
-from tests.conftest import ROOT, chromium_path
+from tests.conftest import ARTIFACTS, chromium_path
 from tests.factories import PNG
 from tests.test_browser import (  # noqa: F401  (fixtures)
     WAIT_MS,
@@ -33,12 +28,13 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
     _open_page,
     _settle,
     browser,
+    running_app,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 PAYLOAD = "![x](http://127.0.0.1:9/x.png) [link](http://127.0.0.1:9) :red[紧急] $X$ **b**"
-SHOTS = Path("/work/shots/sec17") if Path("/work/shots").is_dir() else ROOT / "tests" / "artifacts"
+SHOTS = ARTIFACTS  # screenshots to look at (ignored by git)
 
 
 def _attach(s, update_id: int) -> None:  # type: ignore[no-untyped-def]
@@ -124,34 +120,10 @@ def poisoned_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> I
         else:
             os.environ["ATTACHMENTS_DIR"] = saved
         config.settings.cache_clear()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
-        "ATTACHMENTS_DIR": str(files),
-        "DEMO_MODE": "1",
-        "COOKIE_KEY": "browser-test-cookie-key-" + "z" * 30,
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read().decode() == "ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_app(
+        db, ATTACHMENTS_DIR=str(files), COOKIE_KEY="browser-test-cookie-key-" + "z" * 30
+    ) as url:
+        yield url
 
 
 def _no_markup_from_the_payload(page, where: str) -> None:  # type: ignore[no-untyped-def]

@@ -9,28 +9,22 @@ The server runs in UTC with APP_TIMEZONE=Asia/Shanghai."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from lib.models import Assignment, Campaign, Department, MonthlyUpdate, Task, User
-from tests.conftest import ROOT, chromium_path
-from tests.test_browser import WAIT_MS, _free_port, _login, _settle, browser  # noqa: F401
+from tests.conftest import ARTIFACTS, chromium_path
+from tests.test_browser import WAIT_MS, _free_port, _login, _settle, browser, running_app  # noqa: F401
 from tests.test_reporting_browser import CARD_CAMPAIGN, _reports_done
 from tests.test_reporting_browser import _choose_campaign as _choose_once
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-SHOTS = Path(os.environ.get("LOOP16_SHOTS", "/work/shots/loop16"))
+SHOTS = ARTIFACTS  # screenshots to look at (ignored by git)
 
 
 @pytest.fixture(scope="module")
@@ -39,41 +33,10 @@ def served(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     chromium_path()
     db = tmp_path_factory.mktemp("loop16") / "app.db"
     shutil.copy(demo_db.split("///", 1)[1], db)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
-        "DEMO_MODE": "1",
-        "COOKIE_KEY": "browser-test-cookie-key-" + "z" * 30,
-        "TZ": "UTC",
-        "APP_TIMEZONE": "Asia/Shanghai",
-    }
-    proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "streamlit", "run", "app.py"),
-            *("--server.port", str(port), "--server.address", "127.0.0.1"),
-            *("--server.headless", "true"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read().decode() == "ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url, f"sqlite:///{db}"
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_app(
+        db, COOKIE_KEY="browser-test-cookie-key-" + "z" * 30, TZ="UTC", APP_TIMEZONE="Asia/Shanghai"
+    ) as url:
+        yield url, f"sqlite:///{db}"
 
 
 def _open_task(
@@ -245,6 +208,9 @@ def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # 
     leader = _context()
     _login(leader, url, "leader")
     _choose_campaign(leader, CARD_CAMPAIGN)
+    # read the numbers only once the overview shows the chosen campaign
+    leader.get_by_role("heading", name=CARD_CAMPAIGN).first.wait_for(timeout=WAIT_MS)
+    _settle(leader)
     before_rate, total = _reports_done(leader)
 
     aid, code, dept_name, period = _open_task(db_url, "liaison_card")

@@ -11,15 +11,21 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import ARTIFACTS, ROOT, chromium_path
 from tests.notify_servers import Receiver, start_receiver
-from tests.test_browser import WAIT_MS, _free_port, _login, _open_page, _settle, browser  # noqa: F401
+from tests.test_browser import (  # noqa: F401
+    WAIT_MS,
+    _free_port,
+    _login,
+    _open_page,
+    _settle,
+    browser,
+    running_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 KEY = "browser-webhook-key-42"
@@ -39,48 +45,8 @@ def app(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
     chromium_path()
     db = tmp_path_factory.mktemp("notify_browser") / "app.db"
     shutil.copy(demo_db.split("///", 1)[1], db)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
-        "DEMO_MODE": "1",
-        "COOKIE_KEY": "browser-test-cookie-key-" + "y" * 30,
-        "APP_BASE_URL": "https://campaigns.example.org",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read().decode() == "ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url, f"sqlite:///{db}"
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_app(db, APP_BASE_URL="https://campaigns.example.org") as url:
+        yield url, f"sqlite:///{db}"
 
 
 def _wecom_card(markdown: str) -> str:

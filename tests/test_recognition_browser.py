@@ -6,13 +6,8 @@ en screenshots under tests/artifacts/)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,8 +18,8 @@ from lib.db import make_engine, session_scope
 from lib.domain.permissions import Actor
 from lib.models import Campaign, Nomination, SelectionRound, User
 from lib.write import recognition as rec
-from tests.conftest import ARTIFACTS, ROOT, chromium_path
-from tests.test_browser import WAIT_MS, _free_port, _login, _settle, browser  # noqa: F401
+from tests.conftest import ARTIFACTS, chromium_path
+from tests.test_browser import WAIT_MS, _free_port, _login, _settle, browser, running_app  # noqa: F401
 from tests.test_reporting_browser import _choose_campaign
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -37,47 +32,8 @@ def served(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     chromium_path()
     db = tmp_path_factory.mktemp("recog_browser") / "app.db"
     shutil.copy(demo_db.split("///", 1)[1], db)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
-        "DEMO_MODE": "1",
-        "COOKIE_KEY": "recognition-browser-cookie-key-" + "z" * 30,
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read().decode() == "ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url, db
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_app(db, COOKIE_KEY="recognition-browser-cookie-key-" + "z" * 30) as url:
+        yield url, db
 
 
 def _actor(s, username: str) -> Actor:  # type: ignore[no-untyped-def]

@@ -1,35 +1,21 @@
 """Screenshots (issue 21) from a real `streamlit run` in Chromium: the satisfaction page
 with n and 95% intervals beside every rate, and an item's run chart with a shift signal
 (the demo's months preceded by a seeded baseline of eight lower months), zh and en.
-Saved under tests/artifacts/ and /work/shots/stats21/ when that folder can be made."""
+Saved under tests/artifacts/."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from lib.domain.periods import shift_period
-from tests.conftest import ARTIFACTS, ROOT, chromium_path
-from tests.test_browser import CHROMIUM_ARGS, WAIT_MS, _login, _open_page, _settle
+from tests.conftest import ARTIFACTS, chromium_path
+from tests.test_browser import CHROMIUM_ARGS, WAIT_MS, _login, _open_page, _settle, running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-SHOTS = Path("/work/shots/stats21")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _seed_baseline(url: str) -> None:
@@ -83,36 +69,8 @@ def seeded_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     db = tmp_path_factory.mktemp("stats21") / "app.db"
     shutil.copy(demo_db.split("///", 1)[1], db)
     _seed_baseline(f"sqlite:///{db}")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
-        "DEMO_MODE": "1",
-        "COOKIE_KEY": "browser-test-cookie-key-" + "z" * 30,
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read().decode() == "ok":
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_app(db, COOKIE_KEY="browser-test-cookie-key-" + "z" * 30) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -127,17 +85,11 @@ def chromium() -> Iterator[object]:
 
 def _save(page, name: str, element=None) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    targets = [ARTIFACTS / name]
-    try:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        targets.append(SHOTS / name)
-    except OSError:
-        pass
-    for path in targets:
-        if element is not None:
-            element.screenshot(path=str(path))
-        else:
-            page.screenshot(path=str(path), full_page=True)
+    path = ARTIFACTS / name
+    if element is not None:
+        element.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=True)
 
 
 def test_satisfaction_run_chart_with_a_shift_and_intervals(seeded_server: str, chromium) -> None:  # type: ignore[no-untyped-def]
