@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -50,6 +51,8 @@ def running_app(db: Path, **extra_env: str) -> Iterator[str]:
         "COOKIE_KEY": "browser-test-cookie-key-" + "y" * 30,
         **extra_env,
     }
+    # the server's output goes to a file: a pipe nobody reads fills up and stalls it
+    log = tempfile.TemporaryFile()  # noqa: SIM115  closed when the server stops
     proc = subprocess.Popen(
         [
             *(sys.executable, "-m", "streamlit", "run", "app.py"),
@@ -58,12 +61,12 @@ def running_app(db: Path, **extra_env: str) -> Iterator[str]:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
                 if r.read().decode() == "ok":
@@ -72,12 +75,19 @@ def running_app(db: Path, **extra_env: str) -> Iterator[str]:
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + (proc.stdout.read() or b"").decode()[-2000:])  # type: ignore[union-attr]
+        proc.wait()
+        log.seek(0)
+        pytest.fail("streamlit did not start: " + log.read().decode(errors="replace")[-2000:])
     try:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a loaded machine: stop it the hard way
+            proc.kill()
+            proc.wait()
+        log.close()
 
 
 @pytest.fixture(scope="module")
