@@ -242,7 +242,7 @@ elif lock is None:
             list(task_label),
             default=list(task_label),
             format_func=lambda i: task_label.get(i, str(i)),
-            key=state.REVIEW_PICKED.key,
+            key=state.REVIEW_PICKED.key(choice),
             placeholder=t("rep.choose"),
         )
         with st.expander(t("review.comments")):
@@ -275,14 +275,14 @@ if action and action["month"] == choice:
         reason = None
         comments: dict[int, str] = {}
     else:
-        ids = [int(i) for i in state.REVIEW_PICKED.get() or [] if int(i) in versions]
+        ids = [int(i) for i in state.REVIEW_PICKED(choice).get() or [] if int(i) in versions]
         reason = state.REVIEW_REASON.get()
         comments = {i: state.REVIEW_COMMENT(i).get() or "" for i in ids}
     approve = bool(action["approve"])
 
     def _cleared(_: object) -> None:
         state.REVIEW_REASON.pop()
-        state.REVIEW_PICKED.pop()
+        state.REVIEW_PICKED.clear()
         state.REVIEW_COMMENT.clear()
 
     page.save(

@@ -1,7 +1,7 @@
 """The monthly loop in real browsers with tabs left open (issue 16 "Done means"): the
 office opens the review page first and keeps it; the liaison edits ONE task and submits
-(only that task becomes submitted); the office, same page, returns it (keyboard: reason +
-Enter); the liaison, same page, sees the return on 月度填报 and resubmits without a
+(only that task becomes submitted); the office, same page, returns it (reason + Enter);
+the liaison, same page, sees the return on 我的待办 and 月度填报 and resubmits without a
 conflict; the office approves on the first click; the leader's overview moves. Then two
 people edit the same report at once: the second is told and keeps what they typed.
 
@@ -140,6 +140,29 @@ def _pick_month(page, label: str) -> None:  # type: ignore[no-untyped-def]
     box.click()
     page.get_by_role("option", name=re.compile(re.escape(label))).first.click()
     _settle(page)
+    # the month's own table heading shows once its run is drawn
+    page.get_by_role("heading", name=re.compile("^" + re.escape(label) + " · ")).first.wait_for(
+        timeout=WAIT_MS
+    )
+
+
+def _keep_only(page, code: str) -> None:  # type: ignore[no-untyped-def]
+    """In 退回的任务 (preselected with every waiting task of the month), remove every task
+    but ``code`` with the tags' own remove buttons."""
+    tags = page.locator('[data-testid="stMultiSelect"]').first.locator("[data-tag]")
+    labels: list[str] = []
+    for _ in range(120):  # the chosen month's run may still be drawing: wait for its tasks
+        labels = [tags.nth(i).get_attribute("aria-label") or "" for i in range(tags.count())]
+        if any(label.startswith(code + " ") for label in labels):
+            break
+        page.wait_for_timeout(500)
+    assert any(label.startswith(code + " ") for label in labels), labels
+    for label in labels:
+        if not label.startswith(code + " "):
+            page.get_by_role("button", name="Remove " + label, exact=True).click()
+            page.wait_for_timeout(300)
+    left = [tags.nth(i).get_attribute("aria-label") or "" for i in range(tags.count())]
+    assert len(left) == 1 and left[0].startswith(code + " "), left
 
 
 def _submit_and_confirm(page) -> None:  # type: ignore[no-untyped-def]
@@ -228,20 +251,25 @@ def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # 
     # the office, same page session: picks the month, returns only that task (keyboard)
     _nav(office, "审核队列")
     _pick_month(office, dept_name)
-    picker = office.get_by_label(re.compile("^退回的任务"))
-    picker.click()
-    for _ in range(20):
-        office.keyboard.press("Backspace")
-    office.keyboard.type(code + " ")
-    office.keyboard.press("Enter")
-    office.keyboard.press("Escape")
+    _keep_only(office, code)
     reason = office.get_by_label("退回原因（退回时必填）")
     reason.fill("请补充培训签到表")
     reason.press("Enter")
     office.get_by_text(re.compile(r"^已退回 1 项")).first.wait_for(timeout=WAIT_MS)
     assert _states(db_url, period)[aid] == "returned"
 
-    # the liaison, same session, sees the return on 月度填报 and resubmits
+    # the liaison, same session, sees the return on 我的待办, then on 月度填报, and resubmits
+    for _attempt in range(3):
+        _nav(liaison, "我的待办")
+        try:
+            liaison.get_by_text(re.compile("退回原因：请补充培训签到表")).first.wait_for(
+                timeout=WAIT_MS // 3
+            )
+            break
+        except Exception:
+            liaison.wait_for_timeout(1000)
+    liaison.get_by_text(re.compile("退回原因：请补充培训签到表")).first.wait_for(timeout=WAIT_MS)
+    liaison.screenshot(path=str(SHOTS / "liaison_home_returned_zh.png"), full_page=True)
     _open_report(liaison, code)
     box = _task_box(liaison, code)
     box.get_by_text("请补充培训签到表").first.wait_for(timeout=WAIT_MS)

@@ -102,7 +102,9 @@ def test_return_and_resubmit_with_both_pages_left_open(app_db: str) -> None:
     office.selectbox(key="review_month_select_zh").set_value(f"{dept}|{period}").run()
     assert not office.exception and not office.error
     uid = _report(app_db, aid, period).id
-    office.multiselect(key="review_picked").set_value([uid])
+    picker = office.multiselect(key=f"review_picked_{dept}|{period}")
+    assert uid in picker.value, "a month chosen later still preselects its waiting tasks"
+    picker.set_value([uid])
     office.text_input(key="review_reason").input("请补充培训签到表")
     office.button(key="review_return").click().run()
     assert not office.error, [e.value for e in office.error]

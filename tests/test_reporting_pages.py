@@ -177,13 +177,13 @@ def test_office_reviews_a_department_month(app_db: str) -> None:
     choice = at.selectbox(key="review_month_select_zh").value
     dept, period = int(choice.split("|")[0]), choice.split("|")[1]
     states = _submitted_of_month(app_db, dept, period)
-    waiting = list(at.multiselect(key="review_picked").value)  # all waiting, by default
+    waiting = list(at.multiselect(key=f"review_picked_{choice}").value)  # all waiting, by default
     assert len(waiting) >= 2 and {states[i] for i in waiting} == {"submitted"}
     table = at.dataframe[1].value
     assert "上月进度" in table.columns and "进展状态" in table.columns
 
     # returning needs a reason
-    at.multiselect(key="review_picked").set_value(waiting[:1])
+    at.multiselect(key=f"review_picked_{choice}").set_value(waiting[:1])
     at.button(key="review_return").click().run()
     assert at.error and "退回原因" in at.error[0].value
     at.text_input(key="review_reason").input("请补充整改前后对比照片")

@@ -157,7 +157,9 @@ REVIEW_FILTER_PERIOD: Family[str] = Family("review_filter_period")  # widget, pe
 REVIEW_FILTER_STATE: Family[str] = Family("review_filter_state")  # widget, per language
 REVIEW_FILTER_LATE: Slot[bool] = Slot("review_filter_late")  # widget
 REVIEW_REASON: Slot[str] = Slot("review_reason")  # widget
-REVIEW_PICKED: Slot[list[int]] = Slot("review_picked")  # widget: tasks to return
+REVIEW_PICKED: Family[list[int]] = Family(
+    "review_picked"
+)  # widget per department-month: tasks to return
 REVIEW_COMMENT: Family[str] = Family("review_comment")  # widget, per report
 
 # --- 锁定与督查评分 locks --------------------------------------------------------------
