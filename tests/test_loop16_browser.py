@@ -299,3 +299,40 @@ def test_loop_with_tabs_left_open(served: tuple[str, str], browser) -> None:  # 
     assert after_rate > before_rate and total_after == total
     for c in contexts:
         c.close()
+
+
+def _shows(box, pattern: str) -> str:  # type: ignore[no-untyped-def]
+    """The text of ``box`` once it matches ``pattern`` (waits for the run to draw)."""
+    text = ""
+    for _ in range(180):
+        if box.count():  # the chosen option shows as the text of the box or its input
+            inputs = box.locator("input")
+            values = [inputs.nth(i).input_value() for i in range(inputs.count())]
+            text = " ".join([box.inner_text(), *values])
+        if re.search(pattern, text):
+            return text
+        box.page.wait_for_timeout(500)
+    raise AssertionError(f"{pattern!r} not in {text!r}")
+
+
+def test_language_switch_shows_chosen_month_in_new_language(
+    served: tuple[str, str], browser
+) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    """A select box keeps its choice across 中文 → English and shows it in English (the
+    browser kept showing 2026年11月 until the value was sent again)."""
+    url, _db_url = served
+    c = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+    page = c.new_page()
+    _login(page, url, "liaison_card")
+    _nav(page, "月度填报")
+    month = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first
+    chosen = _shows(month, r"\d{4}年\d{1,2}月")
+    year, number = re.findall(r"(\d{4})年(\d{1,2})月", chosen)[0]
+    page.get_by_text("English", exact=True).click()
+    _settle(page)
+    shown = _shows(month, r"[A-Z][a-z]{2} \d{4}")
+    assert year in shown and "年" not in shown, (chosen, shown)
+    page.get_by_text("中文", exact=True).click()
+    _settle(page)
+    _shows(month, f"{year}年{int(number)}月")
+    c.close()

@@ -102,6 +102,7 @@ def _on_language_change() -> None:
     choice = state.LANG_SWITCH.get()
     if choice in LANGS:  # a click on the selected option deselects it: keep the language
         state.LANG.set(str(choice))
+        state.resend_widget_values()  # choices on screen are shown again in this language
 
 
 def language_switch() -> None:

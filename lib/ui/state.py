@@ -198,3 +198,18 @@ def registry() -> tuple[list[Slot[Any]], list[Family[Any]]]:
     slots += [s for s in LIBRARY_LOGIN_KEYS if s not in slots]
     families = [v for v in globals().values() if isinstance(v, Family)]
     return slots, families
+
+
+def resend_widget_values() -> None:
+    """Write every widget value back to itself, so the next run sends it to the browser
+    again. Called when the language changes: a select box's browser side keeps the label
+    it showed (a month in the old language) until its value is sent anew. Buttons, check
+    boxes and uploads (bools and objects) are left alone: they cannot or need not be set.
+    """
+    for key, value in list(st.session_state.items()):
+        plain = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        listed = isinstance(value, list) and all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
+        )
+        if plain or listed:
+            st.session_state[key] = value
