@@ -181,3 +181,14 @@ def test_each_gives_a_column_the_same_labels_as_its_values_one_by_one() -> None:
     ]
     for column in columns:
         assert each(show, column, "en") == each(show, list(column), "en"), column
+
+
+def test_english_counts_of_one_are_singular() -> None:
+    """"1 tasks" reads "1 task" in English; 11 and 21 keep the plural; Chinese untouched."""
+    from lib.i18n import t
+
+    assert t("report.overdue", "en", days=1, count=1).startswith("Overdue by 1 day: 1 task ")
+    assert "21 tasks" in t("report.overdue", "en", days=11, count=21)
+    assert "11 days" in t("report.overdue", "en", days=11, count=21)
+    assert t("report.saved_draft", "en", count=1) == "Draft saved (1 task)."
+    assert "1 项任务" in t("report.overdue", "zh", days=1, count=1)

@@ -315,9 +315,7 @@ def _shows(box, pattern: str) -> str:  # type: ignore[no-untyped-def]
     raise AssertionError(f"{pattern!r} not in {text!r}")
 
 
-def test_language_switch_shows_chosen_month_in_new_language(
-    served: tuple[str, str], browser
-) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+def test_language_switch_relabels_month(served: tuple[str, str], browser) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
     """A select box keeps its choice across 中文 → English and shows it in English (the
     browser kept showing 2026年11月 until the value was sent again)."""
     url, _db_url = served

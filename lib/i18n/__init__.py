@@ -4,6 +4,7 @@ number formatting per language (2024年3月 / Mar 2024)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -56,10 +57,26 @@ def current_lang() -> str:
     return _fallback_lang
 
 
+# English nouns counted in the catalogue: "1 tasks" reads "1 task" (Chinese has no plural)
+_ONE_PLURAL = re.compile(
+    r"(?<![\d.,])\b1 (task|day|report|item|department|problem|month|appeal|answer|"
+    r"week|person|people|round|slot|channel|account|row|sheet|change|file|signal)s?\b"
+)
+_SINGULAR = {"people": "person"}
+
+
+def _english_number(text: str) -> str:
+    return _ONE_PLURAL.sub(lambda m: "1 " + _SINGULAR.get(m.group(1), m.group(1)), text)
+
+
 def t(key: str, lang: str | None = None, **kwargs: Any) -> str:
     """Translate ``key``; a missing key shows as the key itself (tests catch that)."""
-    text = CATALOGUES[lang or current_lang()].get(key, key)
-    return text.format(**kwargs) if kwargs else text
+    chosen = lang or current_lang()
+    text = CATALOGUES[chosen].get(key, key)
+    if not kwargs:
+        return text
+    text = text.format(**kwargs)
+    return _english_number(text) if chosen == "en" else text
 
 
 def local_name(name: str | None, name_en: str | None, lang: str | None = None) -> str:

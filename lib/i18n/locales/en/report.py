@@ -62,11 +62,10 @@ MESSAGES: dict[str, str] = {
     "report.c_expected": "Expected by now",
     "report.page_footer": "Page &P of &N",
     "report.overdue": (
-        "Overdue by {days} days: {count} tasks of this month are not submitted yet; please submit"
-        " now."
+        "Overdue by {days} days: {count} tasks of this month not submitted yet; please submit now."
     ),
     "report.days_left": (
-        "{days} days to the deadline; {count} tasks of this month are not submitted yet."
+        "{days} days to the deadline; {count} tasks of this month not submitted yet."
     ),
     "report.submitted_at": "submitted {at}",
     "report.clash_head": (
@@ -87,11 +86,9 @@ MESSAGES: dict[str, str] = {
     "report.draft_unsubmits": (
         "{count} of them were submitted and are drafts now: submit them again."
     ),
-    "report.confirm_head": "These {count} tasks will be submitted:",
+    "report.confirm_head": "To be submitted ({count} tasks):",
     "report.confirm_none": "No task was changed or ticked “No change this month”.",
-    "report.confirm_rest_list": (
-        "These {count} tasks were not changed this month and will not be submitted:"
-    ),
+    "report.confirm_rest_list": ("Not changed this month and not to be submitted ({count} tasks):"),
     "report.confirm_rest": "No change this month for the {count} tasks above: submit them too",
     "report.confirm_submit": "Confirm and submit",
     "report.cancel": "Cancel",
