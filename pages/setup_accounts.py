@@ -9,6 +9,7 @@ import streamlit as st
 from lib import write
 from lib.i18n import fmt_datetime, t
 from lib.io.account_list import account_list_docx, account_list_xlsx
+from lib.notify import accounts as send_accounts
 from lib.read import setup_queries
 from lib.ui import page, state
 
@@ -121,3 +122,22 @@ else:
     if clear.button(t("accounts.forget"), key="accounts_forget"):
         state.ISSUED_ACCOUNTS.pop()
         st.rerun()
+
+    # --- or straight to each department's own group (WeCom / DingTalk / e-mail) -----------
+    st.markdown(f"**{t('accounts.send_heading')}**")
+    st.caption(t("accounts.send_help"))
+    reachable = [a for a, chs in send_accounts.channels_for(issued_now).items() if chs]
+    if not reachable:
+        st.info(t("accounts.send_none"))
+    elif st.button(t("accounts.send_button", count=len(reachable)), key="accounts_send_channels"):
+        deliveries, unsent = send_accounts.send_accounts(issued_now, lang=lang)
+        sent = [d for d in deliveries if d.status == "sent"]
+        if sent:
+            st.success(t("accounts.send_done", count=len(sent)))
+        for d in deliveries:
+            if d.status != "sent":
+                st.error(page.md("accounts.send_failed", channel=d.channel, error=d.error or ""))
+        if unsent:
+            st.warning(
+                page.md("accounts.send_unsent", names="、".join(a.department_name for a in unsent))
+            )

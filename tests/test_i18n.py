@@ -184,7 +184,7 @@ def test_each_gives_a_column_the_same_labels_as_its_values_one_by_one() -> None:
 
 
 def test_english_counts_of_one_are_singular() -> None:
-    """"1 tasks" reads "1 task" in English; 11 and 21 keep the plural; Chinese untouched."""
+    """ "1 tasks" reads "1 task" in English; 11 and 21 keep the plural; Chinese untouched."""
     from lib.i18n import t
 
     assert t("report.overdue", "en", days=1, count=1).startswith("Overdue by 1 day: 1 task ")

@@ -103,6 +103,28 @@ MESSAGES: dict[str, str] = {
         "characters, three of upper case, lower case, digits, symbols). Do not forward this list "
         "to group chats."
     ),
+    "accounts.send_heading": "Send to the departments' channels",
+    "accounts.send_help": (
+        "Sends each department's liaison username and initial password to that department's own "
+        "WeCom group, DingTalk group or e-mail (only channels registered for the department, "
+        "never the office's or the leadership's). Everyone in the group can read it: make sure "
+        "the group holds only the department's staff and have the liaison log in and change "
+        "the password soon. Departments without a channel get the list above by hand."
+    ),
+    "accounts.send_button": "Send to department channels ({count} departments have one)",
+    "accounts.send_none": (
+        "None of these departments has a channel yet: hand out the list, or add the departments' "
+        "groups under Notification channels first."
+    ),
+    "accounts.send_done": "Sent to {count} channels.",
+    "accounts.send_failed": "Not sent: {channel} ({error})",
+    "accounts.send_unsent": "These departments have no channel; hand them the list: {names}",
+    "accounts.send_title": "Your liaison account",
+    "accounts.send_line": "{department}: username {username}, initial password {password}",
+    "accounts.send_note": (
+        "Change the password right after logging in; the initial password works once. Do not "
+        "forward it."
+    ),
     "role.admin": "Administrator",
     "role.office": "Campaign office",
     "role.leader": "Leadership",

@@ -88,7 +88,7 @@ MESSAGES: dict[str, str] = {
     ),
     "report.confirm_head": "To be submitted ({count} tasks):",
     "report.confirm_none": "No task was changed or ticked “No change this month”.",
-    "report.confirm_rest_list": ("Not changed this month and not to be submitted ({count} tasks):"),
+    "report.confirm_rest_list": "Not changed this month and not to be submitted ({count} tasks):",
     "report.confirm_rest": "No change this month for the {count} tasks above: submit them too",
     "report.confirm_submit": "Confirm and submit",
     "report.cancel": "Cancel",
