@@ -10,8 +10,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from lib import demo
-from lib.cli.common import existing_file, open_engine, read_password, safe_url
-from lib.db import current_revision, session_scope, upgrade
+from lib.cli.common import (
+    existing_file,
+    open_engine,
+    read_password,
+    safe_url,
+    system_session,
+    upgraded_engine,
+)
+from lib.db import current_revision, session_scope
 from lib.domain.permissions import Actor
 from lib.i18n import fmt_datetime, role_label, t
 from lib.io import backup as backup_mod
@@ -20,15 +27,13 @@ from lib.write import create_user, set_password
 
 
 def cmd_init(_args: argparse.Namespace) -> int:
-    engine = open_engine()
-    upgrade(engine)
+    engine = upgraded_engine()
     print(t("cli.init_done", revision=current_revision(engine), url=safe_url()))
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    engine = open_engine()
-    upgrade(engine)
+    engine = upgraded_engine()
     today = dt.date.fromisoformat(args.today) if args.today else None
     with session_scope(engine) as session:
         if args.reset:
@@ -52,9 +57,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     password = read_password(args)
     if password is None:
         return 2
-    engine = open_engine()
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with system_session() as session:
         create_user(
             actor=Actor.system(),
             session=session,
@@ -118,9 +121,7 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     from lib.domain.login_policy import block_network
     from lib.write import unlock_login
 
-    engine = open_engine()
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with system_session() as session:
         count = unlock_login(
             actor=Actor.system(),
             session=session,
@@ -138,9 +139,7 @@ def cmd_unblock_address(args: argparse.Namespace) -> int:
     from lib.domain.login_policy import block_network
     from lib.write import unblock_address
 
-    engine = open_engine()
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with system_session() as session:
         unblock_address(actor=Actor.system(), session=session, address=args.address)
     print(t("cli.address_unblocked", network=block_network(args.address)))
     return 0
@@ -150,8 +149,7 @@ def cmd_login_locks(args: argparse.Namespace) -> int:
     """Locks in force and blocked addresses (the audit log has every failed attempt)."""
     from lib.read import logins
 
-    engine = open_engine()
-    upgrade(engine)
+    engine = upgraded_engine()
     locks = logins.current_locks(args.username, engine=engine)
     blocked = logins.blocked_addresses(engine=engine)
     if not locks and not blocked:

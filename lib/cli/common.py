@@ -5,16 +5,34 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from lib.config import database_url
-from lib.db import get_engine
+from lib.db import get_engine, session_scope, upgrade
 from lib.i18n import current_lang, t
 from lib.write import ServiceError
 
 
 def open_engine():  # type: ignore[no-untyped-def]
     return get_engine(database_url())
+
+
+def upgraded_engine():  # type: ignore[no-untyped-def]
+    """The engine, its schema created or upgraded first."""
+    engine = open_engine()
+    upgrade(engine)
+    return engine
+
+
+@contextmanager
+def system_session() -> Iterator[Session]:
+    """One transaction of the upgraded database, for a command acting as the system."""
+    with session_scope(upgraded_engine()) as session:
+        yield session
 
 
 def safe_url() -> str:

@@ -9,8 +9,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from lib.cli.common import MAX_PLAN_FILE_BYTES, existing_file, meeting_data, open_engine, write_file
-from lib.db import session_scope, upgrade
+from lib.cli.common import (
+    MAX_PLAN_FILE_BYTES,
+    existing_file,
+    meeting_data,
+    open_engine,
+    system_session,
+    write_file,
+)
+from lib.db import session_scope
 from lib.domain.permissions import Actor
 from lib.i18n import current_lang, t
 from lib.models import Department
@@ -94,9 +101,7 @@ def cmd_import_plan(args: argparse.Namespace) -> int:
         return 1
     for msg in messages:
         print(t("cli.warning", message=msg), file=sys.stderr)
-    engine = open_engine()
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with system_session() as session:
         campaign = create_campaign_from_plan(
             actor=Actor.system(),
             session=session,
@@ -125,9 +130,7 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
             shown[0] = step
             print(f"{int(fraction * 100):3d}% {what}", file=sys.stderr, flush=True)
 
-    engine = open_engine()
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with system_session() as session:
         result = import_workbook(
             path.read_bytes(),
             actor=Actor.system(),
@@ -156,9 +159,7 @@ def cmd_excel_template(args: argparse.Namespace) -> int:
     from lib.io.excel_import import template_workbook
     from lib.models import Indicator, Task
 
-    engine = open_engine()
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with system_session() as session:
         departments = [
             (code, name)
             for code, name in session.execute(

@@ -6,8 +6,13 @@ import argparse
 import datetime as dt
 import sys
 
-from lib.cli.common import MAX_STDIN_LINE, meeting_data, open_engine
-from lib.db import session_scope, upgrade
+from lib.cli.common import (
+    MAX_STDIN_LINE,
+    meeting_data,
+    system_session,
+    upgraded_engine,
+)
+from lib.db import session_scope
 from lib.domain.permissions import Actor
 from lib.i18n import current_lang, join_list, t
 from lib.write import ServiceError
@@ -40,8 +45,7 @@ def send_circular(args: argparse.Namespace) -> int:
 
     if not is_period(args.period):
         raise ServiceError("cli.bad_period", period=args.period)
-    engine = open_engine()
-    upgrade(engine)
+    engine = upgraded_engine()
     ch = _channel_or_fail(args.send)
     meeting_data(args)  # refuses an unknown campaign or a month outside it
     d = dispatch.send_circular(
@@ -62,8 +66,7 @@ def cmd_channel(args: argparse.Namespace) -> int:
     from lib.read import notifications as reads
     from lib.write import notifications as wn
 
-    engine = open_engine()
-    upgrade(engine)
+    engine = upgraded_engine()
     if args.action == "add":
         secret = args.secret
         if args.secret_stdin:
@@ -128,9 +131,7 @@ def cmd_channel(args: argparse.Namespace) -> int:
 def cmd_set_leader(args: argparse.Namespace) -> int:
     from lib.write import notifications as wn
 
-    engine = open_engine()
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with system_session() as session:
         wn.set_department_leader(
             actor=Actor.system(),
             session=session,
@@ -146,8 +147,7 @@ def cmd_reminder_rules(args: argparse.Namespace) -> int:
 
     from lib.write import notifications as wn
 
-    engine = open_engine()
-    upgrade(engine)
+    engine = upgraded_engine()
     changes: dict[str, object] = {}
     for name in ("blue_before", "red_after", "circular_day"):
         value = getattr(args, name)
@@ -176,8 +176,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     except ValueError:
         print(t("cli.error", message="--today YYYY-MM-DD"), file=sys.stderr)
         return 2
-    engine = open_engine()
-    upgrade(engine)
+    engine = upgraded_engine()
     deliveries = dispatch.run_reminders(
         today,
         campaign_ids=[args.campaign] if args.campaign else None,
