@@ -27,6 +27,7 @@ from lib.models import (
     User,
 )
 from lib.read.cache import versioned
+from lib.read.filters import live_assignment
 from lib.read.frames import frame, plain_frame
 
 
@@ -81,10 +82,7 @@ def assignment_progress(
     latest_period, reported (a counted report exists for ``period``).
     """
     stmt = _latest_report_per_assignment(period, as_of, department_id).where(
-        Task.campaign_id == campaign_id,
-        Task.active.is_(True),
-        Assignment.active.is_(True),
-        Department.active.is_(True),
+        *live_assignment(campaign_id),
     )
     if department_id is not None:
         stmt = stmt.where(Assignment.department_id == department_id)
