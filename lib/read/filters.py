@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lib.models import Assignment, Department, Task
+from sqlalchemy import Select, select
+
+from lib.models import Assignment, Department, Problem, Task
 
 
 def live_assignment(campaign_id: int, *, department: bool = True) -> tuple[Any, ...]:
@@ -17,3 +19,16 @@ def live_assignment(campaign_id: int, *, department: bool = True) -> tuple[Any, 
         Assignment.active.is_(True),
     )
     return (*conditions, Department.active.is_(True)) if department else conditions
+
+
+def open_problems(campaign_id: int, *columns: Any) -> Select[Any]:
+    """SELECT ``columns`` of the campaign's problems not closed, one row per department
+    of the problem's task (Problem, Task and Assignment joined), earliest deadline first;
+    add ``.where(...)`` to narrow it."""
+    return (
+        select(*columns)
+        .join(Task, Task.id == Problem.task_id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .where(Problem.campaign_id == campaign_id, Problem.state != "closed")
+        .order_by(Task.due_date, Problem.id)
+    )
