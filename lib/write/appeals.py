@@ -32,6 +32,7 @@ from lib.write.base import (
     audit,
     clean_text,
     conflict,
+    get_or_refuse,
     require,
     require_department,
 )
@@ -96,9 +97,7 @@ def file_appeal(
     appeal of the same figure is open."""
     require(actor, "appeal.file")
     require_department(actor, department_id)
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("error.campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "error.campaign_unknown")
     if session.get(Department, department_id) is None:
         raise ServiceError("error.department_unknown", code=department_id)
     if kind not in KINDS:

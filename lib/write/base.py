@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -120,6 +120,20 @@ def require(actor: Actor | None, action: str) -> Actor:
     if actor is None or not can(actor, action):
         raise PermissionDenied("error.permission_denied")
     return actor
+
+
+_Row = TypeVar("_Row")
+
+
+def get_or_refuse(
+    session: Session, model: type[_Row], row_id: Any, key: str, **params: Any
+) -> _Row:
+    """The row of ``model`` with that id, or a :class:`ServiceError` ``key`` (an unknown
+    campaign, report…): the caller's check before it changes anything."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise ServiceError(key, **params)
+    return row
 
 
 def require_department(actor: Actor, department_id: int | None) -> None:

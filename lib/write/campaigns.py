@@ -27,6 +27,7 @@ from lib.write.base import (
     Upsert,
     audit,
     department_by_code,
+    get_or_refuse,
     json_copy,
     refuse_all,
     require,
@@ -284,9 +285,7 @@ def update_campaign(
     """Edit a campaign's name, dates, target, thresholds, weights and phases, and the
     circular's issuing office and document-number prefix (``circular``)."""
     require(actor, "campaign.setup")
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("setup.error_campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "setup.error_campaign_unknown")
     for _field, refused in _campaign_refusals(name, start, end, target_satisfaction):
         raise refused
     if error := _settings_error(thresholds, weights):
@@ -339,9 +338,7 @@ def set_campaign_archived(
     *, actor: Actor, session: Session, campaign_id: int, archived: bool
 ) -> None:
     require(actor, "campaign.setup")
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("setup.error_campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "setup.error_campaign_unknown")
     if campaign.archived == archived:
         return
     before = {"archived": campaign.archived}
