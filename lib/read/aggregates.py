@@ -23,7 +23,7 @@ from lib.models import (
     TaskArea,
 )
 from lib.read.cache import versioned
-from lib.read.filters import live_assignment
+from lib.read.filters import department_labels, live_assignment
 from lib.read.frames import frame, result_frame
 
 
@@ -118,8 +118,7 @@ def area_heatmap(campaign_id: int, period: str) -> pd.DataFrame:
         _over_active_assignments(
             select(
                 Department.id.label("department_id"),
-                Department.name.label("department"),
-                Department.display_en.label("department_en"),
+                *department_labels(),
                 TaskArea.seq.label("area_seq"),
                 TaskArea.title.label("area"),
                 (func.sum(Task.weight * pct) / func.sum(Task.weight)).label("completion"),

@@ -32,3 +32,9 @@ def open_problems(campaign_id: int, *columns: Any) -> Select[Any]:
         .where(Problem.campaign_id == campaign_id, Problem.state != "closed")
         .order_by(Task.due_date, Problem.id)
     )
+
+
+def department_labels() -> tuple[Any, Any]:
+    """The department's names as pages show them: ``department`` (Chinese) and
+    ``department_en`` (the English display name). Use as ``select(..., *department_labels())``."""
+    return Department.name.label("department"), Department.display_en.label("department_en")

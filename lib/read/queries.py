@@ -27,7 +27,7 @@ from lib.models import (
     User,
 )
 from lib.read.cache import versioned
-from lib.read.filters import live_assignment
+from lib.read.filters import department_labels, live_assignment
 from lib.read.frames import frame, plain_frame
 
 
@@ -183,8 +183,7 @@ def department_names() -> pd.DataFrame:
         select(
             Department.id.label("department_id"),
             Department.code,
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
+            *department_labels(),
             Department.sort_order,
             Department.active,
         )
@@ -247,8 +246,7 @@ def user_for_session(username: str) -> dict[str, Any] | None:
                     User.is_demo,
                     User.tokens_valid_after,
                     User.must_change_password,
-                    Department.name.label("department"),
-                    Department.display_en.label("department_en"),
+                    *department_labels(),
                 )
                 .outerjoin(Department, User.department_id == Department.id)
                 .where(User.username == username)
@@ -384,8 +382,7 @@ def department_indicators(
     stmt = (
         select(
             Department.id.label("department_id"),
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
+            *department_labels(),
             Indicator.id.label("indicator_id"),
             Indicator.code,
             Indicator.name,
@@ -526,8 +523,7 @@ def task_history(
     its reports here (``active`` False)."""
     stmt = (
         select(
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
+            *department_labels(),
             Assignment.is_lead,
             Assignment.active,
             MonthlyUpdate.period,

@@ -31,7 +31,7 @@ from lib.models import (
 )
 from lib.read import campaigns
 from lib.read.cache import versioned
-from lib.read.filters import live_assignment
+from lib.read.filters import department_labels, live_assignment
 from lib.read.frames import frame, table
 
 
@@ -295,8 +295,7 @@ def review_queue(campaign_id: int) -> pd.DataFrame:
             Task.code,
             Task.title,
             Department.id.label("department_id"),
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
+            *department_labels(),
         )
         .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
         .join(Task, Task.id == Assignment.task_id)
