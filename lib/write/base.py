@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -388,6 +388,18 @@ class Upsert:
         if self.stored is None:
             return list(self.values)
         return [k for k, v in self.values.items() if getattr(self.stored, k) != v]
+
+
+def stored_in_campaigns(
+    session: Session, model: Any, rows: Sequence[Any], key: Callable[[Any], Hashable]
+) -> dict[Hashable, Any]:
+    """The stored rows of ``model`` in the campaigns the import ``rows`` name, by ``key``
+    (a function of a stored row and of an input row alike): what each input row changes."""
+    campaign_ids = sorted({r.campaign_id for r in rows})
+    return {
+        key(stored): stored
+        for stored in session.scalars(select(model).where(model.campaign_id.in_(campaign_ids)))
+    }
 
 
 def write_upserts(

@@ -9,9 +9,9 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lib.domain.clock import local_today
@@ -31,6 +31,7 @@ from lib.write.base import (
     json_copy,
     refuse_all,
     require,
+    stored_in_campaigns,
     write_upserts,
 )
 
@@ -426,15 +427,12 @@ def import_phases(*, actor: Actor, session: Session, rows: list[PhaseRow]) -> li
         if (refused := _phase_error(row.seq, row.name, row.kind, row.start_date, row.end_date))
     ]
     refuse_all(refusals)
-    campaign_ids = sorted({r.campaign_id for r in rows})
-    existing = {
-        (p.campaign_id, p.seq): p
-        for p in session.scalars(select(Phase).where(Phase.campaign_id.in_(campaign_ids)))
-    }
+    key = attrgetter("campaign_id", "seq")
+    existing = stored_in_campaigns(session, Phase, rows, key)
     upserts = [
         Upsert(
             row.ref,
-            existing.get((row.campaign_id, row.seq)),
+            existing.get(key(row)),
             partial(Phase, campaign_id=row.campaign_id, seq=row.seq),
             {
                 "name": row.name.strip()[:200],

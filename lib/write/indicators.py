@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -49,6 +50,7 @@ from lib.write.base import (
     require_campaign_period,
     require_department,
     require_unlocked,
+    stored_in_campaigns,
     write_upserts,
 )
 
@@ -466,15 +468,12 @@ def import_indicators(*, actor: Actor, session: Session, rows: list[IndicatorRow
     require(actor, "data.import")
     require(actor, "campaign.setup")
     refuse_all([Refusal(r.ref, f, e) for r in rows for f, e in _indicator_problems(r)])
-    campaign_ids = sorted({r.campaign_id for r in rows})
-    existing = {
-        (ind.campaign_id, ind.code): ind
-        for ind in session.scalars(select(Indicator).where(Indicator.campaign_id.in_(campaign_ids)))
-    }
+    key = attrgetter("campaign_id", "code")
+    existing = stored_in_campaigns(session, Indicator, rows, key)
     upserts = [
         Upsert(
             row.ref,
-            existing.get((row.campaign_id, row.code)),
+            existing.get(key(row)),
             partial(Indicator, campaign_id=row.campaign_id, code=row.code, seq=row.seq),
             {
                 **{k: getattr(row, k) for k in _INDICATOR_FIELDS if k != "is_composite"},
@@ -513,13 +512,7 @@ def import_benchmarks(*, actor: Actor, session: Session, rows: list[BenchmarkRow
     and no change in a locked month. One audit row per created or changed benchmark."""
     require(actor, "data.import")
     require(actor, "campaign.setup")
-    campaign_ids = sorted({r.campaign_id for r in rows})
-    existing = {
-        _benchmark_key(b): b
-        for b in session.scalars(
-            select(PeerBenchmark).where(PeerBenchmark.campaign_id.in_(campaign_ids))
-        )
-    }
+    existing = stored_in_campaigns(session, PeerBenchmark, rows, _benchmark_key)
     upserts = [
         Upsert(
             row.ref,
