@@ -92,7 +92,7 @@ def load_recognition_demo(
     points = _windows(session, by_code)
     staff = _staff(session, by_code, points)
     _figures(session, campaign, depts, today, rng)
-    _rounds(session, campaign, today, by_code, points, staff)
+    _rounds(session, campaign, today, _Hospital(by_code, points, staff))
     session.flush()
     return campaign
 
@@ -247,14 +247,16 @@ def _quarter_round(
     )
 
 
-def _rounds(
-    session: Session,
-    campaign: Campaign,
-    today: dt.date,
-    by_code: dict[str, Department],
-    points: dict[str, ServicePoint],
-    staff: dict[str, Staff],
-) -> None:
+@dataclass(frozen=True)
+class _Hospital:
+    """Who and what can be nominated: departments by code, their windows, staff by name."""
+
+    by_code: dict[str, Department]
+    points: dict[str, ServicePoint]
+    staff: dict[str, Staff]
+
+
+def _rounds(session: Session, campaign: Campaign, today: dt.date, hospital: _Hospital) -> None:
     """The finished quarter's two rounds (winners chosen, 公示 over, an objection
     answered) and the current quarter's window round open for nominations."""
     quarters = _Quarters.of(today)
@@ -280,13 +282,13 @@ def _rounds(
     session.add_all([unit, person, open_round])
     session.flush()
     nominated_at = dt.datetime.combine(quarters.end_of_done, dt.time(1, 30))
-    winners = _finished_nominations(session, unit, person, nominated_at, by_code, points, staff)
+    winners = _finished_nominations(session, unit, person, nominated_at, hospital)
     for code, reasons in OPEN_NOMINATIONS:
         session.add(
             Nomination(
                 round_id=open_round.id,
-                department_id=by_code[code].id,
-                service_point_id=points[code].id,
+                department_id=hospital.by_code[code].id,
+                service_point_id=hospital.points[code].id,
                 reasons=reasons,
                 confirmed={},
                 nominated_at=dt.datetime.combine(today - dt.timedelta(days=1), dt.time(2, 0)),
@@ -301,17 +303,15 @@ def _finished_nominations(
     unit: SelectionRound,
     person: SelectionRound,
     nominated_at: dt.datetime,
-    by_code: dict[str, Department],
-    points: dict[str, ServicePoint],
-    staff: dict[str, Staff],
+    hospital: _Hospital,
 ) -> dict[str, Nomination]:
     """The finished quarter's nominations with their outcome; the windows' by code."""
     winners = {}
     for code, reasons, won, votes in UNIT_NOMINATIONS:
         n = Nomination(
             round_id=unit.id,
-            department_id=by_code[code].id,
-            service_point_id=points[code].id,
+            department_id=hospital.by_code[code].id,
+            service_point_id=hospital.points[code].id,
             reasons=reasons,
             confirmed=CONFIRMED_UNIT,
             shortlisted=True,
@@ -322,7 +322,7 @@ def _finished_nominations(
         session.add(n)
         winners[code] = n
     for name, reasons, won, votes in PERSON_NOMINATIONS:
-        p = staff[name]
+        p = hospital.staff[name]
         session.add(
             Nomination(
                 round_id=person.id,
