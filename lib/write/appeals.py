@@ -36,6 +36,7 @@ from lib.write.base import (
     require,
     require_department,
 )
+from lib.write.indicators import audit_indicator_value
 from lib.write.oversight import audit_inspection_score
 
 KINDS = ("inspection", "complaints")
@@ -237,17 +238,8 @@ def _apply(
     row.value = value
     row.entered_by_id = actor.user_id
     session.flush()
-    audit(
-        session,
-        actor,
-        "save_indicator",
-        "indicator_value",
-        row.id,
-        before=before_value,
-        after={"period": row.period, "value": row.value, "appeal": note},
-        campaign_id=appeal.campaign_id,
-        department_id=appeal.department_id,
-    )
+    after = {"period": row.period, "value": row.value, "appeal": note}
+    audit_indicator_value(session, actor, row, before_value, after, appeal.campaign_id)
 
 
 def _snapshot(appeal: Appeal) -> dict[str, object]:

@@ -251,23 +251,36 @@ def save_indicator_values(
         ),
     )
     for row, before, campaign_id in changes:
-        audit(
-            session,
-            actor,
-            "save_indicator",
-            "indicator_value",
-            row.id,
-            before=before,
-            after={
-                "indicator_id": row.indicator_id,
-                "period": period,
-                "value": row.value,
-                "sample_size": row.sample_size,
-            },
-            campaign_id=campaign_id,
-            department_id=department_id,
-        )
+        after = {
+            "indicator_id": row.indicator_id,
+            "period": period,
+            "value": row.value,
+            "sample_size": row.sample_size,
+        }
+        audit_indicator_value(session, actor, row, before, after, campaign_id)
     return len(changes)
+
+
+def audit_indicator_value(
+    session: Session,
+    actor: Actor,
+    row: IndicatorValue,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    campaign_id: int,
+) -> None:
+    """The audit row of a value entered or corrected (by hand or by an upheld appeal)."""
+    audit(
+        session,
+        actor,
+        "save_indicator",
+        "indicator_value",
+        row.id,
+        before=before,
+        after=after,
+        campaign_id=campaign_id,
+        department_id=row.department_id,
+    )
 
 
 def _value_values(row: IndicatorValueRow) -> dict[str, Any]:
