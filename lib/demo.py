@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,10 +259,28 @@ def load_demo(session: Session, today: dt.date | None = None) -> list[DemoAccoun
     return accounts
 
 
-def _emc_departments(session: Session) -> tuple[Department, list[Department]]:
-    org = Department(code=EMC[0], name=EMC[1], name_en=EMC[2], kind="institution")
+def _departments(
+    session: Session,
+    institution: tuple[str, str, str],
+    rows: Sequence[tuple[str, str, str | None, str]],
+) -> tuple[Department, list[Department]]:
+    """The institution and its departments (code, name, English name, kind), in order."""
+    org_code, org_name, org_en = institution
+    org = Department(code=org_code, name=org_name, name_en=org_en, kind="institution")
     session.add(org)
     session.flush()
+    depts = []
+    for i, (code, name, name_en, kind) in enumerate(rows, start=1):
+        row = Department(
+            code=code, name=name, name_en=name_en, kind=kind, parent_id=org.id, sort_order=i
+        )
+        session.add(row)
+        depts.append(row)
+    session.flush()
+    return org, depts
+
+
+def _emc_departments(session: Session) -> tuple[Department, list[Department]]:
     names_en = {
         "DISPATCH": "Dispatch",
         "EMERG": "Emergency Care",
@@ -273,40 +292,16 @@ def _emc_departments(session: Session) -> tuple[Department, list[Department]]:
         "FIN": "Finance",
         "MEDSEC": "Medical Security & Aftercare",
     }
-    depts = []
-    for i, d in enumerate(load_template("seed003")["departments"], start=1):
-        row = Department(
-            code=d["code"],
-            name=d["name"],
-            name_en=names_en.get(d["code"]),
-            kind=d.get("kind", "department"),
-            parent_id=org.id,
-            sort_order=i,
-        )
-        session.add(row)
-        depts.append(row)
-    session.flush()
-    return org, depts
+    rows = [
+        (d["code"], d["name"], names_en.get(d["code"]), d.get("kind", "department"))
+        for d in load_template("seed003")["departments"]
+    ]
+    return _departments(session, EMC, rows)
 
 
 def _hospital_departments(session: Session) -> tuple[Department, list[Department]]:
-    org = Department(code=HOSPITAL[0], name=HOSPITAL[1], name_en=HOSPITAL[2], kind="institution")
-    session.add(org)
-    session.flush()
-    depts = []
-    for i, (code, name, name_en) in enumerate(HOSPITAL_DEPARTMENTS, start=1):
-        row = Department(
-            code=code,
-            name=name,
-            name_en=name_en,
-            kind="department",
-            parent_id=org.id,
-            sort_order=i,
-        )
-        session.add(row)
-        depts.append(row)
-    session.flush()
-    return org, depts
+    rows = [(code, name, name_en, "department") for code, name, name_en in HOSPITAL_DEPARTMENTS]
+    return _departments(session, HOSPITAL, rows)
 
 
 def _assign_hospital(

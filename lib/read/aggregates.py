@@ -23,6 +23,7 @@ from lib.models import (
     TaskArea,
 )
 from lib.read.cache import versioned
+from lib.read.filters import department_labels, live_assignment
 from lib.read.frames import frame, result_frame
 
 
@@ -57,10 +58,7 @@ def _over_active_assignments(stmt: Any, campaign_id: int, latest: Any, lu: Any) 
             lu, and_(lu.c.assignment_id == Assignment.id, lu.c.period == latest.c.latest_period)
         )
         .where(
-            Task.campaign_id == campaign_id,
-            Task.active.is_(True),
-            Assignment.active.is_(True),
-            Department.active.is_(True),
+            *live_assignment(campaign_id),
         )
     )
 
@@ -120,8 +118,7 @@ def area_heatmap(campaign_id: int, period: str) -> pd.DataFrame:
         _over_active_assignments(
             select(
                 Department.id.label("department_id"),
-                Department.name.label("department"),
-                Department.display_en.label("department_en"),
+                *department_labels(),
                 TaskArea.seq.label("area_seq"),
                 TaskArea.title.label("area"),
                 (func.sum(Task.weight * pct) / func.sum(Task.weight)).label("completion"),
@@ -201,9 +198,7 @@ def _reports_due(campaign_id: int, months: int) -> Any:
         )
         .join(Task, Assignment.task_id == Task.id)
         .where(
-            Task.campaign_id == campaign_id,
-            Task.active.is_(True),
-            Assignment.active.is_(True),
+            *live_assignment(campaign_id, department=False),
         )
         .group_by(Assignment.department_id)
     )
@@ -242,9 +237,7 @@ def _tasks_done_in_time(campaign_id: int, at: dt.date) -> Any:
         .join(Task, Assignment.task_id == Task.id)
         .outerjoin(first_done, first_done.c.aid == Assignment.id)
         .where(
-            Task.campaign_id == campaign_id,
-            Task.active.is_(True),
-            Assignment.active.is_(True),
+            *live_assignment(campaign_id, department=False),
             Task.due_date.is_not(None),
             Task.due_date < at,
         )
@@ -327,10 +320,7 @@ def department_expected(
         .join(Task, Assignment.task_id == Task.id)
         .join(Department, Assignment.department_id == Department.id)
         .where(
-            Task.campaign_id == campaign_id,
-            Task.active.is_(True),
-            Assignment.active.is_(True),
-            Department.active.is_(True),
+            *live_assignment(campaign_id),
         )
         .group_by(Assignment.department_id)
     )

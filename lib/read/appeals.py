@@ -20,6 +20,7 @@ from lib.models import (
     InspectionScore,
 )
 from lib.read.cache import versioned
+from lib.read.filters import department_labels
 from lib.read.frames import frame
 
 COLUMNS = [
@@ -51,8 +52,7 @@ def appeals(
         select(
             Appeal.id,
             Appeal.department_id,
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
+            *department_labels(),
             Appeal.kind,
             Appeal.period,
             Appeal.original,

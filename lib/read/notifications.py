@@ -28,6 +28,7 @@ from lib.models import (
 )
 from lib.notify.channels import mask_target
 from lib.read.cache import versioned
+from lib.read.filters import open_problems
 
 
 @dataclass(frozen=True)
@@ -183,16 +184,9 @@ def chase_inputs(campaign_id: int, period: str, today: dt.date) -> dict[int, lis
             )
         }
         problems = conn.execute(
-            select(Problem.code, Problem.title, Task.due_date, Assignment.department_id)
-            .join(Task, Task.id == Problem.task_id)
-            .join(Assignment, Assignment.task_id == Task.id)
-            .where(
-                Problem.campaign_id == campaign_id,
-                Problem.state != "closed",
-                Task.due_date.is_not(None),
-                Task.due_date < today,
-            )
-            .order_by(Task.due_date, Problem.id)
+            open_problems(
+                campaign_id, Problem.code, Problem.title, Task.due_date, Assignment.department_id
+            ).where(Task.due_date.is_not(None), Task.due_date < today)
         ).all()
     out: dict[int, list[Missing]] = {}
     for aid, dept, code, title, start in assignments:

@@ -27,6 +27,7 @@ from lib.models import (
     User,
 )
 from lib.read.cache import versioned
+from lib.read.filters import department_labels, live_assignment
 from lib.read.frames import frame, plain_frame
 
 
@@ -81,10 +82,7 @@ def assignment_progress(
     latest_period, reported (a counted report exists for ``period``).
     """
     stmt = _latest_report_per_assignment(period, as_of, department_id).where(
-        Task.campaign_id == campaign_id,
-        Task.active.is_(True),
-        Assignment.active.is_(True),
-        Department.active.is_(True),
+        *live_assignment(campaign_id),
     )
     if department_id is not None:
         stmt = stmt.where(Assignment.department_id == department_id)
@@ -185,8 +183,7 @@ def department_names() -> pd.DataFrame:
         select(
             Department.id.label("department_id"),
             Department.code,
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
+            *department_labels(),
             Department.sort_order,
             Department.active,
         )
@@ -249,8 +246,7 @@ def user_for_session(username: str) -> dict[str, Any] | None:
                     User.is_demo,
                     User.tokens_valid_after,
                     User.must_change_password,
-                    Department.name.label("department"),
-                    Department.display_en.label("department_en"),
+                    *department_labels(),
                 )
                 .outerjoin(Department, User.department_id == Department.id)
                 .where(User.username == username)
@@ -386,8 +382,7 @@ def department_indicators(
     stmt = (
         select(
             Department.id.label("department_id"),
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
+            *department_labels(),
             Indicator.id.label("indicator_id"),
             Indicator.code,
             Indicator.name,
@@ -528,8 +523,7 @@ def task_history(
     its reports here (``active`` False)."""
     stmt = (
         select(
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
+            *department_labels(),
             Assignment.is_lead,
             Assignment.active,
             MonthlyUpdate.period,

@@ -31,6 +31,7 @@ from lib.models import (
 )
 from lib.read import campaigns
 from lib.read.cache import versioned
+from lib.read.filters import department_labels, live_assignment
 from lib.read.frames import frame, table
 
 
@@ -47,10 +48,7 @@ def campaign_departments(campaign_id: int) -> pd.DataFrame:
         .join(Assignment, Assignment.department_id == Department.id)
         .join(Task, Task.id == Assignment.task_id)
         .where(
-            Task.campaign_id == campaign_id,
-            Task.active.is_(True),
-            Assignment.active.is_(True),
-            Department.active.is_(True),
+            *live_assignment(campaign_id),
         )
         .group_by(Department.id, Department.name, Department.name_en, Department.sort_order)
         .order_by(Department.sort_order, Department.id)
@@ -161,9 +159,7 @@ def department_reports(campaign_id: int, department_id: int, period: str) -> pd.
         )
         .outerjoin(Problem, Problem.task_id == Task.id)
         .where(
-            Task.campaign_id == campaign_id,
-            Task.active.is_(True),
-            Assignment.active.is_(True),
+            *live_assignment(campaign_id, department=False),
             Assignment.department_id == department_id,
         )
         .order_by(Task.seq, Task.id)
@@ -299,8 +295,7 @@ def review_queue(campaign_id: int) -> pd.DataFrame:
             Task.code,
             Task.title,
             Department.id.label("department_id"),
-            Department.name.label("department"),
-            Department.display_en.label("department_en"),
+            *department_labels(),
         )
         .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
         .join(Task, Task.id == Assignment.task_id)
@@ -387,10 +382,7 @@ def _tracker_inputs(campaign_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         .join(Task, Task.id == Assignment.task_id)
         .join(Department, Department.id == Assignment.department_id)
         .where(
-            Task.campaign_id == campaign_id,
-            Task.active.is_(True),
-            Assignment.active.is_(True),
-            Department.active.is_(True),
+            *live_assignment(campaign_id),
         )
     )
     reports = table(

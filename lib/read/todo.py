@@ -23,6 +23,7 @@ from lib.domain.tracking import Deadline, ReportCount
 from lib.models import Assignment, Department, MonthlyUpdate, Problem, Task
 from lib.read import campaigns, queries, reporting
 from lib.read.cache import versioned
+from lib.read.filters import open_problems
 
 # tracker cells of a department that has not reported every task (the tracker's list)
 NOT_REPORTED_CELLS = ("missing", "pending", "returned")
@@ -148,15 +149,9 @@ def _campaign_todo(campaign_id: int, department_id: int, today: dt.date) -> Camp
             ).where(MonthlyUpdate.assignment_id.in_([int(r[0]) for r in tasks]))
         ).all()
         problems = conn.execute(
-            select(Problem.code, Problem.title, Problem.state, Task.due_date)
-            .join(Task, Task.id == Problem.task_id)
-            .join(Assignment, Assignment.task_id == Task.id)
-            .where(
-                Problem.campaign_id == campaign_id,
-                Problem.state != "closed",
-                Assignment.department_id == department_id,
-            )
-            .order_by(Task.due_date, Problem.id)
+            open_problems(
+                campaign_id, Problem.code, Problem.title, Problem.state, Task.due_date
+            ).where(Assignment.department_id == department_id)
         ).all()
     by_key = {(int(r[0]), str(r[1])): (str(r[2]), r[3]) for r in reports}
     due_now = [r for r in tasks if is_due(r.start_date, period)]

@@ -32,9 +32,11 @@ from lib.write.base import (
     audit,
     clean_text,
     conflict,
+    get_or_refuse,
     require,
     require_department,
 )
+from lib.write.indicators import audit_indicator_value
 from lib.write.oversight import audit_inspection_score
 
 KINDS = ("inspection", "complaints")
@@ -96,9 +98,7 @@ def file_appeal(
     appeal of the same figure is open."""
     require(actor, "appeal.file")
     require_department(actor, department_id)
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("error.campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "error.campaign_unknown")
     if session.get(Department, department_id) is None:
         raise ServiceError("error.department_unknown", code=department_id)
     if kind not in KINDS:
@@ -238,17 +238,8 @@ def _apply(
     row.value = value
     row.entered_by_id = actor.user_id
     session.flush()
-    audit(
-        session,
-        actor,
-        "save_indicator",
-        "indicator_value",
-        row.id,
-        before=before_value,
-        after={"period": row.period, "value": row.value, "appeal": note},
-        campaign_id=appeal.campaign_id,
-        department_id=appeal.department_id,
-    )
+    after = {"period": row.period, "value": row.value, "appeal": note}
+    audit_indicator_value(session, actor, row, before_value, after, appeal.campaign_id)
 
 
 def _snapshot(appeal: Appeal) -> dict[str, object]:

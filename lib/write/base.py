@@ -13,10 +13,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -120,6 +120,20 @@ def require(actor: Actor | None, action: str) -> Actor:
     if actor is None or not can(actor, action):
         raise PermissionDenied("error.permission_denied")
     return actor
+
+
+_Row = TypeVar("_Row")
+
+
+def get_or_refuse(
+    session: Session, model: type[_Row], row_id: Any, key: str, **params: Any
+) -> _Row:
+    """The row of ``model`` with that id, or a :class:`ServiceError` ``key`` (an unknown
+    campaign, report…): the caller's check before it changes anything."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise ServiceError(key, **params)
+    return row
 
 
 def require_department(actor: Actor, department_id: int | None) -> None:
@@ -374,6 +388,18 @@ class Upsert:
         if self.stored is None:
             return list(self.values)
         return [k for k, v in self.values.items() if getattr(self.stored, k) != v]
+
+
+def stored_in_campaigns(
+    session: Session, model: Any, rows: Sequence[Any], key: Callable[[Any], Hashable]
+) -> dict[Hashable, Any]:
+    """The stored rows of ``model`` in the campaigns the import ``rows`` name, by ``key``
+    (a function of a stored row and of an input row alike): what each input row changes."""
+    campaign_ids = sorted({r.campaign_id for r in rows})
+    return {
+        key(stored): stored
+        for stored in session.scalars(select(model).where(model.campaign_id.in_(campaign_ids)))
+    }
 
 
 def write_upserts(

@@ -9,9 +9,9 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lib.domain.clock import local_today
@@ -27,9 +27,11 @@ from lib.write.base import (
     Upsert,
     audit,
     department_by_code,
+    get_or_refuse,
     json_copy,
     refuse_all,
     require,
+    stored_in_campaigns,
     write_upserts,
 )
 
@@ -284,9 +286,7 @@ def update_campaign(
     """Edit a campaign's name, dates, target, thresholds, weights and phases, and the
     circular's issuing office and document-number prefix (``circular``)."""
     require(actor, "campaign.setup")
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("setup.error_campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "setup.error_campaign_unknown")
     for _field, refused in _campaign_refusals(name, start, end, target_satisfaction):
         raise refused
     if error := _settings_error(thresholds, weights):
@@ -339,9 +339,7 @@ def set_campaign_archived(
     *, actor: Actor, session: Session, campaign_id: int, archived: bool
 ) -> None:
     require(actor, "campaign.setup")
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("setup.error_campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "setup.error_campaign_unknown")
     if campaign.archived == archived:
         return
     before = {"archived": campaign.archived}
@@ -429,15 +427,12 @@ def import_phases(*, actor: Actor, session: Session, rows: list[PhaseRow]) -> li
         if (refused := _phase_error(row.seq, row.name, row.kind, row.start_date, row.end_date))
     ]
     refuse_all(refusals)
-    campaign_ids = sorted({r.campaign_id for r in rows})
-    existing = {
-        (p.campaign_id, p.seq): p
-        for p in session.scalars(select(Phase).where(Phase.campaign_id.in_(campaign_ids)))
-    }
+    key = attrgetter("campaign_id", "seq")
+    existing = stored_in_campaigns(session, Phase, rows, key)
     upserts = [
         Upsert(
             row.ref,
-            existing.get((row.campaign_id, row.seq)),
+            existing.get(key(row)),
             partial(Phase, campaign_id=row.campaign_id, seq=row.seq),
             {
                 "name": row.name.strip()[:200],

@@ -11,7 +11,14 @@ from lib.config import settings
 from lib.domain.permissions import Actor
 from lib.io import attachments as attachment_files
 from lib.models import Assignment, Attachment, Campaign, MonthlyUpdate, Task
-from lib.write.base import ServiceError, audit, require, require_department, require_unlocked
+from lib.write.base import (
+    ServiceError,
+    audit,
+    get_or_refuse,
+    require,
+    require_department,
+    require_unlocked,
+)
 from lib.write.reporting import writable_error
 
 
@@ -37,9 +44,7 @@ def add_attachment(
 ) -> Attachment:
     """Keep an evidence file for a report (type, content and size checked)."""
     require(actor, "report.write")
-    update = session.get(MonthlyUpdate, update_id)
-    if update is None:
-        raise ServiceError("error.report_unknown")
+    update = get_or_refuse(session, MonthlyUpdate, update_id, "error.report_unknown")
     assignment, task = _editable(session, actor, update)
     count = session.scalar(
         select(func.count(Attachment.id)).where(Attachment.update_id == update_id)

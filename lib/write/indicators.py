@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -49,6 +50,7 @@ from lib.write.base import (
     require_campaign_period,
     require_department,
     require_unlocked,
+    stored_in_campaigns,
     write_upserts,
 )
 
@@ -249,23 +251,36 @@ def save_indicator_values(
         ),
     )
     for row, before, campaign_id in changes:
-        audit(
-            session,
-            actor,
-            "save_indicator",
-            "indicator_value",
-            row.id,
-            before=before,
-            after={
-                "indicator_id": row.indicator_id,
-                "period": period,
-                "value": row.value,
-                "sample_size": row.sample_size,
-            },
-            campaign_id=campaign_id,
-            department_id=department_id,
-        )
+        after = {
+            "indicator_id": row.indicator_id,
+            "period": period,
+            "value": row.value,
+            "sample_size": row.sample_size,
+        }
+        audit_indicator_value(session, actor, row, before, after, campaign_id)
     return len(changes)
+
+
+def audit_indicator_value(
+    session: Session,
+    actor: Actor,
+    row: IndicatorValue,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    campaign_id: int,
+) -> None:
+    """The audit row of a value entered or corrected (by hand or by an upheld appeal)."""
+    audit(
+        session,
+        actor,
+        "save_indicator",
+        "indicator_value",
+        row.id,
+        before=before,
+        after=after,
+        campaign_id=campaign_id,
+        department_id=row.department_id,
+    )
 
 
 def _value_values(row: IndicatorValueRow) -> dict[str, Any]:
@@ -466,15 +481,12 @@ def import_indicators(*, actor: Actor, session: Session, rows: list[IndicatorRow
     require(actor, "data.import")
     require(actor, "campaign.setup")
     refuse_all([Refusal(r.ref, f, e) for r in rows for f, e in _indicator_problems(r)])
-    campaign_ids = sorted({r.campaign_id for r in rows})
-    existing = {
-        (ind.campaign_id, ind.code): ind
-        for ind in session.scalars(select(Indicator).where(Indicator.campaign_id.in_(campaign_ids)))
-    }
+    key = attrgetter("campaign_id", "code")
+    existing = stored_in_campaigns(session, Indicator, rows, key)
     upserts = [
         Upsert(
             row.ref,
-            existing.get((row.campaign_id, row.code)),
+            existing.get(key(row)),
             partial(Indicator, campaign_id=row.campaign_id, code=row.code, seq=row.seq),
             {
                 **{k: getattr(row, k) for k in _INDICATOR_FIELDS if k != "is_composite"},
@@ -513,13 +525,7 @@ def import_benchmarks(*, actor: Actor, session: Session, rows: list[BenchmarkRow
     and no change in a locked month. One audit row per created or changed benchmark."""
     require(actor, "data.import")
     require(actor, "campaign.setup")
-    campaign_ids = sorted({r.campaign_id for r in rows})
-    existing = {
-        _benchmark_key(b): b
-        for b in session.scalars(
-            select(PeerBenchmark).where(PeerBenchmark.campaign_id.in_(campaign_ids))
-        )
-    }
+    existing = stored_in_campaigns(session, PeerBenchmark, rows, _benchmark_key)
     upserts = [
         Upsert(
             row.ref,

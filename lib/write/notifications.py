@@ -28,7 +28,7 @@ from lib.models import (
     utcnow,
 )
 from lib.notify.channels import mask_target, redact
-from lib.write.base import ServiceError, audit, conflict, require
+from lib.write.base import ServiceError, audit, conflict, get_or_refuse, require
 
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 MAX_NAME = 100
@@ -217,9 +217,7 @@ def set_reminder_rules(
     """Change a campaign's reminder rules (kept in its settings, see
     :func:`lib.domain.escalation.reminder_rules`)."""
     require(actor, "campaign.setup")
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("error.campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "error.campaign_unknown")
     unknown = set(rules) - set(DEFAULT_RULES)
     if unknown:
         raise ServiceError("notify.error_rule", rule=", ".join(sorted(unknown)))

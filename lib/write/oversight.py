@@ -21,6 +21,7 @@ from lib.write.base import (
     conflict,
     flush_or_conflict,
     fmt_bound,
+    get_or_refuse,
     hold_months,
     require,
     require_campaign_period,
@@ -39,9 +40,7 @@ def set_period_lock(
 ) -> PeriodLock:
     """Lock a reviewed month against edits, or unlock it (a reason is required)."""
     require(actor, "period.lock")
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("error.campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "error.campaign_unknown")
     require_campaign_period(campaign, period, allow_future=True)
     reason = clean_text(reason, MAX_REASON)
     if not locked and not reason:
@@ -91,9 +90,7 @@ def save_inspection_score(
 ) -> InspectionScore:
     """督查评分: the office's score of a department for a month, with a comment."""
     require(actor, "inspection.score")
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("error.campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "error.campaign_unknown")
     if session.get(Department, department_id) is None:
         raise ServiceError("error.department_unknown", code=department_id)
     require_campaign_period(campaign, period, allow_future=False)

@@ -20,6 +20,7 @@ from lib.write.base import (
     clean_text,
     conflict,
     flush_or_conflict,
+    get_or_refuse,
     require,
 )
 
@@ -109,9 +110,7 @@ def register_problem(
     """挂账: register a problem and turn it into a rectification task assigned to the
     departments (the first is the lead), with a measure and a deadline."""
     require(actor, "problem.manage")
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("error.campaign_unknown")
+    get_or_refuse(session, Campaign, campaign_id, "error.campaign_unknown")
     title = (title or "").strip()
     measure_text = clean_text(measure)
     _check_problem(session, title, source, found_on, department_ids, measure_text, due_date)

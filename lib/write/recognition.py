@@ -38,6 +38,7 @@ from lib.write.base import (
     clean_text,
     conflict,
     flush_or_conflict,
+    get_or_refuse,
     plain_dict,
     require,
     require_department,
@@ -115,9 +116,7 @@ def _create_or_change(
         session.add(record)
         before = None
     else:
-        record = session.get(model, record_id)
-        if record is None:
-            raise ServiceError("error.recog_unknown")
+        record = get_or_refuse(session, model, record_id, "error.recog_unknown")
         _check_version(session, record, entity, expected_version)
         before = _snap(record, fields)
         for k, v in values.items():

@@ -13,6 +13,7 @@ checks), every refused row reported.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -360,28 +361,7 @@ def save_reports(
     for item in sorted(items, key=lambda i: i.assignment_id):
         _assignment, task, campaign = rows[item.assignment_id]
         update = existing.get(item.assignment_id)
-        values = report_values(item)
-        if (
-            submit
-            and not item.confirmed
-            and item.shown is not None
-            and values == report_values(item.shown)
-            and (update is None or update.review_state != "draft")
-        ):
-            raise ServiceError("error.report_not_reviewed", task=task.code)
-        if update is not None and update.review_state == "approved":
-            raise ServiceError("error.report_approved", task=task.code)
-        stale = (update is None) != (item.expected_version is None) or (
-            update is not None and update.version != item.expected_version
-        )
-        if stale:
-            if item.shown is None:
-                raise conflict(session, "monthly_update", update.id if update else None)
-            theirs = report_values(update) if update is not None else report_values(item.shown)
-            values, clashes = merge_report(item.shown, values, theirs)
-            if clashes:
-                who = _last_editor(session, update.id) if update is not None else "?"
-                raise ReportClash(task.code, who, clashes)
+        values = _values_to_save(session, item, update, task.code, submit)
         if update is None:
             update = MonthlyUpdate(assignment_id=item.assignment_id, period=period)
             session.add(update)
@@ -390,20 +370,7 @@ def save_reports(
             before = _report_snapshot(update)
         for _field, error in _report_refusals(_Values(values), task.code):
             raise error
-        update.percent_done = values["percent_done"]
-        update.status = values["status"]
-        update.work_done = values["work_done"]
-        update.problems = values["problems"]
-        update.next_steps = values["next_steps"]
-        update.updated_by_id = actor.user_id
-        update.updated_at = now
-        if submit:
-            # every submission is this month's review of the task: its time counts
-            update.submitted_at = now
-            update.submitted_by_id = actor.user_id
-            update.review_state = "submitted"
-        else:
-            update.review_state = "draft"
+        _store_report(update, values, actor, now, submit)
         changes.append((update, before, task, campaign.id))
     inserted = [u.assignment_id for u, before, _t, _c in changes if before is None]
     candidates = inserted or [u.assignment_id for u, _b, _t, _c in changes]
@@ -427,6 +394,61 @@ def save_reports(
     if submit:
         mark_problems_rectifying(session, actor, [task.id for _, _, task, _ in changes])
     return [c[0] for c in changes]
+
+
+def _values_to_save(
+    session: Session,
+    item: ReportInput,
+    update: MonthlyUpdate | None,
+    task_code: str,
+    submit: bool,
+) -> dict[str, Any]:
+    """The values an input stores: refused when a submission reviews nothing or the
+    report is approved; merged field by field with a newer stored version (a field both
+    sides changed differently raises :class:`ReportClash`)."""
+    values = report_values(item)
+    if (
+        submit
+        and not item.confirmed
+        and item.shown is not None
+        and values == report_values(item.shown)
+        and (update is None or update.review_state != "draft")
+    ):
+        raise ServiceError("error.report_not_reviewed", task=task_code)
+    if update is not None and update.review_state == "approved":
+        raise ServiceError("error.report_approved", task=task_code)
+    stale = (update is None) != (item.expected_version is None) or (
+        update is not None and update.version != item.expected_version
+    )
+    if stale:
+        if item.shown is None:
+            raise conflict(session, "monthly_update", update.id if update else None)
+        theirs = report_values(update) if update is not None else report_values(item.shown)
+        values, clashes = merge_report(item.shown, values, theirs)
+        if clashes:
+            who = _last_editor(session, update.id) if update is not None else "?"
+            raise ReportClash(task_code, who, clashes)
+    return values
+
+
+def _store_report(
+    update: MonthlyUpdate, values: dict[str, Any], actor: Actor, now: dt.datetime, submit: bool
+) -> None:
+    """Write checked values into a report, as a draft or as this month's submission."""
+    update.percent_done = values["percent_done"]
+    update.status = values["status"]
+    update.work_done = values["work_done"]
+    update.problems = values["problems"]
+    update.next_steps = values["next_steps"]
+    update.updated_by_id = actor.user_id
+    update.updated_at = now
+    if submit:
+        # every submission is this month's review of the task: its time counts
+        update.submitted_at = now
+        update.submitted_by_id = actor.user_id
+        update.review_state = "submitted"
+    else:
+        update.review_state = "draft"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lib.domain.permissions import Actor
 from lib.domain.runchart import METHODS
 from lib.models import Campaign
-from lib.write.base import ServiceError, audit, json_copy, require
+from lib.write.base import ServiceError, audit, get_or_refuse, json_copy, require
 
 MIN_SAMPLE_RANGE = (1, 10_000)
 APPEAL_DAYS_RANGE = (1, 365)
@@ -31,9 +31,7 @@ def update_statistics_settings(
     """Set any of the three settings (None keeps the stored one); returns the stored
     settings after the change."""
     require(actor, "campaign.setup")
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise ServiceError("setup.error_campaign_unknown")
+    campaign = get_or_refuse(session, Campaign, campaign_id, "setup.error_campaign_unknown")
     if runchart_method is not None and runchart_method not in METHODS:
         raise ServiceError("stats.error_method")
     for number, (lo, hi) in ((min_sample, MIN_SAMPLE_RANGE), (appeal_days, APPEAL_DAYS_RANGE)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 import bcrypt
 from sqlalchemy import func, select
@@ -84,33 +84,23 @@ def _checked_roles(session: Session, roles: list[str], department_code: str | No
     return department_id
 
 
-def create_user(
-    *,
-    actor: Actor,
-    session: Session,
-    username: str,
-    password: str | None = None,
-    password_hash: str | None = None,
-    roles: list[str],
-    display_name: str | None = None,
-    department_code: str | None = None,
-    is_demo: bool = False,
-    check_password_policy: bool = True,
-) -> User:
+class UserFields(TypedDict, total=False):
+    """What :func:`create_user` and :func:`new_user` take about the new login."""
+
+    username: Required[str]
+    password: str | None
+    password_hash: str | None
+    roles: Required[list[str]]
+    display_name: str | None
+    department_code: str | None
+    is_demo: bool
+    check_password_policy: bool
+
+
+def create_user(*, actor: Actor, session: Session, **fields: Unpack[UserFields]) -> User:
     """Create a login. Liaisons must belong to a department."""
     require(actor, "users.admin")
-    return new_user(
-        actor=actor,
-        session=session,
-        username=username,
-        password=password,
-        password_hash=password_hash,
-        roles=roles,
-        display_name=display_name,
-        department_code=department_code,
-        is_demo=is_demo,
-        check_password_policy=check_password_policy,
-    )
+    return new_user(actor=actor, session=session, **fields)
 
 
 def new_user(

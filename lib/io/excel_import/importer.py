@@ -109,30 +109,36 @@ class _Sheet:
     def departments(self) -> dict[str, int]:
         return {code: i for code, i in self.session.execute(select(Department.code, Department.id))}
 
+    def write_rows(
+        self, service: Callable[..., list[write.Outcome]], build: Callable[[Row], Any]
+    ) -> None:
+        """One service row per sheet row, written by ``service`` (all or nothing), counted."""
+        rows = [build(row) for row in self.rows]
+        self.result.count(service(actor=self.actor, session=self.session, rows=rows))
+
 
 def _write_campaigns(s: _Sheet) -> None:
-    rows = []
-    for row in s.rows:
+    def build(row: Row) -> write.CampaignRow:
         v = row.values
         stored = s.wb.campaigns_db.get(v["name"])
-        rows.append(
-            write.CampaignRow(
-                ref=row.number,
-                campaign_id=stored.id if stored is not None else None,
-                name=v["name"],
-                start_date=v["start_date"],
-                end_date=v["end_date"],
-                archived=bool(v.get("archived")),
-                **_pick(v, "name_en", "theme", "organiser", "target_satisfaction", "settings"),
-            )
+        return write.CampaignRow(
+            ref=row.number,
+            campaign_id=stored.id if stored is not None else None,
+            name=v["name"],
+            start_date=v["start_date"],
+            end_date=v["end_date"],
+            archived=bool(v.get("archived")),
+            **_pick(v, "name_en", "theme", "organiser", "target_satisfaction", "settings"),
         )
-    s.result.count(write.import_campaigns(actor=s.actor, session=s.session, rows=rows))
+
+    s.write_rows(write.import_campaigns, build)
     s.wb.load_campaigns()
 
 
 def _write_phases(s: _Sheet) -> None:
-    rows = [
-        write.PhaseRow(
+    s.write_rows(
+        write.import_phases,
+        lambda row: write.PhaseRow(
             ref=row.number,
             campaign_id=s.campaign_id(row),
             seq=row.values["seq"],
@@ -140,10 +146,8 @@ def _write_phases(s: _Sheet) -> None:
             start_date=row.values["start_date"],
             end_date=row.values["end_date"],
             kind=row.values.get("kind") or "rectify",
-        )
-        for row in s.rows
-    ]
-    s.result.count(write.import_phases(actor=s.actor, session=s.session, rows=rows))
+        ),
+    )
 
 
 def _refusal(row: Row, error: write.ServiceError, column: str | None = None) -> write.Refusal:
@@ -247,22 +251,20 @@ def _write_users(s: _Sheet) -> None:
 
 
 def _write_indicators(s: _Sheet) -> None:
-    rows = []
-    for row in s.rows:
+    def build(row: Row) -> write.IndicatorRow:
         v = row.values
-        rows.append(
-            write.IndicatorRow(
-                ref=row.number,
-                campaign_id=s.campaign_id(row),
-                code=v["code"],
-                name=v["name"],
-                seq=row.number - 1,
-                group=v.get("group") or "patient",
-                direction=v.get("direction") or "higher",
-                **_pick(v, "name_en", "unit", "scale", "min_value", "max_value", "target"),
-            )
+        return write.IndicatorRow(
+            ref=row.number,
+            campaign_id=s.campaign_id(row),
+            code=v["code"],
+            name=v["name"],
+            seq=row.number - 1,
+            group=v.get("group") or "patient",
+            direction=v.get("direction") or "higher",
+            **_pick(v, "name_en", "unit", "scale", "min_value", "max_value", "target"),
         )
-    s.result.count(write.import_indicators(actor=s.actor, session=s.session, rows=rows))
+
+    s.write_rows(write.import_indicators, build)
 
 
 def _write_indicator_values(s: _Sheet) -> None:
@@ -275,18 +277,17 @@ def _write_indicator_values(s: _Sheet) -> None:
             )
         )
     }
-    rows = [
-        write.IndicatorValueRow(
+    s.write_rows(
+        write.import_indicator_values,
+        lambda row: write.IndicatorValueRow(
             ref=row.number,
             indicator_id=indicators[(s.campaign_id(row), row.values["indicator_code"])],
             department_id=depts[row.values["department_code"]],
             period=row.values["period"],
             value=row.values["value"],
             **_pick(row.values, "sample_size", "note"),
-        )
-        for row in s.rows
-    ]
-    s.result.count(write.import_indicator_values(actor=s.actor, session=s.session, rows=rows))
+        ),
+    )
 
 
 def _write_monthly_updates(s: _Sheet) -> None:
@@ -299,41 +300,39 @@ def _write_monthly_updates(s: _Sheet) -> None:
             .where(Task.campaign_id.in_(s.campaign_ids()))
         )
     }
-    rows = []
-    for row in s.rows:
+
+    def build(row: Row) -> write.ReportRow:
         v = row.values
         key = (s.campaign_id(row), v["task_code"], depts[v["department_code"]])
-        rows.append(
-            write.ReportRow(
-                ref=row.number,
-                assignment_id=assignments[key],
-                period=v["period"],
-                percent_done=v["percent_done"],
-                status=v.get("status") or ("done" if v["percent_done"] >= 100 else "in_progress"),
-                review_state=v.get("review_state") or "submitted",
-                **_pick(v, "work_done", "problems", "next_steps"),
-            )
+        return write.ReportRow(
+            ref=row.number,
+            assignment_id=assignments[key],
+            period=v["period"],
+            percent_done=v["percent_done"],
+            status=v.get("status") or ("done" if v["percent_done"] >= 100 else "in_progress"),
+            review_state=v.get("review_state") or "submitted",
+            **_pick(v, "work_done", "problems", "next_steps"),
         )
-    s.result.count(write.import_reports(actor=s.actor, session=s.session, rows=rows))
+
+    s.write_rows(write.import_reports, build)
 
 
 def _write_benchmarks(s: _Sheet) -> None:
     depts = s.departments()
-    rows = []
-    for row in s.rows:
+
+    def build(row: Row) -> write.BenchmarkRow:
         v = row.values
-        rows.append(
-            write.BenchmarkRow(
-                ref=row.number,
-                campaign_id=s.campaign_id(row),
-                period=v["period"],
-                label=v["label"],
-                department_id=depts[v["department_code"]] if v.get("department_code") else None,
-                group=v.get("group") or "overall",
-                **_pick(v, "score", "scale", "rate", "rank", "peer_count", "peer_group", "source"),
-            )
+        return write.BenchmarkRow(
+            ref=row.number,
+            campaign_id=s.campaign_id(row),
+            period=v["period"],
+            label=v["label"],
+            department_id=depts[v["department_code"]] if v.get("department_code") else None,
+            group=v.get("group") or "overall",
+            **_pick(v, "score", "scale", "rate", "rank", "peer_count", "peer_group", "source"),
         )
-    s.result.count(write.import_benchmarks(actor=s.actor, session=s.session, rows=rows))
+
+    s.write_rows(write.import_benchmarks, build)
 
 
 _WRITERS: tuple[tuple[str, Callable[[_Sheet], None]], ...] = (

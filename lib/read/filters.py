@@ -1,0 +1,40 @@
+"""Conditions several reads share, so that every page counts the same rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from lib.models import Assignment, Department, Problem, Task
+
+
+def live_assignment(campaign_id: int, *, department: bool = True) -> tuple[Any, ...]:
+    """WHERE conditions for the campaign's assignments that count: the task and the
+    assignment active and, unless ``department=False`` (the query does not join
+    Department), the department too. Use as ``.where(*live_assignment(id), ...)``."""
+    conditions: tuple[Any, ...] = (
+        Task.campaign_id == campaign_id,
+        Task.active.is_(True),
+        Assignment.active.is_(True),
+    )
+    return (*conditions, Department.active.is_(True)) if department else conditions
+
+
+def open_problems(campaign_id: int, *columns: Any) -> Select[Any]:
+    """SELECT ``columns`` of the campaign's problems not closed, one row per department
+    of the problem's task (Problem, Task and Assignment joined), earliest deadline first;
+    add ``.where(...)`` to narrow it."""
+    return (
+        select(*columns)
+        .join(Task, Task.id == Problem.task_id)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .where(Problem.campaign_id == campaign_id, Problem.state != "closed")
+        .order_by(Task.due_date, Problem.id)
+    )
+
+
+def department_labels() -> tuple[Any, Any]:
+    """The department's names as pages show them: ``department`` (Chinese) and
+    ``department_en`` (the English display name). Use as ``select(..., *department_labels())``."""
+    return Department.name.label("department"), Department.display_en.label("department_en")
