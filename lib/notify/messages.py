@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Required, TypedDict, Unpack
 
 from lib.domain.escalation import COLOURS
 from lib.i18n import fmt_date, fmt_period, t
@@ -122,31 +123,29 @@ def digest(
     )
 
 
+class DigestFields(TypedDict, total=False):
+    """What :func:`digest` takes besides the departments (``lang`` defaults to zh)."""
+
+    campaign: Required[str]
+    period: Required[str]
+    deadline: Required[dt.date]
+    today: Required[dt.date]
+    link: Required[str]
+    lang: str
+
+
 def digest_parts(
     *,
-    campaign: str,
-    period: str,
-    deadline: dt.date,
-    today: dt.date,
     departments: Sequence[DepartmentDue],
-    link: str,
-    lang: str = "zh",
     max_bytes: int | None = None,
+    **fields: Unpack[DigestFields],
 ) -> list[tuple[list[DepartmentDue], Message]]:
     """The digest, split by department into as few messages as keep every markdown
     within ``max_bytes`` (a WeCom robot takes 4096 bytes); a department too long on its
     own lists fewer items ("N more")."""
 
     def build(group: list[DepartmentDue]) -> Message:
-        return digest(
-            campaign=campaign,
-            period=period,
-            deadline=deadline,
-            today=today,
-            departments=group,
-            link=link,
-            lang=lang,
-        )
+        return digest(departments=group, **fields)
 
     def fits(message: Message) -> bool:
         return max_bytes is None or len(message.markdown.encode("utf-8")) <= max_bytes
