@@ -13,7 +13,7 @@ from lib.domain.clock import local_now, to_utc_naive
 from lib.domain.permissions import can
 from lib.i18n import each, fmt_datetime, fmt_period, local_col, t
 from lib.read import appeals, reporting
-from lib.ui import page
+from lib.ui import page, tables
 
 pg = page.open("appeal.read", title="page.appeals", campaign="record")
 user, lang, campaign_id, info = pg.user, pg.lang, pg.campaign_id, pg.campaign
@@ -94,7 +94,7 @@ if own_only and user.department_id is None:
 if listed.empty:
     st.info(t("appeal.none"))
 else:
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 "#": listed["id"],
@@ -111,8 +111,6 @@ else:
                 t("appeal.col_filed_at"): each(fmt_datetime, listed["filed_at"]),
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
 
 # --- the office decides ------------------------------------------------------------------

@@ -10,7 +10,7 @@ from lib import write
 from lib.domain.periods import period_of
 from lib.i18n import fmt_datetime, fmt_period, t
 from lib.read import queries, reporting
-from lib.ui import page, state
+from lib.ui import page, state, tables
 
 pg = page.open("period.lock", title="page.locks", campaign="record")
 user, lang, campaign_id, info = pg.user, pg.lang, pg.campaign_id, pg.campaign
@@ -37,7 +37,7 @@ with tab_locks:
             ],
         }
     )
-    page.table(table, hide_index=True, width="stretch")
+    tables.show(table)
     period = st.selectbox(
         t("locks.pick_period"),
         list(reversed(periods)),
@@ -130,7 +130,7 @@ with tab_scores:
     if scores.empty:
         st.caption(t("scores.none"))
     else:
-        page.table(
+        tables.show(
             pd.DataFrame(
                 {
                     t("scores.department"): [
@@ -140,6 +140,4 @@ with tab_scores:
                     t("scores.col.comment"): scores["comment"].fillna(""),
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )

@@ -15,7 +15,7 @@ from lib.domain.periods import parse_period, period_of
 from lib.domain.permissions import can
 from lib.i18n import each, fmt_date, local_col, t
 from lib.read import queries, reporting
-from lib.ui import page, state
+from lib.ui import page, state, tables
 from lib.write import PROBLEM_SOURCES
 
 pg = page.open("problem.read", title="page.problems", campaign="record")
@@ -57,16 +57,7 @@ else:
             ],
         }
     )
-    page.table(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("problems.col.progress"): st.column_config.ProgressColumn(
-                t("problems.col.progress"), min_value=0, max_value=100, format="%d%%"
-            )
-        },
-    )
+    tables.show(table, bars=[t("problems.col.progress")])
 
 if not manage:
     st.caption(t("problems.readonly"))

@@ -19,7 +19,7 @@ from lib.domain.clock import local_today
 from lib.domain.periods import is_late
 from lib.i18n import fmt_datetime, fmt_period, local_name, t
 from lib.read import reporting
-from lib.ui import page, state
+from lib.ui import page, state, tables
 
 pg = page.open("report.review", title="page.review", campaign="record")
 user, lang, campaign_id, info = pg.user, pg.lang, pg.campaign_id, pg.campaign
@@ -78,7 +78,7 @@ def _month_label(r: object) -> str:
     return label + " · " + t("review.month_waiting", count=waiting_n, tasks=int(r.tasks))  # type: ignore[attr-defined]
 
 
-page.table(
+tables.show(
     pd.DataFrame(
         {
             t("rep.period"): [fmt_period(p) for p in shown["period"]],
@@ -91,8 +91,6 @@ page.table(
             t("review.col.late_count"): shown["late"],
         }
     ),
-    hide_index=True,
-    width="stretch",
 )
 
 labels = {f"{int(r.department_id)}|{r.period}": _month_label(r) for r in shown.itertuples()}
@@ -182,14 +180,9 @@ detail = pd.DataFrame(
         t("review.col.late"): [_late(r) for r in rows.itertuples(index=False)],
     }
 )
-page.table(
+tables.show(
     detail,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        t("review.col.percent"): st.column_config.NumberColumn(format="%d%%"),
-        t("review.col.prev_percent"): st.column_config.NumberColumn(format="%d%%"),
-    },
+    percents=[t("review.col.percent"), t("review.col.prev_percent")],
 )
 for f in files.itertuples(index=False):
     content = reporting.attachment_file(user.actor, int(f.id))
@@ -205,7 +198,7 @@ for f in files.itertuples(index=False):
 indicators = reporting.department_indicators(campaign_id, department_id, period)
 if not indicators.empty:
     st.markdown(f"**{t('report.indicators')}**")
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("review.col.indicator"): [
@@ -216,8 +209,6 @@ if not indicators.empty:
                 t("review.col.target"): indicators["target"],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
 
 # --- decisions ------------------------------------------------------------------------

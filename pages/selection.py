@@ -18,7 +18,7 @@ from lib.domain.permissions import can
 from lib.i18n import fmt_date, fmt_datetime, t
 from lib.io import honours_docs
 from lib.read import queries, recognition, reporting
-from lib.ui import page
+from lib.ui import page, tables
 from lib.write import recognition as rec
 
 pg = page.open("read.all", title="page.selection", campaign="record")
@@ -135,29 +135,24 @@ st.subheader(t("recog.nominations"))
 if not rows:
     st.info(t("recog.no_nominations"))
 else:
-    page.table(
-        pd.DataFrame(
-            {
-                t("recog.col_candidate"): [names[r["id"]] for r in rows],
-                t("recog.col_reasons"): [r["reasons"] for r in rows],
-                t("recog.col_passes"): [
-                    t("recog.pass") if r["passes"] else t("recog.fail") for r in rows
-                ],
-                t("recog.col_shortlisted"): ["✓" if r["shortlisted"] else "" for r in rows],
-                t("recog.col_outcome"): [_outcome(r) for r in rows],
-                t("recog.col_votes"): [r["votes"] for r in rows],
-                t("recog.col_note"): [r["decision_note"] or "" for r in rows],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    tables.show_rows(
+        rows,
+        {
+            t("recog.col_candidate"): lambda r: names[r["id"]],
+            t("recog.col_reasons"): "reasons",
+            t("recog.col_passes"): lambda r: t("recog.pass") if r["passes"] else t("recog.fail"),
+            t("recog.col_shortlisted"): lambda r: "✓" if r["shortlisted"] else "",
+            t("recog.col_outcome"): _outcome,
+            t("recog.col_votes"): "votes",
+            t("recog.col_note"): lambda r: r["decision_note"] or "",
+        },
     )
     picked = st.selectbox(
         t("recog.col_checks"), list(names), format_func=lambda i: names[i], key="recog_check"
     )
     row = next(r for r in rows if r["id"] == picked)
     st.markdown("**" + page.md_escape(t("recog.checks_of", name=names[picked])) + "**")
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("recog.col_rule"): [t(f"recog.rule_{c.key}") for c in row["checks"]],
@@ -177,8 +172,6 @@ else:
                 ],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
     boxes = [c["key"] for c in info["criteria"] if c["key"] in rules.CHECK_RULES]
     if manage and boxes and state in ("nominating", "shortlisting"):

@@ -14,7 +14,7 @@ from lib.i18n import fmt_datetime, t
 from lib.notify import dispatch
 from lib.read import campaigns
 from lib.read import notifications as reads
-from lib.ui import page
+from lib.ui import page, tables
 
 pg = page.open("campaign.setup", title="page.setup_channels")
 user, lang = pg.user, pg.lang
@@ -46,7 +46,7 @@ def _audience(ch: reads.ChannelRecord) -> str:
 
 with tab_channels:
     if chans:
-        page.table(
+        tables.show(
             pd.DataFrame(
                 {
                     t("notify.col_name"): [c.name for c in chans],
@@ -61,8 +61,6 @@ with tab_channels:
                     ],
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )
     else:
         st.info(t("notify.no_channels"))
@@ -169,7 +167,7 @@ with tab_channels:
 
 with tab_leaders:
     assigned = reads.department_leaders()
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("notify.col_department"): [dept_label[d[1]] for d in depts],
@@ -178,8 +176,6 @@ with tab_leaders:
                 ],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
     if depts:
         dept = st.selectbox(
@@ -251,7 +247,7 @@ with tab_log:
     if log.empty:
         st.info(t("notify.log_empty"))
     else:
-        page.table(
+        tables.show(
             pd.DataFrame(
                 {
                     t("notify.col_at"): [fmt_datetime(a) for a in log["at"]],
@@ -263,6 +259,4 @@ with tab_log:
                     t("notify.col_error"): log["error"].fillna(""),
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )

@@ -9,7 +9,7 @@ from lib.i18n import t
 from lib.io.excel_import import import_workbook, template_workbook
 from lib.models import DEPARTMENT_KINDS
 from lib.read import setup_queries
-from lib.ui import page
+from lib.ui import page, tables
 from lib.write import upsert_department
 
 pg = page.open("campaign.setup", title="page.setup_departments")
@@ -32,7 +32,7 @@ else:
             ),
         }
     )
-    page.table(view, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(view)))
+    tables.show(view, height=min(600, 38 + 35 * len(view)))
 
 st.subheader(t("setup.department_edit"))
 codes = table["code"].tolist() if not table.empty else []
@@ -122,7 +122,7 @@ if upload is not None and st.button(t("setup.import"), key="dept_import"):
         pass  # refused: the message is shown
     elif result.problems:
         st.error(t("import.refused", count=len(result.problems)))
-        page.table(
+        tables.show(
             pd.DataFrame(
                 [
                     {
@@ -134,8 +134,6 @@ if upload is not None and st.button(t("setup.import"), key="dept_import"):
                     for p in result.problems
                 ]
             ),
-            hide_index=True,
-            width="stretch",
             column_config={t("setup.problem"): st.column_config.TextColumn(width="large")},
         )
     else:

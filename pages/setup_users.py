@@ -9,7 +9,7 @@ import streamlit as st
 from lib.i18n import join_list, role_label, t
 from lib.models import ROLES
 from lib.read import setup_queries
-from lib.ui import login_admin, page
+from lib.ui import login_admin, page, tables
 from lib.write import create_user, set_password, set_user_active, update_user
 
 user = page.open("users.admin", title="page.setup_users").user
@@ -29,7 +29,7 @@ view = pd.DataFrame(
         ),
     }
 )
-page.table(view, hide_index=True, width="stretch")
+tables.show(view)
 
 
 dept_options = ["", *list(depts)]

@@ -11,7 +11,7 @@ from lib.domain.scoring import STATUS_COLOURS
 from lib.domain.tracking import Deadline, ReportCount, reminder_wording
 from lib.i18n import each, fmt_date, fmt_datetimes, fmt_period, join_list, local_name, t
 from lib.read import appeals, queries, reporting
-from lib.ui import page
+from lib.ui import page, tables
 
 pg = page.open("tracker.read", title="page.tracker", campaign="record")
 campaign_id, info = pg.campaign_id, pg.campaign
@@ -89,7 +89,7 @@ table = pd.DataFrame(
         ],
     }
 )
-page.table(table, hide_index=True, width="stretch")
+tables.show(table)
 zh_names = {int(r.id): r.name for r in departments.itertuples(index=False)}
 ids = [int(d) for d in current["department_id"]]
 all_liaisons = [n for d in ids for n in liaisons.get(d, [])]
@@ -114,7 +114,7 @@ st.subheader(page.md("tracker.appeals_open", count=len(waiting_appeals)))
 if waiting_appeals.empty:
     st.caption(t("tracker.appeals_none"))
 else:
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("tracker.col.department"): [
@@ -128,8 +128,6 @@ else:
                 t("appeal.col_filed_at"): fmt_datetimes(waiting_appeals["filed_at"]),
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
     if pg.user.roles & {"admin", "office"}:
         st.page_link("pages/appeals.py", label=t("tracker.appeals_go"), icon=":material/gavel:")
