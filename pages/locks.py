@@ -127,17 +127,13 @@ with tab_scores:
             flash=page.md("scores.saved", department=names[dept], period=fmt_period(score_period)),
         )
     st.markdown(f"**{t('scores.table')}**")
-    if scores.empty:
-        st.caption(t("scores.none"))
-    else:
-        tables.show(
-            pd.DataFrame(
-                {
-                    t("scores.department"): [
-                        names.get(int(d), "") for d in scores["department_id"]
-                    ],
-                    t("scores.col.score"): scores["score"],
-                    t("scores.col.comment"): scores["comment"].fillna(""),
-                }
-            ),
-        )
+    tables.show(
+        pd.DataFrame(
+            {
+                t("scores.department"): [names.get(int(d), "") for d in scores["department_id"]],
+                t("scores.col.score"): scores["score"],
+                t("scores.col.comment"): scores["comment"].fillna(""),
+            }
+        ),
+        empty=t("scores.none"),
+    )

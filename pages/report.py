@@ -16,7 +16,7 @@ from lib.i18n import fmt_date, fmt_datetime, fmt_period, local_name, t
 from lib.io import attachments
 from lib.models import REPORT_STATUSES
 from lib.read import reporting
-from lib.ui import page, state
+from lib.ui import page, state, widgets
 from lib.write import ConflictError, IndicatorInput, ReportInput, ServiceError
 
 pg = page.open("report.write", title="page.report", campaign="record")
@@ -511,15 +511,7 @@ with tab_tasks:
                         kb=f.size_bytes // 1024 + 1,
                     )
                 )
-                content = reporting.attachment_file(user.actor, int(f.id))
-                if content is not None:
-                    c2.download_button(
-                        page.md("report.download", name=f.original_name),
-                        data=content[2],
-                        file_name=content[0],
-                        mime=content[1],
-                        key=f"dl_{f.id}",
-                    )
+                widgets.attachment_download(user.actor, f, key=f"dl_{f.id}", where=c2)
                 if (
                     lock is None
                     and int(f.update_id) not in approved

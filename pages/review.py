@@ -19,7 +19,7 @@ from lib.domain.clock import local_today
 from lib.domain.periods import is_late
 from lib.i18n import fmt_datetime, fmt_period, local_name, t
 from lib.read import reporting
-from lib.ui import page, state, tables
+from lib.ui import page, state, tables, widgets
 
 pg = page.open("report.review", title="page.review", campaign="record")
 user, lang, campaign_id, info = pg.user, pg.lang, pg.campaign_id, pg.campaign
@@ -185,15 +185,7 @@ tables.show(
     percents=[t("review.col.percent"), t("review.col.prev_percent")],
 )
 for f in files.itertuples(index=False):
-    content = reporting.attachment_file(user.actor, int(f.id))
-    if content is not None:
-        st.download_button(
-            page.md("report.download", name=f.original_name),
-            data=content[2],
-            file_name=content[0],
-            mime=content[1],
-            key=f"rdl_{f.id}",
-        )
+    widgets.attachment_download(user.actor, f, key=f"rdl_{f.id}")
 
 indicators = reporting.department_indicators(campaign_id, department_id, period)
 if not indicators.empty:

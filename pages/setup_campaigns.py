@@ -237,21 +237,12 @@ with tab_edit:
                     step=0.5,
                 )
                 st.markdown(f"**{t('setup.thresholds')}**")
-                c1, c2 = st.columns(2)
-                on_track = c1.number_input(
-                    t("setup.threshold_on_track"),
-                    0.0,
-                    1.0,
-                    float(settings["thresholds"]["on_track"]),
-                    0.01,
-                )
-                behind = c2.number_input(
-                    t("setup.threshold_behind"),
-                    0.0,
-                    1.0,
-                    float(settings["thresholds"]["behind"]),
-                    0.01,
-                )
+                thresholds = {  # setup.threshold_on_track, setup.threshold_behind
+                    k: col.number_input(
+                        t(f"setup.threshold_{k}"), 0.0, 1.0, float(settings["thresholds"][k]), 0.01
+                    )
+                    for col, k in zip(st.columns(2), ("on_track", "behind"), strict=True)
+                }
                 st.markdown(f"**{t('setup.weights')}**")
                 wcols = st.columns(len(settings["weights"]))
                 weights = {
@@ -318,7 +309,7 @@ with tab_edit:
                         start=estart,
                         end=eend,
                         target_satisfaction=etarget,
-                        thresholds={"on_track": on_track, "behind": behind},
+                        thresholds=thresholds,
                         weights=weights,
                         phases=rows,
                         circular={"issuer": issuer, "prefix": prefix},

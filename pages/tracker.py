@@ -111,23 +111,21 @@ st.code(reminder, language=None, wrap_lines=True)
 # --- appeals waiting for the office's decision (issue 21) ---------------------------------
 waiting_appeals = appeals.open_appeals(campaign_id)
 st.subheader(page.md("tracker.appeals_open", count=len(waiting_appeals)))
-if waiting_appeals.empty:
-    st.caption(t("tracker.appeals_none"))
-else:
-    tables.show(
-        pd.DataFrame(
-            {
-                t("tracker.col.department"): [
-                    local_name(n, e)
-                    for n, e in zip(
-                        waiting_appeals["department"], waiting_appeals["department_en"], strict=True
-                    )
-                ],
-                t("appeal.col_kind"): [t(f"appeal.kind_{k}") for k in waiting_appeals["kind"]],
-                t("rep.period"): each(fmt_period, waiting_appeals["period"]),
-                t("appeal.col_filed_at"): fmt_datetimes(waiting_appeals["filed_at"]),
-            }
-        ),
-    )
-    if pg.user.roles & {"admin", "office"}:
-        st.page_link("pages/appeals.py", label=t("tracker.appeals_go"), icon=":material/gavel:")
+tables.show(
+    pd.DataFrame(
+        {
+            t("tracker.col.department"): [
+                local_name(n, e)
+                for n, e in zip(
+                    waiting_appeals["department"], waiting_appeals["department_en"], strict=True
+                )
+            ],
+            t("appeal.col_kind"): [t(f"appeal.kind_{k}") for k in waiting_appeals["kind"]],
+            t("rep.period"): each(fmt_period, waiting_appeals["period"]),
+            t("appeal.col_filed_at"): fmt_datetimes(waiting_appeals["filed_at"]),
+        }
+    ),
+    empty=t("tracker.appeals_none"),
+)
+if not waiting_appeals.empty and pg.user.roles & {"admin", "office"}:
+    st.page_link("pages/appeals.py", label=t("tracker.appeals_go"), icon=":material/gavel:")

@@ -24,20 +24,18 @@ def _local(value: dt.datetime | None) -> str:
 def render(user: CurrentUser) -> None:
     st.subheader(t("security.locks_title"))
     locks = logins.current_locks()
-    if locks:
-        tables.show_rows(
-            locks,
-            {
-                t("setup.username"): "username",
-                t("security.col_address"): lambda r: (
-                    t("security.every_address") if r["address"] == ANY_ADDRESS else r["address"]
-                ),
-                t("security.col_locks"): lambda r: r["locks"] or "—",
-                t("security.col_until"): lambda r: _local(r["locked_until"]),
-            },
-        )
-    else:
-        st.caption(t("security.locks_none"))
+    tables.show_rows(
+        locks,
+        {
+            t("setup.username"): "username",
+            t("security.col_address"): lambda r: (
+                t("security.every_address") if r["address"] == ANY_ADDRESS else r["address"]
+            ),
+            t("security.col_locks"): lambda r: r["locks"] or "—",
+            t("security.col_until"): lambda r: _local(r["locked_until"]),
+        },
+        empty=t("security.locks_none"),
+    )
 
     names = setup_queries.users_table()["username"].tolist()
     locked = [r["username"] for r in locks if r["username"] in names]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 import pandas as pd
 import streamlit as st
@@ -37,13 +37,19 @@ def show(
     *,
     bars: Iterable[str] = (),
     percents: Iterable[str] = (),
+    empty: str | None = None,
+    empty_as: Literal["caption", "info"] = "caption",
     column_config: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ) -> Any:
     """``data`` (a frame or a styled frame) as a read-only table the width of the page,
     without the index. The columns named in ``bars`` are progress bars (0 to 100), those in
     ``percents`` whole percentages; ``column_config`` and the other keywords go to
-    ``st.dataframe`` as they are."""
+    ``st.dataframe`` as they are. With ``empty``, a frame without rows is not shown: that
+    note is, as a caption or (``empty_as="info"``) an info box."""
+    if empty is not None and len(data) == 0:
+        (st.info if empty_as == "info" else st.caption)(empty)
+        return None
     config: dict[str, Any] = dict(column_config or {})
     config.update({label: percent_bar(label) for label in bars})
     config.update({label: percent() for label in percents})
