@@ -11,7 +11,7 @@ from lib.domain.scoring import STATUS_COLOURS, STATUSES
 from lib.i18n import each, fmt_date, fmt_period, local_col, status_label, t, yes_no
 from lib.io.safe_cells import to_xlsx_bytes
 from lib.read import queries, views
-from lib.ui import page, tables
+from lib.ui import page, tables, widgets
 
 opened = page.open("read.all", title="page.ledger", campaign="view")
 ctx = opened.view
@@ -96,11 +96,10 @@ else:
         percents=[t("col.expected")],
     )
     sheet = t("page.ledger")
-    st.download_button(
+    widgets.download(
         t("ledger.export"),
-        data=lambda: to_xlsx_bytes(table, sheet),  # built when clicked, not on every run
-        file_name=f"task_ledger_{ctx.period}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lambda: to_xlsx_bytes(table, sheet),  # built when clicked, not on every run
+        f"task_ledger_{ctx.period}.xlsx",
     )
 
 st.subheader(t("ledger.task_detail"))

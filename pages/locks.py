@@ -48,15 +48,13 @@ with tab_locks:
     is_locked = period in lock_of and bool(lock_of[period].locked)
     label = t("locks.unlock") if is_locked else t("locks.lock")
     if st.button(label, type="primary", key="locks_toggle"):
-        page.save(
-            lambda s: write.set_period_lock(
-                actor=user.actor,
-                session=s,
-                campaign_id=campaign_id,
-                period=period,
-                locked=not is_locked,
-                reason=reason,
-            ),
+        page.submit(
+            write.set_period_lock,
+            user.actor,
+            campaign_id=campaign_id,
+            period=period,
+            locked=not is_locked,
+            reason=reason,
             flash=t(
                 "locks.done_unlock" if is_locked else "locks.done_lock", period=fmt_period(period)
             ),

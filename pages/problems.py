@@ -85,16 +85,14 @@ if not ledger.empty:
         type="primary",
         key="problems_verify",
     ):
-        page.save(
-            lambda s: write.verify_problem(
-                actor=user.actor,
-                session=s,
-                problem_id=int(pid),
-                close=not is_closed,
-                note=note,
-                expected_version=int(chosen["version"]),
-                new_due_date=new_due if isinstance(new_due, dt.date) else None,
-            ),
+        page.submit(
+            write.verify_problem,
+            user.actor,
+            problem_id=int(pid),
+            close=not is_closed,
+            note=note,
+            expected_version=int(chosen["version"]),
+            new_due_date=new_due if isinstance(new_due, dt.date) else None,
             flash=page.md(
                 "problems.reopened" if is_closed else "problems.closed", code=chosen["code"]
             ),
@@ -135,21 +133,17 @@ def _clear_form(_: object) -> None:
 
 
 if register:
-    page.save(
-        lambda s: (
-            write.register_problem(
-                actor=user.actor,
-                session=s,
-                campaign_id=campaign_id,
-                title=title,
-                source=source,
-                found_on=found_on,
-                department_ids=[int(d) for d in chosen_depts],
-                measure=measure,
-                due_date=due,
-                description=description,
-            ).code
-        ),
+    page.submit(
+        write.register_problem,
+        user.actor,
+        campaign_id=campaign_id,
+        title=title,
+        source=source,
+        found_on=found_on,
+        department_ids=[int(d) for d in chosen_depts],
+        measure=measure,
+        due_date=due,
+        description=description,
         then=_clear_form,
-        flash=lambda code: page.md("problems.registered", code=code),
+        flash=lambda problem: page.md("problems.registered", code=problem.code),
     )

@@ -120,15 +120,7 @@ st.subheader(
     )
 )
 rows = reporting.department_reports(campaign_id, department_id, period)
-lock = reporting.lock_of(campaign_id, period)
-if lock is not None:
-    st.warning(
-        t(
-            "rep.locked_banner",
-            period=fmt_period(period),
-            reason=page.md_escape(lock["reason"] or "—"),
-        )
-    )
+lock = widgets.month_lock(campaign_id, period)
 update_ids = tuple(int(u) for u in rows["update_id"].dropna())
 files = reporting.report_attachments(update_ids)
 names_of: dict[int, list[str]] = {}
@@ -268,15 +260,13 @@ if action and action["month"] == choice:
         state.REVIEW_PICKED.pop()
         state.REVIEW_COMMENT.clear()
 
-    page.save(
-        lambda s: write.review_reports(
-            actor=user.actor,
-            session=s,
-            decisions=[(i, versions[i]) for i in ids],
-            approve=approve,
-            reason=reason,
-            comments={i: c for i, c in comments.items() if c.strip()},
-        ),
+    page.submit(
+        write.review_reports,
+        user.actor,
+        decisions=[(i, versions[i]) for i in ids],
+        approve=approve,
+        reason=reason,
+        comments={i: c for i, c in comments.items() if c.strip()},
         then=_cleared,
         flash=lambda count: page.md(
             "review.done_approved" if approve else "review.done_returned", count=count

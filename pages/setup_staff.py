@@ -44,10 +44,11 @@ with st.form("staff_window_form", clear_on_submit=True):
     w_dept = c1.selectbox(t("staff.department"), list(dept_names), format_func=dept_names.get)
     w_name = c2.text_input(t("staff.window_name"), max_chars=200)
     if st.form_submit_button(t("staff.add_window")):
-        page.save(
-            lambda s: rec.save_service_point(
-                actor=actor, session=s, department_id=int(w_dept), name=w_name
-            ),
+        page.submit(
+            rec.save_service_point,
+            actor,
+            department_id=int(w_dept),
+            name=w_name,
             flash=t("staff.saved"),
         )
 
@@ -78,16 +79,14 @@ with st.form("staff_person_form", clear_on_submit=True):
     p_no = c4.text_input(t("staff.staff_no"), max_chars=40)
     p_window = c5.checkbox(t("staff.is_window"))
     if st.form_submit_button(t("staff.add_person"), type="primary"):
-        page.save(
-            lambda s: rec.save_staff(
-                actor=actor,
-                session=s,
-                department_id=int(p_dept),
-                name=p_name,
-                post=p_post,
-                is_window=bool(p_window),
-                staff_no=p_no,
-            ),
+        page.submit(
+            rec.save_staff,
+            actor,
+            department_id=int(p_dept),
+            name=p_name,
+            post=p_post,
+            is_window=bool(p_window),
+            staff_no=p_no,
             flash=t("staff.saved"),
         )
 

@@ -475,6 +475,32 @@ def save(
     st.rerun()
 
 
+def submit(
+    service: Callable[..., T],
+    actor: Actor,
+    /,
+    *,
+    flash: str | Callable[[T], str] | None = None,
+    success: str | Callable[[T], str] | None = None,
+    then: Callable[[T], object] | None = None,
+    on_error: Callable[[ServiceError], object] | None = None,
+    **fields: Any,
+) -> bool:
+    """One write service called by ``actor`` from a page, as :func:`save` does it:
+    ``service(actor=actor, session=session, **fields)`` in one transaction, with the same
+    ``flash``, ``success``, ``then`` and ``on_error``::
+
+        page.submit(rec.save_staff, actor, name=name, post=post, flash=t("staff.saved"))
+    """
+    return save(
+        lambda session: service(actor=actor, session=session, **fields),
+        flash=flash,
+        success=success,
+        then=then,
+        on_error=on_error,
+    )
+
+
 # --- names in the user's language ----------------------------------------------------------
 
 
