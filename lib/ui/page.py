@@ -44,6 +44,7 @@ from lib.ui.text import error_md as error_md
 from lib.ui.text import md as md
 from lib.ui.text import md_escape as md_escape
 from lib.ui.text import md_join as md_join
+from lib.ui.text import md_numbered as md_numbered
 from lib.write import ServiceError
 
 if TYPE_CHECKING:
