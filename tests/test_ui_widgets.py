@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from lib.db import dispose_all, make_engine, session_scope, upgrade
+from lib.db import make_engine, session_scope
 from lib.models import Department
 from lib.ui import tables, widgets
 from lib.ui.text import Markdown, md_numbered
+from tests.test_ui_helpers import empty_db  # noqa: F401  (the migrated empty database)
 
 
 def test_frame_takes_keys_and_functions_per_column() -> None:
@@ -110,24 +109,6 @@ def test_an_empty_table_is_replaced_by_its_note() -> None:
     assert [i.value for i in at.info] == ["没有数据"]
 
 
-@pytest.fixture
-def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    from lib import config
-    from lib.read.cache import clear_caches
-
-    url = f"sqlite:///{tmp_path / 'widgets.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    config.settings.cache_clear()
-    clear_caches()
-    dispose_all()
-    yield url
-    config.settings.cache_clear()
-    dispose_all()
-
-
 def _submit_script() -> None:
     import streamlit as st
 
@@ -163,7 +144,10 @@ def _count(url: str) -> int:
 
 
 @pytest.mark.parametrize("code", ["NEW", "BAD"])
-def test_submit_calls_the_service_with_actor_session_and_fields(empty_db: str, code: str) -> None:
+def test_submit_calls_the_service_with_actor_session_and_fields(
+    empty_db: str,  # noqa: F811  (the fixture imported above)
+    code: str,
+) -> None:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(_submit_script, default_timeout=60)
