@@ -1,13 +1,18 @@
 """Shared Streamlit pieces used by app.py and the pages: language, sidebar, the page
-opening (``open``), the save helper (``save``), names in the user's language, tables.
+opening (``open``), the save helpers (``save``, ``submit``), names in the user's language, tables.
 
 A page reads::
 
     pg = page.open("report.review", title="page.review", campaign="record")
     ...
     if st.button(t("review.approve")):
-        page.save(lambda s: write.review_reports(actor=pg.user.actor, session=s, ...),
-                  flash=lambda count: t("review.done_approved", count=count))
+        page.submit(write.review_reports, pg.actor, ...,
+                    flash=lambda count: t("review.done_approved", count=count))
+
+``page.submit(service, actor, **fields)`` is ``page.save`` of one service call; a write that
+does more in its transaction gives ``page.save`` a function of the session. Read-only
+tables, downloads and other shared pieces are in ``lib/ui/tables.py`` and
+``lib/ui/widgets.py``.
 """
 
 from __future__ import annotations
