@@ -1,5 +1,6 @@
 """Shared Streamlit pieces used by app.py and the pages: language, sidebar, the page
-opening (``open``), the save helpers (``save``, ``submit``), names in the user's language, tables.
+opening (``open``), the save helpers (``save``, ``submit``), names in the user's
+language, tables.
 
 A page reads::
 
