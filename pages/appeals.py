@@ -13,7 +13,7 @@ from lib.domain.clock import local_now, to_utc_naive
 from lib.domain.permissions import can
 from lib.i18n import each, fmt_datetime, fmt_period, local_col, t
 from lib.read import appeals, reporting
-from lib.ui import page
+from lib.ui import page, tables
 
 pg = page.open("appeal.read", title="page.appeals", campaign="record")
 user, lang, campaign_id, info = pg.user, pg.lang, pg.campaign_id, pg.campaign
@@ -71,18 +71,16 @@ if can(user.actor, "appeal.file") and names:
             filed = st.form_submit_button(t("appeal.submit"), type="primary")
         if filed:
             figure = open_figures.iloc[int(chosen)]
-            page.save(
-                lambda s: write.file_appeal(
-                    actor=user.actor,
-                    session=s,
-                    campaign_id=campaign_id,
-                    department_id=int(department),
-                    kind=str(figure["kind"]),
-                    period=str(figure["period"]),
-                    reason=reason,
-                    requested=requested,
-                    evidence=evidence,
-                ),
+            page.submit(
+                write.file_appeal,
+                user.actor,
+                campaign_id=campaign_id,
+                department_id=int(department),
+                kind=str(figure["kind"]),
+                period=str(figure["period"]),
+                reason=reason,
+                requested=requested,
+                evidence=evidence,
                 flash=t("appeal.filed"),
             )
 
@@ -94,7 +92,7 @@ if own_only and user.department_id is None:
 if listed.empty:
     st.info(t("appeal.none"))
 else:
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 "#": listed["id"],
@@ -111,8 +109,6 @@ else:
                 t("appeal.col_filed_at"): each(fmt_datetime, listed["filed_at"]),
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
 
 # --- the office decides ------------------------------------------------------------------
@@ -144,15 +140,13 @@ if office and not waiting.empty:
         upheld = c1.form_submit_button(t("appeal.uphold"), type="primary")
         rejected = c2.form_submit_button(t("appeal.reject"))
     if upheld or rejected:
-        page.save(
-            lambda s: write.decide_appeal(
-                actor=user.actor,
-                session=s,
-                appeal_id=int(picked),
-                uphold=bool(upheld),
-                reason=why,
-                decided=decided,
-                expected_version=int(row["version"]),
-            ),
+        page.submit(
+            write.decide_appeal,
+            user.actor,
+            appeal_id=int(picked),
+            uphold=bool(upheld),
+            reason=why,
+            decided=decided,
+            expected_version=int(row["version"]),
             flash=t("appeal.upheld") if upheld else t("appeal.rejected"),
         )

@@ -11,7 +11,7 @@ import streamlit as st
 from lib.i18n import fmt_datetimes, t
 from lib.io.safe_cells import to_csv_bytes
 from lib.read import queries, reporting
-from lib.ui import page
+from lib.ui import page, tables, widgets
 
 page.open("audit.read", title="page.audit")
 
@@ -60,10 +60,5 @@ table = pd.DataFrame(
     }
 )
 st.caption(t("audit.count", count=len(table)))
-page.table(table, hide_index=True, width="stretch")
-st.download_button(
-    t("audit.export"),
-    data=to_csv_bytes(table),
-    file_name=f"audit_{start:%Y%m%d}_{end:%Y%m%d}.csv",
-    mime="text/csv",
-)
+tables.show(table)
+widgets.download(t("audit.export"), to_csv_bytes(table), f"audit_{start:%Y%m%d}_{end:%Y%m%d}.csv")

@@ -11,7 +11,7 @@ from lib.domain.scoring import STATUS_COLOURS, STATUSES
 from lib.i18n import each, fmt_date, fmt_period, local_col, status_label, t, yes_no
 from lib.io.safe_cells import to_xlsx_bytes
 from lib.read import queries, views
-from lib.ui import page
+from lib.ui import page, tables, widgets
 
 opened = page.open("read.all", title="page.ledger", campaign="view")
 ctx = opened.view
@@ -90,23 +90,16 @@ else:
         text = "#FFFFFF" if colour in ("#2E7D32", "#C62828", "#EF6C00") else "#212121"
         return f"background-color: {colour}; color: {text}" if colour else ""
 
-    page.table(
+    tables.show(
         table.style.map(_colour, subset=[status_col]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("col.progress"): st.column_config.ProgressColumn(
-                t("col.progress"), min_value=0, max_value=100, format="%d%%"
-            ),
-            t("col.expected"): st.column_config.NumberColumn(format="%d%%"),
-        },
+        bars=[t("col.progress")],
+        percents=[t("col.expected")],
     )
     sheet = t("page.ledger")
-    st.download_button(
+    widgets.download(
         t("ledger.export"),
-        data=lambda: to_xlsx_bytes(table, sheet),  # built when clicked, not on every run
-        file_name=f"task_ledger_{ctx.period}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lambda: to_xlsx_bytes(table, sheet),  # built when clicked, not on every run
+        f"task_ledger_{ctx.period}.xlsx",
     )
 
 st.subheader(t("ledger.task_detail"))
@@ -118,7 +111,7 @@ task_id = st.selectbox(
     t("col.task"), list(choices), format_func=lambda i: choices[i], key="ledger_task"
 )
 shares = assignments[assignments["task_id"] == task_id]
-page.table(
+tables.show(
     pd.DataFrame(
         {
             t("col.department"): shares[local_col("department")],
@@ -128,8 +121,6 @@ page.table(
             t("col.status"): each(status_label, shares["status"]),
         }
     ),
-    hide_index=True,
-    width="stretch",
 )
 HISTORY_ROWS = 1000
 # drafts only to their own department and the office (issue 17)
@@ -142,7 +133,7 @@ if len(history) >= HISTORY_ROWS:
 if history.empty:
     st.info(t("ledger.no_reports"))
 else:
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("col.period"): each(fmt_period, history["period"]),
@@ -161,6 +152,4 @@ else:
                 t("col.next_steps"): history["next_steps"],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )

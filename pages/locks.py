@@ -10,7 +10,7 @@ from lib import write
 from lib.domain.periods import period_of
 from lib.i18n import fmt_datetime, fmt_period, t
 from lib.read import queries, reporting
-from lib.ui import page, state
+from lib.ui import page, state, tables
 
 pg = page.open("period.lock", title="page.locks", campaign="record")
 user, lang, campaign_id, info = pg.user, pg.lang, pg.campaign_id, pg.campaign
@@ -37,7 +37,7 @@ with tab_locks:
             ],
         }
     )
-    page.table(table, hide_index=True, width="stretch")
+    tables.show(table)
     period = st.selectbox(
         t("locks.pick_period"),
         list(reversed(periods)),
@@ -48,15 +48,13 @@ with tab_locks:
     is_locked = period in lock_of and bool(lock_of[period].locked)
     label = t("locks.unlock") if is_locked else t("locks.lock")
     if st.button(label, type="primary", key="locks_toggle"):
-        page.save(
-            lambda s: write.set_period_lock(
-                actor=user.actor,
-                session=s,
-                campaign_id=campaign_id,
-                period=period,
-                locked=not is_locked,
-                reason=reason,
-            ),
+        page.submit(
+            write.set_period_lock,
+            user.actor,
+            campaign_id=campaign_id,
+            period=period,
+            locked=not is_locked,
+            reason=reason,
             flash=t(
                 "locks.done_unlock" if is_locked else "locks.done_lock", period=fmt_period(period)
             ),
@@ -127,19 +125,13 @@ with tab_scores:
             flash=page.md("scores.saved", department=names[dept], period=fmt_period(score_period)),
         )
     st.markdown(f"**{t('scores.table')}**")
-    if scores.empty:
-        st.caption(t("scores.none"))
-    else:
-        page.table(
-            pd.DataFrame(
-                {
-                    t("scores.department"): [
-                        names.get(int(d), "") for d in scores["department_id"]
-                    ],
-                    t("scores.col.score"): scores["score"],
-                    t("scores.col.comment"): scores["comment"].fillna(""),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+    tables.show(
+        pd.DataFrame(
+            {
+                t("scores.department"): [names.get(int(d), "") for d in scores["department_id"]],
+                t("scores.col.score"): scores["score"],
+                t("scores.col.comment"): scores["comment"].fillna(""),
+            }
+        ),
+        empty=t("scores.none"),
+    )

@@ -10,7 +10,7 @@ import streamlit as st
 from lib.domain import scoring
 from lib.i18n import each, fmt_date, fmt_pct, fmt_period, local_col, phase_label, status_label, t
 from lib.read import cache, queries, views
-from lib.ui import charts, page
+from lib.ui import charts, page, tables
 
 pg = page.open("read.overview", campaign="view", title_if_empty="page.overview")
 ctx, lang = pg.view, pg.lang
@@ -229,14 +229,4 @@ else:
             t("col.status"): each(status_label, lagging["status"]),
         }
     )
-    page.table(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("col.progress"): st.column_config.ProgressColumn(
-                t("col.progress"), min_value=0, max_value=100, format="%d%%"
-            ),
-            t("col.expected"): st.column_config.NumberColumn(format="%d%%"),
-        },
-    )
+    tables.show(table, bars=[t("col.progress")], percents=[t("col.expected")])

@@ -15,7 +15,7 @@ from lib.domain.periods import parse_period, period_of
 from lib.domain.permissions import can
 from lib.i18n import each, fmt_date, local_col, t
 from lib.read import queries, reporting
-from lib.ui import page, state
+from lib.ui import page, state, tables
 from lib.write import PROBLEM_SOURCES
 
 pg = page.open("problem.read", title="page.problems", campaign="record")
@@ -57,16 +57,7 @@ else:
             ],
         }
     )
-    page.table(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("problems.col.progress"): st.column_config.ProgressColumn(
-                t("problems.col.progress"), min_value=0, max_value=100, format="%d%%"
-            )
-        },
-    )
+    tables.show(table, bars=[t("problems.col.progress")])
 
 if not manage:
     st.caption(t("problems.readonly"))
@@ -94,16 +85,14 @@ if not ledger.empty:
         type="primary",
         key="problems_verify",
     ):
-        page.save(
-            lambda s: write.verify_problem(
-                actor=user.actor,
-                session=s,
-                problem_id=int(pid),
-                close=not is_closed,
-                note=note,
-                expected_version=int(chosen["version"]),
-                new_due_date=new_due if isinstance(new_due, dt.date) else None,
-            ),
+        page.submit(
+            write.verify_problem,
+            user.actor,
+            problem_id=int(pid),
+            close=not is_closed,
+            note=note,
+            expected_version=int(chosen["version"]),
+            new_due_date=new_due if isinstance(new_due, dt.date) else None,
             flash=page.md(
                 "problems.reopened" if is_closed else "problems.closed", code=chosen["code"]
             ),
@@ -144,21 +133,17 @@ def _clear_form(_: object) -> None:
 
 
 if register:
-    page.save(
-        lambda s: (
-            write.register_problem(
-                actor=user.actor,
-                session=s,
-                campaign_id=campaign_id,
-                title=title,
-                source=source,
-                found_on=found_on,
-                department_ids=[int(d) for d in chosen_depts],
-                measure=measure,
-                due_date=due,
-                description=description,
-            ).code
-        ),
+    page.submit(
+        write.register_problem,
+        user.actor,
+        campaign_id=campaign_id,
+        title=title,
+        source=source,
+        found_on=found_on,
+        department_ids=[int(d) for d in chosen_depts],
+        measure=measure,
+        due_date=due,
+        description=description,
         then=_clear_form,
-        flash=lambda code: page.md("problems.registered", code=code),
+        flash=lambda problem: page.md("problems.registered", code=problem.code),
     )

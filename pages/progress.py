@@ -9,7 +9,7 @@ import streamlit as st
 from lib.domain import scoring
 from lib.i18n import each, fmt_date, fmt_pct, fmt_period, local_col, status_label, t, yes_no
 from lib.read import queries, runcharts, views
-from lib.ui import charts, page
+from lib.ui import charts, page, tables
 from lib.ui import runcharts as runchart_view
 
 pg = page.open("read.all", title="page.progress", campaign="view")
@@ -103,7 +103,7 @@ mine = views.department_tasks(ctx, int(chosen))
 if mine.empty:
     st.info(t("progress.no_tasks_for_department"))
 else:
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("col.code"): mine["code"],
@@ -116,13 +116,7 @@ else:
                 t("col.status"): each(status_label, mine["status"]),
             }
         ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("col.progress"): st.column_config.ProgressColumn(
-                t("col.progress"), min_value=0, max_value=100, format="%d%%"
-            )
-        },
+        bars=[t("col.progress")],
     )
 
 history = queries.department_history(ctx.campaign_id, int(chosen), ctx.period)
@@ -143,7 +137,7 @@ st.markdown(f"**{t('progress.indicators')}**")
 if sat.empty:
     st.info(t("progress.no_indicators"))
 else:
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("col.item"): sat[local_col("name")].fillna(sat["name"]),
@@ -154,6 +148,4 @@ else:
                 t("col.period"): each(fmt_period, sat["period"]),
             }
         ),
-        hide_index=True,
-        width="stretch",
     )

@@ -51,18 +51,15 @@ left, right = st.columns(2)
 
 
 def _honour_list(title: str, df: pd.DataFrame) -> page.Markdown:
-    lines = page.md_join(
+    lines = page.md_numbered(
         "\n",
-        (
-            page.md(
-                "{i}. **{name}** — {score} · {rank}",
-                i=i,
-                name=getattr(r, name_col),
-                score=f"{r.composite:.2f}",
-                rank=t("ranking.rank_of", rank=int(r.rank), total=len(ranked)),
-            )
-            for i, r in enumerate(df.itertuples(index=False), start=1)
-        ),
+        "{i}. **{name}** — {score} · {rank}",
+        df.itertuples(index=False),
+        lambda r: {
+            "name": getattr(r, name_col),
+            "score": f"{r.composite:.2f}",
+            "rank": t("ranking.rank_of", rank=int(r.rank), total=len(ranked)),
+        },
     )
     return page.md("**{title}**\n\n{lines}", title=title, lines=lines)
 

@@ -16,7 +16,7 @@ from lib.i18n import fmt_date, fmt_datetime, fmt_period, local_name, t
 from lib.io import attachments
 from lib.models import REPORT_STATUSES
 from lib.read import reporting
-from lib.ui import page, state
+from lib.ui import page, state, widgets
 from lib.write import ConflictError, IndicatorInput, ReportInput, ServiceError
 
 pg = page.open("report.write", title="page.report", campaign="record")
@@ -56,15 +56,7 @@ period = st.selectbox(
     format_func=lambda p: fmt_period(p, lang),
     key=state.REPORT_PERIOD.key,
 )
-lock = reporting.lock_of(campaign_id, period)
-if lock is not None:
-    st.warning(
-        t(
-            "rep.locked_banner",
-            period=fmt_period(period),
-            reason=page.md_escape(lock["reason"] or "—"),
-        )
-    )
+lock = widgets.month_lock(campaign_id, period)
 
 rows = reporting.department_reports(campaign_id, department_id, period)
 gen = state.REPORT_GEN.get_or(0)
@@ -511,24 +503,16 @@ with tab_tasks:
                         kb=f.size_bytes // 1024 + 1,
                     )
                 )
-                content = reporting.attachment_file(user.actor, int(f.id))
-                if content is not None:
-                    c2.download_button(
-                        page.md("report.download", name=f.original_name),
-                        data=content[2],
-                        file_name=content[0],
-                        mime=content[1],
-                        key=f"dl_{f.id}",
-                    )
+                widgets.attachment_download(user.actor, f, key=f"dl_{f.id}", where=c2)
                 if (
                     lock is None
                     and int(f.update_id) not in approved
                     and c3.button(t("report.remove", name=""), key=f"rm_{f.id}")
                 ):
-                    page.save(
-                        lambda s, attachment=int(f.id): write.remove_attachment(
-                            actor=user.actor, session=s, attachment_id=attachment
-                        ),
+                    page.submit(
+                        write.remove_attachment,
+                        user.actor,
+                        attachment_id=int(f.id),
                         flash=t("report.removed"),
                     )
 
@@ -591,14 +575,12 @@ with tab_indicators:
                         expected_version=state.INDICATOR_SEEN(*key).get(),
                     )
                 )
-            page.save(
-                lambda s: write.save_indicator_values(
-                    actor=user.actor,
-                    session=s,
-                    department_id=department_id,
-                    period=period,
-                    items=values,
-                ),
+            page.submit(
+                write.save_indicator_values,
+                user.actor,
+                department_id=department_id,
+                period=period,
+                items=values,
                 on_error=_indicator_refused,
                 then=_fresh_form,
                 flash=lambda count: (

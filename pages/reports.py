@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.io import circular, deck, meeting, office, report_xlsx
-from lib.ui import page, state
+from lib.ui import page, state, widgets
 
 pg = page.open("data.export", title="page.reports", campaign="view")
 ctx, lang = pg.view, pg.lang
@@ -47,40 +47,30 @@ text = st.text_area(
     label_visibility="collapsed",
 )
 c1, c2, c3 = st.columns(3)
-c1.download_button(
+widgets.download(
     t("reports.download_docx"),
-    data=circular.circular_docx(text, head),
-    file_name=f"{stem}_circular.docx",
-    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    circular.circular_docx(text, head),
+    f"{stem}_circular.docx",
+    where=c1,
 )
-c2.download_button(
-    t("reports.download_md"),
-    data=text.encode("utf-8"),
-    file_name=f"{stem}_circular.md",
-    mime="text/markdown",
-)
+widgets.download(t("reports.download_md"), text.encode("utf-8"), f"{stem}_circular.md", where=c2)
 if office.available():
     pdf_ready = state.CIRCULAR_PDF(ctx.campaign_id, ctx.period, lang)
     if c3.button(t("reports.download_pdf"), key="build_circular_pdf", help=t("reports.pdf_help")):
         with st.spinner(t("reports.building")):
             pdf_ready.set(circular.circular_pdf(text, head))
     if pdf_ready.get():
-        c3.download_button(
+        widgets.download(
             t("reports.download_pdf"),
-            data=pdf_ready.get(),
-            file_name=f"{stem}_circular.pdf",
-            mime="application/pdf",
+            pdf_ready.get(),
+            f"{stem}_circular.pdf",
             key="download_circular_pdf",
+            where=c3,
         )
 
 st.subheader(t("reports.excel"))
 st.caption(t("reports.excel_help"))
-st.download_button(
-    t("reports.download_excel"),
-    data=report_xlsx.excel_report(data),
-    file_name=f"{stem}_report.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+widgets.download(t("reports.download_excel"), report_xlsx.excel_report(data), f"{stem}_report.xlsx")
 
 st.subheader(t("reports.deck"))
 st.caption(t("reports.deck_help"))
@@ -90,9 +80,8 @@ if st.button(t("reports.build"), key="build_deck"):
         meeting.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today)
     deck_ready.set(True)
 if deck_ready.get():
-    st.download_button(
+    widgets.download(
         t("meeting.download_deck"),
-        data=deck.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today),
-        file_name=f"{stem}_deck.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        deck.deck_bytes(ctx.campaign_id, ctx.period, lang, ctx.today),
+        f"{stem}_deck.pptx",
     )

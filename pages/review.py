@@ -19,7 +19,7 @@ from lib.domain.clock import local_today
 from lib.domain.periods import is_late
 from lib.i18n import fmt_datetime, fmt_period, local_name, t
 from lib.read import reporting
-from lib.ui import page, state
+from lib.ui import page, state, tables, widgets
 
 pg = page.open("report.review", title="page.review", campaign="record")
 user, lang, campaign_id, info = pg.user, pg.lang, pg.campaign_id, pg.campaign
@@ -78,7 +78,7 @@ def _month_label(r: object) -> str:
     return label + " · " + t("review.month_waiting", count=waiting_n, tasks=int(r.tasks))  # type: ignore[attr-defined]
 
 
-page.table(
+tables.show(
     pd.DataFrame(
         {
             t("rep.period"): [fmt_period(p) for p in shown["period"]],
@@ -91,8 +91,6 @@ page.table(
             t("review.col.late_count"): shown["late"],
         }
     ),
-    hide_index=True,
-    width="stretch",
 )
 
 labels = {f"{int(r.department_id)}|{r.period}": _month_label(r) for r in shown.itertuples()}
@@ -122,15 +120,7 @@ st.subheader(
     )
 )
 rows = reporting.department_reports(campaign_id, department_id, period)
-lock = reporting.lock_of(campaign_id, period)
-if lock is not None:
-    st.warning(
-        t(
-            "rep.locked_banner",
-            period=fmt_period(period),
-            reason=page.md_escape(lock["reason"] or "—"),
-        )
-    )
+lock = widgets.month_lock(campaign_id, period)
 update_ids = tuple(int(u) for u in rows["update_id"].dropna())
 files = reporting.report_attachments(update_ids)
 names_of: dict[int, list[str]] = {}
@@ -182,30 +172,17 @@ detail = pd.DataFrame(
         t("review.col.late"): [_late(r) for r in rows.itertuples(index=False)],
     }
 )
-page.table(
+tables.show(
     detail,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        t("review.col.percent"): st.column_config.NumberColumn(format="%d%%"),
-        t("review.col.prev_percent"): st.column_config.NumberColumn(format="%d%%"),
-    },
+    percents=[t("review.col.percent"), t("review.col.prev_percent")],
 )
 for f in files.itertuples(index=False):
-    content = reporting.attachment_file(user.actor, int(f.id))
-    if content is not None:
-        st.download_button(
-            page.md("report.download", name=f.original_name),
-            data=content[2],
-            file_name=content[0],
-            mime=content[1],
-            key=f"rdl_{f.id}",
-        )
+    widgets.attachment_download(user.actor, f, key=f"rdl_{f.id}")
 
 indicators = reporting.department_indicators(campaign_id, department_id, period)
 if not indicators.empty:
     st.markdown(f"**{t('report.indicators')}**")
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("review.col.indicator"): [
@@ -216,8 +193,6 @@ if not indicators.empty:
                 t("review.col.target"): indicators["target"],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
 
 # --- decisions ------------------------------------------------------------------------
@@ -285,15 +260,13 @@ if action and action["month"] == choice:
         state.REVIEW_PICKED.clear()
         state.REVIEW_COMMENT.clear()
 
-    page.save(
-        lambda s: write.review_reports(
-            actor=user.actor,
-            session=s,
-            decisions=[(i, versions[i]) for i in ids],
-            approve=approve,
-            reason=reason,
-            comments={i: c for i, c in comments.items() if c.strip()},
-        ),
+    page.submit(
+        write.review_reports,
+        user.actor,
+        decisions=[(i, versions[i]) for i in ids],
+        approve=approve,
+        reason=reason,
+        comments={i: c for i, c in comments.items() if c.strip()},
         then=_cleared,
         flash=lambda count: page.md(
             "review.done_approved" if approve else "review.done_returned", count=count

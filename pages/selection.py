@@ -18,7 +18,7 @@ from lib.domain.permissions import can
 from lib.i18n import fmt_date, fmt_datetime, t
 from lib.io import honours_docs
 from lib.read import queries, recognition, reporting
-from lib.ui import page
+from lib.ui import page, tables, widgets
 from lib.write import recognition as rec
 
 pg = page.open("read.all", title="page.selection", campaign="record")
@@ -64,20 +64,18 @@ if manage:
         reward = c6.text_input(t("recog.reward"), value=str(default.get("reward") or ""))
         title = st.text_input(t("recog.title"), max_chars=300)
         if st.form_submit_button(t("recog.create"), type="primary"):
-            page.save(
-                lambda s: rec.create_round(
-                    actor=actor,
-                    session=s,
-                    campaign_id=campaign_id,
-                    title=title,
-                    kind=kind,
-                    period_kind=period_kind,
-                    period_key=period_key.strip(),
-                    quota=int(quota),
-                    nomination_deadline=deadline,
-                    criteria=default.get("criteria"),
-                    reward=reward,
-                ),
+            page.submit(
+                rec.create_round,
+                actor,
+                campaign_id=campaign_id,
+                title=title,
+                kind=kind,
+                period_kind=period_kind,
+                period_key=period_key.strip(),
+                quota=int(quota),
+                nomination_deadline=deadline,
+                criteria=default.get("criteria"),
+                reward=reward,
                 flash=t("recog.created"),
             )
 
@@ -135,29 +133,24 @@ st.subheader(t("recog.nominations"))
 if not rows:
     st.info(t("recog.no_nominations"))
 else:
-    page.table(
-        pd.DataFrame(
-            {
-                t("recog.col_candidate"): [names[r["id"]] for r in rows],
-                t("recog.col_reasons"): [r["reasons"] for r in rows],
-                t("recog.col_passes"): [
-                    t("recog.pass") if r["passes"] else t("recog.fail") for r in rows
-                ],
-                t("recog.col_shortlisted"): ["✓" if r["shortlisted"] else "" for r in rows],
-                t("recog.col_outcome"): [_outcome(r) for r in rows],
-                t("recog.col_votes"): [r["votes"] for r in rows],
-                t("recog.col_note"): [r["decision_note"] or "" for r in rows],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    tables.show_rows(
+        rows,
+        {
+            t("recog.col_candidate"): lambda r: names[r["id"]],
+            t("recog.col_reasons"): "reasons",
+            t("recog.col_passes"): lambda r: t("recog.pass") if r["passes"] else t("recog.fail"),
+            t("recog.col_shortlisted"): lambda r: "✓" if r["shortlisted"] else "",
+            t("recog.col_outcome"): _outcome,
+            t("recog.col_votes"): "votes",
+            t("recog.col_note"): lambda r: r["decision_note"] or "",
+        },
     )
     picked = st.selectbox(
         t("recog.col_checks"), list(names), format_func=lambda i: names[i], key="recog_check"
     )
     row = next(r for r in rows if r["id"] == picked)
     st.markdown("**" + page.md_escape(t("recog.checks_of", name=names[picked])) + "**")
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("recog.col_rule"): [t(f"recog.rule_{c.key}") for c in row["checks"]],
@@ -177,8 +170,6 @@ else:
                 ],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
     boxes = [c["key"] for c in info["criteria"] if c["key"] in rules.CHECK_RULES]
     if manage and boxes and state in ("nominating", "shortlisting"):
@@ -188,14 +179,12 @@ else:
                 for key in boxes
             }
             if st.form_submit_button(t("recog.confirm")):
-                page.save(
-                    lambda s: rec.confirm_criteria(
-                        actor=actor,
-                        session=s,
-                        nomination_id=int(picked),
-                        confirmed=chosen,
-                        expected_version=int(row["version"]),
-                    ),
+                page.submit(
+                    rec.confirm_criteria,
+                    actor,
+                    nomination_id=int(picked),
+                    confirmed=chosen,
+                    expected_version=int(row["version"]),
                     flash=t("recog.confirmed"),
                 )
 
@@ -240,26 +229,23 @@ if state == "nominating" and nominate:
                 reasons = st.text_area(t("recog.reasons"), max_chars=4000, key="recog_reasons")
                 evidence = st.text_area(t("recog.evidence"), max_chars=4000, key="recog_evidence")
                 if st.form_submit_button(t("recog.nominate"), type="primary"):
-                    page.save(
-                        lambda s: rec.nominate(
-                            actor=actor,
-                            session=s,
-                            round_id=round_id,
-                            department_id=int(dept),
-                            reasons=reasons,
-                            evidence=evidence,
-                            staff_id=int(candidate[1:]) if candidate.startswith("s") else None,
-                            service_point_id=(
-                                int(candidate[1:]) if candidate.startswith("w") else None
-                            ),
-                        ),
+                    page.submit(
+                        rec.nominate,
+                        actor,
+                        round_id=round_id,
+                        department_id=int(dept),
+                        reasons=reasons,
+                        evidence=evidence,
+                        staff_id=int(candidate[1:]) if candidate.startswith("s") else None,
+                        service_point_id=int(candidate[1:]) if candidate.startswith("w") else None,
                         flash=t("recog.nominated"),
                     )
 if state == "nominating" and manage and st.button(t("recog.close_nominations")):
-    page.save(
-        lambda s: rec.close_nominations(
-            actor=actor, session=s, round_id=round_id, expected_version=info["version"]
-        ),
+    page.submit(
+        rec.close_nominations,
+        actor,
+        round_id=round_id,
+        expected_version=info["version"],
         flash=t("recog.closed"),
     )
 
@@ -276,10 +262,11 @@ if state == "shortlisting" and manage and rows:
             key="recog_shortlist_pick",
         )
         if st.form_submit_button(t("recog.submit_shortlist"), type="primary"):
-            page.save(
-                lambda s: rec.set_shortlist(
-                    actor=actor, session=s, round_id=round_id, nomination_ids=list(shortlist)
-                ),
+            page.submit(
+                rec.set_shortlist,
+                actor,
+                round_id=round_id,
+                nomination_ids=list(shortlist),
                 flash=t("recog.shortlisted"),
             )
 
@@ -313,16 +300,14 @@ if state == "deciding":
                     t("recog.note"), value=r["decision_note"] or "", key=f"recog_note_{r['id']}"
                 )
                 if st.form_submit_button(t("recog.record_decision")):
-                    page.save(
-                        lambda s, r=r, won=won, votes=votes, note=note: rec.record_decision(
-                            actor=actor,
-                            session=s,
-                            nomination_id=int(r["id"]),
-                            won=bool(won),
-                            votes=int(votes) if votes is not None else None,
-                            note=note,
-                            expected_version=int(r["version"]),
-                        ),
+                    page.submit(
+                        rec.record_decision,
+                        actor,
+                        nomination_id=int(r["id"]),
+                        won=bool(won),
+                        votes=int(votes) if votes is not None else None,
+                        note=note,
+                        expected_version=int(r["version"]),
                         flash=t("recog.decided"),
                     )
     if manage:
@@ -334,15 +319,13 @@ if state == "deciding":
                 t("recog.notice_end"), value=today + dt.timedelta(days=6), format="YYYY-MM-DD"
             )
             if st.form_submit_button(t("recog.start_notice"), type="primary"):
-                page.save(
-                    lambda s: rec.start_notice(
-                        actor=actor,
-                        session=s,
-                        round_id=round_id,
-                        start=start,
-                        end=end,
-                        expected_version=info["version"],
-                    ),
+                page.submit(
+                    rec.start_notice,
+                    actor,
+                    round_id=round_id,
+                    start=start,
+                    end=end,
+                    expected_version=info["version"],
                     flash=t("recog.notice_started"),
                 )
 
@@ -375,15 +358,13 @@ if state in ("notice", "final"):
                     answer = st.text_area(t("recog.answer"), max_chars=4000)
                     upheld = st.checkbox(t("recog.upheld"))
                     if st.form_submit_button(t("recog.answer_button")):
-                        page.save(
-                            lambda s, o=o, answer=answer, upheld=upheld: rec.answer_objection(
-                                actor=actor,
-                                session=s,
-                                objection_id=int(o["id"]),
-                                answer=answer,
-                                upheld=bool(upheld),
-                                expected_version=int(o["version"]),
-                            ),
+                        page.submit(
+                            rec.answer_objection,
+                            actor,
+                            objection_id=int(o["id"]),
+                            answer=answer,
+                            upheld=bool(upheld),
+                            expected_version=int(o["version"]),
                             flash=t("recog.answered"),
                         )
             else:
@@ -397,38 +378,38 @@ if state in ("notice", "final"):
             )
             text = st.text_area(t("recog.objection_text"), max_chars=4000)
             if st.form_submit_button(t("recog.lodge")):
-                page.save(
-                    lambda s: rec.lodge_objection(
-                        actor=actor, session=s, nomination_id=int(against), text=text
-                    ),
+                page.submit(
+                    rec.lodge_objection,
+                    actor,
+                    nomination_id=int(against),
+                    text=text,
                     flash=t("recog.lodged"),
                 )
     if state == "notice" and manage and st.button(t("recog.finalise"), type="primary"):
-        page.save(
-            lambda s: rec.finalise_round(
-                actor=actor, session=s, round_id=round_id, expected_version=info["version"]
-            ),
+        page.submit(
+            rec.finalise_round,
+            actor,
+            round_id=round_id,
+            expected_version=info["version"],
             flash=t("recog.finalised"),
         )
     if manage or decide:
         issuer = campaign.organiser or t("recog.issuer_default")
         c1, c2 = st.columns(2)
-        c1.download_button(
+        widgets.download(
             t("recog.download_notice"),
-            data=honours_docs.notice_docx(
-                info, rows, campaign=campaign_name, issuer=issuer, lang=lang
-            ),
-            file_name=f"notice-{round_id}.docx",
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            honours_docs.notice_docx(info, rows, campaign=campaign_name, issuer=issuer, lang=lang),
+            f"notice-{round_id}.docx",
             key="recog_notice_docx",
+            where=c1,
         )
         if state == "final":
-            c2.download_button(
+            widgets.download(
                 t("recog.download_certificates"),
-                data=honours_docs.certificates_docx(
+                honours_docs.certificates_docx(
                     info, rows, campaign=campaign_name, issuer=issuer, lang=lang
                 ),
-                file_name=f"certificates-{round_id}.docx",
-                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                f"certificates-{round_id}.docx",
                 key="recog_certificates_docx",
+                where=c2,
             )

@@ -11,7 +11,7 @@ from lib.i18n import fmt_datetime, t
 from lib.io.account_list import account_list_docx, account_list_xlsx
 from lib.notify import accounts as send_accounts
 from lib.read import setup_queries
-from lib.ui import page, state
+from lib.ui import page, state, tables
 
 pg = page.open("users.liaisons", title="page.setup_accounts")
 user, lang = pg.user, pg.lang
@@ -43,7 +43,7 @@ for d in active.itertuples(index=False):
                 fmt_datetime(a.last_login_at) if pd.notna(a.last_login_at) else "—",
             )
         )
-page.table(
+tables.show(
     pd.DataFrame(
         rows,
         columns=[
@@ -53,8 +53,6 @@ page.table(
             t("accounts.col_last_login"),
         ],
     ),
-    hide_index=True,
-    width="stretch",
 )
 
 # --- issue accounts for departments without one -------------------------------------------

@@ -155,12 +155,13 @@ with tab_plan:
         if st.button(
             t("setup.plan_save"), key="plan_save", type="primary", disabled=bool(problems)
         ):
-            page.save(
-                lambda s: (
-                    create_campaign_from_plan(
-                        actor=user.actor, session=s, draft=edited, start=start, end=end, today=today
-                    ).id
-                ),
+            page.submit(
+                create_campaign_from_plan,
+                user.actor,
+                draft=edited,
+                start=start,
+                end=end,
+                today=today,
                 then=lambda _: state.PLAN_SOURCE.pop(),
                 success=t("setup.created", name=page.md_escape(edited.title or "")),
             )
@@ -184,18 +185,14 @@ with tab_template:
         )
         submitted = st.form_submit_button(t("setup.create"), type="primary")
     if submitted and key:
-        page.save(
-            lambda s: (
-                create_campaign_from_template_key(
-                    actor=user.actor,
-                    session=s,
-                    template_key=key,
-                    start=tstart,
-                    end=tend,
-                    organisation_code=org or None,
-                    name=tname,
-                ).id
-            ),
+        page.submit(
+            create_campaign_from_template_key,
+            user.actor,
+            template_key=key,
+            start=tstart,
+            end=tend,
+            organisation_code=org or None,
+            name=tname,
             success=t("setup.created", name=page.md_escape(tname or names[key])),
         )
 
@@ -237,21 +234,12 @@ with tab_edit:
                     step=0.5,
                 )
                 st.markdown(f"**{t('setup.thresholds')}**")
-                c1, c2 = st.columns(2)
-                on_track = c1.number_input(
-                    t("setup.threshold_on_track"),
-                    0.0,
-                    1.0,
-                    float(settings["thresholds"]["on_track"]),
-                    0.01,
-                )
-                behind = c2.number_input(
-                    t("setup.threshold_behind"),
-                    0.0,
-                    1.0,
-                    float(settings["thresholds"]["behind"]),
-                    0.01,
-                )
+                thresholds = {  # setup.threshold_on_track, setup.threshold_behind
+                    k: col.number_input(
+                        t(f"setup.threshold_{k}"), 0.0, 1.0, float(settings["thresholds"][k]), 0.01
+                    )
+                    for col, k in zip(st.columns(2), ("on_track", "behind"), strict=True)
+                }
                 st.markdown(f"**{t('setup.weights')}**")
                 wcols = st.columns(len(settings["weights"]))
                 weights = {
@@ -306,23 +294,21 @@ with tab_edit:
                     for k in ("start_date", "end_date"):
                         if isinstance(r[k], pd.Timestamp):
                             r[k] = r[k].date()
-                page.save(
-                    lambda s: update_campaign(
-                        actor=user.actor,
-                        session=s,
-                        campaign_id=int(chosen),
-                        name=ename,
-                        name_en=ename_en,
-                        theme=etheme,
-                        organiser=eorg,
-                        start=estart,
-                        end=eend,
-                        target_satisfaction=etarget,
-                        thresholds={"on_track": on_track, "behind": behind},
-                        weights=weights,
-                        phases=rows,
-                        circular={"issuer": issuer, "prefix": prefix},
-                    ),
+                page.submit(
+                    update_campaign,
+                    user.actor,
+                    campaign_id=int(chosen),
+                    name=ename,
+                    name_en=ename_en,
+                    theme=etheme,
+                    organiser=eorg,
+                    start=estart,
+                    end=eend,
+                    target_satisfaction=etarget,
+                    thresholds=thresholds,
+                    weights=weights,
+                    phases=rows,
+                    circular={"issuer": issuer, "prefix": prefix},
                     success=t("setup.saved"),
                 )
             # run-chart rules, minimum sample, appeal window (issue 21)
@@ -344,23 +330,22 @@ with tab_edit:
                 )
                 save_stats = st.form_submit_button(t("setup.save"))
             if save_stats:
-                page.save(
-                    lambda s: write.update_statistics_settings(
-                        actor=user.actor,
-                        session=s,
-                        campaign_id=int(chosen),
-                        runchart_method=method,
-                        min_sample=int(min_sample),
-                        appeal_days=int(appeal_days),
-                    ),
+                page.submit(
+                    write.update_statistics_settings,
+                    user.actor,
+                    campaign_id=int(chosen),
+                    runchart_method=method,
+                    min_sample=int(min_sample),
+                    appeal_days=int(appeal_days),
                     success=t("setup.saved"),
                 )
             archived = bool(detail.archived)
             if st.button(
                 t("setup.unarchive") if archived else t("setup.archive"), key="archive_button"
             ):
-                page.save(
-                    lambda s: set_campaign_archived(
-                        actor=user.actor, session=s, campaign_id=int(chosen), archived=not archived
-                    )
+                page.submit(
+                    set_campaign_archived,
+                    user.actor,
+                    campaign_id=int(chosen),
+                    archived=not archived,
                 )

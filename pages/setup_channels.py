@@ -14,7 +14,7 @@ from lib.i18n import fmt_datetime, t
 from lib.notify import dispatch
 from lib.read import campaigns
 from lib.read import notifications as reads
-from lib.ui import page
+from lib.ui import page, tables
 
 pg = page.open("campaign.setup", title="page.setup_channels")
 user, lang = pg.user, pg.lang
@@ -46,7 +46,7 @@ def _audience(ch: reads.ChannelRecord) -> str:
 
 with tab_channels:
     if chans:
-        page.table(
+        tables.show(
             pd.DataFrame(
                 {
                     t("notify.col_name"): [c.name for c in chans],
@@ -61,8 +61,6 @@ with tab_channels:
                     ],
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )
     else:
         st.info(t("notify.no_channels"))
@@ -124,21 +122,19 @@ with tab_channels:
         active = st.checkbox(t("notify.active"), value=current.active if current else True)
         saved = st.form_submit_button(t("notify.save"), type="primary")
     if saved:
-        page.save(
-            lambda s: write.save_channel(
-                actor=user.actor,
-                session=s,
-                kind=kind,
-                target=target,
-                name=name,
-                secret=secret,
-                department_codes=chosen,
-                role=role or None,
-                leader=leader or None,
-                active=active,
-                channel_id=current.id if current else None,
-                expected_version=current.version if current else None,
-            ),
+        page.submit(
+            write.save_channel,
+            user.actor,
+            kind=kind,
+            target=target,
+            name=name,
+            secret=secret,
+            department_codes=chosen,
+            role=role or None,
+            leader=leader or None,
+            active=active,
+            channel_id=current.id if current else None,
+            expected_version=current.version if current else None,
             flash=lambda ch: t("notify.saved", name=page.md_escape(ch.name)),
         )
     if current is not None:
@@ -157,10 +153,11 @@ with tab_channels:
                 )
         toggle = "notify.disable" if current.active else "notify.enable"
         if right.button(t(toggle), key="notify_toggle"):
-            page.save(
-                lambda s: write.set_channel_active(
-                    actor=user.actor, session=s, channel=current.id, active=not current.active
-                ),
+            page.submit(
+                write.set_channel_active,
+                user.actor,
+                channel=current.id,
+                active=not current.active,
                 flash=t(
                     "notify.cli_disabled" if current.active else "notify.cli_enabled",
                     name=page.md_escape(current.name),
@@ -169,7 +166,7 @@ with tab_channels:
 
 with tab_leaders:
     assigned = reads.department_leaders()
-    page.table(
+    tables.show(
         pd.DataFrame(
             {
                 t("notify.col_department"): [dept_label[d[1]] for d in depts],
@@ -178,8 +175,6 @@ with tab_leaders:
                 ],
             }
         ),
-        hide_index=True,
-        width="stretch",
     )
     if depts:
         dept = st.selectbox(
@@ -195,10 +190,11 @@ with tab_leaders:
             key="notify_leader_who",
         )
         if st.button(t("notify.save"), key="notify_leader_save"):
-            page.save(
-                lambda s: write.set_department_leader(
-                    actor=user.actor, session=s, department_code=dept, leader=who or None
-                ),
+            page.submit(
+                write.set_department_leader,
+                user.actor,
+                department_code=dept,
+                leader=who or None,
                 flash=t(
                     "notify.cli_leader_set",
                     department=page.md_escape(dept_label[dept]),
@@ -228,20 +224,18 @@ with tab_rules:
             )
             deck = st.checkbox(t("notify.rules_deck"), value=bool(rules["circular_deck"]))
             if st.form_submit_button(t("notify.save"), type="primary"):
-                page.save(
-                    lambda s: write.set_reminder_rules(
-                        actor=user.actor,
-                        session=s,
-                        campaign_id=record.id,
-                        rules={
-                            "enabled": enabled,
-                            "blue_before": int(blue),
-                            "red_after": int(red),
-                            "circular_day": int(day),
-                            "circular_channels": targets,
-                            "circular_deck": deck,
-                        },
-                    ),
+                page.submit(
+                    write.set_reminder_rules,
+                    user.actor,
+                    campaign_id=record.id,
+                    rules={
+                        "enabled": enabled,
+                        "blue_before": int(blue),
+                        "red_after": int(red),
+                        "circular_day": int(day),
+                        "circular_channels": targets,
+                        "circular_deck": deck,
+                    },
                     flash=t("notify.rules_saved"),
                 )
         st.caption(t("notify.rules_help"))
@@ -251,7 +245,7 @@ with tab_log:
     if log.empty:
         st.info(t("notify.log_empty"))
     else:
-        page.table(
+        tables.show(
             pd.DataFrame(
                 {
                     t("notify.col_at"): [fmt_datetime(a) for a in log["at"]],
@@ -263,6 +257,4 @@ with tab_log:
                     t("notify.col_error"): log["error"].fillna(""),
                 }
             ),
-            hide_index=True,
-            width="stretch",
         )

@@ -9,7 +9,7 @@ from lib.i18n import t
 from lib.io.excel_import import import_workbook, template_workbook
 from lib.models import DEPARTMENT_KINDS
 from lib.read import setup_queries
-from lib.ui import page
+from lib.ui import page, tables, widgets
 from lib.write import upsert_department
 
 pg = page.open("campaign.setup", title="page.setup_departments")
@@ -32,7 +32,7 @@ else:
             ),
         }
     )
-    page.table(view, hide_index=True, width="stretch", height=min(600, 38 + 35 * len(view)))
+    tables.show(view, height=min(600, 38 + 35 * len(view)))
 
 st.subheader(t("setup.department_edit"))
 codes = table["code"].tolist() if not table.empty else []
@@ -70,31 +70,28 @@ with st.form("department_form"):
     active = st.checkbox(t("setup.col_active"), value=bool(row.get("active", True)))
     save = st.form_submit_button(t("setup.save"), type="primary")
 if save:
-    page.save(
-        lambda s: upsert_department(
-            actor=user.actor,
-            session=s,
-            code=pick or code,
-            name=name,
-            name_en=name_en,
-            kind=kind,
-            parent_code=parent or None,
-            sort_order=int(order),
-            active=active,
-        ),
+    page.submit(
+        upsert_department,
+        user.actor,
+        code=pick or code,
+        name=name,
+        name_en=name_en,
+        kind=kind,
+        parent_code=parent or None,
+        sort_order=int(order),
+        active=active,
         success=t("setup.saved"),
     )
 
 st.subheader(t("setup.department_import"))
-st.download_button(
+widgets.download(
     t("setup.download_template"),
-    data=template_workbook(
+    template_workbook(
         ["departments"],
         lang=lang,
         departments=list(zip(codes, [names[c] for c in codes], strict=True)),
     ),
-    file_name="departments_template.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "departments_template.xlsx",
 )
 upload = st.file_uploader(t("setup.excel_upload"), type=["xlsx"], key="dept_upload")
 
@@ -122,7 +119,7 @@ if upload is not None and st.button(t("setup.import"), key="dept_import"):
         pass  # refused: the message is shown
     elif result.problems:
         st.error(t("import.refused", count=len(result.problems)))
-        page.table(
+        tables.show(
             pd.DataFrame(
                 [
                     {
@@ -134,8 +131,6 @@ if upload is not None and st.button(t("setup.import"), key="dept_import"):
                     for p in result.problems
                 ]
             ),
-            hide_index=True,
-            width="stretch",
             column_config={t("setup.problem"): st.column_config.TextColumn(width="large")},
         )
     else:

@@ -4,13 +4,12 @@ not, an optional staff number; nothing more personal), by hand or from Excel."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lib.i18n import t
 from lib.io import staff_import
 from lib.read import recognition, setup_queries
-from lib.ui import page
+from lib.ui import page, tables
 from lib.write import recognition as rec
 
 pg = page.open("recognition.manage", title="page.setup_staff")
@@ -22,31 +21,34 @@ dept_names = {
     for i, c, n in zip(departments["id"], departments["code"], departments["name"], strict=True)
 }
 
+
+def _tick(record: dict[str, object]) -> str:
+    return "✓" if record["active"] else ""
+
+
 # --- windows ---------------------------------------------------------------------------------
 
 st.subheader(t("staff.windows"))
 points = recognition.service_points()
 if points:
-    page.table(
-        pd.DataFrame(
-            {
-                t("staff.department"): [p["department"] for p in points],
-                t("staff.window_name"): [p["name"] for p in points],
-                t("staff.active"): ["✓" if p["active"] else "" for p in points],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    tables.show_rows(
+        points,
+        {
+            t("staff.department"): "department",
+            t("staff.window_name"): "name",
+            t("staff.active"): _tick,
+        },
     )
 with st.form("staff_window_form", clear_on_submit=True):
     c1, c2 = st.columns(2)
     w_dept = c1.selectbox(t("staff.department"), list(dept_names), format_func=dept_names.get)
     w_name = c2.text_input(t("staff.window_name"), max_chars=200)
     if st.form_submit_button(t("staff.add_window")):
-        page.save(
-            lambda s: rec.save_service_point(
-                actor=actor, session=s, department_id=int(w_dept), name=w_name
-            ),
+        page.submit(
+            rec.save_service_point,
+            actor,
+            department_id=int(w_dept),
+            name=w_name,
             flash=t("staff.saved"),
         )
 
@@ -57,19 +59,16 @@ people = recognition.staff_table()
 if not people:
     st.caption(t("staff.none"))
 else:
-    page.table(
-        pd.DataFrame(
-            {
-                t("staff.name"): [p["name"] for p in people],
-                t("staff.department"): [p["department"] for p in people],
-                t("staff.post"): [p["post"] for p in people],
-                t("staff.window"): [p["window"] for p in people],
-                t("staff.staff_no"): [p["staff_no"] for p in people],
-                t("staff.active"): ["✓" if p["active"] else "" for p in people],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    tables.show_rows(
+        people,
+        {
+            t("staff.name"): "name",
+            t("staff.department"): "department",
+            t("staff.post"): "post",
+            t("staff.window"): "window",
+            t("staff.staff_no"): "staff_no",
+            t("staff.active"): _tick,
+        },
     )
 with st.form("staff_person_form", clear_on_submit=True):
     c1, c2, c3 = st.columns(3)
@@ -80,16 +79,14 @@ with st.form("staff_person_form", clear_on_submit=True):
     p_no = c4.text_input(t("staff.staff_no"), max_chars=40)
     p_window = c5.checkbox(t("staff.is_window"))
     if st.form_submit_button(t("staff.add_person"), type="primary"):
-        page.save(
-            lambda s: rec.save_staff(
-                actor=actor,
-                session=s,
-                department_id=int(p_dept),
-                name=p_name,
-                post=p_post,
-                is_window=bool(p_window),
-                staff_no=p_no,
-            ),
+        page.submit(
+            rec.save_staff,
+            actor,
+            department_id=int(p_dept),
+            name=p_name,
+            post=p_post,
+            is_window=bool(p_window),
+            staff_no=p_no,
             flash=t("staff.saved"),
         )
 

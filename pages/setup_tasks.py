@@ -83,7 +83,10 @@ problems = [
 for message in problems:
     st.error(message)
 if st.button(t("setup.save"), type="primary", disabled=bool(problems), key="tasks_save"):
-    page.save(
-        lambda s: save_tasks(actor=user.actor, session=s, campaign_id=campaign_id, rows=rows),
+    page.submit(
+        save_tasks,
+        user.actor,
+        campaign_id=campaign_id,
+        rows=rows,
         success=lambda changed: page.md("setup.tasks_saved", count=changed),
     )

@@ -9,7 +9,7 @@ import streamlit as st
 from lib.i18n import join_list, role_label, t
 from lib.models import ROLES
 from lib.read import setup_queries
-from lib.ui import login_admin, page
+from lib.ui import login_admin, page, tables
 from lib.write import create_user, set_password, set_user_active, update_user
 
 user = page.open("users.admin", title="page.setup_users").user
@@ -29,7 +29,7 @@ view = pd.DataFrame(
         ),
     }
 )
-page.table(view, hide_index=True, width="stretch")
+tables.show(view)
 
 
 dept_options = ["", *list(depts)]
@@ -51,16 +51,14 @@ with tab_new, st.form("user_new"):
     password = st.text_input(t("setup.initial_password"), type="password")
     st.caption(t("setup.password_rule"))
     if st.form_submit_button(t("setup.create_user"), type="primary"):
-        page.save(
-            lambda s: create_user(
-                actor=user.actor,
-                session=s,
-                username=username,
-                password=password,
-                roles=list(roles),
-                display_name=display or None,
-                department_code=dept or None,
-            ),
+        page.submit(
+            create_user,
+            user.actor,
+            username=username,
+            password=password,
+            roles=list(roles),
+            display_name=display or None,
+            department_code=dept or None,
             success=page.md("setup.user_created", username=username.strip().lower()),
         )
 
@@ -87,35 +85,30 @@ with tab_edit:
                 placeholder=t("setup.choose"),
             )
             if st.form_submit_button(t("setup.save"), type="primary"):
-                page.save(
-                    lambda s: update_user(
-                        actor=user.actor,
-                        session=s,
-                        username=pick,
-                        display_name=display,
-                        roles=list(roles),
-                        department_code=dept or None,
-                    ),
+                page.submit(
+                    update_user,
+                    user.actor,
+                    username=pick,
+                    display_name=display,
+                    roles=list(roles),
+                    department_code=dept or None,
                     success=t("setup.saved"),
                 )
         with st.form("user_password"):
             new_password = st.text_input(t("setup.new_password"), type="password")
             if st.form_submit_button(t("setup.reset_password")):
-                page.save(
-                    lambda s: set_password(
-                        actor=user.actor, session=s, username=pick, new_password=new_password
-                    ),
+                page.submit(
+                    set_password,
+                    user.actor,
+                    username=pick,
+                    new_password=new_password,
                     success=page.md("setup.password_reset_done", username=pick),
                 )
         active = bool(row["active"])
         if pick == user.username:
             st.caption(t("setup.cannot_deactivate_self"))
         elif st.button(t("setup.deactivate") if active else t("setup.activate"), key="user_active"):
-            page.save(
-                lambda s: set_user_active(
-                    actor=user.actor, session=s, username=pick, active=not active
-                )
-            )
+            page.submit(set_user_active, user.actor, username=pick, active=not active)
 
 
 # --- login locks and blocked addresses (issue 17): unlock a user, block an attacker ---

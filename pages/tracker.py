@@ -11,7 +11,7 @@ from lib.domain.scoring import STATUS_COLOURS
 from lib.domain.tracking import Deadline, ReportCount, reminder_wording
 from lib.i18n import each, fmt_date, fmt_datetimes, fmt_period, join_list, local_name, t
 from lib.read import appeals, queries, reporting
-from lib.ui import page
+from lib.ui import page, tables
 
 pg = page.open("tracker.read", title="page.tracker", campaign="record")
 campaign_id, info = pg.campaign_id, pg.campaign
@@ -89,7 +89,7 @@ table = pd.DataFrame(
         ],
     }
 )
-page.table(table, hide_index=True, width="stretch")
+tables.show(table)
 zh_names = {int(r.id): r.name for r in departments.itertuples(index=False)}
 ids = [int(d) for d in current["department_id"]]
 all_liaisons = [n for d in ids for n in liaisons.get(d, [])]
@@ -111,25 +111,21 @@ st.code(reminder, language=None, wrap_lines=True)
 # --- appeals waiting for the office's decision (issue 21) ---------------------------------
 waiting_appeals = appeals.open_appeals(campaign_id)
 st.subheader(page.md("tracker.appeals_open", count=len(waiting_appeals)))
-if waiting_appeals.empty:
-    st.caption(t("tracker.appeals_none"))
-else:
-    page.table(
-        pd.DataFrame(
-            {
-                t("tracker.col.department"): [
-                    local_name(n, e)
-                    for n, e in zip(
-                        waiting_appeals["department"], waiting_appeals["department_en"], strict=True
-                    )
-                ],
-                t("appeal.col_kind"): [t(f"appeal.kind_{k}") for k in waiting_appeals["kind"]],
-                t("rep.period"): each(fmt_period, waiting_appeals["period"]),
-                t("appeal.col_filed_at"): fmt_datetimes(waiting_appeals["filed_at"]),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    if pg.user.roles & {"admin", "office"}:
-        st.page_link("pages/appeals.py", label=t("tracker.appeals_go"), icon=":material/gavel:")
+tables.show(
+    pd.DataFrame(
+        {
+            t("tracker.col.department"): [
+                local_name(n, e)
+                for n, e in zip(
+                    waiting_appeals["department"], waiting_appeals["department_en"], strict=True
+                )
+            ],
+            t("appeal.col_kind"): [t(f"appeal.kind_{k}") for k in waiting_appeals["kind"]],
+            t("rep.period"): each(fmt_period, waiting_appeals["period"]),
+            t("appeal.col_filed_at"): fmt_datetimes(waiting_appeals["filed_at"]),
+        }
+    ),
+    empty=t("tracker.appeals_none"),
+)
+if not waiting_appeals.empty and pg.user.roles & {"admin", "office"}:
+    st.page_link("pages/appeals.py", label=t("tracker.appeals_go"), icon=":material/gavel:")

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from lib.db import session_scope
 from lib.domain.login_policy import ANY_ADDRESS
 from lib.i18n import fmt_datetime, t
 from lib.read import logins, setup_queries
-from lib.ui import page
+from lib.ui import page, tables
 from lib.ui.auth import CurrentUser
 from lib.write import ServiceError, unblock_address, unlock_login
 
@@ -25,24 +24,18 @@ def _local(value: dt.datetime | None) -> str:
 def render(user: CurrentUser) -> None:
     st.subheader(t("security.locks_title"))
     locks = logins.current_locks()
-    if locks:
-        page.table(
-            pd.DataFrame(
-                {
-                    t("setup.username"): [r["username"] for r in locks],
-                    t("security.col_address"): [
-                        t("security.every_address") if r["address"] == ANY_ADDRESS else r["address"]
-                        for r in locks
-                    ],
-                    t("security.col_locks"): [r["locks"] or "—" for r in locks],
-                    t("security.col_until"): [_local(r["locked_until"]) for r in locks],
-                }
+    tables.show_rows(
+        locks,
+        {
+            t("setup.username"): "username",
+            t("security.col_address"): lambda r: (
+                t("security.every_address") if r["address"] == ANY_ADDRESS else r["address"]
             ),
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.caption(t("security.locks_none"))
+            t("security.col_locks"): lambda r: r["locks"] or "—",
+            t("security.col_until"): lambda r: _local(r["locked_until"]),
+        },
+        empty=t("security.locks_none"),
+    )
 
     names = setup_queries.users_table()["username"].tolist()
     locked = [r["username"] for r in locks if r["username"] in names]
@@ -75,17 +68,14 @@ def render(user: CurrentUser) -> None:
     if not blocked:
         st.caption(t("security.blocked_none"))
         return
-    page.table(
-        pd.DataFrame(
-            {
-                t("security.col_address"): [r["network"] for r in blocked],
-                t("security.col_reason"): [r["reason"] or "—" for r in blocked],
-                t("security.col_blocked_by"): [r["blocked_by"] for r in blocked],
-                t("security.col_blocked_at"): [_local(r["blocked_at"]) for r in blocked],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    tables.show_rows(
+        blocked,
+        {
+            t("security.col_address"): "network",
+            t("security.col_reason"): lambda r: r["reason"] or "—",
+            t("security.col_blocked_by"): "blocked_by",
+            t("security.col_blocked_at"): lambda r: _local(r["blocked_at"]),
+        },
     )
     with st.form("login_unblock"):
         network = st.selectbox(

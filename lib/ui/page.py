@@ -1,13 +1,19 @@
 """Shared Streamlit pieces used by app.py and the pages: language, sidebar, the page
-opening (``open``), the save helper (``save``), names in the user's language, tables.
+opening (``open``), the save helpers (``save``, ``submit``), names in the user's
+language, tables.
 
 A page reads::
 
     pg = page.open("report.review", title="page.review", campaign="record")
     ...
     if st.button(t("review.approve")):
-        page.save(lambda s: write.review_reports(actor=pg.user.actor, session=s, ...),
-                  flash=lambda count: t("review.done_approved", count=count))
+        page.submit(write.review_reports, pg.actor, ...,
+                    flash=lambda count: t("review.done_approved", count=count))
+
+``page.submit(service, actor, **fields)`` is ``page.save`` of one service call; a write that
+does more in its transaction gives ``page.save`` a function of the session. Read-only
+tables, downloads and other shared pieces are in ``lib/ui/tables.py`` and
+``lib/ui/widgets.py``.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from lib.ui.text import error_md as error_md
 from lib.ui.text import md as md
 from lib.ui.text import md_escape as md_escape
 from lib.ui.text import md_join as md_join
+from lib.ui.text import md_numbered as md_numbered
 from lib.write import ServiceError
 
 if TYPE_CHECKING:
@@ -474,6 +481,32 @@ def save(
     if flash is not None:
         state.FLASH.set(flash(result) if callable(flash) else flash)  # type: ignore[arg-type]
     st.rerun()
+
+
+def submit(
+    service: Callable[..., T],
+    actor: Actor,
+    /,
+    *,
+    flash: str | Callable[[T], str] | None = None,
+    success: str | Callable[[T], str] | None = None,
+    then: Callable[[T], object] | None = None,
+    on_error: Callable[[ServiceError], object] | None = None,
+    **fields: Any,
+) -> bool:
+    """One write service called by ``actor`` from a page, as :func:`save` does it:
+    ``service(actor=actor, session=session, **fields)`` in one transaction, with the same
+    ``flash``, ``success``, ``then`` and ``on_error``::
+
+        page.submit(rec.save_staff, actor, name=name, post=post, flash=t("staff.saved"))
+    """
+    return save(
+        lambda session: service(actor=actor, session=session, **fields),
+        flash=flash,
+        success=success,
+        then=then,
+        on_error=on_error,
+    )
 
 
 # --- names in the user's language ----------------------------------------------------------

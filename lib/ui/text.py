@@ -9,6 +9,7 @@ built here:
 - :func:`md` — a template (an i18n key, or literal Markdown with ``{name}`` fields) and
   its values; every value is escaped, so it shows exactly as typed;
 - :func:`md_join` — Markdown pieces made by :func:`md` joined (still Markdown);
+- :func:`md_numbered` — a numbered list, one :func:`md` line per row;
 - :func:`md_escape` — one value escaped;
 - :func:`error_md` — a refusal (``ServiceError``) with its values escaped.
 
@@ -22,7 +23,8 @@ handed to a call that renders Markdown.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 from lib.i18n import CATALOGUES, t
 from lib.write.base import ServiceError
@@ -30,6 +32,8 @@ from lib.write.base import ServiceError
 # Markdown, HTML and Streamlit directive characters (":red[...]", ":material/x:", "$x$")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=^\"'])")
 
+
+R = TypeVar("R")
 
 _KEY = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 
@@ -78,6 +82,21 @@ def md(template: str, /, lang: str | None = None, **values: object) -> Markdown:
 def md_join(separator: str, pieces: Iterable[Markdown]) -> Markdown:
     """Markdown pieces (from :func:`md`) joined by a literal separator."""
     return Markdown(separator.join(md_escape(p) for p in pieces))
+
+
+def md_numbered(
+    separator: str,
+    template: str,
+    rows: Iterable[R],
+    values: Callable[[R], Mapping[str, object]],
+) -> Markdown:
+    """A numbered list: for each of ``rows``, :func:`md` ``(template, i=n, **values(row))``
+    with n counting from 1, the lines joined by ``separator``:
+    ``md_numbered("\n", "{i}. **{name}** {score}", frame.itertuples(), lambda r: {...})``."""
+    return md_join(
+        separator,
+        (md(template, None, i=i, **values(row)) for i, row in enumerate(rows, start=1)),
+    )
 
 
 def error_md(error: ServiceError, lang: str | None = None) -> Markdown:
