@@ -114,7 +114,8 @@ def fold(value: Any) -> str:
 
 
 def _header(value: Any) -> str:
-    return unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
+    """A header as written (the item's name as the survey put it), trimmed."""
+    return ("" if value is None else str(value)).strip()
 
 
 # --- reading the file ------------------------------------------------------------------
@@ -183,8 +184,14 @@ def scale_of(values: Collection[str]) -> str | None:
     return None
 
 
+def best_scale(answers: list[str]) -> str:
+    """The scale holding the most of these answers (the first on a tie): a proposal
+    only; the answers off it are refused when the file is checked."""
+    return max(SCALES, key=lambda k: sum(a in SCALES[k] for a in answers))
+
+
 def _find(headers: list[str], names: tuple[str, ...]) -> int | None:
-    lowered = [h.lower() for h in headers]
+    lowered = [unicodedata.normalize("NFKC", h).lower() for h in headers]
     for name in names:  # the names in order of preference
         for i, h in enumerate(lowered):
             if name in h:
@@ -203,13 +210,15 @@ def suggest_mapping(table: SurveyTable) -> Mapping:
     for i, header in enumerate(table.headers):
         if i in (department, date) or not header:
             continue
-        if any(word in header.lower() for word in NOT_ITEMS):
+        if any(word in unicodedata.normalize("NFKC", header).lower() for word in NOT_ITEMS):
             continue
         folded = {fold(v) for v in table.values(i)} - {""}
-        if folded and (ITEM_HEADER.match(header) or scale_of(folded)) and scale_of(folded):
+        # an item by its header (its answers are then checked, never dropped), or by
+        # answers that all lie on one scale
+        if folded and (ITEM_HEADER.match(header) or scale_of(folded)):
             items.append(i)
-    answers = {fold(v) for i in items for v in table.values(i)} - {""}
-    scale = scale_of(answers) or "words5"
+    answers = [fold(v) for i in items for v in table.values(i) if fold(v)]
+    scale = scale_of(set(answers)) or best_scale(answers)
     return Mapping(department, date, items, scale, SCALES[scale][-1])
 
 

@@ -134,7 +134,9 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
         key = table.digest[:12]
 
         def header(i: int | None) -> str:
-            return t("stats.survey_no_column") if i is None else table.headers[i] or f"#{i + 1}"
+            return (
+                t("stats.survey_no_column", lang) if i is None else table.headers[i] or f"#{i + 1}"
+            )
 
         left, right = st.columns(2)
         department = left.selectbox(
@@ -172,7 +174,7 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
             t("stats.survey_map_scale"),
             scales,
             index=scales.index(suggested.scale),
-            format_func=lambda s: t(f"stats.survey_scale_{s}"),
+            format_func=lambda s: t(f"stats.survey_scale_{s}", lang),
             key=f"survey_scale_{key}",
         )
         answers = list(survey_import.SCALES[scale])
