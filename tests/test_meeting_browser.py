@@ -71,6 +71,11 @@ def test_meeting_presentation_view_at_1920(server: str, browser) -> None:  # typ
     chart.wait_for(timeout=WAIT_MS)
     box = chart.bounding_box()
     assert box is not None and box["width"] >= 1600 and box["height"] >= 450
+    # the run chart of the overall completion with its signals in words (issue 21)
+    page.keyboard.press("ArrowRight")
+    page.get_by_role("heading", name="活动总体完成率运行图").wait_for(timeout=WAIT_MS)
+    _settle(page)
+    page.screenshot(path=str(SHOTS / "3b_runchart.png"))
     # the ranking: every department of the page in a table at ≥ 28 px, status coloured
     page.keyboard.press("ArrowRight")
     page.get_by_role("heading", name="科室排名").first.wait_for(timeout=WAIT_MS)
@@ -80,7 +85,7 @@ def test_meeting_presentation_view_at_1920(server: str, browser) -> None:  # typ
     assert cells.count() >= 6 and _px(cells.first) >= 28
     # ← goes back
     page.keyboard.press("ArrowLeft")
-    page.get_by_role("heading", name="阶段与时间").wait_for(timeout=WAIT_MS)
+    page.get_by_role("heading", name="活动总体完成率运行图").wait_for(timeout=WAIT_MS)
     # to a spotlight: large figures and its tasks
     for _ in range(5):
         page.keyboard.press("ArrowRight")

@@ -167,7 +167,7 @@ def _runchart_slide(s: Any, data: MeetingData, pngs: dict[str, bytes]) -> str:
     width = SLIDE_W - left - 0.5
     heading = t("meeting.runchart_signals", lang, method=method)
     _textbox(s, left, BOX_TOP, width, 0.6, [heading], 24, True, TITLE_COLOUR)
-    size = 20 if len(lines) <= 4 else 16
+    size = 20 if len(lines) <= 4 else 18  # projector size: body text never under 18 pt
     _textbox(s, left, BOX_TOP + 0.7, width, BOX_H - 0.7, lines, size)
     median = data.run.analysis.median
     return t(
