@@ -168,7 +168,8 @@ def _runchart_slide(s: Any, data: MeetingData, pngs: dict[str, bytes]) -> str:
     heading = t("meeting.runchart_signals", lang, method=method)
     _textbox(s, left, BOX_TOP, width, 0.6, [heading], 24, True, TITLE_COLOUR)
     size = 20 if len(lines) <= 4 else 18  # projector size: body text never under 18 pt
-    _textbox(s, left, BOX_TOP + 0.7, width, BOX_H - 0.7, lines, size)
+    bullets = [f"• {line}" for line in lines]
+    _textbox(s, left, BOX_TOP + 0.7, width, BOX_H - 0.7, bullets, size, space_after=14)
     median = data.run.analysis.median
     return t(
         "meeting.notes_runchart",
@@ -419,15 +420,18 @@ def _textbox(
     size: int,
     bold: bool = False,
     colour: str | None = None,
+    space_after: int = 0,
 ) -> None:
-    """A text box (inches), one paragraph per line."""
-    from pptx.util import Inches
+    """A text box (inches), one paragraph per line (``space_after`` points between)."""
+    from pptx.util import Inches, Pt
 
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     frame = box.text_frame
     frame.word_wrap = True
     for i, line in enumerate(lines):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        if space_after:
+            para.space_after = Pt(space_after)
         run = para.add_run()
         run.text = line
         _set_font(run, size, bold, colour)
