@@ -20,7 +20,7 @@ from sqlalchemy import Integer, case, func, select
 from lib.domain import stats
 from lib.domain.clock import local_today
 from lib.domain.periods import period_of, periods_between
-from lib.models import Campaign, Department, PeriodLock, SurveyAnswer
+from lib.models import Campaign, Department, PeriodLock, SurveyAnswer, User
 from lib.read.cache import versioned
 from lib.read.frames import frame
 
@@ -156,3 +156,19 @@ def answer_months(campaign_id: int) -> tuple[list[str], list[str]]:
         )
     )
     return months, [] if locks.empty else sorted(locks["period"].tolist())
+
+
+@versioned
+def imported(source: str) -> tuple[dt.datetime, str] | None:
+    """When and by whom a file (its SHA-256) was imported, or None."""
+    rows = frame(
+        select(SurveyAnswer.created_at, User.username, User.display_name)
+        .outerjoin(User, User.id == SurveyAnswer.imported_by_id)
+        .where(SurveyAnswer.source == source)
+        .limit(1)
+    )
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    who = r["display_name"] if isinstance(r["display_name"], str) else r["username"]
+    return pd.Timestamp(r["created_at"]).to_pydatetime(), str(who or "?")

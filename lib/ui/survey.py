@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib.i18n import each, fmt_period, local_name, t
+from lib.i18n import each, fmt_datetime, fmt_period, local_name, t
 from lib.io import survey_import
 from lib.read import survey
 from lib.ui import page
@@ -123,8 +123,7 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
         )
         if upload is None:
             return
-        data = upload.getvalue()
-        table, problems = survey_import.read_table(data, upload.name)
+        table, problems = _read(upload.getvalue(), upload.name)
         if table is None:
             for p in problems:
                 st.error(page.md_escape(p.message(lang)))
@@ -218,6 +217,11 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
             ),
             hide_index=True,
         )
+        earlier = survey.imported(table.digest)
+        if earlier is not None:
+            when, who = earlier
+            st.warning(page.md("stats.survey_error_again", when=fmt_datetime(when), who=who))
+            return
         if st.button(t("stats.survey_confirm"), type="primary", key=f"survey_go_{key}"):
             page.save(
                 lambda s: import_survey_answers(
@@ -230,6 +234,14 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
                 ),
                 flash=lambda n: page.md("stats.survey_done", count=n),
             )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _read(
+    data: bytes, name: str
+) -> tuple[survey_import.SurveyTable | None, list[survey_import.SurveyProblem]]:
+    """The uploaded file read once (widget changes rerun the page, not the reading)."""
+    return survey_import.read_table(data, name)
 
 
 def _department_names(lang: str) -> dict[int, str]:
