@@ -6,6 +6,7 @@ Wilson intervals checked by hand, and the import flow on the satisfaction page."
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -447,3 +448,44 @@ def test_leader_sees_no_import(app_db: str) -> None:
     at.switch_page(next(p for p in PAGES if p.key == "satisfaction").path).run()
     assert not at.exception, at.exception
     assert not [e for e in at.expander if "导入题目级答卷" in str(e.label)]
+
+
+def test_no_date_column_puts_every_answer_in_the_chosen_month_and_excel_dates_are_read() -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "答卷"
+    ws.append(["提交时间", "科室", "Q1 挂号", "Q2 环境"])
+    ws.append([dt.datetime(2026, 11, 3, 10, 22), "甲科", 5, 4])
+    ws.append([dt.datetime(2026, 10, 30, 9, 0), "B", 4.0, None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = _table(buf.getvalue(), "答卷.xlsx")
+    m = si.suggest_mapping(table)
+    assert (m.department, m.date, m.items, m.scale) == (1, 0, [2, 3], "numbers5")
+    checked = si.check_answers(table, m, DEPARTMENTS, months=["2026-10", MONTH])
+    assert checked.problems == []
+    assert [(r.department_id, r.period, r.answer, r.top) for r in checked.rows] == [
+        (1, "2026-11", "5", True),
+        (1, "2026-11", "4", False),
+        (2, "2026-10", "4", False),
+    ]
+    m.date, m.period = None, "2026-10"
+    fixed = si.check_answers(table, m, DEPARTMENTS, months=["2026-10", MONTH])
+    assert {r.period for r in fixed.rows} == {"2026-10"}
+
+
+def test_top_box_chart_names_n_and_draws_the_interval() -> None:
+    import pandas as pd
+
+    from lib.ui.survey import top_box_chart
+
+    items = pd.DataFrame(
+        {"item": ["挂号"], "period": [MONTH], "n": [20], "top": [19], "departments": [1]}
+    )
+    spec = top_box_chart(survey._with_interval(items), "zh").to_dict()
+    [row] = next(iter(spec["datasets"].values()))
+    assert row["label"] == "挂号（n=20）"
+    assert (round(row["low"], 1), round(row["high"], 1)) == (76.4, 99.1)
+    assert any(layer["mark"]["type"] == "rule" for layer in spec["layer"])  # the whisker

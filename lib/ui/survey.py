@@ -20,15 +20,15 @@ ACCENT = "#1565C0"
 
 
 def top_box_chart(items: pd.DataFrame, lang: str | None = None) -> alt.TopLevelMixin:
-    """One bar per item (top-box share, %), its Wilson 95% interval as a whisker and n
-    at the bar's end."""
+    """One bar per item (top-box share, %), its Wilson 95% interval as a whisker, n
+    beside the item's name (where it cannot be clipped)."""
     data = items.assign(
-        label=[f"n={int(n)}" for n in items["n"]],
+        label=[f"{item}（n={int(n)}）" for item, n in zip(items["item"], items["n"], strict=True)],
         share_r=items["share"].round(1),
         low_r=items["low"].round(1),
         high_r=items["high"].round(1),
     )
-    y = alt.Y("item:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=360))
     tooltip = [
         alt.Tooltip("item:N", title=t("stats.survey_col_item", lang)),
         alt.Tooltip("share_r:Q", title=t("stats.survey_col_share", lang)),
@@ -41,12 +41,7 @@ def top_box_chart(items: pd.DataFrame, lang: str | None = None) -> alt.TopLevelM
     whiskers = (
         alt.Chart().mark_rule(color="#212121", strokeWidth=2).encode(x="low:Q", x2="high:Q", y=y)
     )
-    labels = (
-        alt.Chart()
-        .mark_text(align="left", dx=6, color="#455A64")
-        .encode(x="high:Q", y=y, text="label:N")
-    )
-    return alt.layer(bars, whiskers, labels, data=data).properties(height=max(120, 36 * len(data)))
+    return alt.layer(bars, whiskers, data=data).properties(height=max(120, 36 * len(data)))
 
 
 def _interval(low: Any, high: Any) -> str:
