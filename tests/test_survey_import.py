@@ -489,3 +489,100 @@ def test_top_box_chart_names_n_and_draws_the_interval() -> None:
     assert row["label"] == "挂号（n=20）"
     assert (round(row["low"], 1), round(row["high"], 1)) == (76.4, 99.1)
     assert any(layer["mark"]["type"] == "rule" for layer in spec["layer"])  # the whisker
+
+
+def _cells():  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as hs
+
+    words = hs.sampled_from(
+        ["非常满意", "满意", "一般", "不满意", "非常不满意", "很满意", "5", "3", "10", "0", "甲科",
+         "乙科", "B", "丙科", "2026/11/3 10:00", "2026-10", "2026年13月", "=1+1", "<b>x</b>"]
+    )  # fmt: skip
+    return hs.one_of(
+        hs.none(),
+        words,
+        hs.text(max_size=12),
+        hs.integers(-5, 50000),
+        hs.floats(allow_nan=True, allow_infinity=True),
+        hs.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+    )
+
+
+def test_any_file_and_mapping_is_checked_without_crashing() -> None:
+    """Hypothesis: any cells, any mapping — a list of problems (with a message in both
+    languages) or answers that the write service takes; never an exception."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as hs
+
+    from lib.write.survey import MAX_ANSWER, MAX_ITEM
+
+    @settings(
+        max_examples=300,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(
+        headers=hs.lists(hs.text(max_size=30), min_size=1, max_size=6),
+        rows=hs.lists(hs.lists(_cells(), max_size=7), max_size=8),
+        picks=hs.lists(hs.integers(0, 7), max_size=5),
+        department=hs.one_of(hs.none(), hs.integers(0, 7)),
+        date=hs.one_of(hs.none(), hs.integers(0, 7)),
+        scale=hs.sampled_from(list(si.SCALES)),
+        top=hs.one_of(hs.none(), hs.sampled_from(["满意", "4", "很满意", "x"])),
+    )
+    def check(headers, rows, picks, department, date, scale, top) -> None:  # type: ignore[no-untyped-def]
+        width = len(headers)
+        table = si.SurveyTable(
+            "答卷",
+            [si._header(h) for h in headers],
+            [(i + 2, r) for i, r in enumerate(rows)],
+            "0" * 64,
+        )
+        in_range = [p for p in picks if p < width]
+        mapping = si.Mapping(
+            department if department is not None and department < width else None,
+            date if date is not None and date < width else None,
+            in_range,
+            scale,
+            top,
+            None if date is not None else MONTH,
+        )
+        checked = si.check_answers(table, mapping, DEPARTMENTS, months=[MONTH, "2026-10"])
+        for p in checked.problems:
+            for lang in ("zh", "en"):
+                message = p.message(lang)
+                assert message and not message.startswith("stats."), message
+        assert not (checked.problems and checked.rows)
+        for r in checked.rows:
+            assert 1 <= r.score <= r.points and r.answer and len(r.answer) <= MAX_ANSWER
+            assert r.period in (MONTH, "2026-10") and len(r.item) <= MAX_ITEM
+            assert not any(ch in r.item for ch in "\n\r\t\x00")
+        si.suggest_mapping(table)  # never raises either
+
+    check()
+
+
+def test_a_header_with_line_breaks_is_one_line_and_imports(app_engine: Engine, world: Any) -> None:
+    head = '提交时间,科室,"1、您对挂号\n服务是否满意？\x07"'
+    data = _csv([f"{world.period}-01,甲科,非常满意"], head=head)
+    table = _table(data)
+    assert table.headers[2] == "1、您对挂号 服务是否满意？"
+    checked = si.check_answers(
+        table,
+        si.suggest_mapping(table),
+        survey.department_lookup(),
+        months=[world.period],
+    )
+    assert checked.problems == [] and len(checked.rows) == 1
+    with session_scope(app_engine) as s:
+        assert (
+            import_survey_answers(
+                actor=world.office,
+                session=s,
+                campaign_id=world.campaign_id,
+                source=table.digest,
+                rows=checked.rows,
+            )
+            == 1
+        )

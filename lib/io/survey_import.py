@@ -114,8 +114,10 @@ def fold(value: Any) -> str:
 
 
 def _header(value: Any) -> str:
-    """A header as written (the item's name as the survey put it), trimmed."""
-    return ("" if value is None else str(value)).strip()
+    """A header as written (the item's name as the survey put it), with line breaks,
+    control characters and runs of spaces made one space (a name holds none)."""
+    text = "" if value is None else str(value)
+    return re.sub(r"[\s\x00-\x1f\x7f-\x9f]+", " ", text).strip()
 
 
 # --- reading the file ------------------------------------------------------------------
