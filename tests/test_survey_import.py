@@ -586,3 +586,17 @@ def test_a_header_with_line_breaks_is_one_line_and_imports(app_engine: Engine, w
             )
             == 1
         )
+
+
+def test_zip_bomb_and_too_many_rows_are_refused() -> None:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (120 * 1024 * 1024))
+    table, problems = si.read_table(buf.getvalue(), "bomb.xlsx")
+    assert table is None and [p.key for p in problems] == ["security.error_zip_bomb"]
+    many = _csv(_rows(MONTH, "甲科", [("满意", "满意")]) * (si.MAX_ROWS + 1))
+    table, problems = si.read_table(many, "many.csv")
+    assert table is None and [p.key for p in problems] == ["stats.survey_error_too_many"]
+    assert "50000" in problems[0].message("zh")

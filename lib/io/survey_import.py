@@ -26,6 +26,7 @@ from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from typing import Any
 
+from lib.io.attachments import zip_problem
 from lib.write.base import ServiceError
 from lib.write.survey import AnswerRow
 
@@ -138,9 +139,15 @@ def read_table(data: bytes, filename: str) -> tuple[SurveyTable | None, list[Sur
                 continue
         else:
             return None, [SurveyProblem("stats.survey_error_file", {})]
-        raw: list[list[Any]] = list(csv.reader(io.StringIO(text)))
+        raw: list[list[Any]] = []
+        for line in csv.reader(io.StringIO(text)):
+            raw.append(line[:MAX_COLUMNS])
+            if len(raw) > MAX_ROWS + 1:
+                break
         sheet = name
     else:
+        if bomb := zip_problem(data):  # refused before any parser opens it
+            return None, [SurveyProblem(bomb, {})]
         try:
             from openpyxl import load_workbook
 
