@@ -600,3 +600,40 @@ def test_zip_bomb_and_too_many_rows_are_refused() -> None:
     table, problems = si.read_table(many, "many.csv")
     assert table is None and [p.key for p in problems] == ["stats.survey_error_too_many"]
     assert "50000" in problems[0].message("zh")
+
+
+def test_a_month_locked_after_the_preview_is_refused_at_confirm_by_row(
+    app_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service checks the lock again: a month locked after the page's check (here
+    the page is made to miss the lock) is refused, every row named, nothing written."""
+    import streamlit as st
+
+    from lib.domain.clock import local_today
+    from lib.domain.periods import period_of
+    from lib.domain.permissions import Actor
+    from lib.ui.nav import PAGES
+    from tests.apphelpers import logged_in
+
+    month = period_of(local_today())
+    dept = next(k for k in survey.department_lookup() if not k.isascii())
+    upload = _Upload("late.csv", _csv(_rows(month, dept, [("非常满意", "满意")] * 2)))
+    monkeypatch.setattr(st, "file_uploader", lambda *a, **k: upload)
+    real = survey.answer_months
+    monkeypatch.setattr(survey, "answer_months", lambda cid: (real(cid)[0], []))
+    at = logged_in("office")
+    at.switch_page(next(p for p in PAGES if p.key == "satisfaction").path).run()
+    assert not at.exception, at.exception
+    campaign_id = int(at.session_state["campaign_id"])
+    with session_scope() as s:
+        write.set_period_lock(
+            actor=Actor.system(), session=s, campaign_id=campaign_id, period=month, locked=True
+        )
+    next(b for b in at.button if b.label == "确认导入").click().run()
+    assert not at.exception, at.exception
+    assert any("已锁定" in str(e.value) for e in at.error), [e.value for e in at.error]
+    texts = [str(m.value).replace("\\", "") for m in at.markdown]
+    rows = [x for x in texts if "late.csv" in x]
+    assert len(rows) == 2 and "第2行" in rows[0] and "第3行" in rows[1]
+    with session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(SurveyAnswer)) == 0

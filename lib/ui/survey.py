@@ -14,6 +14,7 @@ from lib.i18n import each, fmt_datetime, fmt_period, local_name, t
 from lib.io import survey_import
 from lib.read import survey
 from lib.ui import page
+from lib.write.base import BulkRefused, ServiceError
 from lib.write.survey import import_survey_answers
 
 ACCENT = "#1565C0"
@@ -228,7 +229,21 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
                     file_name=upload.name,
                 ),
                 flash=lambda n: page.md("stats.survey_done", count=n),
+                on_error=lambda exc: _refusals(exc, table.sheet, lang),
             )
+
+
+def _refusals(exc: ServiceError, sheet: str, lang: str) -> None:
+    """Every row the write service refused (a month locked since the preview …), by
+    sheet and row; the first one's message is already shown."""
+    if not isinstance(exc, BulkRefused):
+        return
+    lines = dict.fromkeys(  # one line per row and reason (a row holds several answers)
+        t("stats.survey_error_row", lang, sheet=sheet, row=r.ref, reason=r.error.message(lang))
+        for r in exc.refusals
+    )
+    for text in list(lines)[:200]:
+        st.markdown(page.md("- {text}", text=text))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -81,6 +81,7 @@ MESSAGES: dict[str, str] = {
     ),
     "stats.survey_error_score": "Answer '{answer}' is not on the scale",
     "stats.survey_error_item": "The item's name is empty or too long",
+    "stats.survey_error_row": "Sheet '{sheet}', row {row}: {reason}",
     "stats.survey_error_again": "This file was imported on {when} by {who}; it is not imported twice",
     # the run-chart slide of the meeting and the deck
     "meeting.slide_runchart": "Run chart of the campaign's overall completion",

@@ -63,6 +63,7 @@ MESSAGES: dict[str, str] = {
     "stats.survey_error_answer": "工作表“{sheet}”第{row}行“{column}”列：答案“{value}”不在量表内（{scale}）",
     "stats.survey_error_score": "答案“{answer}”不在量表内",
     "stats.survey_error_item": "题目名称为空或过长",
+    "stats.survey_error_row": "工作表“{sheet}”第{row}行：{reason}",
     "stats.survey_error_again": "该文件已于{when}由{who}导入，不能重复导入",
     # the run-chart slide of the meeting and the deck
     "meeting.slide_runchart": "活动总体完成率运行图",
