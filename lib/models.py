@@ -780,3 +780,32 @@ class Appeal(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class SurveyAnswer(Base):
+    """One respondent's answer to one item of an imported survey (issue 21): the
+    item-level answers of a survey platform's export (问卷星, 腾讯问卷), behind the
+    top-box share. ``answer`` is the text as exported, ``score`` its place on the scale
+    (1 = worst … ``points`` = best), ``top`` whether it is at or above the scale's top
+    answer chosen on import. ``source`` is the file's digest (the same file is not
+    imported twice) and ``respondent`` its row, so the answers of one person stay
+    together. Appended only; a locked month takes none."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (
+        Index("ix_survey_answers_campaign_period", "campaign_id", "period"),
+        Index("ix_survey_answers_source", "source"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    item: Mapped[str] = mapped_column(String(200))
+    answer: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    top: Mapped[bool] = mapped_column(Boolean)
+    respondent: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(64))
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

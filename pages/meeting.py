@@ -211,6 +211,26 @@ def show(key: str) -> None:
         if not phases.empty:
             timeline = charts.phase_timeline(phases, ctx.at, lang, marker_size=28, bar_height=48)
             st.altair_chart(charts.large(timeline, height=560), width="stretch")
+    elif key == "runchart":
+        st.title(t("meeting.slide_runchart"))
+        lines = meeting.run_lines(data)
+        if data.run is None:
+            st.info(lines[0])
+            return
+        chart_col, words_col = st.columns([2, 1], gap="large")
+        chart = charts.run_chart(
+            data.run.frame, data.run.analysis, lang, y_title=t("overview.completion")
+        )
+        with chart_col:
+            st.altair_chart(
+                charts.large(chart, height=600).configure_legend(
+                    orient="bottom", labelFontSize=24, symbolSize=300, labelLimit=400
+                ),
+                width="stretch",
+            )
+        method = t(f"runchart.method_{data.run.method}")
+        words_col.markdown(page.md("### {text}", text=t("meeting.runchart_signals", method=method)))
+        words_col.markdown(page.md_join("\n", (page.md("- {line}", line=line) for line in lines)))
     elif key.startswith("ranking:"):
         number = int(key.split(":", 1)[1])
         pages = meeting.ranking_pages(data)

@@ -2,18 +2,22 @@
 chart with its signals, every department's satisfaction with its answers (n), Wilson 95%
 interval and rank (样本量不足 below the campaign's minimum sample: not ranked), the
 department × item heat map, the items below target on the evidence with their real
-direction and the rectification tasks linked to them, and the peer benchmark."""
+direction and the rectification tasks linked to them, the peer benchmark, and — where
+item-level survey answers exist — the top-box share with n and intervals, with the
+import of a survey platform's export for the campaign office (lib/ui/survey.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from lib.domain.permissions import can
 from lib.i18n import each, fmt_period, local_col, local_name, t
 from lib.read import queries, runcharts, views
 from lib.read import satisfaction as sat_stats
 from lib.ui import charts, page
 from lib.ui import runcharts as runchart_view
+from lib.ui import survey as survey_view
 
 pg = page.open("read.all", title="page.satisfaction", campaign="view")
 ctx, user, lang = pg.view, pg.user, pg.lang
@@ -225,3 +229,8 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
                 if tasks
                 else t("satisfaction.no_linked_tasks")
             )
+
+# item-level survey answers: the top-box share with n and intervals, and their import
+survey_view.show_top_box(ctx.campaign_id, ctx.period, min_sample, lang)
+if can(user.actor, "data.import"):
+    survey_view.import_section(ctx.campaign_id, lang, user.actor)

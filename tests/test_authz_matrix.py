@@ -584,6 +584,12 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
             rows=[S.BenchmarkRow(2, c.w.campaign_id, c.w.period, "导入标杆", score=80.0)],
         ),
     ),
+    # item-level survey answers (issue 21)
+    "write.import_survey_answers": (
+        "data.import",
+        False,
+        lambda c, a, s: _survey_import(c, a, s),
+    ),
     # recognition (issue 20)
     "write.save_service_point": (
         "recognition.manage",
@@ -714,6 +720,15 @@ def _import(actor: Actor, session: Any) -> Any:
     result = import_workbook(department_workbook([("IMP", "导入科")]), actor=actor, session=session)
     assert not result.problems, [p.message() for p in result.problems]
     return result
+
+
+def _survey_import(c: Ctx, actor: Actor, session: Any) -> Any:
+    from lib.write.survey import AnswerRow, import_survey_answers
+
+    row = AnswerRow(2, c.w.dept_a, c.w.period, "挂号服务", "非常满意", 5, 5, True)
+    return import_survey_answers(
+        actor=actor, session=session, campaign_id=c.w.campaign_id, source="f" * 64, rows=[row]
+    )
 
 
 def _read_evidence(c: Ctx, actor: Actor) -> Any:

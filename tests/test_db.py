@@ -45,7 +45,7 @@ def test_migrations_create_every_model_table(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
-    assert current_revision(engine) == "0015"  # head: 0015 onboarding (issue 23), after 0013
+    assert current_revision(engine) == "0016"  # head: 0016 survey answers (issue 21)
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

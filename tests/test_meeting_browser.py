@@ -90,13 +90,16 @@ def test_meeting_presentation_view_at_1920(server: str, browser) -> None:  # typ
     chart.wait_for(timeout=WAIT_MS)
     box = chart.bounding_box()
     assert box is not None and box["width"] >= 1600 and box["height"] >= 450
+    # the run chart of the overall completion with its signals in words (issue 21)
+    _go(page, "ArrowRight", "活动总体完成率运行图", "阶段与时间")
+    page.screenshot(path=str(SHOTS / "3b_runchart.png"))
     # the ranking: every department of the page in a table at ≥ 28 px, status coloured
-    _go(page, "ArrowRight", "科室排名", "阶段与时间")
+    _go(page, "ArrowRight", "科室排名", "活动总体完成率运行图")
     page.screenshot(path=str(SHOTS / "4_ranking.png"))
     cells = slide.locator("table.meeting-table td")
     assert cells.count() >= 6 and _px(cells.first) >= 28
     # ← goes back
-    _go(page, "ArrowLeft", "阶段与时间", "科室排名")
+    _go(page, "ArrowLeft", "活动总体完成率运行图", "科室排名")
     # to a spotlight: large figures and its tasks
     for _ in range(5):
         page.keyboard.press("ArrowRight")

@@ -54,13 +54,15 @@ def test_deck_slides_titles_and_pictures(example_data) -> None:  # type: ignore[
     prs = Presentation(io.BytesIO(deck))
     assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))  # 16:9
     texts = _slide_texts(deck)
-    # title, headline, phases, ranking, honours, lagging, satisfaction, 2 spotlights, closing
-    assert len(texts) == 10
+    # title, headline, phases, run chart, ranking, honours, lagging, satisfaction,
+    # 2 spotlights, closing
+    assert len(texts) == 11
     assert "示例活动" in texts[0] and "2026年3月" in texts[0]
     for i, title in enumerate(
         [
             "总体进展",
             "阶段与时间",
+            "活动总体完成率运行图",
             "科室排名",
             "红黑榜",
             "滞后与逾期任务",
@@ -72,11 +74,12 @@ def test_deck_slides_titles_and_pictures(example_data) -> None:  # type: ignore[
     ):
         assert texts[i].startswith(title), (i, texts[i][:40])
     assert "65.0%" in texts[1]  # overall completion
-    assert "甲科  86.60" in texts[4] and "乙科  59.40" in texts[4]
+    assert "甲科  86.60" in texts[5] and "乙科  59.40" in texts[5]
     pictures = [sum(1 for sh in s.shapes if sh.shape_type == 13) for s in prs.slides]
-    assert pictures[6] == 1  # the satisfaction chart (the example has no phases to draw)
+    assert pictures[3] == 1  # the run chart of the overall completion
+    assert pictures[7] == 1  # the satisfaction chart (the example has no phases to draw)
     tables = [sum(1 for sh in s.shapes if sh.has_table) for s in prs.slides]
-    assert tables[3] == 1  # the ranking: a native table with every department and its score
+    assert tables[4] == 1  # the ranking: a native table with every department and its score
     # Chinese text carries the East Asian typeface
     xml = prs.slides[1].shapes[0].text_frame.paragraphs[0].runs[0]._r.xml
     assert 'a:ea typeface="Microsoft YaHei"' in xml
@@ -141,7 +144,7 @@ def test_deck_renders_in_libreoffice(example_sqlite) -> None:  # type: ignore[no
     subprocess.run(
         ["pdftoppm", "-r", "40", "-png", str(pdf), str(out / "slide")], check=True, timeout=120
     )
-    assert len(list(out.glob("slide-*.png"))) == 10
+    assert len(list(out.glob("slide-*.png"))) == 11
 
 
 def test_cli_export_deck_and_circular(example_sqlite, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

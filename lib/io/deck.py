@@ -25,6 +25,7 @@ from lib.io.meeting import (
     headline,
     meeting_data,
     ranking_pages,
+    run_lines,
     slide_plan,
     spotlight_figures,
     spotlight_tasks,
@@ -87,6 +88,7 @@ def _draw(s: Any, key: str, data: MeetingData, pngs: dict[str, bytes]) -> str:
         "title": _title_slide,
         "headline": _headline_slide,
         "phases": _phases_slide,
+        "runchart": _runchart_slide,
         "honours": _honours_slide,
         "roll": _roll_slide,
         "lagging": _lagging_slide,
@@ -143,6 +145,38 @@ def _phases_slide(s: Any, data: MeetingData, pngs: dict[str, bytes]) -> str:
     if "phases" in pngs:
         _picture(s, pngs["phases"], BOX_LEFT, BOX_TOP + 1.0, BOX_W, BOX_H - 1.0)
     return t("meeting.notes_phases", lang, date=fmt_date(ctx.at, lang), phase=phase, days=days)
+
+
+RUN_CHART_W = 8.0  # inches: the run chart on the left, its signals in words on the right
+
+
+def _runchart_slide(s: Any, data: MeetingData, pngs: dict[str, bytes]) -> str:
+    """The campaign's overall completion as a run chart (median line, signal points in
+    their colours), with its signals listed in words on the right: the progress page's
+    own sentences (:func:`lib.io.meeting.run_lines`)."""
+    lang = data.lang
+    _title(s, t("meeting.slide_runchart", lang), data)
+    lines = run_lines(data)
+    if "runchart" not in pngs:
+        _note(s, lines[0], 28)
+        return lines[0]
+    _picture(s, pngs["runchart"], BOX_LEFT, BOX_TOP, RUN_CHART_W, BOX_H)
+    assert data.run is not None
+    method = t(f"runchart.method_{data.run.method}", lang)
+    left = BOX_LEFT + RUN_CHART_W + 0.3
+    width = SLIDE_W - left - 0.5
+    heading = t("meeting.runchart_signals", lang, method=method)
+    _textbox(s, left, BOX_TOP, width, 0.6, [heading], 24, True, TITLE_COLOUR)
+    size = 20 if len(lines) <= 4 else 18  # projector size: body text never under 18 pt
+    bullets = [f"• {line}" for line in lines]
+    _textbox(s, left, BOX_TOP + 0.7, width, BOX_H - 0.7, bullets, size, space_after=14)
+    median = data.run.analysis.median
+    return t(
+        "meeting.notes_runchart",
+        lang,
+        median="—" if median is None else fmt_pct(median),
+        signals="；".join(lines) if lang == "zh" else "; ".join(lines),
+    )
 
 
 def _ranking_slide(s: Any, data: MeetingData, page: int) -> str:
@@ -386,15 +420,18 @@ def _textbox(
     size: int,
     bold: bool = False,
     colour: str | None = None,
+    space_after: int = 0,
 ) -> None:
-    """A text box (inches), one paragraph per line."""
-    from pptx.util import Inches
+    """A text box (inches), one paragraph per line (``space_after`` points between)."""
+    from pptx.util import Inches, Pt
 
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     frame = box.text_frame
     frame.word_wrap = True
     for i, line in enumerate(lines):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        if space_after:
+            para.space_after = Pt(space_after)
         run = para.add_run()
         run.text = line
         _set_font(run, size, bold, colour)
@@ -512,8 +549,8 @@ def fit_to_box(chart: alt.TopLevelMixin, width_in: float, height_in: float) -> a
 
 def chart_specs(data: MeetingData) -> dict[str, alt.TopLevelMixin]:
     """The deck's charts, sized for their boxes (a key only when there is something to
-    draw): the phase timeline (its "today" at the day the month is judged at) and the
-    satisfaction trend."""
+    draw): the phase timeline (its "today" at the day the month is judged at), the run
+    chart of the overall completion and the satisfaction trend."""
     lang = data.lang
     out: dict[str, alt.TopLevelMixin] = {}
     phases = views.phase_timeline(data.ctx.header, lang)
@@ -522,6 +559,11 @@ def chart_specs(data: MeetingData) -> dict[str, alt.TopLevelMixin]:
             phases, data.ctx.at, lang, marker_size=MARKER_FONT, bar_height=44
         )
         out["phases"] = fit_to_box(timeline, BOX_W, BOX_H - 1.0)
+    if data.run is not None:
+        chart = charts.run_chart(
+            data.run.frame, data.run.analysis, lang, y_title=t("overview.completion", lang)
+        )
+        out["runchart"] = fit_to_box(chart, RUN_CHART_W, BOX_H)
     if not data.satisfaction.empty:
         sat = data.satisfaction
         trend = sat.assign(

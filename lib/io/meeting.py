@@ -14,7 +14,7 @@ import pandas as pd
 from lib.domain import scoring
 from lib.i18n import fmt_date, fmt_pct, local_col, local_name, phase_label, t
 from lib.io.honours_docs import honours_slide
-from lib.read import queries, views
+from lib.read import queries, runcharts, views
 
 EA_FONT = "Microsoft YaHei"  # what Chinese Windows/WPS machines have; others substitute
 
@@ -36,6 +36,9 @@ class MeetingData:
     problems: dict[str, int] = field(default_factory=dict)
     # the 光荣榜 of the campaign's selection rounds final by the month (issue 20), or None
     roll: dict[str, Any] | None = None
+    # the run chart of the campaign's overall completion, read as the progress page
+    # reads it (issue 21), or None without reports
+    run: runcharts.CampaignRun | None = None
 
     @property
     def name_col(self) -> str:
@@ -72,10 +75,21 @@ def meeting_data(ctx: views.CampaignContext, lang: str) -> MeetingData:
         history=views.rank_history(ctx) if not ranked.empty else pd.DataFrame(),
         problems=queries.problem_counts(ctx.campaign_id),
         roll=honours_slide(ctx.campaign_id, lang, up_to=ctx.period),
+        run=runcharts.campaign_run(ctx.campaign_id, ctx.period, ctx.settings, lang),
     )
 
 
 # --- headline sentences shared by the deck, the meeting page and the circular -------------
+def run_lines(data: MeetingData) -> list[str]:
+    """The signals of the campaign's run chart in words — the progress page's own
+    sentences (:func:`lib.read.runcharts.signal_texts`) — or, without any, what the
+    progress page says instead."""
+    run = data.run
+    if run is None:
+        return [t("runchart.no_data", data.lang)]
+    return run.texts or [runcharts.quiet_text(len(run.series), data.lang)]
+
+
 def headline(data: MeetingData) -> list[tuple[str, str]]:
     """(label, value) pairs for the headline slide."""
     n, lang = data.numbers, data.lang
@@ -165,12 +179,13 @@ def ranking_pages(data: MeetingData) -> int:
 
 def slide_plan(data: MeetingData) -> list[str]:
     """The slides, in order, the deck and the meeting screen share: title, headline,
-    phases, the ranking (one key per page, ``ranking:N``), 红黑榜, lagging tasks,
+    phases, the run chart of the overall completion, the ranking (one key per page, ``ranking:N``), 红黑榜, lagging tasks,
     satisfaction, a spotlight per department (``spot:<id>``), closing."""
     return [
         "title",
         "headline",
         "phases",
+        "runchart",
         *[f"ranking:{i}" for i in range(ranking_pages(data))],
         "honours",
         *(["roll"] if data.roll else []),

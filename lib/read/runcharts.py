@@ -11,13 +11,14 @@ circular and the meeting mode name them from there.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 
 from lib.domain import runchart
-from lib.i18n import fmt_period, local_name
+from lib.i18n import fmt_period, local_name, t
 from lib.models import (
     Assignment,
     Department,
@@ -124,6 +125,44 @@ def signal_texts(
     """Each signal in words with the months it spans."""
     labels = [fmt_period(p, lang) for p in sorted(series["period"])]
     return [runchart.describe_at(s, labels, lang) for s in analysis.signals]
+
+
+@dataclass(frozen=True)
+class CampaignRun:
+    """The campaign's overall completion as a run chart: the series, its reading by
+    the campaign's rules, the rules' key ("ihi", "anhoej") and each signal in words."""
+
+    series: pd.DataFrame
+    analysis: runchart.Analysis
+    method: str
+    texts: list[str]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """What the chart draws (:func:`chart_frame`)."""
+        return chart_frame(self.series, self.analysis)
+
+
+def campaign_run(
+    campaign_id: int, up_to: str, settings: Any, lang: str | None = None
+) -> CampaignRun | None:
+    """The run chart of the campaign's overall completion up to ``up_to`` as the
+    progress page reads it (same series, same rules, no XmR limits, the same
+    :func:`signal_texts`): what the meeting mode and the deck show. None without data."""
+    series = campaign_history(campaign_id, up_to)
+    if series.empty:
+        return None
+    method = method_of(settings)
+    analysis = read_series(series, method=method)
+    return CampaignRun(series, analysis, method, signal_texts(series, analysis, lang))
+
+
+def quiet_text(points: int, lang: str | None = None) -> str:
+    """What a run chart without signals says under it: too few points for the runs
+    rules, or no signal of non-random variation (the progress page says the same)."""
+    if points < runchart.MIN_POINTS_RUNS:
+        return t("runchart.too_few_points", lang, n=runchart.MIN_POINTS_RUNS)
+    return t("runchart.no_signals", lang)
 
 
 def higher_is_better(direction: str | None) -> bool:

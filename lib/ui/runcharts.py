@@ -50,14 +50,12 @@ def show(
         )
         for text in texts:
             st.markdown(f"- {page.md_escape(text)}")
-    elif len(series) < runchart.MIN_POINTS_RUNS:
+    else:
         st.caption(
             page.md(
                 "{text} · {method}",
-                text=t("runchart.too_few_points", n=runchart.MIN_POINTS_RUNS),
+                text=runcharts.quiet_text(len(series), lang),
                 method=method_label,
             )
         )
-    else:
-        st.caption(page.md("{text} · {method}", text=t("runchart.no_signals"), method=method_label))
     return analysis

@@ -108,8 +108,8 @@ MESSAGES: dict[str, str] = {
         "Sends each department's liaison username and initial password to that department's own "
         "WeCom group, DingTalk group or e-mail (only channels registered for the department, "
         "never the office's or the leadership's). Everyone in the group can read it: make sure "
-        "the group holds only the department's staff and have the liaison log in and change "
-        "the password soon. Departments without a channel get the list above by hand."
+        "the group holds only the department's staff and have the liaison log in and change the "
+        "password soon. Departments without a channel get the list above by hand."
     ),
     "accounts.send_button": "Send to department channels ({count} departments have one)",
     "accounts.send_none": (
