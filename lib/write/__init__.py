@@ -16,6 +16,7 @@ The modules, by entity:
 - ``setup``: departments and the task table
 - ``notifications``: channels, 分管领导, reminder rules, the delivery log (issue 22)
 - ``statistics``: a campaign's run-chart rules, minimum sample and appeal window
+- ``survey``: item-level survey answers imported from a survey platform's export
 - ``appeals``: appeals against inspection scores and complaint counts
 
 The ``import_*`` functions are the bulk writes of the Excel import: the same rules as
@@ -210,11 +211,13 @@ from lib.write.recognition import (
     start_notice,
 )
 from lib.write.statistics import update_statistics_settings
+from lib.write.survey import import_survey_answers
 
 __all__ += [
     "block_address",
     "decide_appeal",
     "file_appeal",
+    "import_survey_answers",
     "login_allowed",
     "record_login_failure",
     "record_login_success",

@@ -63,6 +63,8 @@ NEUTRAL_ENTITIES = frozenset(
     }
     # recognition (issue 20): selection never moves a score
     | {"staff", "service_point", "selection_round", "nomination", "objection"}
+    # item-level survey answers (issue 21): the top-box share is read live, no score moves
+    | {"survey_answers"}
 )
 NEUTRAL_ACTIONS = frozenset(
     {"lock_period", "unlock_period", "archive", "unarchive", "set_reminder_rules"}
