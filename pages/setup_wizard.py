@@ -267,7 +267,7 @@ if step == 2:
                 options,
                 index=options.index(chosen) if chosen in options else 0,
                 format_func=lambda o: o or t("wizard.leave_unassigned"),
-                key=f"wz_map_{name}",
+                key=f"wz_map_{name}_{len(options)}",  # new suggestions: a new default
             )
     values = {**data, "dept_map": dept_map}
     if workbook is not None:
