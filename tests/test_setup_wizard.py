@@ -184,3 +184,44 @@ def test_one_transaction_creates_campaign_tasks_departments_and_accounts(app_db:
     assert not later.get("download_button")
     assert "第 1 步" in _step_shown(later)
     engine.dispose()
+
+
+def test_a_liaison_s_first_visit_explains_the_month(app_db: str) -> None:
+    """A liaison who has not reported yet sees three lines on what to do this month,
+    above 我的待办; once they have reported, the lines are gone."""
+    from lib import write
+    from lib.db import session_scope
+    from lib.demo import DEMO_PASSWORD
+    from lib.domain.permissions import Actor
+
+    engine = create_engine(app_db)
+    with Session(engine) as s:
+        card = s.scalar(select(User).where(User.username == "liaison_card"))
+        assert card is not None and card.department_id is not None
+    assert wz.has_reported(card.id, card.department_id), "the department has reported"
+    with session_scope(engine) as s:
+        # a new department on the demo's campaign, with one task and no report yet
+        write.upsert_department(actor=Actor.system(), session=s, code="FRESH", name="新设科")
+        task_id = s.scalar(
+            select(Assignment.task_id).where(Assignment.department_id == card.department_id)
+        )
+        task = s.get(Task, task_id)
+        assert task is not None
+        fresh_dept = s.scalar(select(Department).where(Department.code == "FRESH"))
+        s.add(Assignment(task_id=task.id, department_id=fresh_dept.id, is_lead=False))
+        write.create_user(
+            actor=Actor.system(),
+            session=s,
+            username="liaison_fresh",
+            password_hash=write.hash_password(DEMO_PASSWORD, rounds=4),
+            roles=["liaison"],
+            display_name="新联络员",
+            department_code="FRESH",
+        )
+    fresh = logged_in("liaison_fresh")
+    first = [i.value for i in fresh.info if "第一次使用" in i.value]
+    assert len(first) == 1 and first[0].count("\n\n") == 3
+    assert "月度填报" in first[0]
+    seasoned = logged_in("liaison_card")
+    assert not [i.value for i in seasoned.info if "第一次使用" in i.value]
+    engine.dispose()

@@ -285,3 +285,23 @@ def summary_rows(data: dict[str, Any], lang: str) -> list[tuple[str, str]]:
             else t("wizard.reminders_off", lang),
         ),
     ]
+
+
+def has_reported(user_id: int, department_id: int | None = None) -> bool:
+    """Whether this user (or anyone for their department) has saved or submitted a
+    monthly report: a liaison's first visit is one without."""
+    from sqlalchemy import or_
+
+    from lib.models import Assignment, MonthlyUpdate
+
+    who = or_(MonthlyUpdate.submitted_by_id == user_id, MonthlyUpdate.updated_by_id == user_id)
+    if department_id is not None:
+        who = or_(
+            who,
+            MonthlyUpdate.assignment_id.in_(
+                select(Assignment.id).where(Assignment.department_id == department_id)
+            ),
+        )
+    with session_scope(get_engine()) as s:
+        found = s.scalar(select(MonthlyUpdate.id).where(who).limit(1))
+    return found is not None
