@@ -71,9 +71,12 @@ def _go(to: int, values: dict[str, Any]) -> None:
     )
 
 
-def _back() -> None:
-    if step > 1 and st.button(t("wizard.back"), key=f"wz_back_{step}"):
+def _nav(key: str, label: str = "wizard.next", disabled: bool = False) -> bool:
+    """上一步 and the step's forward button, side by side; True when forward is clicked."""
+    row = st.container(horizontal=True)
+    if step > 1 and row.button(t("wizard.back"), key=f"wz_back_{step}"):
         _go(step - 1, data)
+    return row.button(t(label), type="primary", key=key, disabled=disabled)
 
 
 def _iso(value: Any) -> str | None:
@@ -272,10 +275,7 @@ if step == 2:
     values = {**data, "dept_map": dept_map}
     if workbook is not None:
         values["workbook"] = base64.b64encode(workbook).decode("ascii")
-    _back()
-    if st.button(
-        t("wizard.next"), type="primary", key="wz_next_2", disabled=problems_found or not known
-    ):
+    if _nav("wz_next_2", disabled=problems_found or not known):
         _go(3, values)
     st.stop()
 
@@ -288,6 +288,7 @@ if step == 3:
     edited = page.editor(
         pd.DataFrame(rows, columns=["issue", "code", "name", "username"]),
         key="wz_liaisons",
+        hide_index=True,
         width="stretch",
         disabled=["code", "name"],
         column_config={
@@ -303,8 +304,7 @@ if step == 3:
         if r.get("issue")
     }
     st.caption(page.md("wizard.liaisons_note", count=len(liaisons)))
-    _back()
-    if st.button(t("wizard.next"), type="primary", key="wz_next_3"):
+    if _nav("wz_next_3"):
         _go(4, {**data, "liaisons": liaisons})
     st.stop()
 
@@ -349,8 +349,7 @@ if step == 4:
     }
     if abs(sum(weights.values()) - 100) > 0.01:
         st.warning(page.md("wizard.weights_sum", total=f"{sum(weights.values()):g}"))
-    _back()
-    if st.button(t("wizard.next"), type="primary", key="wz_next_4"):
+    if _nav("wz_next_4"):
         _go(5, {**data, "rules": chosen})
     st.stop()
 
@@ -361,8 +360,7 @@ page.table(
     hide_index=True,
     width="stretch",
 )
-_back()
-if st.button(t("wizard.create"), type="primary", key="wz_create"):
+if _nav("wz_create", label="wizard.create"):
     done = page.run_write(
         lambda s: wizard_write.finish_wizard(actor=user.actor, session=s, data=data, today=today)
     )

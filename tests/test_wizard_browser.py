@@ -1,0 +1,250 @@
+"""A real browser (issue 23): from an empty database with only an admin account, the
+setup wizard walked with a plan .docx and a departments workbook both made by
+LibreOffice, the campaign and liaison accounts created in one transaction, the account
+list downloaded, and a new liaison's first login (forced password change) ending in a
+first monthly report. The time of the wizard walk (first click to live campaign) is
+printed and written to tests/artifacts/wizard_elapsed.txt; screenshots of each step go
+to tests/artifacts/wizard_*.png."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from lib.demo import DEMO_PASSWORD
+from tests.conftest import ARTIFACTS, ROOT, need
+from tests.factories import department_workbook
+from tests.test_browser import WAIT_MS, _settle, browser, running_app  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PLAN = """关于开展2026年冬季服务提升活动的实施方案
+
+为进一步改善患者就医体验，决定开展冬季服务提升活动。
+
+一、工作任务
+（一）优化门诊预约流程，预约等候时间不超过15分钟。责任科室：门诊部
+（二）改善急诊候诊环境。责任科室：急诊科
+（三）规范出院随访服务。责任科室：护理部
+
+二、实施步骤
+（一）动员部署阶段（2026年11月1日—11月30日）
+（二）整改提升阶段（2026年12月1日—2027年2月28日）
+（三）总结评估阶段（2027年3月1日—3月31日）
+
+某某医院
+2026年10月28日
+"""
+DEPARTMENTS = [("MZ", "门诊部"), ("JZ", "急诊科"), ("HL", "护理科")]  # 护理部 is 护理科 here
+NEW_PASSWORD = "Xinmima#2026"
+
+
+def _soffice(source: Path, fmt: str, out: Path) -> Path:
+    """``soffice --headless --convert-to fmt`` of ``source`` into ``out``."""
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    if binary is None:
+        need("LibreOffice (soffice) is not installed")
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            binary,  # type: ignore[list-item]
+            f"-env:UserInstallation=file://{out / 'profile'}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    made = out / (source.stem + "." + fmt)
+    assert made.exists(), made
+    return made
+
+
+def _admin_only_database(db: Path) -> None:
+    """``lib.cli init`` and ``create-user admin`` on a new SQLite file."""
+    env = {"DATABASE_URL": f"sqlite:///{db}", "COOKIE_KEY": "k" * 40, "PATH": "/usr/bin:/bin"}
+    cli = [sys.executable, "-m", "lib.cli"]
+    subprocess.run([*cli, "init"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*cli, "create-user", "admin", "--role", "admin", "--password-stdin"],
+        cwd=ROOT,
+        env=env,
+        input=DEMO_PASSWORD.encode(),
+        check=True,
+        capture_output=True,
+    )
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _no_exception(page) -> None:  # type: ignore[no-untyped-def]
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _sign_in(page, url: str, username: str, password: str, landed) -> None:  # type: ignore[no-untyped-def]
+    """The login form (as tests.test_browser._login, which waits for a demo landing
+    page: here the database starts empty and a new liaison lands on the password page)."""
+    page.goto(url, timeout=90_000)
+    for _attempt in range(3):
+        name = page.get_by_role("textbox", name="用户名")
+        name.wait_for(timeout=WAIT_MS)
+        _settle(page)
+        name.fill(username)
+        page.get_by_role("textbox", name="密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        try:
+            landed(page).first.wait_for(timeout=WAIT_MS // 3)
+            _settle(page)
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"could not log in as {username}")
+
+
+def _next(page, step: int) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name="下一步").click()
+    page.get_by_text(f"第 {step} 步 / 共 5 步").first.wait_for(timeout=WAIT_MS)
+    _settle(page)
+    _no_exception(page)
+
+
+def _upload(page, path: Path) -> None:  # type: ignore[no-untyped-def]
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
+
+
+def _cell_text(value: object) -> str:
+    """A cell of the account list as a person reads it off the sheet."""
+    return str(value)
+
+
+def test_wizard_to_a_first_report(browser, tmp_path: Path) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
+    work = tmp_path / "files"
+    work.mkdir()
+    (work / "plan.txt").write_text(PLAN, "utf-8")
+    plan_docx = _soffice(work / "plan.txt", "docx", work / "lo")
+    (work / "departments_src.xlsx").write_bytes(department_workbook(DEPARTMENTS))
+    book_xlsx = _soffice(work / "departments_src.xlsx", "xlsx", work / "lo_xlsx")
+    db = tmp_path / "empty.db"
+    _admin_only_database(db)
+
+    with running_app(db, DEMO_MODE="0") as url:
+        ctx = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+        page = ctx.new_page()
+        _sign_in(
+            page,
+            url,
+            "admin",
+            DEMO_PASSWORD,
+            lambda p: p.get_by_role("heading", name="总览"),
+        )
+        # --- the wizard walk, timed from the first click to the live campaign ---
+        started = time.monotonic()
+        page.get_by_role("link", name="活动向导").first.click()
+        page.get_by_text("第 1 步 / 共 5 步").first.wait_for(timeout=WAIT_MS)
+        _settle(page)
+        _no_exception(page)
+        _upload(page, plan_docx)
+        page.get_by_text("plan.docx").first.wait_for(timeout=WAIT_MS)
+        page.get_by_role("button", name="识别方案").click()
+        page.get_by_text("核对识别结果").first.wait_for(timeout=WAIT_MS)
+        _settle(page)
+        _no_exception(page)
+        _shot(page, "wizard_1_plan_zh")
+        _next(page, 2)
+
+        _upload(page, book_xlsx)
+        page.get_by_text(re.compile("试导入通过")).first.wait_for(timeout=WAIT_MS)
+        page.get_by_text("方案中的“护理部”对应").first.wait_for(timeout=WAIT_MS)
+        _settle(page)
+        _shot(page, "wizard_2_departments_zh")
+        _next(page, 3)
+        page.get_by_text("将开通 3 个联络员账户").first.wait_for(timeout=WAIT_MS)
+        _shot(page, "wizard_3_liaisons_zh")
+        _next(page, 4)
+        page.get_by_text("每月报送截止日").first.wait_for(timeout=WAIT_MS)
+        _shot(page, "wizard_4_rules_zh")
+        _next(page, 5)
+        page.get_by_role("button", name="创建活动").wait_for(timeout=WAIT_MS)
+        _shot(page, "wizard_5_summary_zh")
+        page.get_by_role("button", name="创建活动").click()
+        page.get_by_text(re.compile("活动已创建并启用")).first.wait_for(timeout=WAIT_MS)
+        elapsed = time.monotonic() - started
+        _settle(page)
+        _no_exception(page)
+        _shot(page, "wizard_6_done_zh")
+        line = f"wizard walk (first click to live campaign): {elapsed:.1f} s"
+        print(line)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "wizard_elapsed.txt").write_text(line + "\n", "utf-8")
+
+        # the account list, once
+        with page.expect_download() as got:
+            page.get_by_role("button", name="下载账户清单（Excel）").click()
+        listed = openpyxl.load_workbook(io.BytesIO(Path(got.value.path()).read_bytes()))
+        rows = {r[1]: r[2] for r in list(listed.active.iter_rows(values_only=True))[1:]}
+        assert set(rows) == {"liaison_mz", "liaison_jz", "liaison_hl"}
+        _settle(page)
+        assert page.get_by_role("button", name="下载账户清单（Excel）").count() == 0
+        _shot(page, "wizard_7_after_download_zh")
+        ctx.close()
+
+        # --- a new liaison: the one-time password, the forced change, a first report ---
+        password = _cell_text(rows["liaison_mz"])
+        if password.startswith("'") and password[1:2] in "=+-@":
+            password = password[1:]  # the list's formula guard (see the report)
+        lctx = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+        lpage = lctx.new_page()
+        _sign_in(
+            lpage,
+            url,
+            "liaison_mz",
+            password,
+            lambda p: p.get_by_role("heading", name="首次登录：请修改初始密码"),
+        )
+        _shot(lpage, "wizard_8_first_login_zh")
+        lpage.get_by_label("初始密码").fill(password)
+        lpage.get_by_label("新密码", exact=True).fill(NEW_PASSWORD)
+        lpage.get_by_label("再次输入新密码").fill(NEW_PASSWORD)
+        lpage.get_by_role("button", name="保存新密码").click()
+        lpage.get_by_text(re.compile("密码已修改")).first.wait_for(timeout=WAIT_MS)
+        _sign_in(
+            lpage,
+            url,
+            "liaison_mz",
+            NEW_PASSWORD,
+            lambda p: p.get_by_role("heading", name="我的待办"),
+        )
+        lpage.get_by_text("第一次使用？本月这样做：").first.wait_for(timeout=WAIT_MS)
+        _no_exception(lpage)
+        _shot(lpage, "wizard_9_liaison_home_zh")
+        lpage.goto(url + "/report")
+        lpage.get_by_role("heading", name="月度填报").wait_for(timeout=WAIT_MS)
+        _settle(lpage)
+        lpage.get_by_text("优化门诊预约流程").first.wait_for(timeout=WAIT_MS)
+        lpage.get_by_role("button", name="提交", exact=True).click()
+        lpage.get_by_role("button", name="确认提交").wait_for(timeout=WAIT_MS)
+        _settle(lpage)
+        rest = lpage.get_by_text(re.compile(r"本月无变化，一并提交$"))
+        if rest.count():
+            rest.first.click()
+        lpage.get_by_role("button", name="确认提交").click()
+        lpage.get_by_text(re.compile(r"^已提交（\d+ 项任务）")).first.wait_for(timeout=WAIT_MS)
+        _settle(lpage)
+        _shot(lpage, "wizard_10_first_report_zh")
+        lctx.close()
