@@ -258,7 +258,7 @@ if step == 2:
     plan = data.get("plan") or {}
     unknown = wz.unknown_departments(wz.plan_departments(plan.get("tasks", [])), known)
     dept_map: dict[str, str] = dict(data.get("dept_map") or {})
-    if unknown:
+    if unknown and known:
         st.markdown(
             page.md("**{title}**", title=page.md("wizard.unknown_title", count=len(unknown)))
         )
