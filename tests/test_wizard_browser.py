@@ -257,6 +257,9 @@ def test_wizard_to_a_first_report(browser, tmp_path: Path) -> None:  # noqa: F81
         lpage.get_by_role("heading", name="月度填报").wait_for(timeout=WAIT_MS)
         _settle(lpage)
         lpage.get_by_text("优化门诊预约流程").first.wait_for(timeout=WAIT_MS)
+        lpage.get_by_role("spinbutton", name="完成进度（%）").first.fill("20")
+        lpage.get_by_role("textbox", name="工作进展").first.fill("已梳理预约流程，分时段预约上线。")
+        _shot(lpage, "wizard_10_report_form_zh")
         lpage.get_by_role("button", name="提交", exact=True).click()
         lpage.get_by_role("button", name="确认提交").wait_for(timeout=WAIT_MS)
         _settle(lpage)
@@ -264,7 +267,11 @@ def test_wizard_to_a_first_report(browser, tmp_path: Path) -> None:  # noqa: F81
         if rest.count():
             rest.first.click()
         lpage.get_by_role("button", name="确认提交").click()
-        lpage.get_by_text(re.compile(r"^已提交（\d+ 项任务）")).first.wait_for(timeout=WAIT_MS)
+        try:
+            lpage.get_by_text(re.compile(r"^已提交（\d+ 项任务）")).first.wait_for(timeout=WAIT_MS)
+        except Exception:
+            _shot(lpage, "wizard_failed_report")
+            raise
         _settle(lpage)
-        _shot(lpage, "wizard_10_first_report_zh")
+        _shot(lpage, "wizard_11_first_report_zh")
         lctx.close()
