@@ -32,6 +32,7 @@ today = queries.today()
 def _forget_list() -> None:
     """The account list is handed out once: after its first download it is gone."""
     state.ISSUED_ACCOUNTS.pop()
+    state.FLASH.set(t("wizard.list_taken"))
 
 
 # --- finished: the account list, once --------------------------------------------------------

@@ -61,6 +61,7 @@ MESSAGES: dict[str, str] = {
     "wizard.summary_reminders": "reminder {blue} days before, red follow-up {red} days after the deadline",
     "wizard.done": "The campaign is created and live; {count} liaison accounts issued.",
     "wizard.list_once": "The account list (with one-time passwords) can be downloaded once: it is gone from this page after the download. A lost list is answered with a reset on the liaison accounts page.",
+    "wizard.list_taken": "The account list was downloaded; its passwords are not shown again (a lost one is reset on the liaison accounts page).",
     "wizard.error_step": "Wizard step {step} is not valid.",
     "wizard.error_dates": "Enter the campaign's start and end dates (the end not before the start).",
     "wizard.error_report_day": "The report deadline must be a day from 1 to 28.",

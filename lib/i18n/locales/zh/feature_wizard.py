@@ -61,6 +61,7 @@ MESSAGES: dict[str, str] = {
     "wizard.summary_reminders": "截止前 {blue} 天提醒，逾期 {red} 天红色督办",
     "wizard.done": "活动已创建并启用，已开通 {count} 个联络员账户。",
     "wizard.list_once": "账户清单（含一次性初始密码）只能下载一次，下载后即从本页清除；丢失请在“联络员账户”页重置密码。",
+    "wizard.list_taken": "账户清单已下载，其中的初始密码不再显示；如需密码请在“联络员账户”页重置。",
     "wizard.error_step": "向导步骤 {step} 无效。",
     "wizard.error_dates": "请填写活动起止日期（结束不早于开始）。",
     "wizard.error_report_day": "报送截止日须在 1 到 28 日之间。",
