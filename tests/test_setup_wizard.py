@@ -8,9 +8,10 @@ from __future__ import annotations
 import io
 
 import openpyxl
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lib.db import make_engine
 from lib.io.account_list import account_list_xlsx
 from lib.models import Assignment, AuditLog, Campaign, Department, Task, User, WizardDraft
 from lib.read import wizard as wz
@@ -65,7 +66,7 @@ def _through_plan(at):  # type: ignore[no-untyped-def]
 
 
 def test_wizard_resumes_at_the_saved_step(app_db: str) -> None:
-    engine = create_engine(app_db)
+    engine = make_engine(app_db)
     at = _open()
     assert "第 1 步" in _step_shown(at)
     _through_plan(at)
@@ -86,7 +87,7 @@ def test_wizard_resumes_at_the_saved_step(app_db: str) -> None:
 
 
 def test_workbook_problems_are_listed_and_nothing_is_saved(app_db: str) -> None:
-    engine = create_engine(app_db)
+    engine = make_engine(app_db)
     at = _through_plan(_open())
     before = checksum(engine)
     bad = department_workbook([("WZ1", "向导一科"), ("WZ9", "")])
@@ -101,7 +102,7 @@ def test_workbook_problems_are_listed_and_nothing_is_saved(app_db: str) -> None:
 
 
 def test_one_transaction_creates_campaign_tasks_departments_and_accounts(app_db: str) -> None:
-    engine = create_engine(app_db)
+    engine = make_engine(app_db)
     at = _through_plan(_open())
     at.file_uploader(key="wz_workbook").set_value(
         ("book.xlsx", department_workbook(BOOK), XLSX)
@@ -194,7 +195,7 @@ def test_a_liaison_s_first_visit_explains_the_month(app_db: str) -> None:
     from lib.demo import DEMO_PASSWORD
     from lib.domain.permissions import Actor
 
-    engine = create_engine(app_db)
+    engine = make_engine(app_db)
     with Session(engine) as s:
         card = s.scalar(select(User).where(User.username == "liaison_card"))
         assert card is not None and card.department_id is not None
@@ -224,4 +225,65 @@ def test_a_liaison_s_first_visit_explains_the_month(app_db: str) -> None:
     assert "月度填报" in first[0]
     seasoned = logged_in("liaison_card")
     assert not [i.value for i in seasoned.info if "第一次使用" in i.value]
+    engine.dispose()
+
+
+def test_the_finish_is_one_transaction_a_refusal_leaves_nothing(app_db: str) -> None:
+    """A refused account (the username is taken) at the end of the finish: the workbook's
+    departments and the campaign made before it in the same transaction are gone too."""
+    from lib.db import session_scope
+    from lib.domain.permissions import Actor
+    from lib.write import ServiceError
+    from lib.write import wizard as wizard_write
+
+    engine = make_engine(app_db)
+    data = {
+        "plan": {
+            "name": "原子性测试活动",
+            "phases": [{"name": "整改", "start": "2026-01-01", "end": "2026-03-31"}],
+            "tasks": [
+                {
+                    "area": "任务",
+                    "code": "1",
+                    "title": "一项任务",
+                    "due": None,
+                    "departments": "原子一科",
+                    "target": "",
+                }
+            ],
+            "start": "2026-01-01",
+            "end": "2026-03-31",
+        },
+        "workbook": __import__("base64")
+        .b64encode(department_workbook([("AT1", "原子一科")]))
+        .decode(),
+        "liaisons": {"AT1": "office"},  # taken: refused
+    }
+    before = checksum(engine)
+    refused = None
+    try:
+        with session_scope(engine) as s:
+            wizard_write.finish_wizard(
+                actor=Actor.system(),
+                session=s,
+                data=data,
+                today=__import__("datetime").date(2026, 1, 5),
+            )
+    except ServiceError as exc:
+        refused = exc
+    assert refused is not None and refused.key == "account.error_taken"
+    assert checksum(engine) == before
+    with Session(engine) as s:
+        assert s.scalar(select(Department).where(Department.code == "AT1")) is None
+        assert s.scalar(select(Campaign).where(Campaign.name == "原子性测试活动")) is None
+    # the same data with a free name goes through, all of it
+    data["liaisons"] = {"AT1": "liaison_at1"}
+    with session_scope(engine) as s:
+        done = wizard_write.finish_wizard(
+            actor=Actor.system(),
+            session=s,
+            data=data,
+            today=__import__("datetime").date(2026, 1, 5),
+        )
+    assert [a.username for a in done.accounts] == ["liaison_at1"] and done.departments == 1
     engine.dispose()

@@ -8,10 +8,10 @@ from __future__ import annotations
 import io
 
 import openpyxl
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lib.db import session_scope
+from lib.db import make_engine, session_scope
 from lib.domain.permissions import Actor
 from lib.io.excel_export import export_workbook
 from lib.io.excel_import import import_workbook
@@ -47,7 +47,7 @@ def _departments(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def test_dry_run_lists_the_changes_and_changes_nothing_then_confirm_imports(
     app_db: str,
 ) -> None:
-    engine = create_engine(app_db)
+    engine = make_engine(app_db)
     at = _open(app_db)
     before = checksum(engine)  # after the login, which writes its own rows
     book = department_workbook([("WB1", "整表新科"), ("WB2", "整表二科")])
@@ -76,7 +76,7 @@ def test_dry_run_lists_the_changes_and_changes_nothing_then_confirm_imports(
 
 
 def test_a_problem_blocks_the_import_with_sheet_row_and_column(app_db: str) -> None:
-    engine = create_engine(app_db)
+    engine = make_engine(app_db)
     # row 3 has no name: the CLI names 科室, row 3, 名称
     book = department_workbook([("WB3", "好科室"), ("WB4", "")])
     with session_scope(engine) as s:
@@ -104,7 +104,7 @@ def test_a_problem_blocks_the_import_with_sheet_row_and_column(app_db: str) -> N
 
 
 def test_preview_runs_the_import_and_keeps_nothing(app_db: str) -> None:
-    engine = create_engine(app_db)
+    engine = make_engine(app_db)
     before = checksum(engine)
     with session_scope(engine) as s:
         preview = preview_workbook(
@@ -122,7 +122,7 @@ def test_preview_runs_the_import_and_keeps_nothing(app_db: str) -> None:
 def test_export_is_the_cli_workbook(app_db: str) -> None:
     from lib.read import wizard
 
-    engine = create_engine(app_db)
+    engine = make_engine(app_db)
     with session_scope(engine) as s:
         cli = export_workbook(s, campaign_id=None, lang="zh")
     ours = wizard.export_bytes(None, "zh")

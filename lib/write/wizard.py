@@ -149,6 +149,21 @@ def finish_wizard(
     require(actor, "campaign.setup")
     from lib.io.excel_import import import_workbook
 
+    # the finish's own audit row, written first: on SQLite (pysqlite opens a transaction
+    # only at the first write) a savepoint opened before any write would be the outermost
+    # transaction, and the workbook import's savepoint would commit on its release
+    audit(
+        session,
+        actor,
+        "wizard_finish",
+        "wizard_draft",
+        None,
+        after={
+            "plan": str((data.get("plan") or {}).get("name") or ""),
+            "liaisons": sorted((data.get("liaisons") or {}).values()),
+        },
+    )
+    session.flush()
     departments = 0
     if data.get("workbook"):
         result = import_workbook(base64.b64decode(data["workbook"]), actor=actor, session=session)
