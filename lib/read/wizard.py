@@ -230,7 +230,7 @@ def rules_with_defaults(stored: dict[str, Any] | None) -> dict[str, Any]:
 
 def summary_rows(data: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     """What the last step will create, item by item."""
-    from lib.i18n import fmt_date
+    from lib.i18n import fmt_date, join_list
 
     plan = data.get("plan") or {}
     rules = rules_with_defaults(data.get("rules"))
@@ -260,12 +260,15 @@ def summary_rows(data: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         ),
         (
             t("wizard.summary_mapped", lang),
-            "；".join(f"{k} → {v or t('wizard.leave_unassigned', lang)}" for k, v in mapped.items())
+            join_list(
+                [f"{k} → {v or t('wizard.leave_unassigned', lang)}" for k, v in mapped.items()],
+                lang,
+            )
             or "—",
         ),
         (
             t("wizard.summary_accounts", lang),
-            "、".join((data.get("liaisons") or {}).values()) or "—",
+            join_list(list((data.get("liaisons") or {}).values()), lang) or "—",
         ),
         (t("wizard.report_day", lang), str(rules["report_day"])),
         (
