@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -287,3 +288,59 @@ def test_the_finish_is_one_transaction_a_refusal_leaves_nothing(app_db: str) -> 
         )
     assert [a.username for a in done.accounts] == ["liaison_at1"] and done.departments == 1
     engine.dispose()
+
+
+def test_preview_and_finish_on_both_databases(engine) -> None:  # type: ignore[no-untyped-def]
+    """SQLite and PostgreSQL alike: the trial keeps nothing, the finish keeps everything
+    or (refused) nothing."""
+    import base64
+    import datetime as dt
+
+    from lib.db import session_scope
+    from lib.domain.permissions import Actor
+    from lib.io.excel_import.preview import preview_workbook
+    from lib.write import ServiceError
+    from lib.write import wizard as wizard_write
+
+    book = department_workbook([("B1", "两库一科"), ("B2", "两库二科")])
+    before = checksum(engine)
+    with session_scope(engine) as s:
+        found = preview_workbook(book, actor=Actor.system(), session=s)
+    assert found.counts() == {"department": {"created": 2, "updated": 0}}
+    assert checksum(engine) == before
+    data = {
+        "plan": {
+            "name": "两库活动",
+            "phases": [{"name": "整改", "start": "2026-01-01", "end": "2026-03-31"}],
+            "tasks": [
+                {
+                    "area": "任务",
+                    "code": "1",
+                    "title": "一项任务",
+                    "due": None,
+                    "departments": "两库一科、两库二科",
+                    "target": "",
+                }
+            ],
+            "start": "2026-01-01",
+            "end": "2026-03-31",
+        },
+        "workbook": base64.b64encode(book).decode(),
+        "liaisons": {"B1": "liaison_b1", "B2": "liaison_b1"},  # the same name twice
+    }
+    with pytest.raises(ServiceError), session_scope(engine) as s:
+        wizard_write.finish_wizard(
+            actor=Actor.system(), session=s, data=data, today=dt.date(2026, 1, 5)
+        )
+    assert checksum(engine) == before
+    data["liaisons"] = {"B1": "liaison_b1", "B2": "liaison_b2"}
+    with session_scope(engine) as s:
+        done = wizard_write.finish_wizard(
+            actor=Actor.system(), session=s, data=data, today=dt.date(2026, 1, 5)
+        )
+    with Session(engine) as s:
+        tasks = s.scalars(select(Task).where(Task.campaign_id == done.campaign_id)).all()
+        assert len(tasks) == 1
+        assigned = s.scalars(select(Assignment).where(Assignment.task_id == tasks[0].id)).all()
+        assert len(assigned) == 2
+    assert sorted(a.username for a in done.accounts) == ["liaison_b1", "liaison_b2"]
