@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib.domain.tracking import Wording
 from lib.i18n import fmt_date, fmt_datetime, fmt_period, join_list, local_name, t
-from lib.read import queries, reporting, todo
+from lib.read import queries, reporting, todo, wizard
 from lib.ui import page
 
 pg = page.open("home.read", title="page.home")
@@ -45,6 +45,19 @@ def liaison_home() -> None:
     if not items:
         st.info(t("home.no_campaign"))
         return
+    if not wizard.has_reported(
+        user.id, user.department_id
+    ):  # the first visit: what to do this month
+        st.info(
+            page.md_join(
+                "\n\n",
+                [
+                    page.md("**{title}**", title=t("home.first_title")),
+                    *(page.md("{line}", line=t(f"home.first_line{i}")) for i in (1, 2, 3)),
+                ],
+            ),
+            icon=":material/lightbulb:",
+        )
     total = sum(i.todo_count for i in items)
     if total:
         st.warning(page.md("home.todo_total", count=total))

@@ -25,6 +25,7 @@ from lib.models import ROLES, Attachment, MonthlyUpdate, Problem, User
 from lib.read import reporting
 from lib.ui.nav import PAGES
 from lib.write import IndicatorInput, PermissionDenied, ReportInput
+from lib.write import wizard as W
 from tests.apphelpers import ROLE_USER
 from tests.conftest import ROOT
 from tests.factories import PNG, World, department_workbook, make_world, sqlite_database
@@ -706,6 +707,41 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
         False,
         lambda c, a, s: _import(a, s),
     ),
+    "importers.preview_workbook": (
+        "data.import",
+        False,
+        lambda c, a, s: _preview(a, s),
+    ),
+    # the setup wizard (issue 23)
+    "wizard.save_wizard_step": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: W.save_wizard_step(actor=a, session=s, step=2, data={"plan": {}}),
+    ),
+    "wizard.discard_wizard": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: W.discard_wizard(actor=a, session=s),
+    ),
+    "wizard.set_campaign_rules": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: W.set_campaign_rules(
+            actor=a,
+            session=s,
+            campaign_id=c.w.campaign_id,
+            report_day=20,
+            commend_count=2,
+            laggard_count=2,
+        ),
+    ),
+    "wizard.finish_wizard": (
+        "campaign.setup",
+        False,
+        lambda c, a, s: W.finish_wizard(
+            actor=a, session=s, data=_wizard_data(), today=dt.date(2026, 1, 10)
+        ),
+    ),
     "reporting.attachment_file": (
         "read.all",
         True,
@@ -729,6 +765,37 @@ def _survey_import(c: Ctx, actor: Actor, session: Any) -> Any:
     return import_survey_answers(
         actor=actor, session=session, campaign_id=c.w.campaign_id, source="f" * 64, rows=[row]
     )
+
+
+def _preview(actor: Actor, session: Any) -> Any:
+    from lib.io.excel_import.preview import preview_workbook
+
+    found = preview_workbook(department_workbook([("PRV", "预览科")]), actor=actor, session=session)
+    assert found.result.ok and found.changes
+    return found
+
+
+def _wizard_data() -> dict[str, Any]:
+    """A reviewed plan of one task, as the wizard keeps it."""
+    return {
+        "plan": {
+            "name": "向导活动",
+            "phases": [{"name": "动员部署", "start": "2026-01-01", "end": "2026-01-31"}],
+            "tasks": [
+                {
+                    "area": "工作任务",
+                    "code": "1",
+                    "title": "优化预约流程",
+                    "due": None,
+                    "departments": "甲科",
+                    "target": "",
+                }
+            ],
+            "start": "2026-01-01",
+            "end": "2026-06-30",
+        },
+        "rules": {"report_day": 20, "commend_count": 2, "laggard_count": 2},
+    }
 
 
 def _read_evidence(c: Ctx, actor: Actor) -> Any:

@@ -153,6 +153,21 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/key:",
         frozenset({"admin", "office"}),
     ),
+    # --- onboarding (issue 23): the setup wizard and the whole workbook ---
+    PageSpec(
+        "setup_wizard",
+        "pages/setup_wizard.py",
+        "admin",
+        ":material/auto_fix_high:",
+        frozenset({"admin", "office"}),
+    ),
+    PageSpec(
+        "setup_workbook",
+        "pages/setup_workbook.py",
+        "admin",
+        ":material/table_view:",
+        frozenset({"admin", "office"}),
+    ),
     PageSpec(
         "audit",
         "pages/audit.py",

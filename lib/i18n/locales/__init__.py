@@ -42,7 +42,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "report": ("report", "rep", "review", "tracker", "locks", "scores"),
     "problems": ("problems",),
     "meeting": ("meeting", "circular", "reports"),
-    "setup": ("setup", "import"),
+    "setup": ("setup", "import", "wizard"),
     "plan": ("plan",),
     "cli": ("cli",),
     "notify": ("notify",),

@@ -34,6 +34,8 @@ MESSAGES: dict[str, str] = {
     "page.home": "My to-do",
     "page.first_password": "First login",
     "page.setup_accounts": "Liaison accounts",
+    "page.setup_wizard": "Setup wizard",
+    "page.setup_workbook": "Whole workbook",
     "sidebar.campaign": "Campaign",
     "sidebar.language": "语言 / Language",
     "sidebar.logout": "Log out",
@@ -93,4 +95,17 @@ MESSAGES: dict[str, str] = {
     "home.office.not_reported": "Not reported for {period}",
     "home.office.overdue_problems": "Problems past their deadline, not closed ({count})",
     "home.office.no_overdue_problems": "No open problem is past its deadline.",
+    "home.first_title": "First time here? This month:",
+    "home.first_line1": (
+        "1. Below are your department's tasks for this month; open “Monthly report” and enter "
+        "each task's progress and work done."
+    ),
+    "home.first_line2": (
+        "2. Save a draft any time; submit when it is right, before the deadline (late reports are"
+        " marked red and followed up)."
+    ),
+    "home.first_line3": (
+        "3. The campaign office reviews it; approval or a return with its reason shows here — fix"
+        " a returned report and submit again."
+    ),
 }

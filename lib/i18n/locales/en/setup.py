@@ -1,4 +1,4 @@
-"""English (second language): setup.*, import.*"""
+"""English (second language): setup.*, import.*, wizard.*"""
 
 MESSAGES: dict[str, str] = {
     "setup.error_end_before_start": "The end date must be after the start date.",
@@ -253,4 +253,143 @@ MESSAGES: dict[str, str] = {
     "import.template_list_sheet": "Lists",
     "import.template_lists_note": "The options of the drop-down lists; do not edit.",
     "import.error_control": "contains invisible control characters (such as NUL)",
+    "wizard.step_of": "Step {step} of {total}: {name}",
+    "wizard.step1": "Plan",
+    "wizard.step2": "Departments and staff",
+    "wizard.step3": "Liaison accounts",
+    "wizard.step4": "Rules",
+    "wizard.step5": "Confirm and create",
+    "wizard.help1": (
+        "Upload the plan (.docx or .txt), paste its text, or choose a template; check and correct"
+        " the phases and tasks found in the tables. Every step is saved: next time you continue "
+        "here."
+    ),
+    "wizard.help2": (
+        "Upload the product's Excel workbook (departments sheet; download the template first). "
+        "Everything is checked before anything is saved, each problem by sheet, row and column; "
+        "plan departments not in the list are matched here."
+    ),
+    "wizard.help3": (
+        "One liaison account per department (username liaison_<code> unless changed), each with a"
+        " one-time password to be changed at first login. The account list can be downloaded once"
+        " after creation."
+    ),
+    "wizard.help4": (
+        "These are the defaults; change them to suit your hospital — each is explained."
+    ),
+    "wizard.help5": (
+        "Check what will be created. “Create campaign” creates it all in one transaction: if "
+        "anything fails, nothing is created."
+    ),
+    "wizard.next": "Next",
+    "wizard.back": "Back",
+    "wizard.create": "Create campaign",
+    "wizard.discard": "Discard the wizard and start again",
+    "wizard.plan_way": "Plan from",
+    "wizard.plan_way_file": "Upload a file",
+    "wizard.plan_way_text": "Paste text",
+    "wizard.plan_way_template": "A template",
+    "wizard.workbook_kept": "Using the workbook uploaded before; upload again to replace it.",
+    "wizard.workbook_checking": "Checking the workbook…",
+    "wizard.workbook_importing": "Importing…",
+    "wizard.no_departments": "No departments yet: upload a workbook with a departments sheet.",
+    "wizard.unknown_title": (
+        "{count} departments named in the plan are not in the department list; match each:"
+    ),
+    "wizard.unknown_pick": "“{name}” in the plan is",
+    "wizard.leave_unassigned": "(leave unassigned)",
+    "wizard.col_issue": "Issue",
+    "wizard.liaisons_note": "{count} liaison accounts will be issued.",
+    "wizard.report_day": "Monthly report deadline (day)",
+    "wizard.report_day_help": (
+        "Liaisons report the month's progress by this day of the month; later is late. Default: "
+        "the 25th."
+    ),
+    "wizard.commend_count": "Departments commended (red list)",
+    "wizard.laggard_count": "Departments lagging (black list)",
+    "wizard.counts_help": (
+        "Each month departments are ranked by composite score; the top ones are commended, the "
+        "bottom ones listed as lagging. Default: 3 each."
+    ),
+    "wizard.weights_help": (
+        "Weights of the composite score (percent, summing to 100): task completion, timely "
+        "reporting, satisfaction, inspection score."
+    ),
+    "wizard.weights_sum": "The weights add up to {total}; 100 is advised.",
+    "wizard.reminders": "Reminder rules",
+    "wizard.reminders_help": (
+        "A blue reminder some days before the deadline, a red follow-up some days after it "
+        "(channels are set up on the channels page)."
+    ),
+    "wizard.reminders_on": "Send reminders",
+    "wizard.reminders_off": "No reminders",
+    "wizard.blue_before": "Remind days before the deadline",
+    "wizard.red_after": "Red follow-up days after the deadline",
+    "wizard.col_item": "Item",
+    "wizard.col_value": "Value",
+    "wizard.summary_dates": "Dates",
+    "wizard.summary_source": "Plan",
+    "wizard.summary_plan": "{phases} phases, {tasks} tasks",
+    "wizard.summary_template": "template {template}",
+    "wizard.summary_departments": "Departments in the workbook",
+    "wizard.summary_mapped": "Departments matched",
+    "wizard.summary_accounts": "Liaison accounts",
+    "wizard.summary_counts": "Commended / lagging departments",
+    "wizard.summary_reminders": (
+        "reminder {blue} days before, red follow-up {red} days after the deadline"
+    ),
+    "wizard.done": "The campaign is created and live; {count} liaison accounts issued.",
+    "wizard.list_once": (
+        "The account list (with one-time passwords) can be downloaded once: it is gone from this "
+        "page after the download. A lost list is answered with a reset on the liaison accounts "
+        "page."
+    ),
+    "wizard.list_taken": (
+        "The account list was downloaded; its passwords are not shown again (a lost one is reset "
+        "on the liaison accounts page)."
+    ),
+    "wizard.error_step": "Wizard step {step} is not valid.",
+    "wizard.error_dates": (
+        "Enter the campaign's start and end dates (the end not before the start)."
+    ),
+    "wizard.error_report_day": "The report deadline must be a day from 1 to 28.",
+    "wizard.error_counts": "Commended and lagging counts must be from 0 to 50.",
+    "wizard.error_workbook": "The workbook has a problem; nothing was created: {problem}",
+    "wizard.workbook_help": (
+        "Download and upload the whole workbook (campaigns, phases, departments, tasks, users, "
+        "indicators, reports, benchmarks), as the command line's export-excel / import-excel. An "
+        "upload is tried first: what would be added and changed and every problem are listed, and"
+        " only a confirmation imports it; with any problem nothing changes."
+    ),
+    "wizard.workbook_export": "Download",
+    "wizard.workbook_all_campaigns": "All campaigns",
+    "wizard.workbook_prepare": "Build the workbook",
+    "wizard.workbook_download": "Download the workbook (.xlsx)",
+    "wizard.workbook_import": "Upload and import",
+    "wizard.workbook_upload_hint": "An uploaded workbook is tried first; nothing is changed.",
+    "wizard.workbook_dry_run": (
+        "Trial import passed (nothing changed): {created} to add, {updated} to change, "
+        "{unchanged} unchanged."
+    ),
+    "wizard.workbook_changes": "Records to add or change ({count})",
+    "wizard.workbook_nothing": "The workbook matches the stored data; nothing to import.",
+    "wizard.workbook_confirm": "Import",
+    "wizard.col_entity": "Kind",
+    "wizard.col_created": "Added",
+    "wizard.col_updated": "Changed",
+    "wizard.col_action": "Action",
+    "wizard.col_record": "Record",
+    "wizard.col_fields": "Fields",
+    "wizard.action_created": "add",
+    "wizard.action_updated": "change",
+    "wizard.entity_campaign": "Campaign",
+    "wizard.entity_phase": "Phase",
+    "wizard.entity_department": "Department",
+    "wizard.entity_task": "Task",
+    "wizard.entity_assignment": "Assignment",
+    "wizard.entity_user": "User",
+    "wizard.entity_indicator": "Indicator",
+    "wizard.entity_indicator_value": "Indicator value",
+    "wizard.entity_monthly_update": "Monthly report",
+    "wizard.entity_benchmark": "Benchmark",
 }

@@ -34,6 +34,8 @@ MESSAGES: dict[str, str] = {
     "page.home": "我的待办",
     "page.first_password": "首次登录",
     "page.setup_accounts": "联络员账户",
+    "page.setup_wizard": "活动向导",
+    "page.setup_workbook": "整表导入导出",
     "sidebar.campaign": "当前活动",
     "sidebar.language": "语言 / Language",
     "sidebar.logout": "退出登录",
@@ -90,4 +92,8 @@ MESSAGES: dict[str, str] = {
     "home.office.not_reported": "{period} 未报送科室",
     "home.office.overdue_problems": "逾期未销号问题（{count}）",
     "home.office.no_overdue_problems": "没有逾期未销号的问题。",
+    "home.first_title": "第一次使用？本月这样做：",
+    "home.first_line1": "1. 下面列出本科室本月要报送的任务，点“月度填报”逐项填写进度和工作情况。",
+    "home.first_line2": "2. 可先存草稿，确认无误后提交；截止日前提交，逾期会被标红并督办。",
+    "home.first_line3": "3. 活动办公室审核后，通过或退回的结果会显示在这里；退回的按原因修改后再提交。",
 }
