@@ -39,6 +39,15 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+def _sqlite_begin_before_savepoint(conn, _name) -> None:  # type: ignore[no-untyped-def]
+    """Open the transaction before a savepoint that comes first in it. pysqlite begins a
+    transaction only before its first INSERT/UPDATE/DELETE; a SAVEPOINT before that starts
+    SQLite's transaction on its own, and releasing it then commits at once: what the
+    savepoint wrote outlived a rollback of the transaction around it."""
+    if not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """Create a configured engine (not cached; see :func:`get_engine`)."""
     url = normalise_url(url)
@@ -52,6 +61,7 @@ def make_engine(url: str) -> Engine:
             pool_pre_ping=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 

@@ -55,7 +55,9 @@ def one_time_password(length: int = ONE_TIME_LENGTH) -> str:
         ]
         secrets.SystemRandom().shuffle(chars)
         password = "".join(chars)
-        if validate_password(password) is None:
+        # a symbol first reads as a formula in Excel/WPS (the list would print it with a
+        # protecting apostrophe the liaison then types): begin with a letter or digit
+        if password[0] not in _SYMBOLS and validate_password(password) is None:
             return password
 
 
