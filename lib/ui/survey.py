@@ -120,21 +120,19 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
                 t("stats.survey_no_column", lang) if i is None else table.headers[i] or f"#{i + 1}"
             )
 
+        def column(where: Any, label: str, suggestion: int | None, name: str) -> int | None:
+            """An optional column of the file, the suggested one chosen to begin with."""
+            return where.selectbox(
+                t(label),
+                [None, *columns],
+                index=0 if suggestion is None else suggestion + 1,
+                format_func=header,
+                key=f"survey_{name}_{key}",
+            )
+
         left, right = st.columns(2)
-        department = left.selectbox(
-            t("stats.survey_map_department"),
-            [None, *columns],
-            index=0 if suggested.department is None else suggested.department + 1,
-            format_func=header,
-            key=f"survey_dept_{key}",
-        )
-        date = right.selectbox(
-            t("stats.survey_map_date"),
-            [None, *columns],
-            index=0 if suggested.date is None else suggested.date + 1,
-            format_func=header,
-            key=f"survey_date_{key}",
-        )
+        department = column(left, "stats.survey_map_department", suggested.department, "dept")
+        date = column(right, "stats.survey_map_date", suggested.date, "date")
         months, locked = survey.answer_months(campaign_id)
         period = None
         if date is None and months:
