@@ -8,8 +8,6 @@ import datetime as dt
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
-from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,9 +27,9 @@ from lib.write.base import (
     department_by_code,
     get_or_refuse,
     json_copy,
+    keyed_upserts,
     refuse_all,
     require,
-    stored_in_campaigns,
     write_upserts,
 )
 
@@ -427,22 +425,18 @@ def import_phases(*, actor: Actor, session: Session, rows: list[PhaseRow]) -> li
         if (refused := _phase_error(row.seq, row.name, row.kind, row.start_date, row.end_date))
     ]
     refuse_all(refusals)
-    key = attrgetter("campaign_id", "seq")
-    existing = stored_in_campaigns(session, Phase, rows, key)
-    upserts = [
-        Upsert(
-            row.ref,
-            existing.get(key(row)),
-            partial(Phase, campaign_id=row.campaign_id, seq=row.seq),
-            {
-                "name": row.name.strip()[:200],
-                "kind": row.kind,
-                "start_date": row.start_date,
-                "end_date": row.end_date,
-            },
-        )
-        for row in rows
-    ]
+    upserts = keyed_upserts(
+        session,
+        Phase,
+        rows,
+        ("campaign_id", "seq"),
+        lambda row: {
+            "name": row.name.strip()[:200],
+            "kind": row.kind,
+            "start_date": row.start_date,
+            "end_date": row.end_date,
+        },
+    )
     return write_upserts(
         session, actor, "phase", upserts, _phase_snapshot, scope=lambda p: (p.campaign_id, None)
     )
