@@ -236,25 +236,22 @@ def create_campaign_from_plan(
     return campaign
 
 
+# A phase as the campaign form gives it: (name, kind, start_date, end_date), in order.
+_PHASE_TUPLE = ("name", "kind", "start_date", "end_date")
+
+
 def _replace_phases(
     session: Session, campaign: Campaign, phases: list[tuple[str, str, dt.date, dt.date]]
 ) -> None:
-    old = [(p.name, p.kind, p.start_date, p.end_date) for p in campaign.phases]
+    old = [tuple(getattr(p, f) for f in _PHASE_TUPLE) for p in campaign.phases]
     if old == phases:
         return
     for p in list(campaign.phases):
         session.delete(p)
     session.flush()
-    for seq, (p_name, kind, p_start, p_end) in enumerate(phases, start=1):
+    for seq, phase in enumerate(phases, start=1):
         session.add(
-            Phase(
-                campaign_id=campaign.id,
-                seq=seq,
-                name=p_name,
-                kind=kind,
-                start_date=p_start,
-                end_date=p_end,
-            )
+            Phase(campaign_id=campaign.id, seq=seq, **dict(zip(_PHASE_TUPLE, phase, strict=True)))
         )
     session.flush()
     session.refresh(campaign)
