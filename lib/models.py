@@ -28,7 +28,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -68,6 +68,17 @@ def utcnow() -> dt.datetime:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: JSON}
+
+
+class Versioned:
+    """Optimistic locking: ``version`` counts the row's updates, and an update of a row
+    someone else changed since it was read fails (the services name who and when)."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
 
 
 class Department(Base):
@@ -216,7 +227,7 @@ class Assignment(Base):
     department: Mapped[Department] = relationship()
 
 
-class MonthlyUpdate(Base):
+class MonthlyUpdate(Versioned, Base):
     """A department's monthly report (月度填报) on one assignment."""
 
     __tablename__ = "monthly_updates"
@@ -240,9 +251,6 @@ class MonthlyUpdate(Base):
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     assignment: Mapped[Assignment] = relationship()
 
@@ -300,7 +308,7 @@ class IndicatorDepartment(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
 
 
-class IndicatorValue(Base):
+class IndicatorValue(Versioned, Base):
     """An indicator's value for one department and period, with its sample size."""
 
     __tablename__ = "indicator_values"
@@ -317,9 +325,6 @@ class IndicatorValue(Base):
     note: Mapped[str | None] = mapped_column(Text)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     entered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class PeerBenchmark(Base):
@@ -343,7 +348,7 @@ class PeerBenchmark(Base):
     source: Mapped[str | None] = mapped_column(String(200))
 
 
-class InspectionScore(Base):
+class InspectionScore(Versioned, Base):
     """督查评分: the campaign office's inspection score of a department for a period."""
 
     __tablename__ = "inspection_scores"
@@ -357,9 +362,6 @@ class InspectionScore(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class PeriodLock(Base):
@@ -376,7 +378,7 @@ class PeriodLock(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Problem(Base):
+class Problem(Versioned, Base):
     """问题清单 / 挂账销号: a problem registered, rectified, verified and closed out."""
 
     __tablename__ = "problems"
@@ -397,9 +399,6 @@ class Problem(Base):
     verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     verification_note: Mapped[str | None] = mapped_column(Text)
     closed_period: Mapped[str | None] = mapped_column(String(7))
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class User(Base):
@@ -570,7 +569,7 @@ CHANNEL_KINDS = ("wecom", "dingtalk", "email")
 CHANNEL_ROLES = ("office", "leader")
 
 
-class NotifyChannel(Base):
+class NotifyChannel(Versioned, Base):
     """Where messages go: a WeCom or DingTalk group robot (webhook) or e-mail addresses.
 
     A channel belongs to departments (``departments``: their ids), to a role (``office``:
@@ -589,9 +588,6 @@ class NotifyChannel(Base):
     departments: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class DepartmentLeader(Base):
@@ -636,7 +632,7 @@ ROUND_PERIODS = ("month", "quarter", "year")
 ROUND_STATES = ("nominating", "shortlisting", "deciding", "notice", "final")
 
 
-class ServicePoint(Base):
+class ServicePoint(Versioned, Base):
     """A window or team (窗口 / 班组) of a department that can be commended as a unit."""
 
     __tablename__ = "service_points"
@@ -646,12 +642,9 @@ class ServicePoint(Base):
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
-class Staff(Base):
+class Staff(Versioned, Base):
     """A member of staff as a record: name, department, post, window or not; a staff
     number optional; nothing more personal."""
 
@@ -664,12 +657,9 @@ class Staff(Base):
     service_point_id: Mapped[int | None] = mapped_column(ForeignKey("service_points.id"))
     staff_no: Mapped[str | None] = mapped_column(String(40), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
-class SelectionRound(Base):
+class SelectionRound(Versioned, Base):
     """A selection round (评选) of a campaign: what is chosen (unit or person), for which
     period (month, quarter, year), how many, by which criteria, and where the round is
     (nominating → shortlisting → deciding → notice (公示) → final)."""
@@ -695,12 +685,9 @@ class SelectionRound(Base):
     decision_note: Mapped[str | None] = mapped_column(Text)
     finalised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
-class Nomination(Base):
+class Nomination(Versioned, Base):
     """A department's nomination (推荐) of a candidate: the department itself or one of
     its windows (unit rounds), or one of its staff (person rounds); the office's
     confirmations of the checkbox criteria, the shortlist, the leaders' decision."""
@@ -723,12 +710,9 @@ class Nomination(Base):
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     nominated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
-class Objection(Base):
+class Objection(Versioned, Base):
     """An objection (异议) lodged during the 公示 against a winner; it must be answered
     before the result stands. Upheld, the winner loses the place."""
 
@@ -745,12 +729,9 @@ class Objection(Base):
     upheld: Mapped[bool | None] = mapped_column(Boolean)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
-class Appeal(Base):
+class Appeal(Versioned, Base):
     """申诉 (issue 21): a department contests an inspection score or a month's complaint
     count within the campaign's appeal window, with a reason and evidence; the campaign
     office upholds it (the figure is corrected, the score, ranking and 红黑榜 follow) or
@@ -777,9 +758,6 @@ class Appeal(Base):
     filed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class SurveyAnswer(Base):

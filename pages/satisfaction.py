@@ -15,7 +15,7 @@ from lib.domain.permissions import can
 from lib.i18n import each, fmt_period, local_col, local_name, t
 from lib.read import queries, runcharts, views
 from lib.read import satisfaction as sat_stats
-from lib.ui import charts, page
+from lib.ui import charts, page, tables
 from lib.ui import runcharts as runchart_view
 from lib.ui import survey as survey_view
 
@@ -25,12 +25,6 @@ name_col, item_col = local_col("department"), local_col("name")
 method = runcharts.method_of(ctx.settings)
 min_sample = int(ctx.settings["min_sample"])
 histories = runcharts.indicator_histories(ctx.campaign_id, ctx.period)
-
-
-def _interval(low: object, high: object) -> str:
-    if low is None or high is None or pd.isna(low) or pd.isna(high):  # type: ignore[call-overload]
-        return "—"
-    return f"{float(low):.1f}–{float(high):.1f}"  # type: ignore[arg-type]
 
 
 def _n(value: object) -> str:
@@ -128,10 +122,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
                         t("col.department"): departments[name_col],
                         t("col.value"): departments["value"].round(1),
                         t("stats.col_n"): [_n(n) for n in departments["n"]],
-                        t("stats.col_interval"): [
-                            _interval(lo, hi)
-                            for lo, hi in zip(departments["low"], departments["high"], strict=True)
-                        ],
+                        t("stats.col_interval"): tables.intervals(departments),
                         t("stats.col_sample"): [
                             "" if ok else t("stats.insufficient") for ok in departments["enough"]
                         ],
@@ -173,16 +164,10 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             page.table(
                 pd.DataFrame(
                     {
-                        t("col.item"): [
-                            local_name(a, b, lang)
-                            for a, b in zip(items["name"], items["name_en"], strict=True)
-                        ],
+                        t("col.item"): tables.local_names(items, "name", lang),
                         t("col.value"): items["value"].round(1),
                         t("stats.col_n"): [_n(n) for n in items["n"]],
-                        t("stats.col_interval"): [
-                            _interval(lo, hi)
-                            for lo, hi in zip(items["low"], items["high"], strict=True)
-                        ],
+                        t("stats.col_interval"): tables.intervals(items),
                         t("col.target"): items["target"],
                         t("stats.col_standing"): each(
                             lambda s, lang=None: t(f"stats.standing_{s}", lang), items["standing"]
@@ -220,7 +205,7 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
                 value=f"{r.value:.2f}",
                 gap=f"{r.value - r.target:+.2f}",
                 n=_n(r.n),
-                interval=_interval(r.low, r.high),
+                interval=tables.interval(r.low, r.high),
                 change="—" if r.change is None or pd.isna(r.change) else f"{r.change:+.2f}",
             )
             st.markdown(page.md("- " + icon + " {text}", text=text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -177,52 +178,60 @@ def cmd_login_locks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    func: Callable[[argparse.Namespace], int],
+    help: str,
+    *positional: str,
+) -> argparse.ArgumentParser:
+    """The subcommand ``name`` running ``func``, with its ``positional`` arguments; add
+    its options to the parser returned."""
+    p = sub.add_parser(name, help=help)
+    for arg in positional:
+        p.add_argument(arg)
+    p.set_defaults(func=func)
+    return p
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """init, demo, create-user, set-password, unlock, unblock-address, login-locks, backup,
     restore."""
-    sub.add_parser("init", help="create or upgrade the database schema").set_defaults(func=cmd_init)
-    p = sub.add_parser("demo", help="load the demo campaigns and accounts")
+    _command(sub, "init", cmd_init, "create or upgrade the database schema")
+    p = _command(sub, "demo", cmd_demo, "load the demo campaigns and accounts")
     p.add_argument("--reset", action="store_true", help="delete all data first")
     p.add_argument("--today", help="anchor date YYYY-MM-DD (default: today)")
-    p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("create-user", help="create a login")
-    p.add_argument("username")
+    p = _command(sub, "create-user", cmd_create_user, "create a login", "username")
     p.add_argument("--role", action="append", required=True, choices=ROLES)
     p.add_argument("--department", help="department code (required for liaison)")
     p.add_argument("--display-name")
     p.add_argument("--password-stdin", action="store_true", required=True)
-    p.set_defaults(func=cmd_create_user)
 
-    p = sub.add_parser("set-password", help="set a user's password")
-    p.add_argument("username")
+    p = _command(sub, "set-password", cmd_set_password, "set a user's password", "username")
     p.add_argument("--password-stdin", action="store_true", required=True)
-    p.set_defaults(func=cmd_set_password)
 
-    p = sub.add_parser("unlock", help="clear a user's login locks (and block an address)")
-    p.add_argument("username")
+    p = _command(
+        sub, "unlock", cmd_unlock, "clear a user's login locks (and block an address)", "username"
+    )
     p.add_argument("--block-address", help="also refuse every login from this address/network")
     p.add_argument("--reason", help="why the address is blocked (kept with the block)")
-    p.set_defaults(func=cmd_unlock)
 
-    p = sub.add_parser("unblock-address", help="lift a block set with unlock --block-address")
-    p.add_argument("address")
-    p.set_defaults(func=cmd_unblock_address)
-
-    p = sub.add_parser("login-locks", help="list login locks in force and blocked addresses")
-    p.add_argument("username", nargs="?")
-    p.set_defaults(func=cmd_login_locks)
-
-    p = sub.add_parser("backup", help="write every row to a backup file")
-    p.add_argument("out")
-    p.set_defaults(func=cmd_backup)
-
-    p = sub.add_parser("restore", help="restore a backup into an empty database")
-    p.add_argument("file")
+    _command(
+        sub,
+        "unblock-address",
+        cmd_unblock_address,
+        "lift a block set with unlock --block-address",
+        "address",
+    )
+    _command(
+        sub, "login-locks", cmd_login_locks, "list login locks in force and blocked addresses"
+    ).add_argument("username", nargs="?")
+    _command(sub, "backup", cmd_backup, "write every row to a backup file", "out")
+    p = _command(sub, "restore", cmd_restore, "restore a backup into an empty database", "file")
     p.add_argument(
         "--max-mb",
         type=float,
         default=None,
         help=f"refuse a file that unpacks to more (default {backup_mod.MAX_RESTORE_BYTES >> 20})",
     )
-    p.set_defaults(func=cmd_restore)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.i18n import fmt_date, fmt_pct, fmt_period, join_list, local_col, status_label, t
-from lib.io.meeting import MeetingData
+from lib.io.meeting import MeetingData, progress_figures
 from lib.read import queries, views
 
 # the line shapes that differ between the languages (full-width punctuation in Chinese)
@@ -189,18 +189,8 @@ def previous_numbers(data: MeetingData) -> tuple[str, dict[str, object]] | None:
 
 def _progress(data: MeetingData) -> list[str]:
     """Completion against what is expected by now, and the change since last month's end."""
-    lang, n = data.lang, data.numbers
-    progress = t(
-        "circular.progress",
-        lang,
-        completion=fmt_pct(n["completion"]),
-        expected=fmt_pct(n["expected"]),
-        done=n["done"],
-        total=n["tasks"],
-        overdue=n["overdue"],
-        behind=n["behind_or_at_risk"],
-    )
-    return [t("circular.h_progress", lang), progress + _monthly_change(data)]
+    progress = t("circular.progress", data.lang, **progress_figures(data))
+    return [t("circular.h_progress", data.lang), progress + _monthly_change(data)]
 
 
 def _monthly_change(data: MeetingData) -> str:

@@ -24,6 +24,7 @@ from lib.io.meeting import (
     department_statuses,
     headline,
     meeting_data,
+    progress_figures,
     ranking_pages,
     run_lines,
     slide_plan,
@@ -114,7 +115,7 @@ def _title_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
 
 
 def _headline_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
-    lang, n = data.lang, data.numbers
+    lang = data.lang
     _title(s, t("meeting.slide_headline", lang), data)
     pairs = headline(data)
     for i, (label, value) in enumerate(pairs):
@@ -124,17 +125,7 @@ def _headline_slide(s: Any, data: MeetingData, _pngs: dict[str, bytes]) -> str:
     if not pairs:
         _note(s, t("overview.no_tasks", lang), 28)
         return ""
-    return t(
-        "meeting.notes_headline",
-        lang,
-        completion=fmt_pct(n["completion"]),
-        expected=fmt_pct(n["expected"]),
-        done=n["done"],
-        total=n["tasks"],
-        behind=n["behind_or_at_risk"],
-        overdue=n["overdue"],
-        rate=fmt_pct(n["report_rate"]),
-    )
+    return t("meeting.notes_headline", lang, **progress_figures(data))
 
 
 def _phases_slide(s: Any, data: MeetingData, pngs: dict[str, bytes]) -> str:

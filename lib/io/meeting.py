@@ -90,18 +90,34 @@ def run_lines(data: MeetingData) -> list[str]:
     return run.texts or [runcharts.quiet_text(len(run.series), data.lang)]
 
 
+def progress_figures(data: MeetingData) -> dict[str, object]:
+    """The overview's progress figures by the names the sentences use (completion,
+    expected, done, total, behind, overdue, rate), shown as the headline shows them."""
+    n = data.numbers
+    return {
+        "completion": fmt_pct(n["completion"]),
+        "expected": fmt_pct(n["expected"]),
+        "done": n["done"],
+        "total": n["tasks"],
+        "behind": n["behind_or_at_risk"],
+        "overdue": n["overdue"],
+        "rate": fmt_pct(n["report_rate"]),
+    }
+
+
 def headline(data: MeetingData) -> list[tuple[str, str]]:
     """(label, value) pairs for the headline slide."""
-    n, lang = data.numbers, data.lang
-    if not n.get("tasks"):
+    lang = data.lang
+    if not data.numbers.get("tasks"):
         return []
+    f = progress_figures(data)
     return [
-        (t("overview.completion", lang), fmt_pct(n["completion"])),
-        (t("col.expected", lang), fmt_pct(n["expected"])),
-        (t("overview.tasks_done", lang), f"{n['done']} / {n['tasks']}"),
-        (t("overview.tasks_behind", lang), str(n["behind_or_at_risk"])),
-        (t("overview.tasks_overdue", lang), str(n["overdue"])),
-        (t("overview.report_rate", lang), fmt_pct(n["report_rate"])),
+        (t("overview.completion", lang), str(f["completion"])),
+        (t("col.expected", lang), str(f["expected"])),
+        (t("overview.tasks_done", lang), f"{f['done']} / {f['total']}"),
+        (t("overview.tasks_behind", lang), str(f["behind"])),
+        (t("overview.tasks_overdue", lang), str(f["overdue"])),
+        (t("overview.report_rate", lang), str(f["rate"])),
     ]
 
 

@@ -20,7 +20,7 @@ from lib.models import (
     InspectionScore,
 )
 from lib.read.cache import versioned
-from lib.read.filters import department_labels
+from lib.read.filters import department_labels, of_department
 from lib.read.frames import frame
 
 COLUMNS = [
@@ -67,11 +67,12 @@ def appeals(
             Appeal.version,
         )
         .join(Department, Department.id == Appeal.department_id)
-        .where(Appeal.campaign_id == campaign_id)
+        .where(
+            Appeal.campaign_id == campaign_id,
+            *of_department(Appeal.department_id, department_id),
+        )
         .order_by(Appeal.filed_at.desc(), Appeal.id.desc())
     )
-    if department_id is not None:
-        stmt = stmt.where(Appeal.department_id == department_id)
     if status is not None:
         stmt = stmt.where(Appeal.status == status)
     df = frame(stmt)

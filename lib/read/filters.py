@@ -21,6 +21,13 @@ def live_assignment(campaign_id: int, *, department: bool = True) -> tuple[Any, 
     return (*conditions, Department.active.is_(True)) if department else conditions
 
 
+def of_department(column: Any, department_id: int | None) -> tuple[Any, ...]:
+    """WHERE conditions for one department's rows (``column`` is ``department_id``), or
+    none for every department's (``department_id`` None). Use as
+    ``.where(*of_department(Staff.department_id, department_id))``."""
+    return () if department_id is None else (column == department_id,)
+
+
 def open_problems(campaign_id: int, *columns: Any) -> Select[Any]:
     """SELECT ``columns`` of the campaign's problems not closed, one row per department
     of the problem's task (Problem, Task and Assignment joined), earliest deadline first;

@@ -27,7 +27,7 @@ from lib.models import (
     User,
 )
 from lib.read.cache import versioned
-from lib.read.filters import department_labels, live_assignment
+from lib.read.filters import department_labels, live_assignment, of_department
 from lib.read.frames import frame, plain_frame
 
 
@@ -82,10 +82,8 @@ def assignment_progress(
     latest_period, reported (a counted report exists for ``period``).
     """
     stmt = _latest_report_per_assignment(period, as_of, department_id).where(
-        *live_assignment(campaign_id),
+        *live_assignment(campaign_id), *of_department(Assignment.department_id, department_id)
     )
-    if department_id is not None:
-        stmt = stmt.where(Assignment.department_id == department_id)
     df = plain_frame(stmt)
     if df.empty:
         return df
@@ -367,7 +365,7 @@ def department_indicators(
 ) -> pd.DataFrame:
     """Latest value up to ``period`` per department and indicator (non-composite);
     optionally one department's only."""
-    one = [IndicatorValue.department_id == department_id] if department_id is not None else []
+    one = of_department(IndicatorValue.department_id, department_id)
     latest = (
         select(
             IndicatorValue.indicator_id.label("iid"),

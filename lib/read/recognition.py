@@ -36,6 +36,7 @@ from lib.models import (
     User,
 )
 from lib.read.cache import versioned
+from lib.read.filters import of_department
 
 Db = Session | Connection
 
@@ -343,10 +344,9 @@ def staff_table(department_id: int | None = None) -> list[dict[str, Any]]:
             select(Staff, Department.code, Department.name, ServicePoint.name)
             .join(Department, Department.id == Staff.department_id)
             .outerjoin(ServicePoint, ServicePoint.id == Staff.service_point_id)
+            .where(*of_department(Staff.department_id, department_id))
             .order_by(Department.sort_order, Department.code, Staff.name, Staff.id)
         )
-        if department_id is not None:
-            stmt = stmt.where(Staff.department_id == department_id)
         return [
             {
                 "id": p.id,
@@ -371,10 +371,9 @@ def service_points(department_id: int | None = None) -> list[dict[str, Any]]:
         stmt = (
             select(ServicePoint, Department.code, Department.name)
             .join(Department, Department.id == ServicePoint.department_id)
+            .where(*of_department(ServicePoint.department_id, department_id))
             .order_by(Department.sort_order, Department.code, ServicePoint.name)
         )
-        if department_id is not None:
-            stmt = stmt.where(ServicePoint.department_id == department_id)
         return [
             {
                 "id": w.id,

@@ -13,7 +13,7 @@ import streamlit as st
 from lib.i18n import each, fmt_datetime, fmt_period, local_name, t
 from lib.io import survey_import
 from lib.read import survey
-from lib.ui import page
+from lib.ui import page, tables
 from lib.write.base import BulkRefused, ServiceError
 from lib.write.survey import import_survey_answers
 
@@ -45,12 +45,6 @@ def top_box_chart(items: pd.DataFrame, lang: str | None = None) -> alt.TopLevelM
     return alt.layer(bars, whiskers, data=data).properties(height=max(120, 36 * len(data)))
 
 
-def _interval(low: Any, high: Any) -> str:
-    if low is None or high is None or pd.isna(low) or pd.isna(high):
-        return "—"
-    return f"{float(low):.1f}–{float(high):.1f}"
-
-
 def show_top_box(campaign_id: int, period: str, min_sample: int, lang: str) -> None:
     """The top-box share of the month chosen: per item (pooled, chart) and per
     department and item (table), each with n and interval; an explanation when no
@@ -76,9 +70,7 @@ def show_top_box(campaign_id: int, period: str, min_sample: int, lang: str) -> N
                 t("stats.col_n"): items["n"],
                 t("stats.survey_col_top"): items["top"],
                 t("stats.survey_col_share"): items["share"].round(1),
-                t("stats.col_interval"): [
-                    _interval(lo, hi) for lo, hi in zip(items["low"], items["high"], strict=True)
-                ],
+                t("stats.col_interval"): tables.intervals(items),
                 t("stats.survey_col_departments"): items["departments"],
             }
         ),
@@ -88,16 +80,11 @@ def show_top_box(campaign_id: int, period: str, min_sample: int, lang: str) -> N
     page.table(
         pd.DataFrame(
             {
-                t("col.department"): [
-                    local_name(a, b, lang)
-                    for a, b in zip(shown["department"], shown["department_en"], strict=True)
-                ],
+                t("col.department"): tables.local_names(shown, "department", lang),
                 t("stats.survey_col_item"): shown["item"],
                 t("stats.col_n"): shown["n"],
                 t("stats.survey_col_share"): shown["share"].round(1),
-                t("stats.col_interval"): [
-                    _interval(lo, hi) for lo, hi in zip(shown["low"], shown["high"], strict=True)
-                ],
+                t("stats.col_interval"): tables.intervals(shown),
                 t("stats.col_sample"): [
                     "" if n >= min_sample else t("stats.insufficient") for n in shown["n"]
                 ],
@@ -133,21 +120,19 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
                 t("stats.survey_no_column", lang) if i is None else table.headers[i] or f"#{i + 1}"
             )
 
+        def column(where: Any, label: str, suggestion: int | None, name: str) -> int | None:
+            """An optional column of the file, the suggested one chosen to begin with."""
+            return where.selectbox(
+                t(label),
+                [None, *columns],
+                index=0 if suggestion is None else suggestion + 1,
+                format_func=header,
+                key=f"survey_{name}_{key}",
+            )
+
         left, right = st.columns(2)
-        department = left.selectbox(
-            t("stats.survey_map_department"),
-            [None, *columns],
-            index=0 if suggested.department is None else suggested.department + 1,
-            format_func=header,
-            key=f"survey_dept_{key}",
-        )
-        date = right.selectbox(
-            t("stats.survey_map_date"),
-            [None, *columns],
-            index=0 if suggested.date is None else suggested.date + 1,
-            format_func=header,
-            key=f"survey_date_{key}",
-        )
+        department = column(left, "stats.survey_map_department", suggested.department, "dept")
+        date = column(right, "stats.survey_map_date", suggested.date, "date")
         months, locked = survey.answer_months(campaign_id)
         period = None
         if date is None and months:

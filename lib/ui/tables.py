@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar, cast
 import pandas as pd
 import streamlit as st
 
+from lib.i18n import local_name
 from lib.ui import page
 
 R = TypeVar("R")
@@ -30,6 +31,24 @@ def percent_bar(label: str) -> Any:
 def percent() -> Any:
     """A column of percentages (0 to 100) shown as a whole number with "%"."""
     return st.column_config.NumberColumn(format="%d%%")
+
+
+def interval(low: Any, high: Any) -> str:
+    """An interval as text ("91.2–96.8", one decimal); "—" where it is unknown."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return "—"
+    return f"{float(low):.1f}–{float(high):.1f}"
+
+
+def intervals(df: pd.DataFrame, low: str = "low", high: str = "high") -> list[str]:
+    """The interval of each row of ``df`` as text (:func:`interval`)."""
+    return [interval(lo, hi) for lo, hi in zip(df[low], df[high], strict=True)]
+
+
+def local_names(df: pd.DataFrame, column: str, lang: str | None = None) -> list[str]:
+    """A name column in the reader's language: ``column``, or ``column``_en in English
+    where there is one (``local_name``)."""
+    return [local_name(a, b, lang) for a, b in zip(df[column], df[f"{column}_en"], strict=True)]
 
 
 def show(

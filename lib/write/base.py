@@ -16,6 +16,8 @@ import json
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from operator import attrgetter
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, bindparam, select
@@ -400,6 +402,31 @@ def stored_in_campaigns(
         key(stored): stored
         for stored in session.scalars(select(model).where(model.campaign_id.in_(campaign_ids)))
     }
+
+
+def keyed_upserts(
+    session: Session,
+    model: Any,
+    rows: Sequence[Any],
+    key: tuple[str, ...],
+    values: Callable[[Any], dict[str, Any]],
+    *,
+    new: tuple[str, ...] = (),
+) -> list[Upsert]:
+    """One :class:`Upsert` per import row: the stored ``model`` row with the same ``key``
+    fields in the campaigns the rows name, else a new one made with the key fields (and
+    the ``new`` ones, set only on creation); ``values(row)`` are what the row gives it."""
+    key_of = attrgetter(*key)
+    existing = stored_in_campaigns(session, model, rows, key_of)
+    return [
+        Upsert(
+            row.ref,
+            existing.get(key_of(row)),
+            partial(model, **{f: getattr(row, f) for f in (*key, *new)}),
+            values(row),
+        )
+        for row in rows
+    ]
 
 
 def write_upserts(

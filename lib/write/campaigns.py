@@ -8,8 +8,6 @@ import datetime as dt
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
-from operator import attrgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,9 +27,9 @@ from lib.write.base import (
     department_by_code,
     get_or_refuse,
     json_copy,
+    keyed_upserts,
     refuse_all,
     require,
-    stored_in_campaigns,
     write_upserts,
 )
 
@@ -238,25 +236,22 @@ def create_campaign_from_plan(
     return campaign
 
 
+# A phase as the campaign form gives it: (name, kind, start_date, end_date), in order.
+_PHASE_TUPLE = ("name", "kind", "start_date", "end_date")
+
+
 def _replace_phases(
     session: Session, campaign: Campaign, phases: list[tuple[str, str, dt.date, dt.date]]
 ) -> None:
-    old = [(p.name, p.kind, p.start_date, p.end_date) for p in campaign.phases]
+    old = [tuple(getattr(p, f) for f in _PHASE_TUPLE) for p in campaign.phases]
     if old == phases:
         return
     for p in list(campaign.phases):
         session.delete(p)
     session.flush()
-    for seq, (p_name, kind, p_start, p_end) in enumerate(phases, start=1):
+    for seq, phase in enumerate(phases, start=1):
         session.add(
-            Phase(
-                campaign_id=campaign.id,
-                seq=seq,
-                name=p_name,
-                kind=kind,
-                start_date=p_start,
-                end_date=p_end,
-            )
+            Phase(campaign_id=campaign.id, seq=seq, **dict(zip(_PHASE_TUPLE, phase, strict=True)))
         )
     session.flush()
     session.refresh(campaign)
@@ -427,22 +422,18 @@ def import_phases(*, actor: Actor, session: Session, rows: list[PhaseRow]) -> li
         if (refused := _phase_error(row.seq, row.name, row.kind, row.start_date, row.end_date))
     ]
     refuse_all(refusals)
-    key = attrgetter("campaign_id", "seq")
-    existing = stored_in_campaigns(session, Phase, rows, key)
-    upserts = [
-        Upsert(
-            row.ref,
-            existing.get(key(row)),
-            partial(Phase, campaign_id=row.campaign_id, seq=row.seq),
-            {
-                "name": row.name.strip()[:200],
-                "kind": row.kind,
-                "start_date": row.start_date,
-                "end_date": row.end_date,
-            },
-        )
-        for row in rows
-    ]
+    upserts = keyed_upserts(
+        session,
+        Phase,
+        rows,
+        ("campaign_id", "seq"),
+        lambda row: {
+            "name": row.name.strip()[:200],
+            "kind": row.kind,
+            "start_date": row.start_date,
+            "end_date": row.end_date,
+        },
+    )
     return write_upserts(
         session, actor, "phase", upserts, _phase_snapshot, scope=lambda p: (p.campaign_id, None)
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -45,12 +44,12 @@ from lib.write.base import (
     conflict,
     flush_or_conflict,
     fmt_bound,
+    keyed_upserts,
     refuse_all,
     require,
     require_campaign_period,
     require_department,
     require_unlocked,
-    stored_in_campaigns,
     write_upserts,
 )
 
@@ -481,21 +480,18 @@ def import_indicators(*, actor: Actor, session: Session, rows: list[IndicatorRow
     require(actor, "data.import")
     require(actor, "campaign.setup")
     refuse_all([Refusal(r.ref, f, e) for r in rows for f, e in _indicator_problems(r)])
-    key = attrgetter("campaign_id", "code")
-    existing = stored_in_campaigns(session, Indicator, rows, key)
-    upserts = [
-        Upsert(
-            row.ref,
-            existing.get(key(row)),
-            partial(Indicator, campaign_id=row.campaign_id, code=row.code, seq=row.seq),
-            {
-                **{k: getattr(row, k) for k in _INDICATOR_FIELDS if k != "is_composite"},
-                "name": row.name.strip()[:200],
-                "is_composite": (row.scale or 0) >= 1000,
-            },
-        )
-        for row in rows
-    ]
+    upserts = keyed_upserts(
+        session,
+        Indicator,
+        rows,
+        ("campaign_id", "code"),
+        lambda row: {
+            **{k: getattr(row, k) for k in _INDICATOR_FIELDS if k != "is_composite"},
+            "name": row.name.strip()[:200],
+            "is_composite": (row.scale or 0) >= 1000,
+        },
+        new=("seq",),
+    )
     return write_upserts(
         session,
         actor,
@@ -506,8 +502,7 @@ def import_indicators(*, actor: Actor, session: Session, rows: list[IndicatorRow
     )
 
 
-def _benchmark_key(b: PeerBenchmark | BenchmarkRow) -> tuple[Any, ...]:
-    return (b.campaign_id, b.period, b.label, b.group, b.peer_group, b.department_id)
+_BENCHMARK_KEY = ("campaign_id", "period", "label", "group", "peer_group", "department_id")
 
 
 def _benchmark_snapshot(b: PeerBenchmark) -> dict[str, Any]:
@@ -525,22 +520,13 @@ def import_benchmarks(*, actor: Actor, session: Session, rows: list[BenchmarkRow
     and no change in a locked month. One audit row per created or changed benchmark."""
     require(actor, "data.import")
     require(actor, "campaign.setup")
-    existing = stored_in_campaigns(session, PeerBenchmark, rows, _benchmark_key)
-    upserts = [
-        Upsert(
-            row.ref,
-            existing.get(_benchmark_key(row)),
-            partial(
-                PeerBenchmark,
-                campaign_id=row.campaign_id,
-                period=row.period,
-                label=row.label,
-                department_id=row.department_id,
-            ),
-            {k: getattr(row, k) for k in _BENCHMARK_FIELDS},
-        )
-        for row in rows
-    ]
+    upserts = keyed_upserts(
+        session,
+        PeerBenchmark,
+        rows,
+        _BENCHMARK_KEY,
+        lambda row: {k: getattr(row, k) for k in _BENCHMARK_FIELDS},
+    )
     locks = LockCache(session)
     refusals = []
     for row, upsert in zip(rows, upserts, strict=True):
