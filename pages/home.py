@@ -12,7 +12,7 @@ import streamlit as st
 from lib.domain.tracking import Wording
 from lib.i18n import fmt_date, fmt_datetime, fmt_period, join_list, local_name, t
 from lib.read import queries, reporting, todo, wizard
-from lib.ui import page
+from lib.ui import page, tables
 
 pg = page.open("home.read", title="page.home")
 user, lang = pg.user, pg.lang
@@ -75,28 +75,23 @@ def liaison_home() -> None:
                 st.markdown(f"**{t('home.returned', count=len(item.returned))}**")
                 for r in item.returned:
                     st.warning(
-                        t(
+                        page.md(
                             "home.returned_item",
                             period=fmt_period(r.period),
-                            code=page.md_escape(r.code),
-                            title=page.md_escape(r.title),
-                            reason=page.md_escape(r.comment or "—"),
+                            code=r.code,
+                            title=r.title,
+                            reason=r.comment or "—",
                         )
                     )
             if item.unreported:
                 st.markdown(f"**{t('home.unreported', count=len(item.unreported))}**")
-                page.table(
-                    pd.DataFrame(
-                        {
-                            t("home.col.code"): [r.code for r in item.unreported],
-                            t("home.col.task"): [r.title for r in item.unreported],
-                            t("home.col.state"): [
-                                t(f"rep.state.{r.state}") for r in item.unreported
-                            ],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
+                tables.show_rows(
+                    item.unreported,
+                    {
+                        t("home.col.code"): lambda r: r.code,
+                        t("home.col.task"): lambda r: r.title,
+                        t("home.col.state"): lambda r: t(f"rep.state.{r.state}"),
+                    },
                 )
             if item.returned or item.unreported:
                 st.page_link(

@@ -23,7 +23,7 @@ from lib.i18n import local_name, t
 from lib.io.plan_file import PlanFileError, read_plan_bytes
 from lib.io.templates import list_templates
 from lib.read import campaigns, queries, runcharts, setup_queries
-from lib.ui import page, state
+from lib.ui import page, plan_review, state
 from lib.write import (
     create_campaign_from_plan,
     create_campaign_from_template_key,
@@ -88,35 +88,9 @@ with tab_plan:
         )
         name = st.text_input(t("setup.campaign_name"), value=draft.title or "", key="plan_name")
         st.markdown(f"**{t('setup.phases')}**")
-        phases_df = page.editor(
-            pd.DataFrame(phase_rows(draft), columns=["name", "start", "end"]),
-            num_rows="dynamic",
-            key="plan_phases",
-            width="stretch",
-            column_config={
-                "name": st.column_config.TextColumn(t("setup.col_phase")),
-                "start": st.column_config.DateColumn(t("setup.col_start"), format="YYYY-MM-DD"),
-                "end": st.column_config.DateColumn(t("setup.col_end"), format="YYYY-MM-DD"),
-            },
-        )
+        phases_df = plan_review.phase_editor(phase_rows(draft), key="plan_phases")
         st.markdown(f"**{t('setup.tasks')}**")
-        tasks_df = page.editor(
-            pd.DataFrame(
-                task_rows(draft),
-                columns=["area", "code", "title", "due", "departments", "target"],
-            ),
-            num_rows="dynamic",
-            key="plan_tasks",
-            width="stretch",
-            column_config={
-                "area": st.column_config.TextColumn(t("setup.col_area")),
-                "code": st.column_config.TextColumn(t("setup.col_code")),
-                "title": st.column_config.TextColumn(t("setup.col_title"), width="large"),
-                "due": st.column_config.DateColumn(t("setup.col_due"), format="YYYY-MM-DD"),
-                "departments": st.column_config.TextColumn(t("setup.col_departments")),
-                "target": st.column_config.TextColumn(t("setup.col_target")),
-            },
-        )
+        tasks_df = plan_review.task_editor(task_rows(draft), key="plan_tasks")
         edited = draft_from_rows(
             name, phases_df.to_dict("records"), tasks_df.to_dict("records"), draft
         )

@@ -19,7 +19,7 @@ from lib.io.plan_file import PlanFileError, read_plan_bytes
 from lib.io.templates import list_templates
 from lib.read import queries
 from lib.read import wizard as wz
-from lib.ui import page, state
+from lib.ui import page, plan_review, state
 from lib.write import wizard as wizard_write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -143,39 +143,15 @@ if step == 1:
         st.stop()
     st.subheader(t("setup.review"))
     name = st.text_input(t("setup.campaign_name"), value=plan.get("name") or "", key="wz_name")
-    phases_df = page.editor(
-        pd.DataFrame(
-            [
-                {**r, "start": wz.as_date(r.get("start")), "end": wz.as_date(r.get("end"))}
-                for r in plan.get("phases", [])
-            ],
-            columns=["name", "start", "end"],
-        ),
-        num_rows="dynamic",
+    phases_df = plan_review.phase_editor(
+        [
+            {**r, "start": wz.as_date(r.get("start")), "end": wz.as_date(r.get("end"))}
+            for r in plan.get("phases", [])
+        ],
         key="wz_phases",
-        width="stretch",
-        column_config={
-            "name": st.column_config.TextColumn(t("setup.col_phase")),
-            "start": st.column_config.DateColumn(t("setup.col_start"), format="YYYY-MM-DD"),
-            "end": st.column_config.DateColumn(t("setup.col_end"), format="YYYY-MM-DD"),
-        },
     )
-    tasks_df = page.editor(
-        pd.DataFrame(
-            [{**r, "due": wz.as_date(r.get("due"))} for r in plan.get("tasks", [])],
-            columns=["area", "code", "title", "due", "departments", "target"],
-        ),
-        num_rows="dynamic",
-        key="wz_tasks",
-        width="stretch",
-        column_config={
-            "area": st.column_config.TextColumn(t("setup.col_area")),
-            "code": st.column_config.TextColumn(t("setup.col_code")),
-            "title": st.column_config.TextColumn(t("setup.col_title"), width="large"),
-            "due": st.column_config.DateColumn(t("setup.col_due"), format="YYYY-MM-DD"),
-            "departments": st.column_config.TextColumn(t("setup.col_departments")),
-            "target": st.column_config.TextColumn(t("setup.col_target")),
-        },
+    tasks_df = plan_review.task_editor(
+        [{**r, "due": wz.as_date(r.get("due"))} for r in plan.get("tasks", [])], key="wz_tasks"
     )
     c1, c2 = st.columns(2)
     start = c1.date_input(
