@@ -134,11 +134,4 @@ if upload is not None and st.button(t("setup.import"), key="dept_import"):
             column_config={t("setup.problem"): st.column_config.TextColumn(width="large")},
         )
     else:
-        st.success(
-            page.md(
-                "import.done",
-                created=result.created,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            )
-        )
+        widgets.import_counts("import.done", result)

@@ -19,7 +19,7 @@ from lib.io.plan_file import PlanFileError, read_plan_bytes
 from lib.io.templates import list_templates
 from lib.read import queries
 from lib.read import wizard as wz
-from lib.ui import page, plan_review, state
+from lib.ui import page, plan_review, state, widgets
 from lib.write import wizard as wizard_write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -218,14 +218,7 @@ if step == 2:
                 wz.problem_frame(preview.result.problems, lang), hide_index=True, width="stretch"
             )
         else:
-            st.success(
-                page.md(
-                    "wizard.workbook_dry_run",
-                    created=preview.result.created,
-                    updated=preview.result.updated,
-                    unchanged=preview.result.unchanged,
-                )
-            )
+            widgets.import_counts("wizard.workbook_dry_run", preview.result)
             page.table(wz.count_frame(preview, lang), hide_index=True)
     known = [n for _c, n in wz.known_departments()] + [
         n for _c, n in wz.workbook_departments(workbook)

@@ -11,7 +11,7 @@ from lib.io.excel_import import import_workbook
 from lib.io.excel_import.preview import preview_workbook
 from lib.read import setup_queries
 from lib.read import wizard as wizard_read
-from lib.ui import page
+from lib.ui import page, widgets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,14 +82,7 @@ if result.problems:
     )
     st.stop()
 
-st.success(
-    page.md(
-        "wizard.workbook_dry_run",
-        created=result.created,
-        updated=result.updated,
-        unchanged=result.unchanged,
-    )
-)
+widgets.import_counts("wizard.workbook_dry_run", result)
 page.table(wizard_read.count_frame(preview, lang), hide_index=True, key="wb_counts")
 if preview.changes:
     with st.expander(page.md("wizard.workbook_changes", count=len(preview.changes)), expanded=True):
@@ -122,11 +115,4 @@ if st.button(t("wizard.workbook_confirm"), type="primary", key="wb_confirm"):
             wizard_read.problem_frame(final.problems, lang), hide_index=True, width="stretch"
         )
     elif final is not None:
-        st.success(
-            page.md(
-                "import.done",
-                created=final.created,
-                updated=final.updated,
-                unchanged=final.unchanged,
-            )
-        )
+        widgets.import_counts("import.done", final)

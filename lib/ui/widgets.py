@@ -65,3 +65,8 @@ def month_lock(campaign_id: int, period: str) -> dict[str, Any] | None:
             )
         )
     return lock
+
+
+def import_counts(key: str, result: Any) -> None:
+    """An import's (or a trial import's) outcome in one line: added, changed, unchanged."""
+    st.success(md(key, created=result.created, updated=result.updated, unchanged=result.unchanged))
