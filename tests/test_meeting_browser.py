@@ -26,24 +26,22 @@ def _px(locator) -> float:  # type: ignore[no-untyped-def]
     )
 
 
-def _go(page, key: str, expect: str, previous: str | None) -> None:  # type: ignore[no-untyped-def]
+def _go(page, key: str, expect: str) -> None:  # type: ignore[no-untyped-def]
     """Press ``key`` until the slide headed ``expect`` shows. On a loaded machine a key
-    pressed while the page reruns can be lost: press again only while the slide before
-    (headed ``previous``; the title slide when None) is still the one shown."""
+    pressed while the page reruns can be lost (its hidden button is being redrawn): press
+    again only while the slide shown before the press still shows (same title)."""
+    heading = page.locator(".st-key-meeting_slide h1").first
+    before = heading.inner_text() if heading.count() else ""
     target = page.get_by_role("heading", name=expect).first
-    for _attempt in range(3):
+    for _attempt in range(4):
         page.keyboard.press(key)
         try:
-            target.wait_for(timeout=WAIT_MS // 3)
+            target.wait_for(timeout=WAIT_MS // 4)
             break
         except Exception:
-            still = (
-                page.get_by_role("heading", name=previous).count() > 0
-                if previous
-                else page.locator(".st-key-meeting_slide h2").count() == 0
-            )
-            if not still:
-                break
+            now = heading.inner_text() if heading.count() else ""
+            if now != before:
+                break  # the slide moved: do not press again
             _settle(page)
     target.wait_for(timeout=WAIT_MS)
     _settle(page)
@@ -79,27 +77,27 @@ def test_meeting_presentation_view_at_1920(server: str, browser) -> None:  # typ
     page.screenshot(path=str(SHOTS / "1_title.png"))
     # the keyboard moves: → to the headline slide
     page.wait_for_function("() => document.__meetingKeys === true", timeout=WAIT_MS)
-    _go(page, "ArrowRight", "总体进展", None)
+    _go(page, "ArrowRight", "总体进展")
     page.screenshot(path=str(SHOTS / "2_headline.png"))
     assert _px(slide.locator('[data-testid="stMetricValue"]').first) >= 64
     assert _px(slide.locator('[data-testid="stMetricLabel"] p').first) >= 28
     # space: the phases, a chart that fills the screen's width and most of its height
-    _go(page, " ", "阶段与时间", "总体进展")
+    _go(page, " ", "阶段与时间")
     page.screenshot(path=str(SHOTS / "3_phases.png"))
     chart = slide.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for(timeout=WAIT_MS)
     box = chart.bounding_box()
     assert box is not None and box["width"] >= 1600 and box["height"] >= 450
     # the run chart of the overall completion with its signals in words (issue 21)
-    _go(page, "ArrowRight", "活动总体完成率运行图", "阶段与时间")
+    _go(page, "ArrowRight", "活动总体完成率运行图")
     page.screenshot(path=str(SHOTS / "3b_runchart.png"))
     # the ranking: every department of the page in a table at ≥ 28 px, status coloured
-    _go(page, "ArrowRight", "科室排名", "活动总体完成率运行图")
+    _go(page, "ArrowRight", "科室排名")
     page.screenshot(path=str(SHOTS / "4_ranking.png"))
     cells = slide.locator("table.meeting-table td")
     assert cells.count() >= 6 and _px(cells.first) >= 28
     # ← goes back
-    _go(page, "ArrowLeft", "活动总体完成率运行图", "科室排名")
+    _go(page, "ArrowLeft", "活动总体完成率运行图")
     # to a spotlight: large figures and its tasks
     for _ in range(5):
         page.keyboard.press("ArrowRight")
