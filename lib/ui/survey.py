@@ -42,7 +42,8 @@ def top_box_chart(items: pd.DataFrame, lang: str | None = None) -> alt.TopLevelM
     whiskers = (
         alt.Chart().mark_rule(color="#212121", strokeWidth=2).encode(x="low:Q", x2="high:Q", y=y)
     )
-    return alt.layer(bars, whiskers, data=data).properties(height=max(120, 36 * len(data)))
+    # a band of 36 px per item (a fixed total height was squeezed by the page)
+    return alt.layer(bars, whiskers, data=data).properties(height=alt.Step(36))
 
 
 def show_top_box(campaign_id: int, period: str, min_sample: int, lang: str) -> None:
