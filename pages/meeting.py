@@ -64,23 +64,28 @@ PRESENT_CSS = """
 # ←/→, space, PageUp/PageDown and Esc press the (hidden) buttons of the page
 KEYS_JS = """
 <script>
+// The handler is made in the page's own window (not in this frame's): Streamlit replaces
+// this frame when the layout changes (e.g. entering the presentation view), and a handler
+// belonging to a removed frame stops working while still registered. Each load replaces
+// the previous handler, so there is always exactly one.
 const doc = window.parent.document;
-if (!doc.__meetingKeys) {
-  doc.__meetingKeys = true;
-  doc.addEventListener("keydown", (e) => {
-    const el = e.target || {};
-    const tag = el.tagName || "";
-    const typing = el.isContentEditable || tag === "TEXTAREA" || tag === "SELECT" ||
-      (tag === "INPUT" && !["checkbox", "radio", "button"].includes(el.type));
-    if (typing) return;
-    const keys = {ArrowRight: "meeting_next", " ": "meeting_next", PageDown: "meeting_next",
-                  ArrowLeft: "meeting_prev", PageUp: "meeting_prev", Escape: "meeting_exit"};
-    const key = keys[e.key];
-    if (!key) return;
-    const button = doc.querySelector(".st-key-" + key + " button");
-    if (button) { e.preventDefault(); button.click(); }
-  });
-}
+const body = `
+  const el = e.target || {};
+  const tag = el.tagName || "";
+  const typing = el.isContentEditable || tag === "TEXTAREA" || tag === "SELECT" ||
+    (tag === "INPUT" && !["checkbox", "radio", "button"].includes(el.type));
+  if (typing) return;
+  const keys = {ArrowRight: "meeting_next", " ": "meeting_next", PageDown: "meeting_next",
+                ArrowLeft: "meeting_prev", PageUp: "meeting_prev", Escape: "meeting_exit"};
+  const key = keys[e.key];
+  if (!key) return;
+  const button = document.querySelector(".st-key-" + key + " button");
+  if (button) { e.preventDefault(); button.click(); }
+`;
+const handler = new doc.defaultView.Function("e", body);
+if (doc.__meetingKeys) doc.removeEventListener("keydown", doc.__meetingKeys);
+doc.__meetingKeys = handler;
+doc.addEventListener("keydown", handler);
 </script>
 """
 

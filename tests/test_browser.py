@@ -131,6 +131,28 @@ def _settle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_timeout(500)
 
 
+def pick(page, box, option, *, exact: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Choose ``option`` (a name or a pattern) in the select box ``box`` (its container or
+    its combobox input). On a loaded machine the list can close again when a rerun lands
+    right after the click: close it and open it again, as a person would."""
+    opener = (
+        box.locator('[role="combobox"]').first if box.locator('[role="combobox"]').count() else box
+    )
+    choice = page.get_by_role("option", name=option, exact=exact).first
+    for attempt in range(5):
+        if attempt:
+            page.keyboard.press("Escape")
+            _settle(page)
+        try:
+            opener.click(timeout=WAIT_MS // 6)
+            choice.click(timeout=10_000)
+            _settle(page)
+            return
+        except Exception:
+            page.wait_for_timeout(1000)
+    raise AssertionError(f"could not choose {option!r}")
+
+
 def _login(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
     """Log in through the form. On a cold server the first script run can redraw the form
     while Playwright types (faster than any person), so a lost submit is retried."""

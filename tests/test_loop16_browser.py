@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 
 from lib.models import Assignment, Campaign, Department, MonthlyUpdate, Task, User
 from tests.conftest import ARTIFACTS, chromium_path
-from tests.test_browser import WAIT_MS, _free_port, _login, _settle, browser, running_app  # noqa: F401
+from tests.test_browser import (  # noqa: F401
+    WAIT_MS,
+    _free_port,
+    _login,
+    _settle,
+    browser,
+    pick,
+    running_app,
+)
 from tests.test_reporting_browser import CARD_CAMPAIGN, _reports_done
 from tests.test_reporting_browser import _choose_campaign as _choose_once
 
@@ -136,10 +144,7 @@ def _choose_campaign(page, name) -> None:  # type: ignore[no-untyped-def]
 
 
 def _pick_month(page, label: str) -> None:  # type: ignore[no-untyped-def]
-    box = page.get_by_label("选择科室月")
-    box.click()
-    page.get_by_role("option", name=re.compile(re.escape(label))).first.click()
-    _settle(page)
+    pick(page, page.get_by_label("选择科室月"), re.compile(re.escape(label)))
     # the month's own table heading shows once its run is drawn
     page.get_by_role("heading", name=re.compile("^" + re.escape(label) + " · ")).first.wait_for(
         timeout=WAIT_MS
@@ -187,9 +192,7 @@ def test_same_report_edited_at_once(served: tuple[str, str], browser) -> None:  
     _nav(office, "月度填报")
     _choose_campaign(office, CARD_CAMPAIGN)
     office.get_by_label("科室").first.wait_for(timeout=WAIT_MS)
-    office.get_by_label("科室").first.click()
-    office.get_by_role("option", name=dept_name, exact=True).first.click()
-    _settle(office)
+    pick(office, office.get_by_label("科室").first, dept_name, exact=True)
     _open_report(liaison, code)
     # both have the page open; both type into the same field
     _field(liaison, code).fill("联络员填写的进展")

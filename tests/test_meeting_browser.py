@@ -34,6 +34,8 @@ def _go(page, key: str, expect: str) -> None:  # type: ignore[no-untyped-def]
     before = heading.inner_text() if heading.count() else ""
     target = page.get_by_role("heading", name=expect).first
     for _attempt in range(4):
+        # keys go to the focused document: take the focus back from any frame first
+        page.evaluate("() => { window.focus(); document.activeElement?.blur(); }")
         page.keyboard.press(key)
         try:
             target.wait_for(timeout=WAIT_MS // 4)
@@ -76,7 +78,7 @@ def test_meeting_presentation_view_at_1920(server: str, browser) -> None:  # typ
     assert not page.get_by_text("按 F11 全屏投影").is_visible()
     page.screenshot(path=str(SHOTS / "1_title.png"))
     # the keyboard moves: → to the headline slide
-    page.wait_for_function("() => document.__meetingKeys === true", timeout=WAIT_MS)
+    page.wait_for_function("() => typeof document.__meetingKeys === 'function'", timeout=WAIT_MS)
     _go(page, "ArrowRight", "总体进展")
     page.screenshot(path=str(SHOTS / "2_headline.png"))
     assert _px(slide.locator('[data-testid="stMetricValue"]').first) >= 64

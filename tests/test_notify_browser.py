@@ -24,6 +24,7 @@ from tests.test_browser import (  # noqa: F401
     _open_page,
     _settle,
     browser,
+    pick,
     running_app,
 )
 
@@ -95,15 +96,21 @@ def test_office_sets_up_a_channel_and_reads_the_delivery_log(
     page.get_by_role("textbox", name="Webhook 地址或邮箱").fill(
         f"{receiver.url}/cgi-bin/webhook/send?key={KEY}"
     )
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="接收角色").click()
-    page.get_by_role("option", name="活动办公室（黄色、红色）").click()
+    pick(
+        page,
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="接收角色"),
+        "活动办公室（黄色、红色）",
+    )
     page.get_by_role("button", name="保存").first.click()
     page.get_by_text("渠道“活动办公室群”已保存").wait_for(timeout=WAIT_MS)
     _settle(page)
     assert KEY not in page.content()
 
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="新增或修改渠道").click()
-    page.get_by_role("option", name="活动办公室群").click()
+    pick(
+        page,
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="新增或修改渠道"),
+        "活动办公室群",
+    )
     _settle(page)
     page.get_by_role("button", name="发送测试消息").click()
     page.get_by_text("已发送到“活动办公室群”").wait_for(timeout=WAIT_MS)

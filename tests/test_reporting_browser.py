@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import ARTIFACTS
-from tests.test_browser import WAIT_MS, _login, _settle, browser, server  # noqa: F401
+from tests.test_browser import WAIT_MS, _login, _settle, browser, pick, server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 RATE = re.compile(r"^(\d+)/(\d+) 项$")
@@ -25,10 +25,7 @@ def _reports_done(page) -> tuple[int, int]:  # type: ignore[no-untyped-def]
 
 
 def _choose_campaign(page, name: re.Pattern[str]) -> None:  # type: ignore[no-untyped-def]
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
-    box.click()
-    page.get_by_role("option", name=name).first.click()
-    _settle(page)
+    pick(page, page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first, name)
 
 
 def test_liaison_submits_and_leader_sees_report_rate_change(server: str, browser) -> None:  # noqa: F811  # type: ignore[no-untyped-def]

@@ -13,7 +13,15 @@ import pytest
 
 from lib.domain.periods import shift_period
 from tests.conftest import ARTIFACTS, chromium_path
-from tests.test_browser import CHROMIUM_ARGS, WAIT_MS, _login, _open_page, _settle, running_app
+from tests.test_browser import (
+    CHROMIUM_ARGS,
+    WAIT_MS,
+    _login,
+    _open_page,
+    _settle,
+    pick,
+    running_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -99,11 +107,13 @@ def test_satisfaction_run_chart_with_a_shift_and_intervals(seeded_server: str, c
     _login(page, seeded_server, "leader")
     # the satisfaction campaign: ten demo months of every item, after the seeded baseline
     _settle(page)
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
-        has_text="当前活动"
-    ).click()
-    page.get_by_role("option", name="2025年度第三方满意度整改提升").click()
-    _settle(page)
+    pick(
+        page,
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+            has_text="当前活动"
+        ),
+        "2025年度第三方满意度整改提升",
+    )
     for lang_index, lang in enumerate(("zh", "en")):
         if lang == "en":
             page.get_by_text("English", exact=True).click()
