@@ -6,7 +6,6 @@ department-month, departments that have not reported, overdue problems."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lib.domain.tracking import Wording
@@ -99,22 +98,16 @@ def liaison_home() -> None:
                 )
             if item.problems:
                 st.markdown(f"**{t('home.problems', count=len(item.problems))}**")
-                page.table(
-                    pd.DataFrame(
-                        {
-                            t("home.col.code"): [p.code for p in item.problems],
-                            t("home.col.problem"): [p.title for p in item.problems],
-                            t("home.col.state"): [
-                                t(f"problems.state.{p.state}") for p in item.problems
-                            ],
-                            t("home.col.due"): [
-                                fmt_date(p.due) + (" · " + t("home.overdue") if p.overdue else "")
-                                for p in item.problems
-                            ],
-                        }
-                    ),
-                    hide_index=True,
-                    width="stretch",
+                tables.show_rows(
+                    item.problems,
+                    {
+                        t("home.col.code"): lambda p: p.code,
+                        t("home.col.problem"): lambda p: p.title,
+                        t("home.col.state"): lambda p: t(f"problems.state.{p.state}"),
+                        t("home.col.due"): lambda p: (
+                            fmt_date(p.due) + (" · " + t("home.overdue") if p.overdue else "")
+                        ),
+                    },
                 )
             last = item.last_month
             if last is not None:
@@ -146,19 +139,14 @@ def office_home() -> None:
 
     st.subheader(page.md("home.office.waiting", count=office.waiting_reports))
     if office.waiting:
-        page.table(
-            pd.DataFrame(
-                {
-                    t("home.col.department"): [
-                        local_name(w.department, w.department_en) for w in office.waiting
-                    ],
-                    t("home.col.period"): [fmt_period(w.period) for w in office.waiting],
-                    t("home.col.reports"): [w.reports for w in office.waiting],
-                    t("home.col.oldest"): [fmt_datetime(w.oldest) for w in office.waiting],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        tables.show_rows(
+            office.waiting,
+            {
+                t("home.col.department"): lambda w: local_name(w.department, w.department_en),
+                t("home.col.period"): lambda w: fmt_period(w.period),
+                t("home.col.reports"): lambda w: w.reports,
+                t("home.col.oldest"): lambda w: fmt_datetime(w.oldest),
+            },
         )
         st.page_link("pages/review.py", label=t("home.go_review"), icon=":material/fact_check:")
     else:
@@ -166,22 +154,16 @@ def office_home() -> None:
 
     st.subheader(t("home.office.not_reported", period=fmt_period(office.period)))
     if office.not_reported:
-        page.table(
-            pd.DataFrame(
-                {
-                    t("home.col.department"): [
-                        names.get(n.department_id, "—") for n in office.not_reported
-                    ],
-                    t("home.col.reported"): [say(n.count.wording()) for n in office.not_reported],
-                    t("home.col.cell"): [t(f"tracker.cell.{n.cell}") for n in office.not_reported],
-                    t("home.col.liaisons"): [
-                        join_list(list(n.liaisons)) or t("tracker.no_liaison")
-                        for n in office.not_reported
-                    ],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        tables.show_rows(
+            office.not_reported,
+            {
+                t("home.col.department"): lambda n: names.get(n.department_id, "—"),
+                t("home.col.reported"): lambda n: say(n.count.wording()),
+                t("home.col.cell"): lambda n: t(f"tracker.cell.{n.cell}"),
+                t("home.col.liaisons"): lambda n: (
+                    join_list(list(n.liaisons)) or t("tracker.no_liaison")
+                ),
+            },
         )
         st.page_link(
             "pages/tracker.py", label=t("home.go_tracker"), icon=":material/calendar_month:"
@@ -191,20 +173,15 @@ def office_home() -> None:
 
     st.subheader(t("home.office.overdue_problems", count=len(office.overdue_problems)))
     if office.overdue_problems:
-        page.table(
-            pd.DataFrame(
-                {
-                    t("home.col.code"): [p.code for p in office.overdue_problems],
-                    t("home.col.problem"): [p.title for p in office.overdue_problems],
-                    t("home.col.departments"): [
-                        local_name(p.departments, p.departments_en) for p in office.overdue_problems
-                    ],
-                    t("home.col.due"): [fmt_date(p.due) for p in office.overdue_problems],
-                    t("home.col.days_overdue"): [p.days_overdue for p in office.overdue_problems],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
+        tables.show_rows(
+            office.overdue_problems,
+            {
+                t("home.col.code"): lambda p: p.code,
+                t("home.col.problem"): lambda p: p.title,
+                t("home.col.departments"): lambda p: local_name(p.departments, p.departments_en),
+                t("home.col.due"): lambda p: fmt_date(p.due),
+                t("home.col.days_overdue"): lambda p: p.days_overdue,
+            },
         )
         st.page_link(
             "pages/problems.py", label=t("home.go_problems"), icon=":material/assignment_late:"

@@ -31,6 +31,7 @@ from lib.models import (
     TaskArea,
     User,
 )
+from lib.read.filters import reports_of
 
 
 @dataclass(frozen=True)
@@ -252,10 +253,7 @@ def _update_rows(scope: _Scope) -> list[dict[str, Any]]:
     """Monthly reports by campaign, month, task and department."""
     updates = []
     for upd, a, tk in scope.session.execute(
-        select(MonthlyUpdate, Assignment, Task)
-        .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(Task.campaign_id.in_(scope.ids))
+        reports_of(MonthlyUpdate, Assignment, Task).where(Task.campaign_id.in_(scope.ids))
     ):
         updates.append(
             {

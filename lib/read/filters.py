@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from lib.models import Assignment, Department, Problem, Task
+from lib.models import Assignment, Department, Indicator, MonthlyUpdate, Problem, Task
 
 
 def live_assignment(campaign_id: int, *, department: bool = True) -> tuple[Any, ...]:
@@ -38,6 +38,34 @@ def open_problems(campaign_id: int, *columns: Any) -> Select[Any]:
         .join(Assignment, Assignment.task_id == Task.id)
         .where(Problem.campaign_id == campaign_id, Problem.state != "closed")
         .order_by(Task.due_date, Problem.id)
+    )
+
+
+def reports_of(*columns: Any, department: bool = False) -> Select[Any]:
+    """SELECT ``columns`` of monthly reports with each report's assignment and task joined
+    (and its department with ``department=True``); add ``.where(...)`` to narrow it, as
+    ``reports_of(MonthlyUpdate.id).where(Task.campaign_id == campaign_id)``."""
+    stmt = (
+        select(*columns)
+        .select_from(MonthlyUpdate)
+        .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+    )
+    return stmt.join(Department, Department.id == Assignment.department_id) if department else stmt
+
+
+def indicator_labels() -> tuple[Any, ...]:
+    """An indicator's columns as pages show it: ``indicator_id``, code, names, group,
+    unit, scale and target. Use as ``select(*indicator_labels(), ...)``."""
+    return (
+        Indicator.id.label("indicator_id"),
+        Indicator.code,
+        Indicator.name,
+        Indicator.name_en,
+        Indicator.group,
+        Indicator.unit,
+        Indicator.scale,
+        Indicator.target,
     )
 
 

@@ -28,7 +28,7 @@ from lib.models import (
 )
 from lib.notify.channels import mask_target
 from lib.read.cache import versioned
-from lib.read.filters import open_problems
+from lib.read.filters import open_problems, reports_of
 
 
 @dataclass(frozen=True)
@@ -177,10 +177,9 @@ def chase_inputs(campaign_id: int, period: str, today: dt.date) -> dict[int, lis
         states = {
             int(a): s
             for a, s in conn.execute(
-                select(MonthlyUpdate.assignment_id, MonthlyUpdate.review_state)
-                .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-                .join(Task, Task.id == Assignment.task_id)
-                .where(Task.campaign_id == campaign_id, MonthlyUpdate.period == period)
+                reports_of(MonthlyUpdate.assignment_id, MonthlyUpdate.review_state).where(
+                    Task.campaign_id == campaign_id, MonthlyUpdate.period == period
+                )
             )
         }
         problems = conn.execute(
@@ -267,15 +266,13 @@ def task_reasons(campaign_id: int, period: str) -> dict[int, list[tuple[str, str
     month's counted reports, (department name, problems, next steps); empty ones left out."""
     with get_engine().connect() as conn:
         rows = conn.execute(
-            select(
+            reports_of(
                 Assignment.task_id,
                 Department.name,
                 MonthlyUpdate.problems,
                 MonthlyUpdate.next_steps,
+                department=True,
             )
-            .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .join(Department, Department.id == Assignment.department_id)
             .where(
                 Task.campaign_id == campaign_id,
                 MonthlyUpdate.period == period,

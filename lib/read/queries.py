@@ -27,7 +27,7 @@ from lib.models import (
     User,
 )
 from lib.read.cache import versioned
-from lib.read.filters import department_labels, live_assignment, of_department
+from lib.read.filters import department_labels, indicator_labels, live_assignment, of_department
 from lib.read.frames import frame, plain_frame
 
 
@@ -381,14 +381,7 @@ def department_indicators(
         select(
             Department.id.label("department_id"),
             *department_labels(),
-            Indicator.id.label("indicator_id"),
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.group,
-            Indicator.unit,
-            Indicator.scale,
-            Indicator.target,
+            *indicator_labels(),
             Indicator.direction,
             Indicator.seq,
             IndicatorValue.period,

@@ -31,7 +31,7 @@ from lib.models import (
 )
 from lib.read import campaigns
 from lib.read.cache import versioned
-from lib.read.filters import department_labels, live_assignment
+from lib.read.filters import department_labels, indicator_labels, live_assignment, reports_of
 from lib.read.frames import frame, table
 
 
@@ -235,16 +235,9 @@ def department_indicators(campaign_id: int, department_id: int, period: str) -> 
     )
     stmt = (
         select(
-            Indicator.id.label("indicator_id"),
-            Indicator.code,
-            Indicator.name,
-            Indicator.name_en,
-            Indicator.group,
-            Indicator.unit,
-            Indicator.scale,
+            *indicator_labels(),
             Indicator.min_value,
             Indicator.max_value,
-            Indicator.target,
             cur.c.value,
             cur.c.sample_size,
             cur.c.version,
@@ -282,7 +275,7 @@ def department_indicators(campaign_id: int, department_id: int, period: str) -> 
 def review_queue(campaign_id: int) -> pd.DataFrame:
     """Submitted reports waiting for review, oldest submission first."""
     stmt = (
-        select(
+        reports_of(
             MonthlyUpdate.id,
             MonthlyUpdate.version,
             MonthlyUpdate.period,
@@ -296,10 +289,8 @@ def review_queue(campaign_id: int) -> pd.DataFrame:
             Task.title,
             Department.id.label("department_id"),
             *department_labels(),
+            department=True,
         )
-        .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .join(Department, Department.id == Assignment.department_id)
         .where(Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted")
         .order_by(MonthlyUpdate.submitted_at, MonthlyUpdate.id)
     )
@@ -386,15 +377,12 @@ def _tracker_inputs(campaign_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         )
     )
     reports = table(
-        select(
+        reports_of(
             MonthlyUpdate.assignment_id,
             MonthlyUpdate.period,
             MonthlyUpdate.review_state,
             MonthlyUpdate.submitted_at,
-        )
-        .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(Task.campaign_id == campaign_id)
+        ).where(Task.campaign_id == campaign_id)
     )
     return assignments, reports
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from lib.db import get_engine
 from lib.domain.periods import period_end, report_deadline, reporting_period, shift_period
@@ -23,7 +23,7 @@ from lib.domain.tracking import Deadline, ReportCount
 from lib.models import Assignment, Department, MonthlyUpdate, Problem, Task
 from lib.read import campaigns, queries, reporting
 from lib.read.cache import versioned
-from lib.read.filters import open_problems
+from lib.read.filters import open_problems, reports_of
 
 # tracker cells of a department that has not reported every task (the tracker's list)
 NOT_REPORTED_CELLS = ("missing", "pending", "returned")
@@ -256,11 +256,8 @@ class OfficeTodo:
 def waiting_count(campaign_id: int) -> int:
     """Reports of the campaign waiting for review (the office's sidebar count; one COUNT,
     so that every page of an office user stays cheap)."""
-    stmt = (
-        select(func.count(MonthlyUpdate.id))
-        .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted")
+    stmt = reports_of(func.count(MonthlyUpdate.id)).where(
+        Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted"
     )
     with get_engine().connect() as conn:
         return int(conn.execute(stmt).scalar() or 0)
@@ -276,18 +273,16 @@ def office_todo(campaign_id: int, today: dt.date) -> OfficeTodo | None:
         return None
     period = reporting_period(info.start_date, info.end_date, today)
     stmt = (
-        select(
+        reports_of(
             Department.id,
             Department.name,
             Department.display_en,
             MonthlyUpdate.period,
             func.count(MonthlyUpdate.id),
             func.min(MonthlyUpdate.submitted_at),
+            department=True,
         )
-        .join(Assignment, Assignment.id == MonthlyUpdate.assignment_id)
-        .join(Task, and_(Task.id == Assignment.task_id, Task.campaign_id == campaign_id))
-        .join(Department, Department.id == Assignment.department_id)
-        .where(MonthlyUpdate.review_state == "submitted")
+        .where(Task.campaign_id == campaign_id, MonthlyUpdate.review_state == "submitted")
         .group_by(Department.id, Department.name, Department.display_en, MonthlyUpdate.period)
     )
     with get_engine().connect() as conn:
