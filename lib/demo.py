@@ -12,7 +12,7 @@ import datetime as dt
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -178,6 +178,32 @@ class DemoAccount:
     department: str | None
 
 
+@dataclass
+class DemoBuild:
+    """What each step that fills one demo campaign needs: the session, the campaign, its
+    departments, the day the demo runs, the random source and (once :meth:`reports` ran)
+    each department's profile."""
+
+    session: Session
+    campaign: Campaign
+    depts: list[Department]
+    today: dt.date
+    rng: random.Random
+    profile: dict[int, dict[str, float]] = field(default_factory=dict)
+
+    def periods(self, *, current: bool = False) -> list[str]:
+        """The campaign's months before this one (and this one too with ``current``)."""
+        now = period_of(self.today)
+        months = periods_between(self.campaign.start_date, self.campaign.end_date)
+        return [p for p in months if p < now or (current and p == now)]
+
+    def reports(self) -> None:
+        """Staggered deadlines, a profile per department and its monthly reports."""
+        _spread_due_dates(self)
+        self.profile = {d.id: _department_profile(self.rng) for d in self.depts}
+        _monthly_updates(self)
+
+
 def _month_start(day: dt.date, months: int) -> dt.date:
     return period_start(period_of(add_months(day.replace(day=1), months)))
 
@@ -233,22 +259,13 @@ def load_demo(session: Session, today: dt.date | None = None) -> list[DemoAccoun
         if camp.name_en:
             camp.name_en = re.sub(r"\b(19|20)\d{2}\b", str(year), camp.name_en)
     for campaign, depts in ((c003, emc_depts), (c000, emc_depts), (c004, hosp_depts)):
-        _spread_due_dates(session, campaign, rng)
-        profile = {d.id: _department_profile(rng) for d in depts}
-        _monthly_updates(session, campaign, today, profile, rng)
-        _indicator_values(
-            session,
-            campaign,
-            depts,
-            emc_org if campaign is not c004 else hosp_org,
-            today,
-            profile,
-            rng,
-        )
-        _inspection_scores(session, campaign, depts, today, profile, rng)
-        _locks(session, campaign, today)
+        build = DemoBuild(session, campaign, depts, today, rng)
+        build.reports()
+        _indicator_values(build, emc_org if campaign is not c004 else hosp_org)
+        _inspection_scores(build)
+        _locks(build)
     _benchmarks(session, c003, emc_org, t003, today)
-    _problems(session, c004, hosp_depts, today, rng)
+    _problems(DemoBuild(session, c004, hosp_depts, today, rng))
     # seed 001 with its selection rounds (issue 20)
     from lib.demo_recognition import load_recognition_demo
 
@@ -331,19 +348,19 @@ def _assign_hospital(
     session.flush()
 
 
-def _spread_due_dates(session: Session, campaign: Campaign, rng: random.Random) -> None:
+def _spread_due_dates(b: DemoBuild) -> None:
     """Plans give one deadline for all; real ledgers stagger them. Keep the plan's
-    deadline for a third of the tasks, spread the rest over the campaign's months."""
-    months = periods_between(campaign.start_date, campaign.end_date)
-    candidates = [period_end(p) for p in months[2:]] or [campaign.end_date]
-    for task in session.scalars(
-        select(Task).where(Task.campaign_id == campaign.id).order_by(Task.seq)
+    deadline for a third of the tasks, spread the rest over the b.campaign's months."""
+    months = periods_between(b.campaign.start_date, b.campaign.end_date)
+    candidates = [period_end(p) for p in months[2:]] or [b.campaign.end_date]
+    for task in b.session.scalars(
+        select(Task).where(Task.campaign_id == b.campaign.id).order_by(Task.seq)
     ):
-        if task.due_date is None or rng.random() < 0.67:
-            task.due_date = rng.choice(candidates)
-        task.start_date = campaign.start_date
-        task.weight = rng.choice([1.0, 1.0, 1.0, 1.5, 2.0])
-    session.flush()
+        if task.due_date is None or b.rng.random() < 0.67:
+            task.due_date = b.rng.choice(candidates)
+        task.start_date = b.campaign.start_date
+        task.weight = b.rng.choice([1.0, 1.0, 1.0, 1.5, 2.0])
+    b.session.flush()
 
 
 def _department_profile(rng: random.Random) -> dict[str, float]:
@@ -362,36 +379,30 @@ def _department_profile(rng: random.Random) -> dict[str, float]:
     }
 
 
-def _monthly_updates(
-    session: Session,
-    campaign: Campaign,
-    today: dt.date,
-    profile: dict[int, dict[str, float]],
-    rng: random.Random,
-) -> None:
-    rows = session.execute(
+def _monthly_updates(b: DemoBuild) -> None:
+    rows = b.session.execute(
         select(Assignment, Task)
         .join(Task, Assignment.task_id == Task.id)
-        .where(Task.campaign_id == campaign.id)
+        .where(Task.campaign_id == b.campaign.id)
         .order_by(Task.seq, Assignment.id)
     ).all()
-    current = period_of(today)
-    periods = [p for p in periods_between(campaign.start_date, campaign.end_date) if p <= current]
+    current = period_of(b.today)
+    periods = b.periods(current=True)
     report_day = 25
     for assignment, task in rows:
-        prof = profile[assignment.department_id]
+        prof = b.profile[assignment.department_id]
         percent = 0
-        stall = rng.random() < 0.12  # some assignments stall for a while
+        stall = b.rng.random() < 0.12  # some assignments stall for a while
         for period in periods:
             is_current = period == current
             # a missing report: chronic for laggards, and most of the month before deadline
-            if rng.random() < prof["miss"] or (is_current and rng.random() < 0.35):
+            if b.rng.random() < prof["miss"] or (is_current and b.rng.random() < 0.35):
                 continue
-            at = min(period_end(period), today)
-            due = task.due_date or campaign.end_date
-            expected = expected_progress(task.start_date or campaign.start_date, due, at)
-            goal = min(100.0, expected * prof["speed"] * rng.uniform(0.9, 1.1))
-            if at > due and (prof["speed"] >= 0.9 or rng.random() < 0.8):
+            at = min(period_end(period), b.today)
+            due = task.due_date or b.campaign.end_date
+            expected = expected_progress(task.start_date or b.campaign.start_date, due, at)
+            goal = min(100.0, expected * prof["speed"] * b.rng.uniform(0.9, 1.1))
+            if at > due and (prof["speed"] >= 0.9 or b.rng.random() < 0.8):
                 goal = 100.0  # most departments finish once the deadline has passed
             if stall and period > periods[len(periods) // 3] and not is_current:
                 goal = percent  # no progress this month
@@ -400,27 +411,27 @@ def _monthly_updates(
                 "done" if percent >= 100 else ("not_started" if percent == 0 else "in_progress")
             )
             if is_current:
-                state = rng.choice(["draft", "submitted", "submitted", "submitted"])
+                state = b.rng.choice(["draft", "submitted", "submitted", "submitted"])
             elif period == periods[-2] if len(periods) > 1 else False:
-                state = rng.choices(["approved", "submitted", "returned"], weights=[6, 3, 1])[0]
+                state = b.rng.choices(["approved", "submitted", "returned"], weights=[6, 3, 1])[0]
             else:
                 state = "approved"
-            submitted_day = min(period_end(period).day, max(1, report_day + rng.randint(-8, 5)))
+            submitted_day = min(period_end(period).day, max(1, report_day + b.rng.randint(-8, 5)))
             submitted_at = dt.datetime.combine(
                 period_start(period).replace(day=submitted_day),
-                dt.time(9 + rng.randint(0, 8)),
+                dt.time(9 + b.rng.randint(0, 8)),
             )
-            if is_current and submitted_at.date() > today:
-                submitted_at = dt.datetime.combine(today, dt.time(8, 30))
-            n, m = rng.randint(2, 30), rng.randint(1, 10)
+            if is_current and submitted_at.date() > b.today:
+                submitted_at = dt.datetime.combine(b.today, dt.time(8, 30))
+            n, m = b.rng.randint(2, 30), b.rng.randint(1, 10)
             update = MonthlyUpdate(
                 assignment_id=assignment.id,
                 period=period,
                 percent_done=percent,
                 status=status,
-                work_done=rng.choice(WORK_DONE).format(n=n, m=m),
-                problems=rng.choice(PROBLEMS) or None,
-                next_steps=rng.choice(NEXT_STEPS),
+                work_done=b.rng.choice(WORK_DONE).format(n=n, m=m),
+                problems=b.rng.choice(PROBLEMS) or None,
+                next_steps=b.rng.choice(NEXT_STEPS),
                 review_state=state,
                 reviewer_comment=(
                     "请补充整改佐证材料，并说明未完成原因。" if state == "returned" else None
@@ -429,24 +440,15 @@ def _monthly_updates(
                 updated_at=submitted_at,
                 reviewed_at=(submitted_at + dt.timedelta(days=2)) if state == "approved" else None,
             )
-            session.add(update)
-    session.flush()
+            b.session.add(update)
+    b.session.flush()
 
 
-def _indicator_values(
-    session: Session,
-    campaign: Campaign,
-    depts: list[Department],
-    org: Department,
-    today: dt.date,
-    profile: dict[int, dict[str, float]],
-    rng: random.Random,
-) -> None:
-    indicators = session.scalars(
-        select(Indicator).where(Indicator.campaign_id == campaign.id).order_by(Indicator.seq)
+def _indicator_values(b: DemoBuild, org: Department) -> None:
+    indicators = b.session.scalars(
+        select(Indicator).where(Indicator.campaign_id == b.campaign.id).order_by(Indicator.seq)
     ).all()
-    current = period_of(today)
-    periods = [p for p in periods_between(campaign.start_date, campaign.end_date) if p < current]
+    periods = b.periods()
     front = {
         "DISPATCH",
         "EMERG",
@@ -462,36 +464,36 @@ def _indicator_values(
         if ind.is_composite:
             units = [org]
         elif ind.code in ("INPATIENT_SAT",):
-            units = [d for d in depts if d.code in INPATIENT]
+            units = [d for d in b.depts if d.code in INPATIENT]
         elif ind.code in ("OUTPATIENT_SAT",):
-            units = [d for d in depts if d.code in CLINICAL or d.code == "OPD"]
+            units = [d for d in b.depts if d.code in CLINICAL or d.code == "OPD"]
         elif ind.code in ("WINDOW_SAT", "WAIT_TIME") or "DISPATCH_TIME" in ind.code:
-            units = [d for d in depts if d.code in front]
+            units = [d for d in b.depts if d.code in front]
         elif ind.group == "patient":
-            units = [d for d in depts if d.code in front or d.code in CLINICAL]
+            units = [d for d in b.depts if d.code in front or d.code in CLINICAL]
         else:
-            units = list(depts)
+            units = list(b.depts)
         for d in units:
-            session.add(IndicatorDepartment(indicator_id=ind.id, department_id=d.id))
+            b.session.add(IndicatorDepartment(indicator_id=ind.id, department_id=d.id))
         for d in units:
-            quality = profile.get(d.id, {"quality": 0.0})["quality"]
+            quality = b.profile.get(d.id, {"quality": 0.0})["quality"]
             for i, period in enumerate(periods):
                 trend = i / max(len(periods) - 1, 1)
-                value = _indicator_value(ind, quality, trend, rng)
+                value = _indicator_value(ind, quality, trend, b.rng)
                 if value is None:
                     continue
-                session.add(
+                b.session.add(
                     IndicatorValue(
                         indicator_id=ind.id,
                         department_id=d.id,
                         period=period,
                         value=value,
-                        sample_size=rng.randint(30, 220)
+                        sample_size=b.rng.randint(30, 220)
                         if ind.group in ("patient", "staff")
                         else None,
                     )
                 )
-    session.flush()
+    b.session.flush()
 
 
 def _indicator_value(
@@ -519,26 +521,18 @@ def _indicator_value(
     return round(min(98.0, max(85.0, base)), 2)
 
 
-def _inspection_scores(
-    session: Session,
-    campaign: Campaign,
-    depts: list[Department],
-    today: dt.date,
-    profile: dict[int, dict[str, float]],
-    rng: random.Random,
-) -> None:
-    current = period_of(today)
-    periods = [p for p in periods_between(campaign.start_date, campaign.end_date) if p < current]
+def _inspection_scores(b: DemoBuild) -> None:
+    periods = b.periods()
     for period in periods[1:]:
-        for d in depts:
-            q = profile[d.id]["quality"]
-            session.add(
+        for d in b.depts:
+            q = b.profile[d.id]["quality"]
+            b.session.add(
                 InspectionScore(
-                    campaign_id=campaign.id,
+                    campaign_id=b.campaign.id,
                     department_id=d.id,
                     period=period,
-                    score=round(min(99.0, max(70.0, 88 + 4 * q + rng.uniform(-5, 5))), 1),
-                    comment=rng.choice(
+                    score=round(min(99.0, max(70.0, 88 + 4 * q + b.rng.uniform(-5, 5))), 1),
+                    comment=b.rng.choice(
                         [
                             "台账资料齐全。",
                             "现场整改到位。",
@@ -549,17 +543,16 @@ def _inspection_scores(
                     ),
                 )
             )
-    session.flush()
+    b.session.flush()
 
 
-def _locks(session: Session, campaign: Campaign, today: dt.date) -> None:
-    current = period_of(today)
-    periods = [p for p in periods_between(campaign.start_date, campaign.end_date) if p < current]
+def _locks(b: DemoBuild) -> None:
+    periods = b.periods()
     for period in periods[:-2]:
-        session.add(
-            PeriodLock(campaign_id=campaign.id, period=period, locked=True, reason="审核完成")
+        b.session.add(
+            PeriodLock(campaign_id=b.campaign.id, period=period, locked=True, reason="审核完成")
         )
-    session.flush()
+    b.session.flush()
 
 
 def _benchmarks(
@@ -596,40 +589,34 @@ def _benchmarks(
     session.flush()
 
 
-def _problems(
-    session: Session,
-    campaign: Campaign,
-    depts: list[Department],
-    today: dt.date,
-    rng: random.Random,
-) -> None:
-    by_code = {d.code: d for d in depts}
+def _problems(b: DemoBuild) -> None:
+    by_code = {d.code: d for d in b.depts}
     for i, (source, title, codes) in enumerate(DEMO_PROBLEMS, start=1):
-        found = campaign.start_date + dt.timedelta(days=20 + i * 17)
+        found = b.campaign.start_date + dt.timedelta(days=20 + i * 17)
         task = Task(
-            campaign_id=campaign.id,
+            campaign_id=b.campaign.id,
             area_id=None,
             seq=100 + i,
             code=f"P{i:02d}",
             title=title,
             description=f"问题来源：{source}。整改措施：制定整改方案，明确责任人，限期整改。",
             start_date=found,
-            due_date=min(campaign.end_date, found + dt.timedelta(days=60)),
+            due_date=min(b.campaign.end_date, found + dt.timedelta(days=60)),
             weight=1.0,
             source=source,
         )
-        session.add(task)
-        session.flush()
+        b.session.add(task)
+        b.session.flush()
         closed = i <= 2
         state_now = "closed" if closed else ("rectifying" if i <= 4 else "open")
         for j, code in enumerate(codes):
             assignment = Assignment(task_id=task.id, department_id=by_code[code].id, is_lead=j == 0)
-            session.add(assignment)
-            session.flush()
-            _problem_reports(session, assignment.id, found, today, state_now, rng)
-        session.add(
+            b.session.add(assignment)
+            b.session.flush()
+            _problem_reports(b.session, assignment.id, found, b.today, state_now, b.rng)
+        b.session.add(
             Problem(
-                campaign_id=campaign.id,
+                campaign_id=b.campaign.id,
                 code=f"P{i:02d}",
                 title=title,
                 description=task.description,
@@ -645,7 +632,7 @@ def _problems(
                 closed_period=period_of(found + dt.timedelta(days=50)) if closed else None,
             )
         )
-    session.flush()
+    b.session.flush()
 
 
 def _problem_reports(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lib.demo import DemoBuild
 from lib.domain import recognition as rules
-from lib.domain.periods import period_of, periods_between
 from lib.io.templates import create_campaign_from_template, load_template
 from lib.models import (
     Campaign,
@@ -82,16 +82,13 @@ def load_recognition_demo(
     campaign.name = re.sub(r"^\d{4}年", f"{year}年", campaign.name)
     if campaign.name_en:
         campaign.name_en = re.sub(r"\b\d{4}\b", str(year), campaign.name_en)
-    from lib import demo as base  # the shared builders (imported here: demo imports us)
-
     session.flush()
-    base._spread_due_dates(session, campaign, rng)
-    profile = {d.id: base._department_profile(rng) for d in depts}
-    base._monthly_updates(session, campaign, today, profile, rng)
+    build = DemoBuild(session, campaign, depts, today, rng)
+    build.reports()
     by_code = {d.code: d for d in depts}
     points = _windows(session, by_code)
     staff = _staff(session, by_code, points)
-    _figures(session, campaign, depts, today, rng)
+    _figures(build)
     _rounds(session, campaign, today, _Hospital(by_code, points, staff))
     session.flush()
     return campaign
@@ -126,20 +123,13 @@ def _staff(
     return people
 
 
-def _figures(
-    session: Session,
-    campaign: Campaign,
-    depts: list[Department],
-    today: dt.date,
-    rng: random.Random,
-) -> None:
+def _figures(b: DemoBuild) -> None:
+    session, depts, rng = b.session, b.depts, b.rng
     indicators = {
         i.code: i
-        for i in session.scalars(select(Indicator).where(Indicator.campaign_id == campaign.id))
+        for i in session.scalars(select(Indicator).where(Indicator.campaign_id == b.campaign.id))
     }
-    months = [
-        p for p in periods_between(campaign.start_date, campaign.end_date) if p < period_of(today)
-    ]
+    months = b.periods()
     windows = [d for d in depts if d.code in WINDOWS]
     for d in windows:
         session.add(
