@@ -62,13 +62,13 @@ else:
     order = drawn.sort_values("completion", ascending=False)[name_col].tolist()
     area_order = heat.sort_values("area_seq")["area_label"].unique().tolist()
     page.focus_note(len(scores), own)
-    heat_chart = charts.heatmap(
-        heat[heat["department_id"].isin(set(drawn["department_id"]))],
+    heat_chart = charts.department_heatmap(
+        heat,
+        drawn,
         "area_label",
         name_col,
         "completion",
         x_title=t("col.area"),
-        y_title=t("col.department"),
         value_title=t("col.progress"),
         y_sort=order,
         x_sort=area_order,

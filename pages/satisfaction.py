@@ -143,13 +143,13 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
             len(by_department), user.department_id in set(by_department["department_id"])
         )
         page.chart(
-            charts.heatmap(
-                values[values["department_id"].isin(set(drawn["department_id"]))],
+            charts.department_heatmap(
+                values,
+                drawn,
                 "item",
                 name_col,
                 "value",
                 x_title=t("col.item"),
-                y_title=t("col.department"),
                 value_title=t("col.value"),
                 fmt=".1f",
                 domain=(80, 100),

@@ -162,17 +162,18 @@ def notice_docx(
     if start and end:
         fmt = _date_zh if lang == "zh" else (lambda d: fmt_date(d, lang))
         _para(doc, t("doc.notice_period", lang, start=fmt(start), end=fmt(end)))
+    _signature(doc, issuer, start or local_today(), lang)
+    return _save(doc)
+
+
+def _signature(doc: Any, issuer: str, issued: dt.date, lang: str, **style: Any) -> Any:
+    """The issuer and the date (成文日期) at the right, two blank lines under the text;
+    the date's paragraph."""
     for _ in range(2):
         _para(doc, indent=False)
-    _para(doc, issuer, indent=False, align="right")
-    issued = start or local_today()
-    _para(
-        doc,
-        _date_zh(issued) if lang == "zh" else fmt_date(issued, lang),
-        indent=False,
-        align="right",
-    )
-    return _save(doc)
+    _para(doc, issuer, indent=False, align="right", **style)
+    when = _date_zh(issued) if lang == "zh" else fmt_date(issued, lang)
+    return _para(doc, when, indent=False, align="right", **style)
 
 
 def certificates_docx(
@@ -212,18 +213,8 @@ def certificates_docx(
             44
         )
         _para(doc, body, size=26, font=BODY_FONT).paragraph_format.line_spacing = Pt(44)
-        for _ in range(2):
-            _para(doc, indent=False)
-        _para(doc, issuer, indent=False, align="right", size=22, font=BODY_FONT)
         issued = info.get("notice_end") or info.get("notice_start") or local_today()
-        last = _para(
-            doc,
-            _date_zh(issued) if lang == "zh" else fmt_date(issued, lang),
-            indent=False,
-            align="right",
-            size=22,
-            font=BODY_FONT,
-        )
+        last = _signature(doc, issuer, issued, lang, size=22, font=BODY_FONT)
         if i + 1 < len(chosen):
             last.add_run().add_break(WD_BREAK.PAGE)
     return _save(doc)

@@ -165,6 +165,15 @@ def department_completion(df: pd.DataFrame, lang: str | None = None) -> alt.TopL
     return themed(_layer(data, bars, ticks, height=alt.Step(22)))
 
 
+def department_heatmap(
+    df: pd.DataFrame, shown: pd.DataFrame, x: str, y: str, value: str, **kwargs: Any
+) -> alt.TopLevelMixin:
+    """:func:`heatmap` with one row per department of ``shown`` (the departments the page's
+    charts focus on, by ``department_id``)."""
+    rows = df[df["department_id"].isin(set(shown["department_id"]))]
+    return heatmap(rows, x, y, value, y_title=t("col.department"), **kwargs)
+
+
 def heatmap(
     df: pd.DataFrame,
     x: str,
