@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from lib.domain.periods import is_due
 from lib.domain.tracking import Deadline, ReportCount, reminder_wording
 from lib.i18n import t
-from lib.read.todo import is_due
 
 DUE = dt.date(2026, 11, 25)
 

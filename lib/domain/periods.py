@@ -66,6 +66,13 @@ def reporting_period(start: dt.date, end: dt.date, today: dt.date) -> str:
     return period_of(today)
 
 
+def is_due(start_date: dt.date | None, period: str) -> bool:
+    """Whether a task owes a report for ``period``: it is reported on from the month it
+    starts in (no start date: from the campaign's first month). The tracker, the to-do
+    lists and the reminders count with this one rule."""
+    return start_date is None or start_date <= period_end(period)
+
+
 def report_deadline(period: str, report_day: int) -> dt.date:
     """The day a month's reports are due: its report day (a campaign setting), or its
     last day if the month is shorter. A report submitted by the end of that day is on

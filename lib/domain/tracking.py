@@ -20,7 +20,7 @@ COUNT_KEY = "tracker.count"
 @dataclass(frozen=True)
 class ReportCount:
     """A department's tasks for one month: ``reported`` (submitted or approved reports) of
-    ``due`` (tasks that have started by the month's end)."""
+    ``due`` (tasks that owe a report, ``periods.is_due``)."""
 
     reported: int
     due: int

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from lib.db import get_engine
-from lib.domain.periods import period_end
+from lib.domain.periods import is_due
 from lib.domain.scoring import COUNTED_STATES
 from lib.models import (
     Assignment,
@@ -161,7 +161,6 @@ class Missing:
 @versioned
 def chase_inputs(campaign_id: int, period: str, today: dt.date) -> dict[int, list[Missing]]:
     """department id -> what it owes for ``period`` (reports) and today (problems)."""
-    limit = period_end(period)
     with get_engine().connect() as conn:
         assignments = conn.execute(
             select(Assignment.id, Assignment.department_id, Task.code, Task.title, Task.start_date)
@@ -189,7 +188,7 @@ def chase_inputs(campaign_id: int, period: str, today: dt.date) -> dict[int, lis
         ).all()
     out: dict[int, list[Missing]] = {}
     for aid, dept, code, title, start in assignments:
-        if start is not None and start > limit:
+        if not is_due(start, period):
             continue
         state = states.get(int(aid))
         if state in COUNTED_STATES:

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import and_, func, select
 
 from lib.db import get_engine
-from lib.domain.periods import is_late, period_end, period_of, report_deadline
+from lib.domain.periods import is_due, is_late, period_of, report_deadline
 from lib.domain.permissions import Actor, can
 from lib.domain.scoring import COUNTED_STATES
 from lib.models import (
@@ -319,12 +319,7 @@ def tracker(campaign_id: int, today: dt.date) -> pd.DataFrame:
     rows = []
     for dept_id, group in assignments.groupby("department_id"):
         for period in months:
-            start_limit = period_end(period)
-            due = [
-                a
-                for a in group.itertuples(index=False)
-                if a.start_date is None or a.start_date <= start_limit
-            ]
+            due = [a for a in group.itertuples(index=False) if is_due(a.start_date, period)]
             if not due:
                 continue
             counted = returned = late = 0
@@ -563,11 +558,7 @@ def review_months(campaign_id: int, today: dt.date) -> pd.DataFrame:
     rows = []
     for dept_id, group in assignments.groupby("department_id"):
         for period in months:
-            due = [
-                a
-                for a in group.itertuples(index=False)
-                if a.start_date is None or a.start_date <= period_end(period)
-            ]
+            due = [a for a in group.itertuples(index=False) if is_due(a.start_date, period)]
             if not due:
                 continue
             counts = dict.fromkeys(("submitted", "returned", "approved", "draft"), 0)

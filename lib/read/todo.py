@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from lib.db import get_engine
-from lib.domain.periods import period_end, report_deadline, reporting_period, shift_period
+from lib.domain.periods import is_due, report_deadline, reporting_period, shift_period
 from lib.domain.scoring import COUNTED_STATES
 from lib.domain.tracking import Deadline, ReportCount
 from lib.models import Assignment, Department, MonthlyUpdate, Problem, Task
@@ -86,11 +86,6 @@ class CampaignTodo:
     def todo_count(self) -> int:
         """Returned reports to resubmit plus tasks still to report this month."""
         return len(self.returned) + len(self.unreported)
-
-
-def is_due(start_date: dt.date | None, period: str) -> bool:
-    """A task is reported on from the month it starts in (the tracker's rule)."""
-    return start_date is None or start_date <= period_end(period)
 
 
 def running_campaigns(department_id: int, today: dt.date) -> list[int]:
