@@ -625,6 +625,16 @@ class NotifyLog(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class JobLease(Base):
+    """Who runs a background job now (the ``remind`` run): one row per job, held until
+    ``until`` (UTC). A second run waits for the first instead of sending again."""
+
+    __tablename__ = "job_leases"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    until: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 # --- recognition: 优质服务窗口 / 服务标兵 selection (issue 20, seed 001) -------------------
 
 RECOGNITION_KINDS = ("unit", "person")  # 优质服务科室（窗口、班组）· 优质服务标兵

@@ -9,6 +9,8 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import threading
+import time
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 
@@ -20,10 +22,11 @@ from lib.db import session_scope
 from lib.domain import escalation as esc
 from lib.domain.periods import period_start, report_deadline
 from lib.domain.permissions import Actor
-from lib.models import AuditLog, Campaign, MonthlyUpdate, NotifyLog
+from lib.models import AuditLog, Campaign, MonthlyUpdate, NotifyLog, utcnow
 from lib.notify import channels as chmod
 from lib.notify import dispatch
 from lib.notify.channels import Clock, Message, RateLimiter, Sender, SendError
+from lib.write import ServiceError
 from lib.write import notifications as wn
 from tests.notify_servers import Mailbox, Receiver, start_receiver, start_smtp
 
@@ -394,6 +397,80 @@ def test_a_failing_channel_is_logged_and_does_not_block_the_others(
     # the next run retries what failed, and only that
     again = _run(app_engine, deadline - dt.timedelta(days=2))
     assert {d.channel: d.status for d in again} == {"甲科群": "sent"}
+
+
+class _SlowSender:
+    """The real sender, each message a little slow (a robot answering late): long enough
+    for a second run to read the delivery log before the first has written it."""
+
+    def __init__(self, inner: object, pause: float) -> None:
+        self.inner, self.pause = inner, pause
+
+    def send(self, *args: object, **kwargs: object) -> int:
+        time.sleep(self.pause)
+        return self.inner.send(*args, **kwargs)  # type: ignore[attr-defined, no-any-return]
+
+
+def test_two_runs_at_once_send_each_message_once(setup, app_engine, receiver) -> None:  # type: ignore[no-untyped-def]
+    """Two cron runs started at the same moment (two app servers): the second waits for
+    the first, then finds everything delivered and sends nothing."""
+    _world, deadline, _box = setup
+    day = deadline - dt.timedelta(days=3)
+    inner = dispatch.default_sender()
+    inner.clock = FakeClock()
+    inner.limiter = RateLimiter()
+    slow = _SlowSender(inner, 0.6)
+    results: list[list[dispatch.Delivery]] = []
+    start = threading.Barrier(2)
+
+    def one_run() -> None:
+        start.wait()
+        results.append(dispatch.run_reminders(day, engine=app_engine, sender=slow, lang="zh"))  # type: ignore[arg-type]
+
+    threads = [threading.Thread(target=one_run) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert len(results) == 2
+    assert sorted(len(r) for r in results) == [0, 2]
+    assert len(receiver.bodies("/dept-a")) == 1
+    assert len([p for p in receiver.posts if p.path == "/robot/send"]) == 1
+    with session_scope(app_engine) as s:
+        assert len(s.scalars(select(NotifyLog)).all()) == 2
+
+
+def test_a_run_gives_up_on_a_live_lease_and_takes_a_lapsed_one(
+    setup, app_engine, receiver, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from lib.cli import main
+    from lib.models import JobLease
+    from lib.write import leases
+
+    _world, deadline, _box = setup
+    day = deadline - dt.timedelta(days=3)
+    assert leases.acquire(app_engine, "remind", "other-host:1", seconds=600)
+    with pytest.raises(ServiceError) as busy:
+        _run(app_engine, day, wait=0)
+    assert busy.value.key == "notify.error_busy"
+    assert receiver.posts == []
+    # the command line says so in the user's language, and fails
+    capsys.readouterr()
+    assert main(["remind", "--today", day.isoformat(), "--wait", "0"]) == 1
+    assert "另一次提醒发送（remind）仍在进行" in capsys.readouterr().err
+    with session_scope(app_engine) as s:
+        assert s.scalars(select(NotifyLog)).all() == []
+    # the other run died: once its lease has run out, the next run takes it
+    with session_scope(app_engine) as s:
+        lease = s.get(JobLease, "remind")
+        assert lease is not None and lease.holder == "other-host:1"
+        lease.until = utcnow() - dt.timedelta(seconds=1)
+    sent = _run(app_engine, day, wait=0)
+    assert {d.status for d in sent} == {"sent"} and len(sent) == 2
+    with session_scope(app_engine) as s:
+        lease = s.get(JobLease, "remind")
+        assert lease is not None and lease.holder != "other-host:1"
+        assert lease.until < utcnow()  # given back at the end of the run
 
 
 def test_dry_run_sends_and_logs_nothing(setup, app_engine, receiver) -> None:  # type: ignore[no-untyped-def]

@@ -182,6 +182,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
         campaign_ids=[args.campaign] if args.campaign else None,
         dry_run=args.dry_run,
         engine=engine,
+        wait=max(0.0, args.wait),
     )
     for d in deliveries:
         _print_delivery(d)
@@ -241,4 +242,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--campaign", type=int, help="campaign id (default: every active one)")
     p.add_argument("--today", help="the day, YYYY-MM-DD (default: today)")
     p.add_argument("--dry-run", action="store_true", help="print what would be sent")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=300.0,
+        help="seconds to wait for another remind run still sending (default 300)",
+    )
     p.set_defaults(func=cmd_remind)

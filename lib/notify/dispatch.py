@@ -34,6 +34,7 @@ from lib.read import campaigns
 from lib.read import notifications as reads
 from lib.read.notifications import ChannelRecord, Missing
 from lib.read.reporting import liaisons_by_department
+from lib.write import leases
 from lib.write.notifications import log_delivery
 
 
@@ -130,10 +131,27 @@ def run_reminders(
     sender: Sender | None = None,
     engine: Engine | None = None,
     lang: str | None = None,
+    wait: float = 300.0,
 ) -> list[Delivery]:
     """Send every reminder, warning, escalation and scheduled circular due on ``today``
-    (every active campaign when no ids are given); one digest per campaign and channel."""
+    (every active campaign when no ids are given); one digest per campaign and channel.
+    One run sends at a time: a run started while another sends waits for it (up to
+    ``wait`` seconds), then sends only what the other did not."""
     engine = engine or get_engine()
+    if dry_run:
+        return _run_reminders(today, campaign_ids, True, sender, engine, lang)
+    with leases.held(engine, "remind", wait=wait):
+        return _run_reminders(today, campaign_ids, False, sender, engine, lang)
+
+
+def _run_reminders(
+    today: dt.date,
+    campaign_ids: Iterable[int] | None,
+    dry_run: bool,
+    sender: Sender | None,
+    engine: Engine,
+    lang: str | None,
+) -> list[Delivery]:
     sender = sender or default_sender()
     lang = lang or current_lang()
     chans = [c for c in reads.channels() if c.active]

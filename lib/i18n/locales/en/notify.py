@@ -7,6 +7,7 @@ MESSAGES: dict[str, str] = {
     "notify.error_url": "A webhook address starts with http:// or https://.",
     "notify.error_leader": "“{username}” is not a leader account.",
     "notify.error_role": "Role “{role}” is not valid (office, leader).",
+    "notify.error_busy": "Another reminder run ({job}) is still sending; gave up waiting. Run it again later.",
     "notify.error_channel_unknown": "There is no channel “{channel}”.",
     "notify.error_no_audience": "Choose departments, a role or a leader in charge for the channel.",
     "notify.error_name_taken": "The channel name “{name}” is taken.",

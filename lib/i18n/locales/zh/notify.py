@@ -7,6 +7,7 @@ MESSAGES: dict[str, str] = {
     "notify.error_url": "Webhook 地址须以 http:// 或 https:// 开头。",
     "notify.error_leader": "“{username}”不是领导账号。",
     "notify.error_role": "接收角色“{role}”无效（活动办公室 office、领导小组 leader）。",
+    "notify.error_busy": "另一次提醒发送（{job}）仍在进行，已等待后放弃；请稍后再运行。",
     "notify.error_channel_unknown": "没有渠道“{channel}”。",
     "notify.error_no_audience": "请为渠道选择科室、接收角色或分管领导。",
     "notify.error_name_taken": "渠道名称“{name}”已被使用。",
