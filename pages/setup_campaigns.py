@@ -19,11 +19,12 @@ from lib.domain.plan import (
     plan_warnings,
     task_rows,
 )
+from lib.domain.scoring import DEFAULT_SETTINGS
 from lib.i18n import local_name, t
 from lib.io.plan_file import PlanFileError, read_plan_bytes
 from lib.io.templates import list_templates
 from lib.read import campaigns, queries, runcharts, setup_queries
-from lib.ui import page, plan_review, state
+from lib.ui import page, plan_review, state, widgets
 from lib.write import (
     create_campaign_from_plan,
     create_campaign_from_template_key,
@@ -108,6 +109,7 @@ with tab_plan:
             t("setup.col_start"), value=start_default, key=f"plan_start_{start_default}"
         )
         end = c2.date_input(t("setup.col_end"), value=end_default, key=f"plan_end_{end_default}")
+        widgets.late_start_warning(start, int(DEFAULT_SETTINGS["report_day"]))
         warnings = plan_warnings(
             edited,
             start if isinstance(start, dt.date) else None,

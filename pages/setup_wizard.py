@@ -278,7 +278,13 @@ if step == 3:
         _go(4, {**data, "liaisons": liaisons})
     st.stop()
 
+
 # --- 4. rules ----------------------------------------------------------------------------------
+def _late_start_warning(report_day: int) -> None:
+    start = wz.as_date((data.get("plan") or {}).get("start"))
+    widgets.late_start_warning(start, report_day, "wizard.late_start")
+
+
 if step == 4:
     rules = wz.rules_with_defaults(data.get("rules"))
     c1, c2, c3 = st.columns(3)
@@ -319,6 +325,7 @@ if step == 4:
     }
     if abs(sum(weights.values()) - 100) > 0.01:
         st.warning(page.md("wizard.weights_sum", total=f"{sum(weights.values()):g}"))
+    _late_start_warning(int(report_day))
     if _nav("wz_next_4"):
         _go(5, {**data, "rules": chosen})
     st.stop()
@@ -330,6 +337,7 @@ page.table(
     hide_index=True,
     width="stretch",
 )
+_late_start_warning(int(wz.rules_with_defaults(data.get("rules"))["report_day"]))
 if _nav("wz_create", label="wizard.create"):
     done = page.run_write(
         lambda s: wizard_write.finish_wizard(actor=user.actor, session=s, data=data, today=today)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import create_engine, func, select
 
 from lib.models import Campaign, Task, User
@@ -56,6 +58,23 @@ def test_plan_import_review_then_save(app_db: str) -> None:
         name = conn.execute(select(Campaign.name).order_by(Campaign.id.desc())).scalars().first()
     eng.dispose()
     assert name == "改名后的活动"
+    assert raw_keys(at) == []
+
+
+def test_a_plan_starting_after_the_report_day_is_warned(app_db: str) -> None:
+    """The plan starts on 1 March (in time); dated from 28 March, March's reports (due on
+    the 25th) would be overdue on the first day: the page says so. (Only in zh here: the
+    test runner formats this page's select boxes in zh whatever the page's language.)"""
+    expected = "活动从2026年3月28日开始，晚于2026年3月的报送截止日（每月25日，即2026年3月25日）"
+    at = _open("office", "pages/setup_campaigns.py")
+    at.text_area(key="plan_text").set_value(PLAN)
+    at.button(key="plan_parse").click().run()
+    assert not [w for w in at.warning if "报送截止日" in w.value]
+    start = next(d for d in at.date_input if d.value.isoformat() == "2026-03-01")
+    start.set_value(dt.date(2026, 3, 28)).run()
+    assert not at.exception, at.exception
+    [late] = [w.value for w in at.warning if expected in w.value]
+    assert "建议把开始日期改为2026年4月1日" in late
     assert raw_keys(at) == []
 
 

@@ -5,6 +5,7 @@ tasks, the departments and the liaison accounts; the account list is downloaded 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -186,6 +187,32 @@ def test_one_transaction_creates_campaign_tasks_departments_and_accounts(app_db:
     assert not later.get("download_button")
     assert "第 1 步" in _step_shown(later)
     engine.dispose()
+
+
+def test_a_start_after_the_first_report_day_is_warned_before_creating(app_db: str) -> None:
+    """Starting on 28 January with reports due on the 25th makes January overdue on the
+    first day: steps 4 and 5 say so, and no longer once the report day is the 28th."""
+    at = _open()
+    at.radio(key="wz_way").set_value("text").run()
+    at.text_area(key="wz_plan_text").set_value(PLAN).run()
+    _click(at, "wz_parse")
+    at.date_input(key="wz_start").set_value(dt.date(2026, 1, 28)).run()
+    _click(at, "wz_next_1")
+    at.file_uploader(key="wz_workbook").set_value(
+        ("book.xlsx", department_workbook(BOOK), XLSX)
+    ).run()
+    _click(at, "wz_next_2")
+    _click(at, "wz_next_3")
+    assert "第 4 步" in _step_shown(at)
+    [late] = [w.value for w in at.warning if "晚于" in w.value]
+    assert "活动从2026年1月28日开始，晚于2026年1月的报送截止日（2026年1月25日）" in late
+    assert "开始日期改为2026年2月1日" in late  # the suggested start
+    at.number_input[0].set_value(28).run()
+    assert not [w for w in at.warning if "晚于" in w.value]
+    at.number_input[0].set_value(25).run()
+    _click(at, "wz_next_4")
+    assert "第 5 步" in _step_shown(at)
+    assert [w for w in at.warning if "晚于" in w.value]
 
 
 def test_a_liaison_s_first_visit_explains_the_month(app_db: str) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from lib.domain.periods import is_due
+from lib.domain.periods import is_due, late_start
 from lib.domain.tracking import Deadline, ReportCount, reminder_wording
 from lib.i18n import t
 
@@ -115,3 +115,11 @@ def test_to_do_reads_on_both_backends(worked_example: int) -> None:
     for dept, mine in ((a, mine_a), (b, mine_b)):
         row = march.loc[dept]
         assert ReportCount(int(row["counted"]), int(row["due"])) == mine.count
+
+
+def test_a_start_after_the_first_report_day_is_named() -> None:
+    assert late_start(dt.date(2026, 11, 28), 25) == dt.date(2026, 11, 25)
+    assert late_start(dt.date(2026, 11, 25), 25) is None  # the deadline's own day is in time
+    assert late_start(dt.date(2026, 11, 1), 25) is None
+    assert late_start(dt.date(2026, 2, 28), 28) is None  # a short month: its last day
+    assert late_start(dt.date(2027, 2, 28), 30) is None

@@ -81,6 +81,13 @@ def report_deadline(period: str, report_day: int) -> dt.date:
     return end.replace(day=min(max(1, report_day), end.day))
 
 
+def late_start(start: dt.date, report_day: int) -> dt.date | None:
+    """The first month's report deadline when a campaign starts after it, else None:
+    its tasks owe that month's report (``is_due``) and are overdue the day they start."""
+    deadline = report_deadline(period_of(start), report_day)
+    return deadline if start > deadline else None
+
+
 def report_cutoff(period: str, report_day: int) -> dt.datetime:
     """The last moment a month's report counts as on time: the end of the deadline's
     local day, as naive UTC (stored times are UTC)."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import PurePath
 from typing import Any
 
 import streamlit as st
 
+from lib.domain.periods import late_start, period_of, period_start, shift_period
 from lib.domain.permissions import Actor
-from lib.i18n import fmt_period, t
+from lib.i18n import fmt_date, fmt_period, t
 from lib.read import reporting
 from lib.ui.text import md, md_escape
 
@@ -70,3 +72,23 @@ def month_lock(campaign_id: int, period: str) -> dict[str, Any] | None:
 def import_counts(key: str, result: Any) -> None:
     """An import's (or a trial import's) outcome in one line: added, changed, unchanged."""
     st.success(md(key, created=result.created, updated=result.updated, unchanged=result.unchanged))
+
+
+def late_start_warning(start: Any, report_day: int, key: str = "setup.late_start") -> None:
+    """A warning when a campaign starting on ``start`` begins after its first month's
+    report day: that month's tasks would be overdue and chased on the first day
+    (``key``: the wording, with start, month, deadline, next and day)."""
+    deadline = late_start(start, report_day) if isinstance(start, dt.date) else None
+    if deadline is None:
+        return
+    first = period_of(start)
+    st.warning(
+        md(
+            key,
+            day=report_day,
+            start=fmt_date(start),
+            month=fmt_period(first),
+            deadline=fmt_date(deadline),
+            next=fmt_date(period_start(shift_period(first, 1))),
+        )
+    )

@@ -315,6 +315,8 @@ MESSAGES: dict[str, str] = {
         "Weights of the composite score (percent, summing to 100): task completion, timely "
         "reporting, satisfaction, inspection score."
     ),
+    "setup.late_start": "The campaign starts on {start}, after the report deadline of {month} (day {day} of each month: {deadline}): that month's tasks would be overdue and chased from the first day. Consider starting on {next}.",
+    "wizard.late_start": "The campaign starts on {start}, after the report deadline of {month} ({deadline}): that month's tasks would be overdue and chased from the first day. Go back to step 1 and start on {next}.",
     "wizard.weights_sum": "The weights add up to {total}; 100 is advised.",
     "wizard.reminders": "Reminder rules",
     "wizard.reminders_help": (

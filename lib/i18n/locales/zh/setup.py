@@ -241,6 +241,8 @@ MESSAGES: dict[str, str] = {
     "wizard.laggard_count": "黑榜（后进）科室数",
     "wizard.counts_help": "每月按综合得分排名，前几名上红榜、后几名上黑榜；默认各 3 个。",
     "wizard.weights_help": "综合得分各部分的权重（百分比，合计 100）：任务完成率、按时报送、满意度、督查评分。",
+    "setup.late_start": "活动从{start}开始，晚于{month}的报送截止日（每月{day}日，即{deadline}）：该月的任务一开始就会显示为逾期、被督办。建议把开始日期改为{next}。",
+    "wizard.late_start": "活动从{start}开始，晚于{month}的报送截止日（{deadline}）：该月的任务一开始就会显示为逾期、被督办。建议回到第 1 步把开始日期改为{next}。",
     "wizard.weights_sum": "权重合计为 {total}，建议合计为 100。",
     "wizard.reminders": "提醒规则",
     "wizard.reminders_help": "截止日前几天发蓝色提醒，逾期几天后升级为红色督办（需先在“通知渠道”配置渠道）。",
