@@ -797,3 +797,22 @@ class SurveyAnswer(Base):
     source: Mapped[str] = mapped_column(String(64))
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SurveyImport(Base):
+    """One imported survey file (its SHA-256 ``source``): who imported it and when, and,
+    once withdrawn (a wrong file, a wrong month), who withdrew it, when and why. The
+    answers of a withdrawn file stay in ``survey_answers`` (appended only) and count
+    nowhere."""
+
+    __tablename__ = "survey_imports"
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)

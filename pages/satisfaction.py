@@ -219,3 +219,4 @@ for tab, group in zip(tabs, ("patient", "staff"), strict=True):
 survey_view.show_top_box(ctx.campaign_id, ctx.period, min_sample, lang)
 if can(user.actor, "data.import"):
     survey_view.import_section(ctx.campaign_id, lang, user.actor)
+    survey_view.imports_section(ctx.campaign_id, lang, user.actor)

@@ -591,6 +591,11 @@ SERVICE_CALLS: dict[str, tuple[str, bool, Callable[[Ctx, Actor, Any], Any]]] = {
         False,
         lambda c, a, s: _survey_import(c, a, s),
     ),
+    "write.withdraw_survey_import": (
+        "data.import",
+        False,
+        lambda c, a, s: _survey_withdraw(c, a, s),
+    ),
     # recognition (issue 20)
     "write.save_service_point": (
         "recognition.manage",
@@ -764,6 +769,17 @@ def _survey_import(c: Ctx, actor: Actor, session: Any) -> Any:
     row = AnswerRow(2, c.w.dept_a, c.w.period, "挂号服务", "非常满意", 5, 5, True)
     return import_survey_answers(
         actor=actor, session=session, campaign_id=c.w.campaign_id, source="f" * 64, rows=[row]
+    )
+
+
+def _survey_withdraw(c: Ctx, actor: Actor, session: Any) -> Any:
+    """A file imported by the system in the same transaction, then withdrawn by the
+    caller (a refusal rolls both back)."""
+    from lib.write.survey import withdraw_survey_import
+
+    _survey_import(c, Actor.system(), session)
+    return withdraw_survey_import(
+        actor=actor, session=session, campaign_id=c.w.campaign_id, source="f" * 64, reason="矩阵"
     )
 
 

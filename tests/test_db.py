@@ -45,7 +45,7 @@ def test_migrations_create_every_model_table(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
-    assert current_revision(engine) == "0017"  # head: 0017 job leases (one remind run at a time)
+    assert current_revision(engine) == "0018"  # head: 0018 survey imports (withdrawable)
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

@@ -637,3 +637,181 @@ def test_a_month_locked_after_the_preview_is_refused_at_confirm_by_row(
     assert len(rows) == 2 and "第2行" in rows[0] and "第3行" in rows[1]
     with session_scope() as s:
         assert s.scalar(select(func.count()).select_from(SurveyAnswer)) == 0
+
+
+# --- a wrong file withdrawn ---------------------------------------------------------------
+
+
+def _import(app_engine: Engine, world: Any, source: str, rows: list, name: str) -> int:
+    with session_scope(app_engine) as s:
+        return import_survey_answers(
+            actor=world.office,
+            session=s,
+            campaign_id=world.campaign_id,
+            source=source,
+            rows=rows,
+            file_name=name,
+        )
+
+
+def test_a_withdrawn_file_counts_nowhere_and_its_answers_stay(
+    app_engine: Engine, world: Any
+) -> None:
+    """A wrong file (the wrong month's export) is withdrawn with a reason: the top-box
+    share no longer counts it, its answers stay, one audit row per department and month
+    holds the answers that count before and after; the same file cannot come back, the
+    corrected one can; a liaison cannot withdraw; a reason is required."""
+    from lib.write.survey import withdraw_survey_import
+
+    period = world.period
+    _import(
+        app_engine, world, "1" * 64, _answers(world, period, world.dept_a, 8, 2, "Q1"), "对.csv"
+    )
+    wrong = _answers(world, period, world.dept_a, 0, 10, "Q1") + _answers(
+        world, period, world.dept_b, 1, 3, "Q1"
+    )
+    _import(app_engine, world, "2" * 64, wrong, "错的月份.csv")
+    a = survey.top_box(world.campaign_id, period).set_index("department_id")
+    assert (a.loc[world.dept_a, "n"], a.loc[world.dept_a, "top"]) == (20, 8)
+    listed = survey.imports(world.campaign_id)
+    assert list(listed["file_name"]) == ["错的月份.csv", "对.csv"]  # newest first
+    assert list(listed["answers"]) == [14, 10] and list(listed["departments"]) == [2, 1]
+    assert list(listed["respondents"]) == [14, 10]
+
+    def withdraw(actor: Any, reason: str, source: str = "2" * 64) -> int:
+        with session_scope(app_engine) as s:
+            return withdraw_survey_import(
+                actor=actor,
+                session=s,
+                campaign_id=world.campaign_id,
+                source=source,
+                reason=reason,
+            )
+
+    with pytest.raises(write.PermissionDenied):
+        withdraw(world.liaison_a, "不是我的")
+    with pytest.raises(write.ServiceError) as no_reason:
+        withdraw(world.office, "  ")
+    assert no_reason.value.key == "stats.survey_error_reason"
+    assert withdraw(world.office, "导出了上个月的问卷") == 14
+    after = survey.top_box(world.campaign_id, period).set_index("department_id")
+    assert (after.loc[world.dept_a, "n"], after.loc[world.dept_a, "top"]) == (10, 8)
+    assert world.dept_b not in after.index
+    with session_scope(app_engine) as s:
+        assert s.scalar(select(func.count()).select_from(SurveyAnswer)) == 24  # kept
+        audits = s.scalars(
+            select(AuditLog).where(AuditLog.action == "withdraw_survey").order_by(AuditLog.id)
+        ).all()
+    assert [(x.department_id, x.before["answers"], x.after["answers"]) for x in audits] == [
+        (world.dept_a, 20, 10),
+        (world.dept_b, 4, 0),
+    ]
+    assert audits[0].after["reason"] == "导出了上个月的问卷"
+    assert audits[0].after["file"] == "错的月份.csv"
+    listed = survey.imports(world.campaign_id).set_index("file_name")
+    assert listed.loc["错的月份.csv", "reason"] == "导出了上个月的问卷"
+    assert listed.loc["错的月份.csv", "withdrawer"] == "办公室张三"
+    assert listed.loc["对.csv", "withdrawn_at"] is None
+    with pytest.raises(write.ServiceError) as twice:
+        withdraw(world.office, "再撤一次")
+    assert twice.value.key == "stats.survey_error_withdrawn"
+    with pytest.raises(write.ServiceError) as back:
+        _import(app_engine, world, "2" * 64, wrong, "错的月份.csv")
+    assert back.value.key == "stats.survey_error_again_withdrawn"
+    assert "办公室张三" in back.value.message("zh")
+    _when, who, withdrawn = survey.imported("2" * 64) or (None, None, None)
+    assert withdrawn is True and who == "办公室张三"
+    # the corrected export of the same department and month comes in as a new file
+    assert (
+        _import(
+            app_engine, world, "3" * 64, _answers(world, period, world.dept_b, 3, 1, "Q1"), "改.csv"
+        )
+        == 4
+    )
+    b = survey.top_box(world.campaign_id, period).set_index("department_id")
+    assert (b.loc[world.dept_b, "n"], b.loc[world.dept_b, "top"]) == (4, 3)
+
+
+def test_a_file_with_answers_in_a_locked_month_cannot_be_withdrawn(
+    app_engine: Engine, world: Any
+) -> None:
+    from lib.write.survey import withdraw_survey_import
+
+    _import(
+        app_engine,
+        world,
+        "4" * 64,
+        _answers(world, world.period, world.dept_a, 1, 1, "Q1"),
+        "x.csv",
+    )
+    with session_scope(app_engine) as s:
+        write.set_period_lock(
+            actor=world.office,
+            session=s,
+            campaign_id=world.campaign_id,
+            period=world.period,
+            locked=True,
+        )
+    with pytest.raises(write.ServiceError) as locked, session_scope(app_engine) as s:
+        withdraw_survey_import(
+            actor=world.office,
+            session=s,
+            campaign_id=world.campaign_id,
+            source="4" * 64,
+            reason="错了",
+        )
+    assert locked.value.key == "error.period_locked"
+    assert survey.top_box(world.campaign_id, world.period)["n"].sum() == 2
+    with pytest.raises(write.ServiceError) as unknown, session_scope(app_engine) as s:
+        withdraw_survey_import(
+            actor=world.office,
+            session=s,
+            campaign_id=world.campaign_id,
+            source="5" * 64,
+            reason="错了",
+        )
+    assert unknown.value.key == "stats.survey_error_unknown_import"
+
+
+def test_satisfaction_page_lists_files_and_withdraws_one(app_db: str) -> None:
+    from lib.domain.clock import local_today
+    from lib.domain.periods import period_of
+    from lib.domain.permissions import Actor
+    from lib.models import Campaign, User
+    from lib.ui.nav import PAGES
+    from lib.write.survey import AnswerRow
+    from tests.apphelpers import logged_in, raw_keys
+
+    month = period_of(local_today())
+    at = logged_in("office")
+    at.switch_page(next(p for p in PAGES if p.key == "satisfaction").path).run()
+    campaign_id = int(at.session_state["campaign_id"])
+    dept = next(iter(survey.department_lookup().values()))
+    with session_scope() as s:
+        office = s.scalar(select(User).where(User.username == "office"))
+        assert office is not None and s.get(Campaign, campaign_id) is not None
+        actor = Actor(office.username, frozenset({"office"}), office.id)
+        import_survey_answers(
+            actor=actor,
+            session=s,
+            campaign_id=campaign_id,
+            source="6" * 64,
+            rows=[AnswerRow(2, dept, month, "Q1", "非常满意", 5, 5, True)],
+            file_name="<b>错</b>.csv",
+        )
+    at.run()
+    assert not at.exception, at.exception
+    files = next(
+        d.value for d in at.dataframe if "文件" in d.value.columns and "状态" in d.value.columns
+    )
+    assert list(files["文件"]) == ["<b>错</b>.csv"] and list(files["状态"]) == ["有效"]
+    reason = next(i for i in at.text_input if i.label == "撤回原因")
+    reason.set_value("<i>导错了</i>")
+    next(b for b in at.button if b.label == "撤回该文件").click().run()
+    assert not at.exception, at.exception
+    files = next(
+        d.value for d in at.dataframe if "文件" in d.value.columns and "状态" in d.value.columns
+    )
+    assert files["状态"].iloc[0].startswith("已撤回（") and "<i>导错了</i>" in files["状态"].iloc[0]
+    assert not [b for b in at.button if b.label == "撤回该文件"]
+    assert not raw_keys(at), raw_keys(at)

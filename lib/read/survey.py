@@ -13,14 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Integer, case, func, select
+from sqlalchemy.orm import aliased
 
 from lib.domain import stats
 from lib.domain.clock import local_today
 from lib.domain.periods import period_of, periods_between
-from lib.models import Campaign, Department, PeriodLock, SurveyAnswer, User
+from lib.models import Campaign, Department, PeriodLock, SurveyAnswer, SurveyImport, User
 from lib.read.cache import versioned
 from lib.read.frames import frame
 
@@ -65,7 +67,11 @@ def top_box(campaign_id: int, up_to: str) -> pd.DataFrame:
             func.sum(case((SurveyAnswer.top.is_(True), 1), else_=0)).cast(Integer).label("top"),
         )
         .join(Department, Department.id == SurveyAnswer.department_id)
-        .where(SurveyAnswer.campaign_id == campaign_id, SurveyAnswer.period <= up_to)
+        .where(
+            SurveyAnswer.campaign_id == campaign_id,
+            SurveyAnswer.period <= up_to,
+            SurveyAnswer.source.not_in(_withdrawn()),
+        )
         .group_by(
             Department.id,
             Department.name,
@@ -158,17 +164,112 @@ def answer_months(campaign_id: int) -> tuple[list[str], list[str]]:
     return months, [] if locks.empty else sorted(locks["period"].tolist())
 
 
+def _withdrawn() -> Any:
+    """The files withdrawn (a subquery of their digests): their answers count nowhere."""
+    return select(SurveyImport.source).where(SurveyImport.withdrawn_at.is_not(None))
+
+
 @versioned
-def imported(source: str) -> tuple[dt.datetime, str] | None:
-    """When and by whom a file (its SHA-256) was imported, or None."""
+def imported(source: str) -> tuple[dt.datetime, str, bool] | None:
+    """When and by whom a file (its SHA-256) was imported, or withdrawn (then True), or
+    None when it never was."""
+    importer, withdrawer = aliased(User), aliased(User)
     rows = frame(
-        select(SurveyAnswer.created_at, User.username, User.display_name)
-        .outerjoin(User, User.id == SurveyAnswer.imported_by_id)
-        .where(SurveyAnswer.source == source)
-        .limit(1)
+        select(
+            SurveyImport.imported_at,
+            SurveyImport.withdrawn_at,
+            *_who(importer, "importer"),
+            *_who(withdrawer, "withdrawer"),
+        )
+        .outerjoin(importer, importer.id == SurveyImport.imported_by_id)
+        .outerjoin(withdrawer, withdrawer.id == SurveyImport.withdrawn_by_id)
+        .where(SurveyImport.source == source)
     )
     if rows.empty:
         return None
     r = rows.iloc[0]
-    who = r["display_name"] if isinstance(r["display_name"], str) else r["username"]
-    return pd.Timestamp(r["created_at"]).to_pydatetime(), str(who or "?")
+    if pd.notna(r["withdrawn_at"]):
+        return pd.Timestamp(r["withdrawn_at"]).to_pydatetime(), _person(r, "withdrawer"), True
+    return pd.Timestamp(r["imported_at"]).to_pydatetime(), _person(r, "importer"), False
+
+
+def _who(user: Any, label: str) -> tuple[Any, Any]:
+    return user.display_name.label(f"{label}_name"), user.username.label(f"{label}_username")
+
+
+def _person(row: Any, label: str) -> str:
+    name = row[f"{label}_name"]
+    return str(name if isinstance(name, str) and name else row[f"{label}_username"] or "?")
+
+
+IMPORT_COLUMNS = [
+    "source",
+    "file_name",
+    "imported_at",
+    "importer",
+    "answers",
+    "respondents",
+    "departments",
+    "months",
+    "withdrawn_at",
+    "withdrawer",
+    "reason",
+]
+
+
+@versioned
+def imports(campaign_id: int) -> pd.DataFrame:
+    """The campaign's imported files, newest first: file name, who imported it and when,
+    its answers, respondents, departments and months, and (once withdrawn) who withdrew
+    it, when and why."""
+    importer, withdrawer = aliased(User), aliased(User)
+    files = frame(
+        select(
+            SurveyImport.source,
+            SurveyImport.file_name,
+            SurveyImport.imported_at,
+            SurveyImport.withdrawn_at,
+            SurveyImport.withdraw_reason.label("reason"),
+            *_who(importer, "importer"),
+            *_who(withdrawer, "withdrawer"),
+        )
+        .outerjoin(importer, importer.id == SurveyImport.imported_by_id)
+        .outerjoin(withdrawer, withdrawer.id == SurveyImport.withdrawn_by_id)
+        .where(SurveyImport.campaign_id == campaign_id)
+        .order_by(SurveyImport.imported_at.desc(), SurveyImport.source)
+    )
+    if files.empty:
+        return pd.DataFrame(columns=IMPORT_COLUMNS)
+    answers = frame(
+        select(
+            SurveyAnswer.source,
+            SurveyAnswer.department_id,
+            SurveyAnswer.period,
+            SurveyAnswer.respondent,
+        ).where(SurveyAnswer.campaign_id == campaign_id)
+    )
+    by_source = {k: g for k, g in answers.groupby("source")} if not answers.empty else {}
+
+    def of(source: str, column: str) -> Any:
+        return by_source[source][column] if source in by_source else pd.Series(dtype=object)
+
+    files["answers"] = [len(of(s, "period")) for s in files["source"]]
+    people = ["department_id", "period", "respondent"]  # a row of the file: one person
+    files["respondents"] = [
+        len(by_source[s][people].drop_duplicates()) if s in by_source else 0
+        for s in files["source"]
+    ]
+    files["departments"] = [of(s, "department_id").nunique() for s in files["source"]]
+    files["months"] = [sorted(set(of(s, "period"))) for s in files["source"]]
+    files["importer"] = [_person(r, "importer") for _i, r in files.iterrows()]
+    files["withdrawer"] = [
+        _person(r, "withdrawer") if pd.notna(r["withdrawn_at"]) else None
+        for _i, r in files.iterrows()
+    ]
+    withdrawn = files["withdrawn_at"]
+    files["withdrawn_at"] = pd.Series(
+        [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in withdrawn],
+        index=files.index,
+        dtype=object,
+    )
+    return files[IMPORT_COLUMNS]

@@ -15,7 +15,7 @@ from lib.io import survey_import
 from lib.read import survey
 from lib.ui import page, tables
 from lib.write.base import BulkRefused, ServiceError
-from lib.write.survey import import_survey_answers
+from lib.write.survey import import_survey_answers, withdraw_survey_import
 
 ACCENT = "#1565C0"
 
@@ -201,8 +201,11 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
         )
         earlier = survey.imported(table.digest)
         if earlier is not None:
-            when, who = earlier
-            st.warning(page.md("stats.survey_error_again", when=fmt_datetime(when), who=who))
+            when, who, withdrawn = earlier
+            again = (
+                "stats.survey_error_again_withdrawn" if withdrawn else "stats.survey_error_again"
+            )
+            st.warning(page.md(again, when=fmt_datetime(when), who=who))
             return
         if st.button(t("stats.survey_confirm"), type="primary", key=f"survey_go_{key}"):
             page.save(
@@ -243,3 +246,64 @@ def _read(
 def _department_names(lang: str) -> dict[int, str]:
     detail = survey.department_names()
     return {int(r.id): local_name(r.name, r.name_en, lang) for r in detail.itertuples(index=False)}
+
+
+def imports_section(campaign_id: int, lang: str, actor: Any) -> None:
+    """The files imported into the campaign (who, when, what they hold, withdrawn or
+    not), and the withdrawal of a wrong one with its reason."""
+    files = survey.imports(campaign_id)
+    with st.expander(page.md("stats.survey_imports", count=len(files))):
+        if files.empty:
+            st.caption(t("stats.survey_no_imports"))
+            return
+
+        def state(row: Any) -> str:
+            if row.withdrawn_at is None:
+                return t("stats.survey_state_active")
+            return t(
+                "stats.survey_state_withdrawn",
+                when=fmt_datetime(row.withdrawn_at),
+                who=row.withdrawer,
+                reason=row.reason or "—",
+            )
+
+        rows = list(files.itertuples(index=False))
+        tables.show_rows(
+            rows,
+            {
+                t("stats.survey_col_file"): lambda r: r.file_name or r.source[:12],
+                t("stats.survey_col_imported"): lambda r: fmt_datetime(r.imported_at),
+                t("stats.survey_col_importer"): lambda r: r.importer,
+                t("stats.survey_col_respondents"): lambda r: r.respondents,
+                t("stats.survey_col_answers"): lambda r: r.answers,
+                t("col.period"): lambda r: "、".join(fmt_period(p) for p in r.months),
+                t("stats.survey_col_state"): state,
+            },
+        )
+        active = {r.source: r for r in rows if r.withdrawn_at is None}
+        if not active:
+            return
+        with st.form("survey_withdraw", clear_on_submit=True):
+            source = st.selectbox(
+                t("stats.survey_withdraw_file"),
+                list(active),
+                format_func=lambda s: t(
+                    "stats.survey_withdraw_option",
+                    file=active[s].file_name or s[:12],
+                    when=fmt_datetime(active[s].imported_at),
+                    answers=active[s].answers,
+                ),
+            )
+            reason = st.text_input(t("stats.survey_withdraw_reason"), max_chars=1000)
+            st.caption(t("stats.survey_withdraw_help"))
+            if st.form_submit_button(t("stats.survey_withdraw")):
+                page.save(
+                    lambda s: withdraw_survey_import(
+                        actor=actor,
+                        session=s,
+                        campaign_id=campaign_id,
+                        source=str(source),
+                        reason=reason,
+                    ),
+                    flash=lambda n: page.md("stats.survey_withdrawn", count=n),
+                )

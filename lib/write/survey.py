@@ -4,24 +4,28 @@ checked and mapped by :mod:`lib.io.survey_import`, written here all or nothing.
 Answers are appended, never changed; the same file (by its digest) is not imported
 twice; a month that is locked, outside the campaign or still to come takes none. One
 audit row per department and month the file adds answers to, with the count of answers
-before and after."""
+before and after. A wrong file is withdrawn as a whole (:func:`withdraw_survey_import`):
+its answers stay and count nowhere."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lib.domain.permissions import Actor
-from lib.models import Campaign, Department, SurveyAnswer, User
+from lib.models import Campaign, Department, SurveyAnswer, SurveyImport, User, utcnow
 from lib.write.base import (
+    MAX_REASON,
     LockCache,
     Refusal,
     ServiceError,
     audit,
     campaign_period_error,
+    clean_text,
     local_time,
     refuse_all,
     require,
@@ -67,16 +71,18 @@ def import_survey_answers(
     source = (source or "").strip()[:64]
     if not source:
         raise ServiceError("stats.survey_error_file")
-    earlier = session.execute(
-        select(SurveyAnswer.created_at, User.username, User.display_name)
-        .outerjoin(User, User.id == SurveyAnswer.imported_by_id)
-        .where(SurveyAnswer.source == source)
-        .limit(1)
-    ).first()
+    earlier = session.get(SurveyImport, source)
     if earlier is not None:
-        at, username, display = earlier
+        if earlier.withdrawn_at is not None:
+            raise ServiceError(
+                "stats.survey_error_again_withdrawn",
+                who=_name(session, earlier.withdrawn_by_id),
+                when=local_time(earlier.withdrawn_at),
+            )
         raise ServiceError(
-            "stats.survey_error_again", who=display or username or "?", when=local_time(at)
+            "stats.survey_error_again",
+            who=_name(session, earlier.imported_by_id),
+            when=local_time(earlier.imported_at),
         )
     known = set(
         session.scalars(
@@ -101,18 +107,15 @@ def import_survey_answers(
             refusals.append(Refusal(r.ref, "period", error))
     refuse_all(refusals)
     touched = Counter((r.department_id, r.period) for r in rows)
-    before = {
-        (d, p): int(n)
-        for d, p, n in session.execute(
-            select(SurveyAnswer.department_id, SurveyAnswer.period, func.count())
-            .where(
-                SurveyAnswer.campaign_id == campaign_id,
-                SurveyAnswer.department_id.in_({d for d, _p in touched}),
-                SurveyAnswer.period.in_({p for _d, p in touched}),
-            )
-            .group_by(SurveyAnswer.department_id, SurveyAnswer.period)
+    before = _counts(session, campaign_id)  # the answers that count
+    session.add(
+        SurveyImport(
+            source=source,
+            campaign_id=campaign_id,
+            file_name=(file_name or "")[:200] or None,
+            imported_by_id=actor.user_id,
         )
-    }
+    )
     session.add_all(
         SurveyAnswer(
             campaign_id=campaign_id,
@@ -153,3 +156,82 @@ def import_survey_answers(
             department_id=department_id,
         )
     return len(rows)
+
+
+def _name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return (user.display_name or user.username) if user is not None else "?"
+
+
+def _counts(session: Session, campaign_id: int, source: str | None = None) -> Counter[Any]:
+    """Answers per (department, month) of the campaign that count (not withdrawn), or
+    those of one file."""
+    withdrawn = select(SurveyImport.source).where(SurveyImport.withdrawn_at.is_not(None))
+    stmt = select(SurveyAnswer.department_id, SurveyAnswer.period, func.count()).where(
+        SurveyAnswer.campaign_id == campaign_id
+    )
+    stmt = (
+        stmt.where(SurveyAnswer.source == source)
+        if source is not None
+        else stmt.where(SurveyAnswer.source.not_in(withdrawn))
+    )
+    rows = session.execute(stmt.group_by(SurveyAnswer.department_id, SurveyAnswer.period))
+    return Counter({(int(d), str(p)): int(n) for d, p, n in rows})
+
+
+def withdraw_survey_import(
+    *, actor: Actor, session: Session, campaign_id: int, source: str, reason: str
+) -> int:
+    """Withdraw an imported file (a wrong file, a wrong month): its answers stay, appended
+    only, and count nowhere from now on; the number of answers withdrawn. A reason is
+    required; refused when a month the file has answers for is locked, or when the file
+    was withdrawn already. One audit row per department and month, with the answers that
+    count before and after."""
+    require(actor, "data.import")
+    record = session.scalar(
+        select(SurveyImport)
+        .where(SurveyImport.source == (source or "")[:64], SurveyImport.campaign_id == campaign_id)
+        .with_for_update()
+    )
+    if record is None:
+        raise ServiceError("stats.survey_error_unknown_import")
+    if record.withdrawn_at is not None:
+        raise ServiceError(
+            "stats.survey_error_withdrawn",
+            who=_name(session, record.withdrawn_by_id),
+            when=local_time(record.withdrawn_at),
+        )
+    text = clean_text(reason, MAX_REASON)
+    if not text:
+        raise ServiceError("stats.survey_error_reason")
+    mine = _counts(session, campaign_id, record.source)
+    locks = LockCache(session)
+    for period in sorted({p for _d, p in mine}):
+        if (error := locks.error(campaign_id, period)) is not None:
+            raise error
+    before = _counts(session, campaign_id)
+    record.withdrawn_at = utcnow()
+    record.withdrawn_by_id = actor.user_id
+    record.withdraw_reason = text
+    session.flush()
+    for (department_id, period), removed in sorted(mine.items()):
+        had = before.get((department_id, period), 0)
+        audit(
+            session,
+            actor,
+            "withdraw_survey",
+            "survey_answers",
+            None,
+            before={"period": period, "answers": had},
+            after={
+                "period": period,
+                "answers": had - removed,
+                "withdrawn": removed,
+                "file": record.file_name or "",
+                "source": record.source,
+                "reason": text,
+            },
+            campaign_id=campaign_id,
+            department_id=department_id,
+        )
+    return sum(mine.values())
