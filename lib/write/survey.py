@@ -136,26 +136,43 @@ def import_survey_answers(
     for (department_id, period), added in sorted(touched.items()):
         mine = [r for r in rows if (r.department_id, r.period) == (department_id, period)]
         had = before.get((department_id, period), 0)
-        audit(
+        _audit_month(
             session,
             actor,
             "import_survey",
-            "survey_answers",
-            None,
-            before={"period": period, "answers": had},
-            after={
-                "period": period,
-                "answers": had + added,
-                "added": added,
-                "respondents": len({r.ref for r in mine}),
-                "items": sorted({r.item for r in mine}),
-                "file": (file_name or "")[:200],
-                "source": source,
-            },
-            campaign_id=campaign_id,
-            department_id=department_id,
+            (campaign_id, department_id, period),
+            (had, had + added),
+            added=added,
+            respondents=len({r.ref for r in mine}),
+            items=sorted({r.item for r in mine}),
+            file=(file_name or "")[:200],
+            source=source,
         )
     return len(rows)
+
+
+def _audit_month(
+    session: Session,
+    actor: Actor,
+    action: str,
+    where: tuple[int, int, str],
+    answers: tuple[int, int],
+    **detail: Any,
+) -> None:
+    """The audit row of one department and month (``where``: campaign, department,
+    month): the answers that count before and after (``answers``), and ``detail``."""
+    campaign_id, department_id, period = where
+    audit(
+        session,
+        actor,
+        action,
+        "survey_answers",
+        None,
+        before={"period": period, "answers": answers[0]},
+        after={"period": period, "answers": answers[1], **detail},
+        campaign_id=campaign_id,
+        department_id=department_id,
+    )
 
 
 def _name(session: Session, user_id: int | None) -> str:
@@ -216,22 +233,15 @@ def withdraw_survey_import(
     session.flush()
     for (department_id, period), removed in sorted(mine.items()):
         had = before.get((department_id, period), 0)
-        audit(
+        _audit_month(
             session,
             actor,
             "withdraw_survey",
-            "survey_answers",
-            None,
-            before={"period": period, "answers": had},
-            after={
-                "period": period,
-                "answers": had - removed,
-                "withdrawn": removed,
-                "file": record.file_name or "",
-                "source": record.source,
-                "reason": text,
-            },
-            campaign_id=campaign_id,
-            department_id=department_id,
+            (campaign_id, department_id, period),
+            (had, had - removed),
+            withdrawn=removed,
+            file=record.file_name or "",
+            source=record.source,
+            reason=text,
         )
     return sum(mine.values())
