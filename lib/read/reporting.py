@@ -5,6 +5,7 @@ get plain data and DataFrames, never sessions."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -313,52 +314,60 @@ def tracker(campaign_id: int, today: dt.date) -> pd.DataFrame:
         return pd.DataFrame()
     report_day = campaign.report_day
     current = period_of(today)
-    months = [p for p in campaign.periods if p <= current]
-    assignments, reports = _tracker_inputs(campaign_id)
-    by_key = {(r.assignment_id, r.period): r for r in reports.itertuples(index=False)}
     rows = []
-    for dept_id, group in assignments.groupby("department_id"):
-        for period in months:
-            due = [a for a in group.itertuples(index=False) if is_due(a.start_date, period)]
-            if not due:
+    for dept_id, period, due in _due_reports(campaign, today):
+        counted = returned = late = 0
+        for r in due:
+            if r is None:
                 continue
-            counted = returned = late = 0
-            for a in due:
-                r = by_key.get((a.assignment_id, period))
-                if r is None:
-                    continue
-                if r.review_state == "returned":
-                    returned += 1
-                elif r.review_state in COUNTED_STATES:
-                    counted += 1
-                    if is_late(_as_datetime(r.submitted_at), period, report_day):
-                        late += 1
-            if returned:
-                cell = "returned"
-            elif counted < len(due):
-                cell = (
-                    "pending"
-                    if period == current and today <= report_deadline(period, report_day)
-                    else "missing"
-                )
-            elif late:
-                cell = "late"
-            else:
-                cell = "on_time"
-            rows.append(
-                {
-                    "department_id": int(dept_id),  # type: ignore[call-overload]
-                    "period": period,
-                    "due": len(due),
-                    "counted": counted,
-                    "returned": returned,
-                    "late": late,
-                    "cell": cell,
-                }
+            if r.review_state == "returned":
+                returned += 1
+            elif r.review_state in COUNTED_STATES:
+                counted += 1
+                if is_late(_as_datetime(r.submitted_at), period, report_day):
+                    late += 1
+        if returned:
+            cell = "returned"
+        elif counted < len(due):
+            cell = (
+                "pending"
+                if period == current and today <= report_deadline(period, report_day)
+                else "missing"
             )
+        elif late:
+            cell = "late"
+        else:
+            cell = "on_time"
+        rows.append(
+            {
+                "department_id": dept_id,
+                "period": period,
+                "due": len(due),
+                "counted": counted,
+                "returned": returned,
+                "late": late,
+                "cell": cell,
+            }
+        )
     return pd.DataFrame(
         rows, columns=["department_id", "period", "due", "counted", "returned", "late", "cell"]
     )
+
+
+def _due_reports(
+    campaign: campaigns.CampaignRecord, today: dt.date
+) -> Iterator[tuple[int, str, list[Any]]]:
+    """Each department and month of the campaign up to ``today``'s month in which tasks
+    owe a report (``is_due``): (department id, month, the report of each such task, None
+    where there is none). The tracker and the review months count from this."""
+    months = [p for p in campaign.periods if p <= period_of(today)]
+    assignments, reports = _tracker_inputs(campaign.id)
+    by_key = {(r.assignment_id, r.period): r for r in reports.itertuples(index=False)}
+    for dept_id, group in assignments.groupby("department_id"):
+        for period in months:
+            due = [a for a in group.itertuples(index=False) if is_due(a.start_date, period)]
+            if due:
+                yield int(dept_id), period, [by_key.get((a.assignment_id, period)) for a in due]  # type: ignore[call-overload]
 
 
 def _tracker_inputs(campaign_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -552,35 +561,27 @@ def review_months(campaign_id: int, today: dt.date) -> pd.DataFrame:
     if campaign is None:
         return pd.DataFrame(columns=REVIEW_MONTH_COLUMNS)
     report_day = campaign.report_day
-    months = [p for p in campaign.periods if p <= period_of(today)]
-    assignments, reports = _tracker_inputs(campaign_id)
-    by_key = {(r.assignment_id, r.period): r for r in reports.itertuples(index=False)}
     rows = []
-    for dept_id, group in assignments.groupby("department_id"):
-        for period in months:
-            due = [a for a in group.itertuples(index=False) if is_due(a.start_date, period)]
-            if not due:
+    for dept_id, period, due in _due_reports(campaign, today):
+        counts = dict.fromkeys(("submitted", "returned", "approved", "draft"), 0)
+        late = unreported = 0
+        for r in due:
+            if r is None:
+                unreported += 1
                 continue
-            counts = dict.fromkeys(("submitted", "returned", "approved", "draft"), 0)
-            late = unreported = 0
-            for a in due:
-                r = by_key.get((a.assignment_id, period))
-                if r is None:
-                    unreported += 1
-                    continue
-                counts[r.review_state] = counts.get(r.review_state, 0) + 1
-                if r.review_state in COUNTED_STATES and is_late(
-                    _as_datetime(r.submitted_at), period, report_day
-                ):
-                    late += 1
-            rows.append(
-                {
-                    "department_id": int(dept_id),  # type: ignore[call-overload]
-                    "period": period,
-                    "tasks": len(due),
-                    **counts,
-                    "unreported": unreported,
-                    "late": late,
-                }
-            )
+            counts[r.review_state] = counts.get(r.review_state, 0) + 1
+            if r.review_state in COUNTED_STATES and is_late(
+                _as_datetime(r.submitted_at), period, report_day
+            ):
+                late += 1
+        rows.append(
+            {
+                "department_id": dept_id,
+                "period": period,
+                "tasks": len(due),
+                **counts,
+                "unreported": unreported,
+                "late": late,
+            }
+        )
     return pd.DataFrame(rows, columns=REVIEW_MONTH_COLUMNS)
