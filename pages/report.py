@@ -134,16 +134,24 @@ def _stored(row: object) -> dict[str, object]:
 
 
 def _vkey(aid: int, version: object) -> tuple[object, ...]:
-    """A task form's widget keys: per stored version (a new version starts new widgets)
-    and language (the browser keeps a choice by its label)."""
-    return (aid, period, "n" if version is None else version, gen, lang)
+    """A task form's widget keys: per stored version (a new version starts new widgets)."""
+    return (aid, period, "n" if version is None else version, gen)
+
+
+def _wkey(family: state.Family[object], key: tuple[object, ...]) -> str:
+    """One widget's key. The status box's is per language too (the browser keeps a
+    choice by the label it showed); the fields one types in keep theirs, so that what
+    was typed and not yet saved survives a switch of language."""
+    return family.key(*key, lang) if family is state.REPORT_STATUS else family.key(*key)
 
 
 def _widget_values(key: tuple[object, ...]) -> dict[str, object] | None:
     """What the user has in a task's form now (None: the form was not drawn)."""
     if not state.REPORT_PERCENT(*key).is_set():
         return None
-    return write.reporting.report_values({f: w(*key).get() for f, w in WIDGETS.items()})
+    return write.reporting.report_values(
+        {f: state.Slot(_wkey(w, key)).get() for f, w in WIDGETS.items()}
+    )
 
 
 def _sync(aid: int, code: str, version: int | None, stored: dict[str, object]) -> bool:
@@ -309,7 +317,7 @@ with tab_tasks:
                         options,
                         index=options.index(start["status"]) if start["status"] in options else 1,
                         format_func=lambda s: t(f"rep.rstatus.{s}", lang),
-                        key=state.REPORT_STATUS.key(*key),
+                        key=_wkey(state.REPORT_STATUS, key),
                         disabled=not can_edit,
                     )
                     text_cols = st.columns(3)

@@ -337,3 +337,30 @@ def test_language_switch_relabels_month(served: tuple[str, str], browser) -> Non
     _settle(page)
     _shows(month, f"{year}年{int(number)}月")
     c.close()
+
+
+def test_text_typed_but_not_saved_survives_a_language_switch(
+    served: tuple[str, str], browser
+) -> None:  # type: ignore[no-untyped-def]
+    """A liaison half-way through a report switches to English and back: what they typed
+    is still in the field (the field keeps its identity when its label changes)."""
+    url, db_url = served
+    _aid, code, _dept, _period = _open_task(db_url, "liaison_card")
+    c = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+    page = c.new_page()
+    _login(page, url, "liaison_card")
+    _open_report(page, code)
+    typed = "本月完成候诊区改造，尚未保存"
+    field = _field(page, code)
+    field.fill(typed)
+    page.get_by_text("English", exact=True).click()
+    _settle(page)
+    english = _field(page, code, "Work done")
+    assert english.input_value() == typed
+    # the task's status box shows its choice in English
+    status = _task_box(page, code).locator('[data-testid="stSelectbox"]').first
+    _shows(status, r"Not started|In progress|Done|Blocked")
+    page.get_by_text("中文", exact=True).click()
+    _settle(page)
+    assert _field(page, code).input_value() == typed
+    c.close()

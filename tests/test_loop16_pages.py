@@ -45,8 +45,9 @@ def _text_keys(at, field: str = "work_done") -> list[str]:  # type: ignore[no-un
 
 
 def _aid_period(key: str) -> tuple[int, str]:
+    """rp_<field>_<assignment>_<period>_<version>_<generation> -> (assignment, period)."""
     parts = key.split("_")
-    return int(parts[-5]), parts[-4]
+    return int(parts[-4]), parts[-3]
 
 
 def _key_of(at, family: str, aid: int) -> str:  # type: ignore[no-untyped-def]

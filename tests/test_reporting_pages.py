@@ -33,7 +33,9 @@ def _keys(at, prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _assignment_of(key: str) -> tuple[int, str]:
-    """rp_pct_<assignment>_<period>_<version>_<generation>_<lang> -> (assignment, period)."""
+    """rp_pct_<assignment>_<period>_<version>_<generation> -> (assignment, period). The
+    task's status box is rp_status_<same>_<lang>: per language (the browser keeps a choice
+    by its label), while the typed fields keep their key across a language switch."""
     parts = key.split("_")
     return int(parts[2]), parts[3]
 
@@ -61,7 +63,7 @@ def test_liaison_fills_saves_draft_and_submits(app_db: str) -> None:
         assert assignment.department_id == user.department_id
     suffix = key.removeprefix("rp_pct_")
     at.number_input(key=key).set_value(55)
-    at.selectbox(key=f"rp_status_{suffix}").set_value("in_progress")
+    at.selectbox(key=f"rp_status_{suffix}_zh").set_value("in_progress")
     at.text_area(key=f"rp_work_done_{suffix}").input("组织窗口服务礼仪培训2次，参训40人次。")
     at.button(key="report_save").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
@@ -90,7 +92,7 @@ def test_bad_entry_is_refused_with_a_message_and_nothing_changes(app_db: str) ->
     before_version = before.version if before else None
     suffix = key.removeprefix("rp_pct_")
     at.number_input(key=key).set_value(40)
-    at.selectbox(key=f"rp_status_{suffix}").set_value("done")
+    at.selectbox(key=f"rp_status_{suffix}_zh").set_value("done")
     at.button(key="report_submit").click().run()
     at.button(key="report_confirm").click().run()
     assert not at.exception
@@ -129,7 +131,7 @@ def test_stale_save_names_who_changed_the_report(app_db: str) -> None:
             ],
         )
     at.number_input(key=key).set_value(60)
-    at.selectbox(key=f"rp_status_{key.removeprefix('rp_pct_')}").set_value("in_progress")
+    at.selectbox(key=f"rp_status_{key.removeprefix('rp_pct_')}_zh").set_value("in_progress")
     at.button(key="report_save").click().run()
     assert at.error, "the second save is refused"
     assert "活动办公室" in at.error[0].value and "修改" in at.error[0].value
@@ -137,7 +139,7 @@ def test_stale_save_names_who_changed_the_report(app_db: str) -> None:
     assert row is not None and row.percent_done == 35 and row.work_done == "办公室代填"
     # issue 16: the same field changed by both -> shown side by side, the liaison's
     # typed value kept in the form (now keyed by the new version)
-    new_key = f"rp_pct_{aid}_{period}_{row.version}_0_zh"
+    new_key = f"rp_pct_{aid}_{period}_{row.version}_0"
     assert at.number_input(key=new_key).value == 60
     assert any("对方：35" in w.value and "您的：60" in w.value for w in at.warning)
 

@@ -61,10 +61,13 @@ class Slot(Generic[T]):
 
 @dataclass(frozen=True)
 class Family(Generic[T]):
-    """Keys ``<prefix>_<part>_<part>…<suffix>``, one per thing (a report, a campaign)."""
+    """Keys ``<prefix>_<part>_<part>…<suffix>``, one per thing (a report, a campaign).
+    ``in_form``: widgets inside an ``st.form``, whose browser side may hold what the user
+    typed and has not sent yet (:func:`resend_widget_values` leaves them alone)."""
 
     prefix: str
     suffix: str = ""
+    in_form: bool = False
 
     def key(self, *parts: object) -> str:
         return "_".join([self.prefix, *(str(p) for p in parts)]) + self.suffix
@@ -132,17 +135,17 @@ REPORT_NOTICE: Slot[str] = Slot("report_notice")  # a refusal shown after the re
 REPORT_PENDING: Slot[dict[str, Any]] = Slot("report_pending")
 REPORT_CONFIRM_REST: Slot[bool] = Slot("report_confirm_rest")  # widget: 其余任务本月无变化
 # the report widgets, per <assignment>_<period>_<version>_<generation>
-REPORT_UNCHANGED: Family[bool] = Family("rp_same")  # 本月无变化
-REPORT_PERCENT: Family[int] = Family("rp_pct")
-REPORT_STATUS: Family[str] = Family("rp_status")
-REPORT_WORK_DONE: Family[str] = Family("rp_work_done")
-REPORT_PROBLEMS: Family[str] = Family("rp_problems")
-REPORT_NEXT_STEPS: Family[str] = Family("rp_next_steps")
-REPORT_FILES: Family[list[Any]] = Family("rp_files")
+REPORT_UNCHANGED: Family[bool] = Family("rp_same", in_form=True)  # 本月无变化
+REPORT_PERCENT: Family[int] = Family("rp_pct", in_form=True)
+REPORT_STATUS: Family[str] = Family("rp_status", in_form=True)
+REPORT_WORK_DONE: Family[str] = Family("rp_work_done", in_form=True)
+REPORT_PROBLEMS: Family[str] = Family("rp_problems", in_form=True)
+REPORT_NEXT_STEPS: Family[str] = Family("rp_next_steps", in_form=True)
+REPORT_FILES: Family[list[Any]] = Family("rp_files", in_form=True)
 # per <indicator>_<period>_<generation>
 INDICATOR_SEEN: Family[int | None] = Family("iv_seen")
-INDICATOR_VALUE: Family[float | None] = Family("iv_val")
-INDICATOR_SAMPLE: Family[int | None] = Family("iv_n")
+INDICATOR_VALUE: Family[float | None] = Family("iv_val", in_form=True)
+INDICATOR_SAMPLE: Family[int | None] = Family("iv_n", in_form=True)
 
 # --- 审核队列 review ---------------------------------------------------------------------
 
@@ -160,19 +163,21 @@ REVIEW_REASON: Slot[str] = Slot("review_reason")  # widget
 REVIEW_PICKED: Family[list[int]] = Family(
     "review_picked"
 )  # widget per department-month: tasks to return
-REVIEW_COMMENT: Family[str] = Family("review_comment")  # widget, per report
+REVIEW_COMMENT: Family[str] = Family("review_comment", in_form=True)  # widget, per report
 
 # --- 锁定与督查评分 locks --------------------------------------------------------------
 
 SCORES_GEN: Slot[int] = Slot("scores_gen")
 # per <department>_<period>_<generation>
 SCORES_SEEN: Family[int | None] = Family("scores_seen")
-SCORE_VALUE: Family[float | None] = Family("score_value")
-SCORE_COMMENT: Family[str] = Family("score_comment")
+SCORE_VALUE: Family[float | None] = Family("score_value", in_form=True)
+SCORE_COMMENT: Family[str] = Family("score_comment", in_form=True)
 
 # --- 问题清单 problems -------------------------------------------------------------------
 
-PROBLEM_FORM: Family[Any] = Family("pf")  # the registration form's widgets: pf_<field>
+PROBLEM_FORM: Family[Any] = Family(
+    "pf", in_form=True
+)  # the registration form's widgets: pf_<field>
 
 # --- 活动设置 setup_campaigns ------------------------------------------------------------
 
@@ -204,9 +209,14 @@ def resend_widget_values() -> None:
     """Write every widget value back to itself, so the next run sends it to the browser
     again. Called when the language changes: a select box's browser side keeps the label
     it showed (a month in the old language) until its value is sent anew. Buttons, check
-    boxes and uploads (bools and objects) are left alone: they cannot or need not be set.
+    boxes and uploads (bools and objects) are left alone: they cannot or need not be set,
+    and so are the fields of forms (``Family.in_form``): sending their last submitted value
+    would replace what the user typed and has not saved yet.
     """
+    held = [f for f in registry()[1] if f.in_form]
     for key, value in list(st.session_state.items()):
+        if any(f.matches(str(key)) for f in held):
+            continue  # a form's field: the browser may hold what was typed, not yet sent
         plain = isinstance(value, (str, int, float)) and not isinstance(value, bool)
         listed = isinstance(value, list) and all(
             isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
