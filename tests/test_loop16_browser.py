@@ -339,9 +339,7 @@ def test_language_switch_relabels_month(served: tuple[str, str], browser) -> Non
     c.close()
 
 
-def test_text_typed_but_not_saved_survives_a_language_switch(
-    served: tuple[str, str], browser
-) -> None:  # type: ignore[no-untyped-def]
+def test_typed_text_survives_language_switch(served: tuple[str, str], browser) -> None:  # noqa: F811  # type: ignore[no-untyped-def]
     """A liaison half-way through a report switches to English and back: what they typed
     is still in the field (the field keeps its identity when its label changes)."""
     url, db_url = served
