@@ -114,7 +114,7 @@ def test_audit_log_keeps_login_lock_times_in_local_time() -> None:
 # Where a wall-clock time may be taken or formatted outside lib.domain.clock and
 # lib.i18n: each line names why it is not a time shown in UTC.
 CLOCK_ALLOWED = {
-    "lib/models.py": "utcnow(): the stored UTC stamp",
+    "lib/models/core.py": "utcnow(): the stored UTC stamp",
     "lib/io/backup.py": "created_at in the backup header, UTC with its offset",
     "lib/ui/auth.py": "the cookie's expiry handed to the browser (an instant, not shown)",
     "pages/meeting.py": "frozen_at is local_now() already",
