@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -183,200 +184,246 @@ def _status_css(status: str) -> str:
     return f"status;background:{colour};color:{text};text-align:center"
 
 
-def show(key: str) -> None:
+def _title_slide(_key: str) -> None:
+    lines = [
+        t("meeting.title_period", lang, period=fmt_period(ctx.period, lang)),
+        t("meeting.as_of", lang, date=fmt_date(ctx.at, lang)),
+        ctx.header.organiser or "",
+    ]
+    with st.container(key="meeting_cover"):
+        st.title(page.md_escape(data.title))
+        st.html("".join(f"<p>{html.escape(x)}</p>" for x in lines if x))
+
+
+def _headline_slide(_key: str) -> None:
+    st.title(t("meeting.slide_headline"))
+    pairs = meeting.headline(data)
+    if not pairs:
+        st.info(t("overview.no_tasks"))
+    for row in range(0, len(pairs), 3):
+        cols = st.columns(3)
+        for col, (label, value) in zip(cols, pairs[row : row + 3], strict=False):
+            col.metric(label, value)
+
+
+def _phases_slide(_key: str) -> None:
+    st.title(t("meeting.slide_phases"))
+    st.markdown(
+        page.md(
+            "**{phase}** · {days}",
+            phase=meeting.current_phase_name(ctx, lang),
+            days=meeting.days_text(ctx, lang),
+        )
+    )
+    phases = views.phase_timeline(ctx.header, lang)
+    if not phases.empty:
+        timeline = charts.phase_timeline(phases, ctx.at, lang, marker_size=28, bar_height=48)
+        st.altair_chart(charts.large(timeline, height=560), width="stretch")
+
+
+def _runchart_slide(_key: str) -> None:
+    st.title(t("meeting.slide_runchart"))
+    lines = meeting.run_lines(data)
+    if data.run is None:
+        st.info(lines[0])
+        return
+    chart_col, words_col = st.columns([2, 1], gap="large")
+    chart = charts.run_chart(
+        data.run.frame, data.run.analysis, lang, y_title=t("overview.completion")
+    )
+    with chart_col:
+        st.altair_chart(
+            charts.large(chart, height=600).configure_legend(
+                orient="bottom", labelFontSize=24, symbolSize=300, labelLimit=400
+            ),
+            width="stretch",
+        )
+    method = t(f"runchart.method_{data.run.method}")
+    words_col.markdown(page.md("### {text}", text=t("meeting.runchart_signals", method=method)))
+    words_col.markdown(page.md_join("\n", (page.md("- {line}", line=line) for line in lines)))
+
+
+def _ranking_slide(key: str) -> None:
     name_col = data.name_col
-    if key == "title":
-        lines = [
-            t("meeting.title_period", lang, period=fmt_period(ctx.period, lang)),
-            t("meeting.as_of", lang, date=fmt_date(ctx.at, lang)),
-            ctx.header.organiser or "",
-        ]
-        with st.container(key="meeting_cover"):
-            st.title(page.md_escape(data.title))
-            st.html("".join(f"<p>{html.escape(x)}</p>" for x in lines if x))
-    elif key == "headline":
-        st.title(t("meeting.slide_headline"))
-        pairs = meeting.headline(data)
-        if not pairs:
-            st.info(t("overview.no_tasks"))
-        for row in range(0, len(pairs), 3):
-            cols = st.columns(3)
-            for col, (label, value) in zip(cols, pairs[row : row + 3], strict=False):
-                col.metric(label, value)
-    elif key == "phases":
-        st.title(t("meeting.slide_phases"))
-        st.markdown(
-            page.md(
-                "**{phase}** · {days}",
-                phase=meeting.current_phase_name(ctx, lang),
-                days=meeting.days_text(ctx, lang),
-            )
-        )
-        phases = views.phase_timeline(ctx.header, lang)
-        if not phases.empty:
-            timeline = charts.phase_timeline(phases, ctx.at, lang, marker_size=28, bar_height=48)
-            st.altair_chart(charts.large(timeline, height=560), width="stretch")
-    elif key == "runchart":
-        st.title(t("meeting.slide_runchart"))
-        lines = meeting.run_lines(data)
-        if data.run is None:
-            st.info(lines[0])
-            return
-        chart_col, words_col = st.columns([2, 1], gap="large")
-        chart = charts.run_chart(
-            data.run.frame, data.run.analysis, lang, y_title=t("overview.completion")
-        )
-        with chart_col:
-            st.altair_chart(
-                charts.large(chart, height=600).configure_legend(
-                    orient="bottom", labelFontSize=24, symbolSize=300, labelLimit=400
-                ),
-                width="stretch",
-            )
-        method = t(f"runchart.method_{data.run.method}")
-        words_col.markdown(page.md("### {text}", text=t("meeting.runchart_signals", method=method)))
-        words_col.markdown(page.md_join("\n", (page.md("- {line}", line=line) for line in lines)))
-    elif key.startswith("ranking:"):
-        number = int(key.split(":", 1)[1])
-        pages = meeting.ranking_pages(data)
-        st.title(
-            page.md("meeting.ranking_page", page=number + 1, pages=pages)
-            if pages > 1
-            else page.md("meeting.slide_ranking")
-        )
-        if data.ranking.empty:
-            st.info(t("meeting.no_ranking"))
-            return
-        ranked = data.ranking.assign(dept_status=meeting.department_statuses(data))
-        rows = ranked.iloc[number * meeting.RANK_ROWS : (number + 1) * meeting.RANK_ROWS]
-        _table(
+    number = int(key.split(":", 1)[1])
+    pages = meeting.ranking_pages(data)
+    st.title(
+        page.md("meeting.ranking_page", page=number + 1, pages=pages)
+        if pages > 1
+        else page.md("meeting.slide_ranking")
+    )
+    if data.ranking.empty:
+        st.info(t("meeting.no_ranking"))
+        return
+    ranked = data.ranking.assign(dept_status=meeting.department_statuses(data))
+    rows = ranked.iloc[number * meeting.RANK_ROWS : (number + 1) * meeting.RANK_ROWS]
+    _table(
+        [
+            t("meeting.col_rank"),
+            t("col.department"),
+            t("meeting.col_score"),
+            t("meeting.col_completion"),
+            t("col.expected"),
+            t("meeting.col_status"),
+        ],
+        [
             [
-                t("meeting.col_rank"),
-                t("col.department"),
-                t("meeting.col_score"),
-                t("meeting.col_completion"),
-                t("col.expected"),
-                t("meeting.col_status"),
-            ],
-            [
-                [
-                    (str(int(r.rank)), "num;"),
-                    (str(getattr(r, name_col)), ";"),
-                    (f"{r.composite:.2f}", "num;font-weight:700"),
-                    (fmt_pct(r.completion), "num;"),
-                    (fmt_pct(r.expected), "num;"),
-                    (status_label(r.dept_status), _status_css(r.dept_status)),
-                ]
-                for r in rows.itertuples(index=False)
-            ],
-        )
-    elif key == "honours":
-        st.title(t("meeting.slide_honours"))
-        left, right = st.columns(2)
-        for col, frame, title_key, count_key in (
-            (left, data.commend, "ranking.commend", "commend_count"),
-            (right, data.laggard, "ranking.laggard", "laggard_count"),
-        ):
-            lines = page.md_join(
-                "\n\n",
-                (
-                    page.md(
-                        "{i}. **{name}** {score}",
-                        i=i,
-                        name=getattr(r, name_col),
-                        score=f"{r.composite:.2f}",
-                    )
-                    for i, r in enumerate(frame.itertuples(index=False), start=1)
-                ),
-            )
-            col.markdown(
+                (str(int(r.rank)), "num;"),
+                (str(getattr(r, name_col)), ";"),
+                (f"{r.composite:.2f}", "num;font-weight:700"),
+                (fmt_pct(r.completion), "num;"),
+                (fmt_pct(r.expected), "num;"),
+                (status_label(r.dept_status), _status_css(r.dept_status)),
+            ]
+            for r in rows.itertuples(index=False)
+        ],
+    )
+
+
+def _honours_slide(_key: str) -> None:
+    name_col = data.name_col
+    st.title(t("meeting.slide_honours"))
+    left, right = st.columns(2)
+    for col, frame, title_key, count_key in (
+        (left, data.commend, "ranking.commend", "commend_count"),
+        (right, data.laggard, "ranking.laggard", "laggard_count"),
+    ):
+        lines = page.md_join(
+            "\n\n",
+            (
                 page.md(
-                    "### {title}\n\n{lines}",
-                    title=t(title_key, count=int(ctx.settings[count_key])),
-                    lines=lines or "—",
+                    "{i}. **{name}** {score}",
+                    i=i,
+                    name=getattr(r, name_col),
+                    score=f"{r.composite:.2f}",
                 )
+                for i, r in enumerate(frame.itertuples(index=False), start=1)
+            ),
+        )
+        col.markdown(
+            page.md(
+                "### {title}\n\n{lines}",
+                title=t(title_key, count=int(ctx.settings[count_key])),
+                lines=lines or "—",
             )
-    elif key == "lagging":
-        st.title(t("meeting.slide_lagging"))
-        rows = data.lagging.head(8)
-        if rows.empty:
-            st.success(t("overview.no_lagging"))
-            return
-        depts_col = local_col("departments")
-        _table(
-            [t("col.task"), t("col.departments"), t("col.progress"), t("col.status")],
+        )
+
+
+def _lagging_slide(_key: str) -> None:
+    st.title(t("meeting.slide_lagging"))
+    rows = data.lagging.head(8)
+    if rows.empty:
+        st.success(t("overview.no_lagging"))
+        return
+    depts_col = local_col("departments")
+    _table(
+        [t("col.task"), t("col.departments"), t("col.progress"), t("col.status")],
+        [
             [
-                [
-                    (f"{r.code} {r.title}", ";"),
-                    (str(getattr(r, depts_col)), ";"),
-                    (f"{r.percent:.0f}%", "num;"),
-                    (status_label(r.status), _status_css(r.status)),
-                ]
-                for r in rows.itertuples(index=False)
-            ],
+                (f"{r.code} {r.title}", ";"),
+                (str(getattr(r, depts_col)), ";"),
+                (f"{r.percent:.0f}%", "num;"),
+                (status_label(r.status), _status_css(r.status)),
+            ]
+            for r in rows.itertuples(index=False)
+        ],
+    )
+
+
+def _satisfaction_slide(_key: str) -> None:
+    st.title(t("meeting.slide_satisfaction"))
+    if data.satisfaction.empty:
+        st.info(t("overview.no_satisfaction"))
+    else:
+        trend = data.satisfaction.assign(
+            item=data.satisfaction[local_col("name")].fillna(data.satisfaction["name"]),
+            value=data.satisfaction["value"].astype(float),
         )
-    elif key == "satisfaction":
-        st.title(t("meeting.slide_satisfaction"))
-        if data.satisfaction.empty:
-            st.info(t("overview.no_satisfaction"))
-        else:
-            trend = data.satisfaction.assign(
-                item=data.satisfaction[local_col("name")].fillna(data.satisfaction["name"]),
-                value=data.satisfaction["value"].astype(float),
-            )
-            target = trend["target"].dropna().max() if trend["target"].notna().any() else None
-            chart = charts.trend_with_target(trend, target, lang, t("col.value"))
-            st.altair_chart(
-                charts.large(chart, height=640).configure_legend(
-                    orient="bottom", labelFontSize=24, symbolSize=300, labelLimit=400
-                ),
-                width="stretch",
-            )
-    elif key.startswith("spot:"):
-        dept_id = int(key.split(":", 1)[1])
-        row = data.ranking[data.ranking["department_id"] == dept_id].iloc[0]
-        st.title(t("meeting.slide_spotlight", name=page.md_escape(row[name_col])))
-        figures, tasks = st.columns([3, 2], gap="large")
-        with figures:
-            pairs = meeting.spotlight_figures(data, dept_id)
-            for i in range(0, len(pairs), 3):
-                cols = st.columns(3)
-                for col, (label, value) in zip(cols, pairs[i : i + 3], strict=False):
-                    col.metric(label, value)
-        with tasks:
-            st.markdown(f"### {t('meeting.slide_lagging')}")
-            late = meeting.spotlight_tasks(data, dept_id)
-            lines = page.md_join(
-                "\n",
-                (
-                    page.md(
-                        "- {code} {title} · {percent}% · :"
-                        + ("red" if r.status == "overdue" else "orange")
-                        + "[{status}]",
-                        code=r.code,
-                        title=r.title,
-                        percent=f"{r.percent:.0f}",
-                        status=status_label(r.status),
-                    )
-                    for r in late.itertuples(index=False)
-                ),
-            )
-            st.markdown(lines or page.md("overview.no_lagging"))
-    elif key == "roll" and data.roll:
-        st.title(page.md_escape(data.roll["title"]))
-        st.caption(page.md_escape(data.roll["subtitle"]))
-        st.markdown(
-            page.md_join(
-                "\n",
-                (
-                    page.md("- **{name}** {reasons}", name=name, reasons=reasons)
-                    for name, reasons in data.roll["lines"]
-                ),
-            )
+        target = trend["target"].dropna().max() if trend["target"].notna().any() else None
+        chart = charts.trend_with_target(trend, target, lang, t("col.value"))
+        st.altair_chart(
+            charts.large(chart, height=640).configure_legend(
+                orient="bottom", labelFontSize=24, symbolSize=300, labelLimit=400
+            ),
+            width="stretch",
         )
-    elif key == "closing":
-        st.title(t("meeting.closing"))
-        st.markdown(page.md_escape(data.title))
+
+
+def _spotlight_slide(key: str) -> None:
+    name_col = data.name_col
+    dept_id = int(key.split(":", 1)[1])
+    row = data.ranking[data.ranking["department_id"] == dept_id].iloc[0]
+    st.title(t("meeting.slide_spotlight", name=page.md_escape(row[name_col])))
+    figures, tasks = st.columns([3, 2], gap="large")
+    with figures:
+        pairs = meeting.spotlight_figures(data, dept_id)
+        for i in range(0, len(pairs), 3):
+            cols = st.columns(3)
+            for col, (label, value) in zip(cols, pairs[i : i + 3], strict=False):
+                col.metric(label, value)
+    with tasks:
+        st.markdown(f"### {t('meeting.slide_lagging')}")
+        late = meeting.spotlight_tasks(data, dept_id)
+        lines = page.md_join(
+            "\n",
+            (
+                page.md(
+                    "- {code} {title} · {percent}% · :"
+                    + ("red" if r.status == "overdue" else "orange")
+                    + "[{status}]",
+                    code=r.code,
+                    title=r.title,
+                    percent=f"{r.percent:.0f}",
+                    status=status_label(r.status),
+                )
+                for r in late.itertuples(index=False)
+            ),
+        )
+        st.markdown(lines or page.md("overview.no_lagging"))
+
+
+def _roll_slide(_key: str) -> None:
+    st.title(page.md_escape(data.roll["title"]))
+    st.caption(page.md_escape(data.roll["subtitle"]))
+    st.markdown(
+        page.md_join(
+            "\n",
+            (
+                page.md("- **{name}** {reasons}", name=name, reasons=reasons)
+                for name, reasons in data.roll["lines"]
+            ),
+        )
+    )
+
+
+def _closing_slide(_key: str) -> None:
+    st.title(t("meeting.closing"))
+    st.markdown(page.md_escape(data.title))
+
+
+DRAWERS: dict[str, Callable[[str], None]] = {
+    "title": _title_slide,
+    "headline": _headline_slide,
+    "phases": _phases_slide,
+    "runchart": _runchart_slide,
+    "ranking": _ranking_slide,
+    "honours": _honours_slide,
+    "lagging": _lagging_slide,
+    "satisfaction": _satisfaction_slide,
+    "spot": _spotlight_slide,
+    "roll": _roll_slide,
+    "closing": _closing_slide,
+}
+
+
+def show(key: str) -> None:
+    """The slide ``key`` (a name, or ``ranking:<page>`` / ``spot:<department id>``)."""
+    name, _sep, _arg = key.partition(":")
+    if name == "roll" and not data.roll:
+        return
+    slide = DRAWERS.get(name)
+    if slide is not None:
+        slide(key)
 
 
 @st.fragment(run_every=dt.timedelta(seconds=int(auto)) if auto else None)

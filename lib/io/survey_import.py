@@ -21,7 +21,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from typing import Any
@@ -281,6 +281,40 @@ class CheckedFile:
         return {k: len(v) for k, v in seen.items()}
 
 
+def _row_period(
+    mapping: Mapping,
+    headers: list[str],
+    cell: Callable[[int], Any],
+    number: int,
+    months: Collection[str],
+    locked: Collection[str],
+    problem: Callable[..., None],
+) -> str | None:
+    """The month a row's answers belong to: the one chosen for the file, or the month of
+    the row's date; an unreadable date, a month outside the campaign so far or a locked
+    month is a problem of that row and column."""
+    period: str | None
+    if mapping.date is None:
+        period = mapping.period
+    else:
+        raw = cell(mapping.date)
+        period = period_of_cell(raw)
+        if period is None:
+            problem(
+                "stats.survey_error_date",
+                row=number,
+                column=headers[mapping.date],
+                value=fold(raw) or "—",
+            )
+    if period is not None:
+        column = headers[mapping.date] if mapping.date is not None else "—"
+        if period not in months:
+            problem("stats.survey_error_month", row=number, column=column, period=period)
+        elif period in locked:
+            problem("stats.survey_error_locked", row=number, column=column, period=period)
+    return period
+
+
 def check_answers(
     table: SurveyTable,
     mapping: Mapping,
@@ -328,26 +362,7 @@ def check_answers(
             problem("stats.survey_error_cell_empty", row=number, column=dept_col)
         elif department_id is None:
             problem("stats.survey_error_department", row=number, column=dept_col, value=dept_text)
-        period: str | None
-        if mapping.date is None:
-            period = mapping.period
-        else:
-            date_col = headers[mapping.date]
-            raw = cell(mapping.date)
-            period = period_of_cell(raw)
-            if period is None:
-                problem(
-                    "stats.survey_error_date",
-                    row=number,
-                    column=date_col,
-                    value=fold(raw) or "—",
-                )
-        if period is not None:
-            column = headers[mapping.date] if mapping.date is not None else "—"
-            if period not in months:
-                problem("stats.survey_error_month", row=number, column=column, period=period)
-            elif period in locked:
-                problem("stats.survey_error_locked", row=number, column=column, period=period)
+        period = _row_period(mapping, headers, cell, number, months, locked, problem)
         mine: list[AnswerRow] = []
         for i in mapping.items:
             value = fold(cell(i))

@@ -112,60 +112,7 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
             for p in problems:
                 st.error(page.md_escape(p.message(lang)))
             return
-        suggested = survey_import.suggest_mapping(table)
-        columns = list(range(len(table.headers)))
-        key = table.digest[:12]
-
-        def header(i: int | None) -> str:
-            return (
-                t("stats.survey_no_column", lang) if i is None else table.headers[i] or f"#{i + 1}"
-            )
-
-        def column(where: Any, label: str, suggestion: int | None, name: str) -> int | None:
-            """An optional column of the file, the suggested one chosen to begin with."""
-            return where.selectbox(
-                t(label),
-                [None, *columns],
-                index=0 if suggestion is None else suggestion + 1,
-                format_func=header,
-                key=f"survey_{name}_{key}",
-            )
-
-        left, right = st.columns(2)
-        department = column(left, "stats.survey_map_department", suggested.department, "dept")
-        date = column(right, "stats.survey_map_date", suggested.date, "date")
-        months, locked = survey.answer_months(campaign_id)
-        period = None
-        if date is None and months:
-            period = right.selectbox(
-                t("stats.survey_map_month"),
-                list(reversed(months)),
-                format_func=fmt_period,
-                key=f"survey_month_{key}",
-            )
-        items = st.multiselect(
-            t("stats.survey_map_items"),
-            [c for c in columns if c not in (department, date)],
-            default=[c for c in suggested.items if c not in (department, date)],
-            format_func=header,
-            key=f"survey_items_{key}",
-        )
-        scales = list(survey_import.SCALES)
-        scale = left.selectbox(
-            t("stats.survey_map_scale"),
-            scales,
-            index=scales.index(suggested.scale),
-            format_func=lambda s: t(f"stats.survey_scale_{s}", lang),
-            key=f"survey_scale_{key}",
-        )
-        answers = list(survey_import.SCALES[scale])
-        top = right.selectbox(
-            t("stats.survey_map_top"),
-            list(reversed(answers)),
-            help=t("stats.survey_map_top_help"),
-            key=f"survey_top_{key}_{scale}",
-        )
-        mapping = survey_import.Mapping(department, date, items, scale, top, period)
+        mapping, months, locked = _mapping(table, campaign_id, lang)
         checked = survey_import.check_answers(
             table, mapping, survey.department_lookup(), months=months, locked=locked
         )
@@ -174,31 +121,7 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
             for p in checked.problems[:200]:
                 st.markdown(page.md("- {text}", text=p.message(lang)))
             return
-        counts = checked.counts()
-        names = _department_names(lang)
-        months_seen = sorted({p for _d, p in counts})
-        st.success(
-            page.md(
-                "stats.survey_preview",
-                respondents=checked.respondents,
-                answers=len(checked.rows),
-                departments=len({d for d, _p in counts}),
-                months="、".join(fmt_period(p) for p in months_seen),
-            )
-        )
-        if checked.skipped:
-            st.caption(page.md("stats.survey_skipped", count=checked.skipped))
-        st.markdown(f"**{t('stats.survey_preview_table')}**")
-        page.table(
-            pd.DataFrame(
-                {
-                    t("col.department"): [names.get(d, str(d)) for d, _p in counts],
-                    t("col.period"): each(fmt_period, [p for _d, p in counts]),
-                    t("stats.survey_col_respondents"): list(counts.values()),
-                }
-            ),
-            hide_index=True,
-        )
+        _preview(checked, lang)
         earlier = survey.imported(table.digest)
         if earlier is not None:
             when, who, withdrawn = earlier
@@ -207,7 +130,9 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
             )
             st.warning(page.md(again, when=fmt_datetime(when), who=who))
             return
-        if st.button(t("stats.survey_confirm"), type="primary", key=f"survey_go_{key}"):
+        if st.button(
+            t("stats.survey_confirm"), type="primary", key=f"survey_go_{table.digest[:12]}"
+        ):
             page.save(
                 lambda s: import_survey_answers(
                     actor=actor,
@@ -220,6 +145,95 @@ def import_section(campaign_id: int, lang: str, actor: Any) -> None:
                 flash=lambda n: page.md("stats.survey_done", count=n),
                 on_error=lambda exc: _refusals(exc, table.sheet, lang),
             )
+
+
+def _mapping(
+    table: survey_import.SurveyTable, campaign_id: int, lang: str
+) -> tuple[survey_import.Mapping, list[str], list[str]]:
+    """Which column is what (suggested from the headers, then as the office chose): the
+    mapping, the campaign's months that take answers and the locked ones."""
+    suggested = survey_import.suggest_mapping(table)
+    columns = list(range(len(table.headers)))
+    key = table.digest[:12]
+
+    def header(i: int | None) -> str:
+        return t("stats.survey_no_column", lang) if i is None else table.headers[i] or f"#{i + 1}"
+
+    def column(where: Any, label: str, suggestion: int | None, name: str) -> int | None:
+        """An optional column of the file, the suggested one chosen to begin with."""
+        return where.selectbox(
+            t(label),
+            [None, *columns],
+            index=0 if suggestion is None else suggestion + 1,
+            format_func=header,
+            key=f"survey_{name}_{key}",
+        )
+
+    left, right = st.columns(2)
+    department = column(left, "stats.survey_map_department", suggested.department, "dept")
+    date = column(right, "stats.survey_map_date", suggested.date, "date")
+    months, locked = survey.answer_months(campaign_id)
+    period = None
+    if date is None and months:
+        period = right.selectbox(
+            t("stats.survey_map_month"),
+            list(reversed(months)),
+            format_func=fmt_period,
+            key=f"survey_month_{key}",
+        )
+    items = st.multiselect(
+        t("stats.survey_map_items"),
+        [c for c in columns if c not in (department, date)],
+        default=[c for c in suggested.items if c not in (department, date)],
+        format_func=header,
+        key=f"survey_items_{key}",
+    )
+    scales = list(survey_import.SCALES)
+    scale = left.selectbox(
+        t("stats.survey_map_scale"),
+        scales,
+        index=scales.index(suggested.scale),
+        format_func=lambda s: t(f"stats.survey_scale_{s}", lang),
+        key=f"survey_scale_{key}",
+    )
+    answers = list(survey_import.SCALES[scale])
+    top = right.selectbox(
+        t("stats.survey_map_top"),
+        list(reversed(answers)),
+        help=t("stats.survey_map_top_help"),
+        key=f"survey_top_{key}_{scale}",
+    )
+    mapping = survey_import.Mapping(department, date, items, scale, top, period)
+    return mapping, months, locked
+
+
+def _preview(checked: survey_import.CheckedFile, lang: str) -> None:
+    """What the import would add: respondents, answers, departments and months."""
+    counts = checked.counts()
+    names = _department_names(lang)
+    months_seen = sorted({p for _d, p in counts})
+    st.success(
+        page.md(
+            "stats.survey_preview",
+            respondents=checked.respondents,
+            answers=len(checked.rows),
+            departments=len({d for d, _p in counts}),
+            months="、".join(fmt_period(p) for p in months_seen),
+        )
+    )
+    if checked.skipped:
+        st.caption(page.md("stats.survey_skipped", count=checked.skipped))
+    st.markdown(f"**{t('stats.survey_preview_table')}**")
+    page.table(
+        pd.DataFrame(
+            {
+                t("col.department"): [names.get(d, str(d)) for d, _p in counts],
+                t("col.period"): each(fmt_period, [p for _d, p in counts]),
+                t("stats.survey_col_respondents"): list(counts.values()),
+            }
+        ),
+        hide_index=True,
+    )
 
 
 def _refusals(exc: ServiceError, sheet: str, lang: str) -> None:

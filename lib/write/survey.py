@@ -84,28 +84,7 @@ def import_survey_answers(
             who=_name(session, earlier.imported_by_id),
             when=local_time(earlier.imported_at),
         )
-    known = set(
-        session.scalars(
-            select(Department.id).where(Department.id.in_({r.department_id for r in rows}))
-        )
-    )
-    locks = LockCache(session)
-    refusals: list[Refusal] = []
-    for r in rows:
-        error = None
-        if r.department_id not in known:
-            error = ServiceError("error.department_unknown", code=r.department_id)
-        elif (
-            error := campaign_period_error(campaign, r.period, allow_future=False)
-        ) is not None or (error := locks.error(campaign_id, r.period)) is not None:
-            pass
-        elif not (1 <= r.score <= r.points) or not r.answer or len(r.answer) > MAX_ANSWER:
-            error = ServiceError("stats.survey_error_score", answer=r.answer)
-        elif not r.item.strip() or len(r.item) > MAX_ITEM:
-            error = ServiceError("stats.survey_error_item")
-        if error is not None:
-            refusals.append(Refusal(r.ref, "period", error))
-    refuse_all(refusals)
+    refuse_all(_refusals(session, campaign, rows))
     touched = Counter((r.department_id, r.period) for r in rows)
     before = _counts(session, campaign_id)  # the answers that count
     session.add(
@@ -149,6 +128,33 @@ def import_survey_answers(
             source=source,
         )
     return len(rows)
+
+
+def _refusals(session: Session, campaign: Campaign, rows: list[AnswerRow]) -> list[Refusal]:
+    """Every row that cannot be written: its department unknown, its month locked,
+    outside the campaign or to come, its answer off its scale, its item empty or long."""
+    known = set(
+        session.scalars(
+            select(Department.id).where(Department.id.in_({r.department_id for r in rows}))
+        )
+    )
+    locks = LockCache(session)
+    refusals: list[Refusal] = []
+    for r in rows:
+        error = None
+        if r.department_id not in known:
+            error = ServiceError("error.department_unknown", code=r.department_id)
+        elif (
+            error := campaign_period_error(campaign, r.period, allow_future=False)
+        ) is not None or (error := locks.error(campaign.id, r.period)) is not None:
+            pass
+        elif not (1 <= r.score <= r.points) or not r.answer or len(r.answer) > MAX_ANSWER:
+            error = ServiceError("stats.survey_error_score", answer=r.answer)
+        elif not r.item.strip() or len(r.item) > MAX_ITEM:
+            error = ServiceError("stats.survey_error_item")
+        if error is not None:
+            refusals.append(Refusal(r.ref, "period", error))
+    return refusals
 
 
 def _audit_month(
