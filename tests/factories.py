@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -366,3 +367,24 @@ def department_workbook(rows: list[tuple[str, str]]) -> bytes:
             yield b"</row>"
 
     return raw_workbook(body)
+
+
+def wizard_plan(name: str, departments: str, *, end: str = "2026-03-31") -> dict[str, Any]:
+    """A reviewed plan of one task (area 任务, code 1) for the named departments (joined
+    by 、), as 活动向导 keeps it in its draft: phases, tasks, start and end."""
+    return {
+        "name": name,
+        "phases": [{"name": "整改", "start": "2026-01-01", "end": "2026-01-31"}],
+        "tasks": [
+            {
+                "area": "任务",
+                "code": "1",
+                "title": "一项任务",
+                "due": None,
+                "departments": departments,
+                "target": "",
+            }
+        ],
+        "start": "2026-01-01",
+        "end": end,
+    }

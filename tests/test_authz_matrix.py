@@ -28,7 +28,14 @@ from lib.write import IndicatorInput, PermissionDenied, ReportInput
 from lib.write import wizard as W
 from tests.apphelpers import ROLE_USER
 from tests.conftest import ROOT
-from tests.factories import PNG, World, department_workbook, make_world, sqlite_database
+from tests.factories import (
+    PNG,
+    World,
+    department_workbook,
+    make_world,
+    sqlite_database,
+    wizard_plan,
+)
 from tests.test_security_common import checksum
 
 DOC = ROOT / "docs" / "security.md"
@@ -792,24 +799,9 @@ def _preview(actor: Actor, session: Any) -> Any:
 
 
 def _wizard_data() -> dict[str, Any]:
-    """A reviewed plan of one task, as the wizard keeps it."""
+    """A reviewed plan of one task for 甲科, with its rules, as the wizard keeps it."""
     return {
-        "plan": {
-            "name": "向导活动",
-            "phases": [{"name": "动员部署", "start": "2026-01-01", "end": "2026-01-31"}],
-            "tasks": [
-                {
-                    "area": "工作任务",
-                    "code": "1",
-                    "title": "优化预约流程",
-                    "due": None,
-                    "departments": "甲科",
-                    "target": "",
-                }
-            ],
-            "start": "2026-01-01",
-            "end": "2026-06-30",
-        },
+        "plan": wizard_plan("向导活动", "甲科", end="2026-06-30"),
         "rules": {"report_day": 20, "commend_count": 2, "laggard_count": 2},
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -324,3 +325,15 @@ def test_meeting_mode_on_a_projector(server: str, browser) -> None:  # type: ign
         _settle(page)
         page.screenshot(path=str(ARTIFACTS / f"meeting_{i}.png"))
     ctx.close()
+
+
+def submit_month(page) -> None:  # type: ignore[no-untyped-def]
+    """提交 on 月度填报 and its confirmation: the untouched tasks go with 本月无变化
+    confirmed (one checkbox for all the rest, issue 16) when the form asks for it."""
+    page.get_by_role("button", name="提交", exact=True).click()
+    page.get_by_role("button", name="确认提交").wait_for(timeout=WAIT_MS)
+    _settle(page)
+    rest = page.get_by_text(re.compile(r"本月无变化，一并提交$"))
+    if rest.count():
+        rest.first.click()
+    page.get_by_role("button", name="确认提交").click()

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import ARTIFACTS, ROOT, _pg_admin_url, need
-from tests.test_browser import WAIT_MS, _free_port, _login, _settle, browser  # noqa: F401
+from tests.test_browser import WAIT_MS, _free_port, _login, _settle, browser, submit_month  # noqa: F401
 from tests.test_reporting_browser import CARD_CAMPAIGN, _choose_campaign, _reports_done
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -122,13 +122,7 @@ def test_report_saved_on_one_process_is_seen_on_the_other(two_servers, browser) 
     lpage.get_by_role("heading", name="月度填报").wait_for(timeout=WAIT_MS)
     _settle(lpage)
     # issue 16: submitting asks first; the untouched tasks go with 本月无变化 confirmed
-    lpage.get_by_role("button", name="提交", exact=True).click()
-    lpage.get_by_role("button", name="确认提交").wait_for(timeout=WAIT_MS)
-    _settle(lpage)
-    rest = lpage.get_by_text(re.compile(r"本月无变化，一并提交$"))
-    if rest.count():
-        rest.first.click()
-    lpage.get_by_role("button", name="确认提交").click()
+    submit_month(lpage)
     lpage.get_by_text(re.compile(r"^已提交（\d+ 项任务）")).first.wait_for(timeout=WAIT_MS)
     saved_at = time.monotonic()
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import ARTIFACTS
-from tests.test_browser import WAIT_MS, _login, _settle, browser, pick, server  # noqa: F401
+from tests.test_browser import WAIT_MS, _login, _settle, browser, pick, server, submit_month  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 RATE = re.compile(r"^(\d+)/(\d+) 项$")
@@ -46,13 +46,7 @@ def test_liaison_submits_and_leader_sees_report_rate_change(server: str, browser
     _settle(lpage)
     # issue 16: submitting asks first; untouched tasks are submitted only when the
     # liaison confirms 本月无变化 for them (one checkbox for all the rest)
-    lpage.get_by_role("button", name="提交", exact=True).click()
-    lpage.get_by_role("button", name="确认提交").wait_for(timeout=WAIT_MS)
-    _settle(lpage)
-    rest = lpage.get_by_text(re.compile(r"本月无变化，一并提交$"))
-    if rest.count():
-        rest.first.click()
-    lpage.get_by_role("button", name="确认提交").click()
+    submit_month(lpage)
     lpage.get_by_text(re.compile(r"^已提交（\d+ 项任务）")).first.wait_for(timeout=WAIT_MS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     lpage.screenshot(path=str(ARTIFACTS / "report_submitted_liaison_card.png"))

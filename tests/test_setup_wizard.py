@@ -19,7 +19,7 @@ from lib.models import Assignment, AuditLog, Campaign, Department, Task, User, W
 from lib.read import wizard as wz
 from lib.write.users import verify_password
 from tests.apphelpers import logged_in
-from tests.factories import department_workbook
+from tests.factories import department_workbook, wizard_plan
 from tests.test_security_common import checksum
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -266,22 +266,7 @@ def test_the_finish_is_one_transaction_a_refusal_leaves_nothing(app_db: str) -> 
 
     engine = make_engine(app_db)
     data = {
-        "plan": {
-            "name": "原子性测试活动",
-            "phases": [{"name": "整改", "start": "2026-01-01", "end": "2026-03-31"}],
-            "tasks": [
-                {
-                    "area": "任务",
-                    "code": "1",
-                    "title": "一项任务",
-                    "due": None,
-                    "departments": "原子一科",
-                    "target": "",
-                }
-            ],
-            "start": "2026-01-01",
-            "end": "2026-03-31",
-        },
+        "plan": wizard_plan("原子性测试活动", "原子一科"),
         "workbook": __import__("base64")
         .b64encode(department_workbook([("AT1", "原子一科")]))
         .decode(),
@@ -336,22 +321,7 @@ def test_preview_and_finish_on_both_databases(engine) -> None:  # type: ignore[n
     assert found.counts() == {"department": {"created": 2, "updated": 0}}
     assert checksum(engine) == before
     data = {
-        "plan": {
-            "name": "两库活动",
-            "phases": [{"name": "整改", "start": "2026-01-01", "end": "2026-03-31"}],
-            "tasks": [
-                {
-                    "area": "任务",
-                    "code": "1",
-                    "title": "一项任务",
-                    "due": None,
-                    "departments": "两库一科、两库二科",
-                    "target": "",
-                }
-            ],
-            "start": "2026-01-01",
-            "end": "2026-03-31",
-        },
+        "plan": wizard_plan("两库活动", "两库一科、两库二科"),
         "workbook": base64.b64encode(book).decode(),
         "liaisons": {"B1": "liaison_b1", "B2": "liaison_b1"},  # the same name twice
     }

@@ -654,6 +654,15 @@ def _import(app_engine: Engine, world: Any, source: str, rows: list, name: str) 
         )
 
 
+def _withdraw(app_engine: Engine, world: Any, actor: Any, source: str, reason: str) -> int:
+    from lib.write.survey import withdraw_survey_import
+
+    with session_scope(app_engine) as s:
+        return withdraw_survey_import(
+            actor=actor, session=s, campaign_id=world.campaign_id, source=source, reason=reason
+        )
+
+
 def test_a_withdrawn_file_counts_nowhere_and_its_answers_stay(
     app_engine: Engine, world: Any
 ) -> None:
@@ -661,7 +670,6 @@ def test_a_withdrawn_file_counts_nowhere_and_its_answers_stay(
     share no longer counts it, its answers stay, one audit row per department and month
     holds the answers that count before and after; the same file cannot come back, the
     corrected one can; a liaison cannot withdraw; a reason is required."""
-    from lib.write.survey import withdraw_survey_import
 
     period = world.period
     _import(
@@ -678,15 +686,8 @@ def test_a_withdrawn_file_counts_nowhere_and_its_answers_stay(
     assert list(listed["answers"]) == [14, 10] and list(listed["departments"]) == [2, 1]
     assert list(listed["respondents"]) == [14, 10]
 
-    def withdraw(actor: Any, reason: str, source: str = "2" * 64) -> int:
-        with session_scope(app_engine) as s:
-            return withdraw_survey_import(
-                actor=actor,
-                session=s,
-                campaign_id=world.campaign_id,
-                source=source,
-                reason=reason,
-            )
+    def withdraw(actor: Any, reason: str) -> int:
+        return _withdraw(app_engine, world, actor, "2" * 64, reason)
 
     with pytest.raises(write.PermissionDenied):
         withdraw(world.liaison_a, "不是我的")
@@ -735,7 +736,6 @@ def test_a_withdrawn_file_counts_nowhere_and_its_answers_stay(
 def test_a_file_with_answers_in_a_locked_month_cannot_be_withdrawn(
     app_engine: Engine, world: Any
 ) -> None:
-    from lib.write.survey import withdraw_survey_import
 
     _import(
         app_engine,
@@ -752,24 +752,12 @@ def test_a_file_with_answers_in_a_locked_month_cannot_be_withdrawn(
             period=world.period,
             locked=True,
         )
-    with pytest.raises(write.ServiceError) as locked, session_scope(app_engine) as s:
-        withdraw_survey_import(
-            actor=world.office,
-            session=s,
-            campaign_id=world.campaign_id,
-            source="4" * 64,
-            reason="错了",
-        )
+    with pytest.raises(write.ServiceError) as locked:
+        _withdraw(app_engine, world, world.office, "4" * 64, "错了")
     assert locked.value.key == "error.period_locked"
     assert survey.top_box(world.campaign_id, world.period)["n"].sum() == 2
-    with pytest.raises(write.ServiceError) as unknown, session_scope(app_engine) as s:
-        withdraw_survey_import(
-            actor=world.office,
-            session=s,
-            campaign_id=world.campaign_id,
-            source="5" * 64,
-            reason="错了",
-        )
+    with pytest.raises(write.ServiceError) as unknown:
+        _withdraw(app_engine, world, world.office, "5" * 64, "错了")
     assert unknown.value.key == "stats.survey_error_unknown_import"
 
 

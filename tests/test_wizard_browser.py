@@ -22,7 +22,7 @@ import pytest
 from lib.demo import DEMO_PASSWORD
 from tests.conftest import ARTIFACTS, ROOT, need
 from tests.factories import department_workbook
-from tests.test_browser import WAIT_MS, _settle, browser, running_app  # noqa: F401
+from tests.test_browser import WAIT_MS, _settle, browser, running_app, submit_month  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -309,13 +309,7 @@ def test_wizard_to_a_first_report(browser, tmp_path: Path) -> None:  # noqa: F81
         lpage.get_by_role("spinbutton", name="完成进度（%）").first.fill("20")
         lpage.get_by_role("textbox", name="工作进展").first.fill("已梳理预约流程，分时段预约上线。")
         _shot(lpage, "wizard_10_report_form_zh")
-        lpage.get_by_role("button", name="提交", exact=True).click()
-        lpage.get_by_role("button", name="确认提交").wait_for(timeout=WAIT_MS)
-        _settle(lpage)
-        rest = lpage.get_by_text(re.compile(r"本月无变化，一并提交$"))
-        if rest.count():
-            rest.first.click()
-        lpage.get_by_role("button", name="确认提交").click()
+        submit_month(lpage)
         try:
             lpage.get_by_text(re.compile(r"^已提交（\d+ 项任务）")).first.wait_for(timeout=WAIT_MS)
         except Exception:
