@@ -169,22 +169,30 @@ def _withdrawn() -> Any:
     return select(SurveyImport.source).where(SurveyImport.withdrawn_at.is_not(None))
 
 
-@versioned
-def imported(source: str) -> tuple[dt.datetime, str, bool] | None:
-    """When and by whom a file (its SHA-256) was imported, or withdrawn (then True), or
-    None when it never was."""
+def _files() -> Any:
+    """Imported files with who imported and who withdrew them (``importer_*``,
+    ``withdrawer_*`` columns); add ``.where(...)``."""
     importer, withdrawer = aliased(User), aliased(User)
-    rows = frame(
+    return (
         select(
+            SurveyImport.source,
+            SurveyImport.file_name,
             SurveyImport.imported_at,
             SurveyImport.withdrawn_at,
+            SurveyImport.withdraw_reason.label("reason"),
             *_who(importer, "importer"),
             *_who(withdrawer, "withdrawer"),
         )
         .outerjoin(importer, importer.id == SurveyImport.imported_by_id)
         .outerjoin(withdrawer, withdrawer.id == SurveyImport.withdrawn_by_id)
-        .where(SurveyImport.source == source)
     )
+
+
+@versioned
+def imported(source: str) -> tuple[dt.datetime, str, bool] | None:
+    """When and by whom a file (its SHA-256) was imported, or withdrawn (then True), or
+    None when it never was."""
+    rows = frame(_files().where(SurveyImport.source == source))
     if rows.empty:
         return None
     r = rows.iloc[0]
@@ -222,45 +230,32 @@ def imports(campaign_id: int) -> pd.DataFrame:
     """The campaign's imported files, newest first: file name, who imported it and when,
     its answers, respondents, departments and months, and (once withdrawn) who withdrew
     it, when and why."""
-    importer, withdrawer = aliased(User), aliased(User)
     files = frame(
-        select(
-            SurveyImport.source,
-            SurveyImport.file_name,
-            SurveyImport.imported_at,
-            SurveyImport.withdrawn_at,
-            SurveyImport.withdraw_reason.label("reason"),
-            *_who(importer, "importer"),
-            *_who(withdrawer, "withdrawer"),
-        )
-        .outerjoin(importer, importer.id == SurveyImport.imported_by_id)
-        .outerjoin(withdrawer, withdrawer.id == SurveyImport.withdrawn_by_id)
+        _files()
         .where(SurveyImport.campaign_id == campaign_id)
         .order_by(SurveyImport.imported_at.desc(), SurveyImport.source)
     )
     if files.empty:
         return pd.DataFrame(columns=IMPORT_COLUMNS)
-    answers = frame(
+    # per file, department and month: answers and respondents (a row of the file)
+    parts = frame(
         select(
             SurveyAnswer.source,
             SurveyAnswer.department_id,
             SurveyAnswer.period,
-            SurveyAnswer.respondent,
-        ).where(SurveyAnswer.campaign_id == campaign_id)
+            func.count().label("answers"),
+            func.count(func.distinct(SurveyAnswer.respondent)).label("respondents"),
+        )
+        .where(SurveyAnswer.campaign_id == campaign_id)
+        .group_by(SurveyAnswer.source, SurveyAnswer.department_id, SurveyAnswer.period)
     )
-    by_source = {k: g for k, g in answers.groupby("source")} if not answers.empty else {}
-
-    def of(source: str, column: str) -> Any:
-        return by_source[source][column] if source in by_source else pd.Series(dtype=object)
-
-    files["answers"] = [len(of(s, "period")) for s in files["source"]]
-    people = ["department_id", "period", "respondent"]  # a row of the file: one person
-    files["respondents"] = [
-        len(by_source[s][people].drop_duplicates()) if s in by_source else 0
-        for s in files["source"]
-    ]
-    files["departments"] = [of(s, "department_id").nunique() for s in files["source"]]
-    files["months"] = [sorted(set(of(s, "period"))) for s in files["source"]]
+    by_source = dict(tuple(parts.groupby("source"))) if not parts.empty else {}
+    empty = pd.DataFrame(columns=["department_id", "period", "answers", "respondents"])
+    mine = [by_source.get(src, empty) for src in files["source"]]
+    files["answers"] = [int(m["answers"].sum()) for m in mine]
+    files["respondents"] = [int(m["respondents"].sum()) for m in mine]
+    files["departments"] = [m["department_id"].nunique() for m in mine]
+    files["months"] = [sorted(set(m["period"])) for m in mine]
     files["importer"] = [_person(r, "importer") for _i, r in files.iterrows()]
     files["withdrawer"] = [
         _person(r, "withdrawer") if pd.notna(r["withdrawn_at"]) else None

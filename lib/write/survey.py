@@ -85,7 +85,9 @@ def import_survey_answers(
             when=local_time(earlier.imported_at),
         )
     refuse_all(_refusals(session, campaign, rows))
-    touched = Counter((r.department_id, r.period) for r in rows)
+    by_month: dict[tuple[int, str], list[AnswerRow]] = {}
+    for r in rows:
+        by_month.setdefault((r.department_id, r.period), []).append(r)
     before = _counts(session, campaign_id)  # the answers that count
     session.add(
         SurveyImport(
@@ -112,8 +114,8 @@ def import_survey_answers(
         for r in rows
     )
     session.flush()
-    for (department_id, period), added in sorted(touched.items()):
-        mine = [r for r in rows if (r.department_id, r.period) == (department_id, period)]
+    for (department_id, period), mine in sorted(by_month.items()):
+        added = len(mine)
         had = before.get((department_id, period), 0)
         _audit_month(
             session,
