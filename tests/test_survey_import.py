@@ -175,14 +175,12 @@ def test_gbk_csv_and_an_unreadable_file() -> None:
     assert table is None and [p.key for p in problems] == ["stats.survey_error_file"]
 
 
-def test_file_saved_by_libreoffice_as_xlsx_is_read_and_refused_by_sheet_row_column(
-    tmp_path: Path,
-) -> None:
+def _saved_by_libreoffice(tmp_path: Path, csv: bytes) -> bytes:
+    """The CSV opened and saved as .xlsx by LibreOffice Calc, as a clerk would."""
     if shutil.which("soffice") is None:
         need("LibreOffice (soffice) is not installed")
-    rows = [*GOOD, "5,2026/11/4 09:00:00,30秒,1.2.3.4,丙科,满意,满意,"]
     src = tmp_path / "answers.csv"
-    src.write_bytes(_csv(rows))
+    src.write_bytes(csv)
     subprocess.run(
         [
             "soffice",
@@ -199,7 +197,14 @@ def test_file_saved_by_libreoffice_as_xlsx_is_read_and_refused_by_sheet_row_colu
         capture_output=True,
         timeout=180,
     )
-    data = (tmp_path / "answers.xlsx").read_bytes()
+    return (tmp_path / "answers.xlsx").read_bytes()
+
+
+def test_file_saved_by_libreoffice_as_xlsx_is_read_and_refused_by_sheet_row_column(
+    tmp_path: Path,
+) -> None:
+    rows = [*GOOD, "5,2026/11/4 09:00:00,30秒,1.2.3.4,丙科,满意,满意,"]
+    data = _saved_by_libreoffice(tmp_path, _csv(rows))
     table = _table(data, "answers.xlsx")
     assert table.headers[4] == "科室"
     m = si.suggest_mapping(table)
@@ -803,3 +808,36 @@ def test_satisfaction_page_lists_files_and_withdraws_one(app_db: str) -> None:
     assert files["状态"].iloc[0].startswith("已撤回（") and "<i>导错了</i>" in files["状态"].iloc[0]
     assert not [b for b in at.button if b.label == "撤回该文件"]
     assert not raw_keys(at), raw_keys(at)
+
+
+def test_a_file_saved_by_libreoffice_is_imported_then_withdrawn(
+    app_engine: Engine, world: Any, tmp_path: Path
+) -> None:
+    """A clerk's export opened and saved by LibreOffice: imported, counted, withdrawn;
+    the page's check of the same file then names who withdrew it, in local time."""
+    from lib.domain.clock import to_local
+    from lib.models import Department
+
+    with session_scope(app_engine) as s:
+        dept = s.get(Department, world.dept_a)
+        assert dept is not None
+        name = dept.name
+    data = _saved_by_libreoffice(
+        tmp_path, _csv(_rows(world.period, name, [("非常满意", "满意")] * 3))
+    )
+    table = _table(data, "answers.xlsx")
+    checked = si.check_answers(
+        table, si.suggest_mapping(table), survey.department_lookup(), months=[world.period]
+    )
+    assert checked.problems == [] and checked.respondents == 3
+    assert _import(app_engine, world, table.digest, checked.rows, "answers.xlsx") == 6
+    assert survey.top_box(world.campaign_id, world.period)["n"].sum() == 6
+    assert _withdraw(app_engine, world, world.office, table.digest, "传错了文件") == 6
+    assert survey.top_box(world.campaign_id, world.period).empty
+    when, who, withdrawn = survey.imported(table.digest) or (None, None, None)
+    assert withdrawn is True and who == "办公室张三"
+    with pytest.raises(write.ServiceError) as again:
+        _import(app_engine, world, table.digest, checked.rows, "answers.xlsx")
+    assert again.value.key == "stats.survey_error_again_withdrawn"
+    shown = to_local(when).strftime("%Y-%m-%d %H:%M")  # Asia/Shanghai, not UTC
+    assert shown in again.value.message("zh")
